@@ -1,0 +1,8 @@
+"""The rewrite families, in pipeline order: each one's output is the next one's input.
+
+API migration -> NumPy namespace -> randomness -> in-place updates -> conditionals -> loops -> jit.
+"""
+
+from jaxify.codemod import Codemod
+
+CODEMODS: tuple[type[Codemod], ...] = ()

@@ -1,0 +1,3 @@
+from jaxify.cli import main
+
+main()

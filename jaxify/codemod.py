@@ -1,0 +1,168 @@
+"""The contract every codemod follows, and the per-file context the codemods share.
+
+A codemod is a LibCST transformer over one module. It declares its rules (``RULES``) and the
+metadata it reads (``METADATA_DEPENDENCIES``), rewrites nodes in ``leave_*`` methods, and reports
+every place it touched or refused through :meth:`Codemod.fix` and :meth:`Codemod.refuse`. Those two
+methods are the only way a codemod decides whether to rewrite: they apply ``--select`` /
+``--ignore``, ``# jaxify: ignore[...]`` comments and ``--unsafe`` in one place, so a codemod never
+rewrites code whose rule the user switched off.
+
+Imports are never edited by hand: :meth:`Codemod.add_import` and :meth:`Codemod.remove_import`
+schedule the change and LibCST's import visitors make it once, after the codemod has run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, ClassVar
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from jaxify.config import Options
+from jaxify.findings import Finding, Status
+from jaxify.rules import Rule
+from jaxify.suppression import Suppressions
+
+if TYPE_CHECKING:
+    from jaxify.analysis import ModuleAnalysis
+
+
+class LineMap:
+    """Maps a line of an intermediate text (after earlier codemods) back to the original file."""
+
+    def __init__(self, original: str, current: str):
+        self._identity = original == current
+        if not self._identity:
+            matcher = difflib.SequenceMatcher(
+                None, current.splitlines(), original.splitlines(), autojunk=False
+            )
+            self._opcodes = matcher.get_opcodes()
+
+    def __call__(self, line: int) -> int:
+        if self._identity:
+            return line
+        index = line - 1
+        for _tag, i1, i2, j1, j2 in self._opcodes:
+            if i1 <= index < i2:
+                return j1 + min(index - i1, max(j2 - j1 - 1, 0)) + 1
+        return line
+
+
+@dataclasses.dataclass
+class FileContext:
+    """What every codemod of one file sees: the path, the options, the findings so far."""
+
+    path: str
+    options: Options
+    original_text: str
+    suppressions: Suppressions
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    line_map: Callable[[int], int] = lambda line: line
+
+
+class Codemod(m.MatcherDecoratableTransformer):
+    RULES: ClassVar[tuple[Rule, ...]] = ()
+
+    def __init__(self, context: FileContext, wrapper: MetadataWrapper):
+        super().__init__()
+        self.context = context
+        self.wrapper = wrapper
+        self.import_context = CodemodContext(filename=context.path, wrapper=wrapper)
+        self._last_visited: cst.CSTNode | None = None
+        self._codes = {rule.code: rule for rule in self.RULES}
+
+    @classmethod
+    def applies_to(cls, text: str) -> bool:
+        """A cheap look at the source text: False when this codemod cannot have work to do."""
+        return True
+
+    @cached_property
+    def analysis(self) -> ModuleAnalysis:
+        from jaxify.analysis import analyze
+
+        return analyze(self.wrapper, self.context.options)
+
+    @property
+    def options(self) -> Options:
+        return self.context.options
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self._last_visited = node
+        return super().on_visit(node)
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        """(line, column) in the original file, both 1-based; ``node`` is from the tree visited."""
+        positions = self.wrapper.resolve(PositionProvider)
+        where = positions.get(node) or positions.get(self._last_visited)
+        if where is None:
+            return (1, 1)
+        return self.context.line_map(where.start.line), where.start.column + 1
+
+    def _enabled(self, code: str, line: int) -> bool:
+        if code not in self._codes:
+            raise KeyError(f"{type(self).__name__} reports {code}, which is not in its RULES")
+        return self.options.is_selected(code) and not self.context.suppressions.is_suppressed(code, line)
+
+    def fix(
+        self,
+        node: cst.CSTNode,
+        code: str,
+        message: str,
+        *,
+        unsafe_because: str = "",
+        hint: str = "",
+    ) -> bool:
+        """Report a rewrite and say whether to make it.
+
+        A safe fix (no ``unsafe_because``) is made whenever the rule is enabled. An unsafe fix
+        states the assumption it rests on and is made only under ``--unsafe``; otherwise it is
+        reported as fixable. Returns False when the codemod must leave ``node`` as it is.
+        """
+        line, col = self.position(node)
+        if not self._enabled(code, line):
+            return False
+        if unsafe_because and not self.options.unsafe:
+            status, applied = Status.UNSAFE, False
+        else:
+            status, applied = Status.FIXED, True
+        self.context.findings.append(
+            Finding(
+                self.context.path, line, col, code, message, status,
+                reason=unsafe_because, hint=hint, unsafe_applied=bool(unsafe_because) and applied,
+            )
+        )
+        return applied
+
+    def refuse(self, node: cst.CSTNode, code: str, message: str, *, reason: str, hint: str = "") -> None:
+        """Report a place left alone, with the reason and what the user can do."""
+        line, col = self.position(node)
+        if self._enabled(code, line):
+            self.context.findings.append(
+                Finding(self.context.path, line, col, code, message, Status.NOT_FIXED, reason=reason, hint=hint)
+            )
+
+    # -- imports -----------------------------------------------------------------------------
+
+    def add_import(self, module: str, obj: str | None = None, asname: str | None = None) -> None:
+        AddImportsVisitor.add_needed_import(self.import_context, module, obj, asname)
+
+    def remove_import(self, module: str, obj: str | None = None, asname: str | None = None) -> None:
+        """Remove the import if nothing uses it any more once the codemod has run."""
+        RemoveImportsVisitor.remove_unused_import(self.import_context, module, obj, asname)
+
+    def finish(self, module: cst.Module) -> cst.Module:
+        """Apply the scheduled import changes to the transformed module."""
+        scratch = self.import_context.scratch
+        if scratch.get(AddImportsVisitor.CONTEXT_KEY):
+            module = AddImportsVisitor(self.import_context).transform_module(module)
+        if scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
+            module = RemoveImportsVisitor(self.import_context).transform_module(module)
+        return module

@@ -1,0 +1,135 @@
+"""The pipeline for one file: read, parse once, run the codemods in order, check, write.
+
+Each codemod's output is the next one's input. After a codemod changes the module, its code is
+parsed again: that proves the output is valid Python before anything else happens, and gives the
+next codemod a tree with fresh node identities for its metadata. A changed file is then run
+through the whole pipeline a second time; if that changes anything, the rewrite is not idempotent
+and the file is left untouched with an internal-error finding.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from jaxify.codemod import FileContext, LineMap
+from jaxify.config import Options
+from jaxify.discovery import mentions_numpy_or_jax
+from jaxify.findings import Finding, Status
+from jaxify.source import UnreadableSource, decode, write_atomically
+from jaxify.suppression import Suppressions
+
+
+@dataclasses.dataclass
+class FileResult:
+    path: str
+    original: str | None = None
+    rewritten: str | None = None  # None when nothing changes
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    failed: bool = False  # an engine finding: the file could not be processed
+    skipped: bool = False  # filtered out before parsing (no numpy/jax, or skip-file)
+    written: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.rewritten is not None and self.rewritten != self.original
+
+
+class RewriteError(Exception):
+    """A codemod crashed or produced code that does not parse: a bug in jaxify."""
+
+
+def _engine_finding(path: str, code: str, message: str, line: int = 1, col: int = 1) -> Finding:
+    return Finding(path, line, col, code, message, Status.NOT_FIXED, reason="file skipped")
+
+
+def run_codemods(text: str, path: str, options: Options) -> tuple[str, list[Finding]]:
+    """Rewrite one module's text; raises ParserSyntaxError for invalid input, RewriteError for bugs."""
+    from jaxify.codemods import CODEMODS
+
+    suppressions = Suppressions(text)
+    context = FileContext(path=path, options=options, original_text=text, suppressions=suppressions)
+    if suppressions.skip_file:
+        return text, []
+    module = cst.parse_module(text)
+    current = text
+    for codemod_class in CODEMODS:
+        if not options.family_selected([rule.code for rule in codemod_class.RULES]):
+            continue
+        if not codemod_class.applies_to(current):
+            continue
+        context.line_map = LineMap(text, current)
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        codemod = codemod_class(context, wrapper)
+        try:
+            new_module = codemod.finish(wrapper.visit(codemod))
+        except Exception as error:
+            raise RewriteError(
+                f"{codemod_class.__name__} crashed: {type(error).__name__}: {error}\n{traceback.format_exc()}"
+            ) from error
+        new_text = new_module.code
+        if new_text == current:
+            continue
+        try:
+            module = cst.parse_module(new_text)
+        except cst.ParserSyntaxError as error:
+            raise RewriteError(f"{codemod_class.__name__} produced code that does not parse: {error}") from error
+        current = new_text
+    return current, context.findings
+
+
+def rewrite_text(text: str, path: str, options: Options) -> FileResult:
+    """Rewrite a module held in memory; engine problems become findings, never exceptions."""
+    result = FileResult(path=path, original=text)
+    try:
+        rewritten, findings = run_codemods(text, path, options)
+        if rewritten != text:
+            again, _ = run_codemods(rewritten, path, options)
+            if again != rewritten:
+                raise RewriteError("the rewrite is not idempotent: a second run changes the output again")
+    except cst.ParserSyntaxError as error:
+        result.failed = True
+        result.findings = [
+            _engine_finding(path, "JX002", f"syntax error: {error.message}", error.editor_line, error.editor_column)
+        ]
+        return result
+    except (RewriteError, RecursionError) as error:
+        result.failed = True
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        result.findings = [
+            _engine_finding(path, "JX003", f"internal error, please report it: {first}")
+        ]
+        return result
+    result.findings = findings
+    result.rewritten = rewritten if rewritten != text else None
+    return result
+
+
+def process_file(path: Path, options: Options, apply: bool) -> FileResult:
+    """Read, rewrite and (with ``apply``) write one file."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileResult(
+            name, failed=True, findings=[_engine_finding(name, "JX001", f"cannot read file: {error.strerror or error}")]
+        )
+    if not mentions_numpy_or_jax(data):
+        return FileResult(name, skipped=True)
+    try:
+        source = decode(data)
+    except UnreadableSource as error:
+        return FileResult(name, failed=True, findings=[_engine_finding(name, "JX001", str(error))])
+    result = rewrite_text(source.text, name, options)
+    if apply and result.changed and not result.failed:
+        try:
+            write_atomically(path, source.encode(result.rewritten))
+            result.written = True
+        except (OSError, UnicodeEncodeError) as error:
+            result.failed = True
+            result.findings.append(_engine_finding(name, "JX001", f"cannot write file: {error}"))
+    return result

@@ -1,0 +1,1 @@
+"""``jaxify verify``: run original and rewritten code side by side and compare (issue 4)."""
