@@ -57,17 +57,24 @@ def iter_python_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Itera
                 yield given
             continue
         root = given.resolve()
+        walked = {root}  # real folders already entered: a link back up the tree is not a loop
         for folder, subfolders, files in os.walk(given, followlinks=True):
             here = Path(folder)
-            subfolders[:] = sorted(
-                name
-                for name in subfolders
-                if name not in SKIPPED_FOLDERS
-                and not name.endswith(".egg-info")
-                and not is_virtualenv(here / name)
-                and _within(here / name, root)
-                and not is_excluded(here / name, given, exclude)
-            )
+            kept = []
+            for name in sorted(subfolders):
+                candidate = here / name
+                if (
+                    name in SKIPPED_FOLDERS
+                    or name.endswith(".egg-info")
+                    or is_virtualenv(candidate)
+                    or not _within(candidate, root)
+                    or is_excluded(candidate, given, exclude)
+                    or candidate.resolve() in walked
+                ):
+                    continue
+                walked.add(candidate.resolve())
+                kept.append(name)
+            subfolders[:] = kept
             for name in sorted(files):
                 path = here / name
                 if not name.endswith(".py") or is_excluded(path, given, exclude):

@@ -1,0 +1,131 @@
+"""The command line, through click's runner and (for --jobs) real processes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jaxify.cli import main
+
+LEGACY = "import jax\n\n\ndef scale(tree):\n    return jax.tree_map(lambda x: 2 * x, tree)\n"
+MODERN = LEGACY.replace("jax.tree_map", "jax.tree.map")
+CLEAN = "import numpy as np\n\n\ndef total(x):\n    return x.sum()\n"
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "legacy.py").write_text(LEGACY)
+    (tmp_path / "pkg" / "clean.py").write_text(CLEAN)
+    return tmp_path
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+def test_dry_run_prints_diff_and_findings_and_writes_nothing(project):
+    result = run(project, "--jobs", "1")
+    assert result.exit_code == 0
+    assert "-    return jax.tree_map(" in result.output
+    assert "+    return jax.tree.map(" in result.output
+    assert "legacy.py:5:" in result.output and "[fixed]" in result.output
+    assert "2 files scanned, 1 would change, 0 failed" in result.output
+    assert (project / "pkg" / "legacy.py").read_text() == LEGACY
+
+
+def test_apply_writes_and_check_gates(project):
+    assert run(project, "--check", "--jobs", "1").exit_code == 1
+    applied = run(project, "--apply", "--jobs", "1")
+    assert applied.exit_code == 0
+    assert (project / "pkg" / "legacy.py").read_text() == MODERN
+    assert run(project, "--check", "--jobs", "1").exit_code == 0
+
+
+def test_no_diff_and_quiet(project):
+    result = run(project, "--no-diff", "--jobs", "1")
+    assert "@@" not in result.output and "JX5" in result.output
+    quiet = run(project, "-q", "--jobs", "1")
+    assert quiet.output.strip().count("\n") == 0 and "files scanned" in quiet.output
+
+
+def test_a_file_that_does_not_parse_does_not_stop_the_others(project):
+    (project / "pkg" / "broken.py").write_text("import numpy as np\ndef f(:\n    pass\n")
+    result = run(project, "--apply", "--jobs", "1")
+    assert result.exit_code == 2
+    assert "broken.py:2:" in result.output and "JX002" in result.output
+    assert (project / "pkg" / "legacy.py").read_text() == MODERN
+
+
+def test_select_and_ignore(project):
+    ignored = run(project, "--ignore", "JX5", "--check", "--jobs", "1")
+    assert ignored.exit_code == 0 and "JX5" not in ignored.output
+    selected = run(project, "--select", "JX3", "--check", "--jobs", "1")
+    assert selected.exit_code == 0
+    reselected = run(project, "--select", "JX3,JX5", "--check", "--jobs", "1")
+    assert reselected.exit_code == 1
+
+
+def test_json_output_is_valid_and_has_every_finding(project):
+    (project / "pkg" / "broken.py").write_text("import numpy\nx = (\n")
+    result = run(project, "--format", "json", "--jobs", "1")
+    document = json.loads(result.output)
+    codes = sorted(f["code"] for f in document["findings"])
+    assert "JX002" in codes and any(code.startswith("JX5") for code in codes)
+    assert document["summary"]["files_changed"] == 1
+    assert document["summary"]["files_failed"] == 1
+    assert any(entry["diff"] for entry in document["files"])
+    assert result.exit_code == 2
+
+
+def test_stdin_mode_writes_the_module_on_stdout():
+    result = CliRunner().invoke(main, ["-"], input=LEGACY)
+    assert result.exit_code == 0
+    assert result.stdout == MODERN
+
+
+def test_rules_lists_and_documents():
+    listing = run("rules")
+    assert listing.exit_code == 0
+    codes = [line.split()[0] for line in listing.output.splitlines()]
+    assert "JX001" in codes and any(code.startswith("JX5") for code in codes)
+    first_jx5 = next(code for code in codes if code.startswith("JX5"))
+    doc = run("rules", first_jx5)
+    assert doc.exit_code == 0 and first_jx5 in doc.output and len(doc.output.splitlines()) > 5
+    assert run("rules", "JX999").exit_code == 2
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run(tmp_path / "missing").exit_code == 2
+    assert run("--precision", "float16", tmp_path).exit_code == 2
+    assert run().exit_code == 2
+
+
+def test_version_and_help():
+    assert "jaxify" in run("--version").output
+    help_text = run("--help").output
+    assert "Exit codes" in help_text and "--check" in help_text
+
+
+def test_pyproject_config_is_read(project, monkeypatch):
+    (project / "pyproject.toml").write_text('[tool.jaxify]\nignore = ["JX5"]\n')
+    monkeypatch.chdir(project)
+    assert run(".", "--check", "--jobs", "1").exit_code == 0
+    (project / "pyproject.toml").write_text('[tool.jaxify]\nno-such-option = 1\n')
+    assert run(".", "--jobs", "1").exit_code == 2
+
+
+def test_parallel_jobs_in_real_processes(project):
+    for index in range(6):
+        (project / "pkg" / f"legacy_{index}.py").write_text(LEGACY)
+    completed = subprocess.run(
+        [sys.executable, "-m", "jaxify", str(project), "--apply", "--jobs", "2"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert all(p.read_text() == MODERN for p in (project / "pkg").glob("legacy*.py"))

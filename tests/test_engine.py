@@ -1,0 +1,145 @@
+"""The engine: reading and writing files without losing anything, discovery, suppressions."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+
+from jaxify.config import Options
+from jaxify.discovery import iter_python_files
+from jaxify.engine import process_file, rewrite_text
+from jaxify.suppression import Suppressions
+
+LEGACY = "import jax\n\n\ndef scale(tree):\n    return jax.tree_map(lambda x: 2 * x, tree)\n"
+MODERN = "import jax\n\n\ndef scale(tree):\n    return jax.tree.map(lambda x: 2 * x, tree)\n"
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def test_rewrite_changes_legacy_code():
+    result = rewrite_text(LEGACY, "m.py", Options())
+    assert result.rewritten == MODERN
+    assert not result.failed
+
+
+def test_crlf_newlines_are_kept(tmp_path):
+    path = write(tmp_path / "m.py", LEGACY.replace("\n", "\r\n"))
+    result = process_file(path, Options(), apply=True)
+    assert result.written
+    assert path.read_bytes() == MODERN.replace("\n", "\r\n").encode()
+
+
+def test_bom_and_declared_encoding_are_kept(tmp_path):
+    bom = write(tmp_path / "bom.py", b"\xef\xbb\xbf" + LEGACY.encode())
+    latin = write(
+        tmp_path / "latin.py",
+        ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + LEGACY).encode("latin-1"),
+    )
+    process_file(bom, Options(), apply=True)
+    process_file(latin, Options(), apply=True)
+    assert bom.read_bytes() == b"\xef\xbb\xbf" + MODERN.encode()
+    assert latin.read_bytes() == ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + MODERN).encode("latin-1")
+
+
+def test_file_mode_is_kept_and_no_temporary_is_left(tmp_path):
+    path = write(tmp_path / "m.py", LEGACY)
+    path.chmod(0o750)
+    process_file(path, Options(), apply=True)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o750
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.py"]
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    path = write(tmp_path / "m.py", LEGACY)
+    result = process_file(path, Options(), apply=False)
+    assert result.changed and not result.written
+    assert path.read_text() == LEGACY
+
+
+def test_undecodable_file_is_an_engine_finding(tmp_path):
+    path = write(tmp_path / "bad.py", b"import numpy\nx = '\xff\xfe'\n")
+    result = process_file(path, Options(), apply=True)
+    assert result.failed
+    assert [f.code for f in result.findings] == ["JX001"]
+    assert path.read_bytes() == b"import numpy\nx = '\xff\xfe'\n"
+
+
+def test_syntax_error_reports_the_parser_line(tmp_path):
+    path = write(tmp_path / "bad.py", "import numpy as np\n\nx = np.zeros((3,)\n")
+    result = process_file(path, Options(), apply=True)
+    assert result.failed
+    (finding,) = result.findings
+    assert finding.code == "JX002" and finding.line >= 3
+
+
+def test_files_without_numpy_or_jax_are_not_parsed(tmp_path):
+    path = write(tmp_path / "other.py", "def broken(:\n")
+    result = process_file(path, Options(), apply=False)
+    assert result.skipped and not result.failed
+
+
+def test_unreadable_file_is_reported(tmp_path):
+    folder = tmp_path / "not_a_file.py"
+    folder.mkdir()
+    result = process_file(folder, Options(), apply=True)
+    assert result.failed and result.findings[0].code == "JX001"
+
+
+def test_skip_file_directive():
+    assert rewrite_text("# jaxify: skip-file\n" + LEGACY, "m.py", Options()).rewritten is None
+
+
+def test_ignore_comment_on_a_line_and_on_a_function():
+    line = LEGACY.replace("tree)\n", "tree)  # jaxify: ignore[JX5]\n")
+    assert rewrite_text(line, "m.py", Options()).rewritten is None
+    function = LEGACY.replace("def scale(tree):", "def scale(tree):  # jaxify: ignore")
+    assert rewrite_text(function, "m.py", Options()).rewritten is None
+    other_rule = LEGACY.replace("tree)\n", "tree)  # jaxify: ignore[JX301]\n")
+    assert rewrite_text(other_rule, "m.py", Options()).rewritten == other_rule.replace("tree_map", "tree.map")
+
+
+def test_suppressions_parse_codes_and_prefixes():
+    suppressions = Suppressions("x = 1  # jaxify: ignore[JX301, jx5]\ny = 2\n")
+    assert suppressions.is_suppressed("JX301", 1)
+    assert suppressions.is_suppressed("JX512", 1)
+    assert not suppressions.is_suppressed("JX302", 1)
+    assert not suppressions.is_suppressed("JX301", 2)
+
+
+def test_rule_selection_most_specific_prefix_wins():
+    options = Options(select=("JX5",), ignore=("JX50",))
+    assert not options.is_selected("JX501")
+    assert Options(select=("JX501",), ignore=("JX5",)).is_selected("JX501")
+    assert not Options(select=("JX3",)).is_selected("JX501")
+    assert Options().is_selected("JX999")
+
+
+def test_discovery_skips_tool_folders_and_virtualenvs(tmp_path):
+    for folder in (".git", "build", "dist", "__pycache__", "node_modules", "env"):
+        write(tmp_path / folder / "x.py", LEGACY)
+    write(tmp_path / "env" / "pyvenv.cfg", "home = /usr\n")
+    kept = write(tmp_path / "pkg" / "m.py", LEGACY)
+    write(tmp_path / "pkg" / "notes.txt", LEGACY)
+    assert list(iter_python_files([tmp_path])) == [kept]
+
+
+def test_discovery_never_follows_a_symlink_out_of_the_tree(tmp_path):
+    outside = write(tmp_path / "outside" / "o.py", LEGACY)
+    tree = tmp_path / "tree"
+    inside = write(tree / "m.py", LEGACY)
+    (tree / "link_dir").symlink_to(outside.parent, target_is_directory=True)
+    (tree / "link_file.py").symlink_to(outside)
+    (tree / "loop").symlink_to(tree, target_is_directory=True)
+    assert list(iter_python_files([tree])) == [inside]
+
+
+def test_discovery_exclude_globs(tmp_path):
+    write(tmp_path / "gen" / "a.py", LEGACY)
+    kept = write(tmp_path / "src" / "b.py", LEGACY)
+    assert list(iter_python_files([tmp_path], ("gen",))) == [kept]
+    assert list(iter_python_files([tmp_path], ("gen/*",))) == [kept]
