@@ -1,0 +1,75 @@
+"""What the rewritten function must return, given what the original returned and mutated.
+
+The mutation contract shared with the in-place codemod: a legacy function that changes some of
+its array arguments in place cannot do so in JAX, so its rewrite returns the new values instead,
+*appended* to what it returned, in parameter order:
+
+    original returns None,  mutates a      -> rewrite returns a_new
+    original returns None,  mutates a, b   -> rewrite returns (a_new, b_new)
+    original returns r,     mutates a      -> rewrite returns (r, a_new)
+    original returns (r, s), mutates a, b  -> rewrite returns (r, s, a_new, b_new)
+
+An argument counts as mutated when its value after the original call differs from a deep copy
+taken before it. A mutated argument the original also returns itself (``x[i] = v; return x``)
+already reaches the caller through the result, so it is not appended a second time. A rewrite that returns only the original's result has dropped a mutation the
+caller could see, and fails with a message that names the argument.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+import numpy as np
+
+from jaxify.verify.compare import Comparison, compare
+
+
+@dataclasses.dataclass
+class OriginalCall:
+    returned: object
+    mutated: dict[str, object]  # parameter name -> value after the call, in parameter order
+
+    def expected(self):
+        if not self.mutated:
+            return self.returned
+        new_values = tuple(self.mutated.values())
+        if self.returned is None:
+            return new_values[0] if len(new_values) == 1 else new_values
+        if isinstance(self.returned, tuple):
+            return self.returned + new_values
+        return (self.returned, *new_values)
+
+
+def call_original(function, args: tuple, kwargs: dict, bound_names: list[str]) -> OriginalCall:
+    """Call ``function`` on deep copies of the inputs, noting which arguments it changed."""
+    work_args, work_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+    returned = function(*work_args, **work_kwargs)
+    returned_objects = {id(item) for item in (returned if isinstance(returned, tuple) else (returned,))}
+    mutated = {}
+    for name, before, after in zip(bound_names, [*args, *kwargs.values()], [*work_args, *work_kwargs.values()]):
+        if id(after) not in returned_objects and _changed(before, after):
+            mutated[name] = after
+    return OriginalCall(returned, mutated)
+
+
+def _changed(before, after) -> bool:
+    if isinstance(before, np.ndarray) or isinstance(before, (list, dict)):
+        try:
+            return not compare(before, after, rtol=0.0, atol=0.0).equal
+        except Exception:
+            return False
+    return False
+
+
+def match(call: OriginalCall, actual, precision: str) -> Comparison:
+    """Compare the rewrite's output with what the contract expects, explaining a dropped mutation."""
+    result = compare(call.expected(), actual, precision=precision)
+    if result.equal or not call.mutated:
+        return result
+    if compare(call.returned, actual, precision=precision).equal:
+        names = ", ".join(f"`{name}`" for name in call.mutated)
+        result.message = (f"the original changes argument {names} in place, and the rewrite neither returns "
+                          f"its new value (appended to the results) nor keeps the mutation: the caller "
+                          f"loses the update")
+    return result

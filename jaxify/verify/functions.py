@@ -1,0 +1,119 @@
+"""Which functions a rewrite changed, and which changes are pure renames.
+
+A module-level function is *changed* when its source text in the rewritten module differs from the
+original's. A change is a *rename candidate* when the two functions' syntax trees differ only in
+dotted names (``np.sum`` -> ``jnp.sum``, ``jax.tree_map`` -> ``jax.tree_util.tree_map``); the
+worker then proves the rewrite an identity if each pair names the very same object at runtime.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import textwrap
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from jaxify.config import Options
+
+
+@dataclasses.dataclass
+class ChangedFunction:
+    name: str
+    line: int  # in the user's (original) file
+    rewritten_line: int
+    renames: list[tuple[str, str]] | None  # dotted-name pairs when the change is only renames
+    static_argnames: tuple[str, ...] = ()
+    static_source: str = ""  # where the static argnames came from
+
+
+def module_functions(module: cst.Module) -> dict[str, cst.FunctionDef]:
+    return {node.name.value: node for node in module.body if isinstance(node, cst.FunctionDef)}
+
+
+def changed_functions(original: str, rewritten: str, options: Options) -> list[ChangedFunction]:
+    """The module-level functions present in both texts whose source differs, in file order."""
+    old_wrapper = MetadataWrapper(cst.parse_module(original))
+    new_wrapper = MetadataWrapper(cst.parse_module(rewritten))
+    old_positions = old_wrapper.resolve(PositionProvider)
+    new_positions = new_wrapper.resolve(PositionProvider)
+    old_defs, new_defs = module_functions(old_wrapper.module), module_functions(new_wrapper.module)
+    statics = _static_argnames(new_wrapper, new_defs, options)
+    changed = []
+    for name, old in old_defs.items():
+        new = new_defs.get(name)
+        if new is None:
+            continue
+        old_code, new_code = old_wrapper.module.code_for_node(old), new_wrapper.module.code_for_node(new)
+        if old_code == new_code:
+            continue
+        static, source = statics.get(name, ((), ""))
+        changed.append(ChangedFunction(
+            name=name,
+            line=old_positions[old.name].start.line,
+            rewritten_line=new_positions[new.name].start.line,
+            renames=rename_pairs(old_code, new_code),
+            static_argnames=static,
+            static_source=source,
+        ))
+    return changed
+
+
+def _static_argnames(wrapper: MetadataWrapper, defs: dict[str, cst.FunctionDef], options: Options):
+    """Static argnames the shared analysis infers for each rewritten function (empty if it cannot)."""
+    try:
+        from jaxify.analysis import analyze
+
+        analysis = analyze(wrapper, options)
+    except (ImportError, AttributeError, NotImplementedError):
+        return {}
+    found = {}
+    for name, node in defs.items():
+        info = analysis.function_of(node)
+        if info is not None and info.static_argnames:
+            found[name] = (tuple(info.static_argnames), "analysis")
+    return found
+
+
+def rename_pairs(old_code: str, new_code: str) -> list[tuple[str, str]] | None:
+    """The (old, new) dotted names that differ, or None when anything else differs too."""
+    try:
+        old_tree, new_tree = ast.parse(textwrap.dedent(old_code)), ast.parse(textwrap.dedent(new_code))
+    except SyntaxError:
+        return None
+    pairs: list[tuple[str, str]] = []
+    return pairs if _same_but_names(old_tree, new_tree, pairs) else None
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None
+
+
+def _same_but_names(old: ast.AST, new: ast.AST, pairs: list[tuple[str, str]]) -> bool:
+    if ast.dump(old) == ast.dump(new):
+        return True
+    old_name, new_name = _dotted(old), _dotted(new)
+    if old_name is not None and new_name is not None and isinstance(old.ctx, ast.Load) and isinstance(
+            new.ctx, ast.Load):
+        pairs.append((old_name, new_name))
+        return True
+    if type(old) is not type(new):
+        return False
+    for field in old._fields:
+        a, b = getattr(old, field), getattr(new, field)
+        if isinstance(a, list) and isinstance(b, list):
+            if len(a) != len(b) or not all(
+                    _same_but_names(x, y, pairs) if isinstance(x, ast.AST) else x == y for x, y in zip(a, b)):
+                return False
+        elif isinstance(a, ast.AST) and isinstance(b, ast.AST):
+            if not _same_but_names(a, b, pairs):
+                return False
+        elif a != b:
+            return False
+    return True

@@ -1,0 +1,397 @@
+"""The verification of one module, run in its own subprocess (see isolation.py).
+
+    python -m jaxify.verify.worker JOB.json
+
+reads the job written by the parent, imports the original and the rewritten module side by side,
+checks each changed function, and appends one JSON line per event to the job's result file:
+``{"event": "start", "function": ...}`` before a function runs (so a hang or a crash can be pinned
+on it) and ``{"event": "result", ...}`` after.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import json
+import os
+import sys
+import traceback
+
+import numpy as np
+
+from jaxify.verify.compare import compare
+from jaxify.verify.contract import call_original, match
+from jaxify.verify.distribution import same_distribution
+from jaxify.verify.jit_errors import explain_jit_failure
+from jaxify.verify.samples import captured_calls, declared_examples, example_snippet, import_file
+from jaxify.verify.timing import compile_ms, copier, time_calls
+
+RANDOM_RUNS = 200
+
+
+class Emitter:
+    def __init__(self, path: str):
+        self._handle = open(path, "a", encoding="utf-8")
+
+    def __call__(self, **event) -> None:
+        self._handle.write(json.dumps(event, default=_jsonable) + "\n")
+        self._handle.flush()
+
+
+def _jsonable(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def main(job_path: str) -> None:
+    with open(job_path, encoding="utf-8") as handle:
+        job = json.load(handle)
+    emit = Emitter(job["results"])
+    sys.dont_write_bytecode = True  # importing the user's module must not write into their tree
+    sys.path.insert(0, job.get("user_dir") or os.path.dirname(os.path.abspath(job["original"])))
+    import jax
+
+    jax.config.update("jax_enable_x64", True)  # legacy NumPy computes in float64
+    emit(event="device", device=describe_device(jax))
+    try:
+        original = import_file(job["original"], "jaxify_verify_original")
+        rewritten = import_file(job["rewritten"], "jaxify_verify_rewritten")
+        sidecar = import_file(job["examples"], "jaxify_verify_examples") if job.get("examples") else None
+    except BaseException as error:  # user code failing at import: a finding, not a crash of jaxify
+        emit(event="module_error", message=f"cannot import the module: {type(error).__name__}: {error}",
+             trace=traceback.format_exc(limit=-3))
+        return
+    examples, declared_static = declared_examples(sidecar, original)
+    captured = captured_calls(job.get("captured"))
+    for function in job["functions"]:
+        emit(event="start", function=function["name"])
+        checker = FunctionCheck(job, function, original, rewritten, declared_static.get(function["name"], ()))
+        try:
+            result = checker.run(examples.get(function["name"]), captured.get(function["name"]))
+        except BaseException as error:  # a bug in a check must not lose the rest of the module
+            result = checker.failed(f"verification crashed: {type(error).__name__}: {error}")
+        emit(event="result", **result)
+
+
+def describe_device(jax) -> str:
+    device = jax.devices()[0]
+    kind = getattr(device, "device_kind", "") or device.platform
+    return f"{device.platform}: {kind}"
+
+
+class FunctionCheck:
+    """All checks of one function: equivalence, jit, mutation contract, randomness, gradient, timing."""
+
+    def __init__(self, job, function, original_module, rewritten_module, declared_static):
+        import jax
+
+        self.jax = jax
+        self.job, self.info, self.name = job, function, function["name"]
+        self.original = getattr(original_module, self.name)
+        self.rewritten = getattr(rewritten_module, self.name)
+        self.rewritten_file = job["rewritten"]
+        self.precision = job.get("precision", "keep")
+        key_name = job.get("key_name", "key")
+        self.key_name = key_name if (key_name in inspect.signature(self.rewritten).parameters and key_name
+                                     not in inspect.signature(self.original).parameters) else None
+        self.hypothesis_input = (None, None)  # a passing generated input, for timing
+        self.gradient_checked = False
+        self.base_static = tuple(dict.fromkeys([*function.get("static_argnames", ()), *declared_static]))
+        self.result = {
+            "function": self.name, "line": function["line"], "evidence": "unverified", "equivalent": None,
+            "inputs": 0, "input_source": None, "max_abs_err": 0.0, "max_rel_err": 0.0,
+            "compile_ms": None, "original_ms": None, "original_spread_ms": None, "jitted_ms": None,
+            "jitted_spread_ms": None, "speedup": None, "random": self.key_name is not None,
+            "static_argnames": list(self.base_static), "findings": [], "notes": [], "counterexample": None,
+        }
+
+    # -- the run ---------------------------------------------------------------------------------
+    def run(self, examples, captured) -> dict:
+        calls, source = (examples, "examples") if examples else ((captured, "captured") if captured else (None, None))
+        if calls is None and self.job.get("hypothesis", 0) > 0 and self.key_name is None:
+            self._run_hypothesis()
+        elif calls:
+            self.result["input_source"] = source
+            if self.key_name is not None:
+                self._run_random(calls)
+            else:
+                for args, kwargs in calls:
+                    if not self._check_call(args, kwargs, source):
+                        break
+        if self.result["equivalent"] is not False and self.result["inputs"]:
+            self._time(*self._timing_input(calls))
+        self._decide_evidence()
+        return self.result
+
+    def failed(self, message: str) -> dict:
+        self.result["equivalent"] = False
+        self.result["evidence"] = "failed"
+        self.result["findings"].append({"kind": "error", "message": message, "line": self.info["line"]})
+        return self.result
+
+    # -- one deterministic call -----------------------------------------------------------------------
+    def _static_for(self, args, kwargs) -> tuple[str, ...]:
+        """Declared and inferred static argnames, plus arguments that are plain hashable Python values."""
+        bound = inspect.signature(self.rewritten).bind_partial(*args, **kwargs).arguments
+        plain = [name for name, value in bound.items() if _is_plain_static(value)]
+        return tuple(dict.fromkeys([*self.base_static, *plain]))
+
+    def _jitted(self, static):
+        return self.jax.jit(self.rewritten, static_argnames=static)
+
+    def _param_names(self, args, kwargs) -> list[str]:
+        names = list(inspect.signature(self.original).parameters)
+        return names[: len(args)] + list(kwargs)
+
+    def _outcome(self, args, kwargs):
+        """``(comparison, error finding)`` for one call; None when the original itself raises."""
+        try:
+            expected = call_original(self.original, args, kwargs, self._param_names(args, kwargs))
+        except Exception:
+            return None
+        static = self._static_for(args, kwargs)
+        try:
+            actual = self._jitted(static)(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+            actual = self.jax.device_get(actual)
+        except Exception as error:
+            return None, explain_jit_failure(error, self.rewritten_file, static)
+        comparison = match(expected, actual, self.precision)
+        return comparison, None
+
+    def _check_call(self, args, kwargs, source: str) -> bool:
+        """Check one call; False once the function has failed (no point in more inputs)."""
+        outcome = self._outcome(args, kwargs)
+        if outcome is None:
+            self.result["notes"].append("an input on which the original raises was skipped")
+            return True
+        comparison, jit_error = outcome
+        if jit_error is not None:
+            self._add_jit_finding(jit_error)
+            self.result["equivalent"] = False
+            return False
+        self.result["inputs"] += 1
+        self.result["max_abs_err"] = max(self.result["max_abs_err"], comparison.max_abs_err)
+        self.result["max_rel_err"] = max(self.result["max_rel_err"], comparison.max_rel_err)
+        if not comparison.equal:
+            self.result["equivalent"] = False
+            self.result["counterexample"] = example_snippet(self.name, args, kwargs)
+            self.result["findings"].append({"kind": "mismatch", "line": self.info["line"],
+                                            "message": f"not equivalent on {source} input: {comparison.message}"})
+            return False
+        self.result["equivalent"] = True
+        self._check_gradient(args, kwargs)
+        return True
+
+    def _add_jit_finding(self, finding: dict) -> None:
+        finding = dict(finding)
+        finding["line"] = self.info["line"]
+        self.result["findings"].append(finding)
+
+    # -- Hypothesis ---------------------------------------------------------------------------------
+    def _run_hypothesis(self) -> None:
+        from hypothesis import HealthCheck, given, settings
+        from hypothesis.errors import Unsatisfiable
+
+        from jaxify.verify.strategies import call_strategy
+
+        strategy = call_strategy(self.original, inspect.getsource(self.original), self.base_static)
+        if strategy is None:
+            self.result["notes"].append("no inputs could be generated for this signature")
+            return
+        self.result["input_source"] = "hypothesis"
+        state = {"failure": None, "ran": 0, "last_ok": None}
+
+        @settings(max_examples=self.job["hypothesis"], derandomize=True, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck), print_blob=False, report_multiple_bugs=False)
+        @given(strategy)
+        def property_holds(call):
+            args, kwargs = call
+            outcome = self._outcome(args, kwargs)
+            if outcome is None:
+                return
+            comparison, jit_error = outcome
+            state["ran"] += 1
+            if jit_error is not None or not comparison.equal:
+                state["failure"] = (args, kwargs, comparison, jit_error)
+                raise AssertionError("mismatch")
+            self.result["max_abs_err"] = max(self.result["max_abs_err"], comparison.max_abs_err)
+            self.result["max_rel_err"] = max(self.result["max_rel_err"], comparison.max_rel_err)
+            state["last_ok"] = (args, kwargs)
+
+        try:
+            property_holds()
+        except (AssertionError, Unsatisfiable):
+            pass  # the failure, if any, is in state
+        self.result["inputs"] = state["ran"]
+        last_ok = state["last_ok"]
+        if state["failure"] is not None:  # the last failure Hypothesis saw is the shrunk one
+            args, kwargs, comparison, jit_error = state["failure"]
+            self.result["equivalent"] = False
+            self.result["counterexample"] = example_snippet(self.name, args, kwargs)
+            if jit_error is not None:
+                self._add_jit_finding(jit_error)
+            else:
+                self.result["findings"].append({
+                    "kind": "mismatch", "line": self.info["line"],
+                    "message": f"not equivalent on a generated input (shrunk): {comparison.message}"})
+        elif state["ran"]:
+            self.result["equivalent"] = True
+            if last_ok is not None:
+                self._check_gradient(*last_ok)
+                self.hypothesis_input = last_ok
+
+    # -- randomness ----------------------------------------------------------------------------------
+    def _run_random(self, calls) -> None:
+        """Compare by distribution over seeds/keys, with JAX's key-reuse checking switched on."""
+        args, kwargs = calls[0]
+        static = self._static_for(args, kwargs)
+        jitted = self._jitted(static)
+        original_runs, rewritten_runs = [], []
+        try:
+            for seed in range(RANDOM_RUNS):
+                np.random.seed(seed)
+                expected = call_original(self.original, args, kwargs, self._param_names(args, kwargs)).expected()
+                original_runs.append(expected)
+        except Exception as error:
+            self.result["notes"].append(f"the original raises on the example: {type(error).__name__}")
+            return
+        try:
+            with self.jax.debug_key_reuse(True):
+                for seed in range(RANDOM_RUNS):
+                    out = jitted(*copy.deepcopy(args), **{**copy.deepcopy(kwargs),
+                                                         self.key_name: self.jax.random.key(seed)})
+                    rewritten_runs.append(self.jax.device_get(out))
+        except Exception as error:
+            self._add_jit_finding(explain_jit_failure(error, self.rewritten_file, static))
+            self.result["equivalent"] = False
+            return
+        structure = compare(_shape_only(original_runs[0]), _shape_only(rewritten_runs[0]))
+        if not structure.equal:
+            self.result["equivalent"] = False
+            self.result["findings"].append({"kind": "mismatch", "line": self.info["line"],
+                                            "message": f"random outputs differ in structure: {structure.message}"})
+            return
+        same, p_value, message = same_distribution([_leaves(o) for o in original_runs],
+                                                   [_leaves(r) for r in rewritten_runs])
+        self.result["inputs"] = 1
+        self.result["notes"].append(f"random: compared by distribution over {RANDOM_RUNS} seeds/keys "
+                                    f"(smallest KS p = {p_value:.2g}); values are not expected to match")
+        self.result["equivalent"] = same
+        if not same:
+            self.result["counterexample"] = example_snippet(self.name, args, kwargs)
+            self.result["findings"].append({"kind": "mismatch", "line": self.info["line"], "message": message})
+
+    # -- gradient ------------------------------------------------------------------------------------
+    def _check_gradient(self, args, kwargs) -> None:
+        """Reverse-mode gradient of the summed float outputs: NaN/inf where the value is finite is a finding."""
+        if self.gradient_checked:
+            return
+        self.gradient_checked = True
+        jax, jnp = self.jax, self.jax.numpy
+        positions = [i for i, a in enumerate(args) if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+        if not positions:
+            return
+        static = self._static_for(args, kwargs)
+        dynamic = [i for i in positions if self._param_names(args, kwargs)[i] not in static]
+        if not dynamic:
+            return
+
+        def total(*floats):
+            full = list(args)
+            for index, value in zip(dynamic, floats):
+                full[index] = value
+            leaves = jax.tree_util.tree_leaves(self.rewritten(*full, **kwargs))
+            floats_out = [jnp.sum(leaf) for leaf in leaves if jnp.issubdtype(jnp.result_type(leaf), jnp.floating)]
+            return sum(floats_out) if floats_out else jnp.float64(0.0)
+
+        inputs = [jnp.asarray(args[i]) for i in dynamic]
+        try:
+            value, grads = jax.jit(jax.value_and_grad(total, argnums=tuple(range(len(dynamic)))))(*inputs)
+        except Exception:
+            return  # not reverse-differentiable (while_loop, integer outputs): nothing to say
+        if not np.isfinite(np.asarray(value)):
+            return
+        bad = [self._param_names(args, kwargs)[dynamic[k]] for k, g in enumerate(grads)
+               if not np.all(np.isfinite(np.asarray(g)))]
+        if bad:
+            self.result["findings"].append({
+                "kind": "gradient", "line": self.info["line"],
+                "message": f"the gradient with respect to {', '.join(f'`{b}`' for b in bad)} is NaN or inf "
+                           f"where the value is finite (often jnp.where evaluating a branch that is not taken)",
+                "hint": "use the double-where form: f(jnp.where(ok, x, safe_value)) inside jnp.where(ok, ..., ...)"})
+
+    # -- timing ---------------------------------------------------------------------------------------
+    def _timing_input(self, calls):
+        if calls:
+            sizes = [sum(np.size(a) for a in args) for args, _ in calls]
+            return calls[int(np.argmax(sizes))]
+        return self.hypothesis_input
+
+    def _time(self, args, kwargs) -> None:
+        if args is None:
+            return
+        static = self._static_for(args, kwargs)
+        jitted = self._jitted(static)
+        extra = {self.key_name: self.jax.random.key(0)} if self.key_name else {}
+        try:
+            self.result["compile_ms"] = compile_ms(jitted, args, {**kwargs, **extra})
+            self.result["original_ms"], self.result["original_spread_ms"] = time_calls(
+                lambda a, k: self.original(*a, **k), copier(args, kwargs))
+            device_args = self.jax.device_put((args, {**kwargs, **extra}))
+            self.result["jitted_ms"], self.result["jitted_spread_ms"] = time_calls(
+                lambda a, k: jitted(*a, **k), lambda: device_args)
+        except Exception as error:
+            self.result["notes"].append(f"timing failed: {type(error).__name__}: {error}")
+            return
+        self.result["speedup"] = self.result["original_ms"] / max(self.result["jitted_ms"], 1e-9)
+        if self.result["speedup"] < 1:
+            self.result["notes"].append("JAX is slower than NumPy on these inputs (small arrays: dispatch "
+                                        "overhead dominates); try larger inputs")
+
+    # -- evidence ---------------------------------------------------------------------------------------
+    def _decide_evidence(self) -> None:
+        if self.result["equivalent"] is False:
+            self.result["evidence"] = "failed"
+        elif self._renames_are_identities():
+            self.result["evidence"] = "proven"
+            self.result["notes"].append("proven: the rewrite only renames names that are the same objects")
+        elif self.result["equivalent"]:
+            self.result["evidence"] = "verified"
+
+    def _renames_are_identities(self) -> bool:
+        pairs = self.info.get("renames")
+        if not pairs:
+            return False
+        for old, new in pairs:
+            try:
+                old_value = eval(old, self.original.__globals__)  # dotted module names only (see functions.py)
+                new_value = eval(new, self.rewritten.__globals__)
+            except Exception:
+                return False
+            if old_value is not new_value:
+                return False
+        return True
+
+
+def _is_plain_static(value) -> bool:
+    if isinstance(value, (bool, int, str)) or value is None:
+        return True
+    return isinstance(value, tuple) and all(_is_plain_static(item) for item in value)
+
+
+def _leaves(tree) -> list[np.ndarray]:
+    import jax
+
+    return [np.asarray(leaf) for leaf in jax.tree_util.tree_leaves(tree)]
+
+
+def _shape_only(tree):
+    """Zeros of each leaf's shape and dtype: compares structure, shape and dtype kind, not values."""
+    import jax
+
+    return jax.tree_util.tree_map(lambda leaf: np.zeros_like(np.asarray(leaf)), tree)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
