@@ -175,3 +175,33 @@ def rules_command(code: str | None) -> None:
         return
     for rule in all_rules():
         click.echo(f"{rule.code}  {rule.safety.value:<7} {family_of(rule.code):<46} {rule.summary}")
+
+
+@main.command("verify")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--examples", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Sidecar file with jaxify_examples() (default: in the module, or corpus/examples/).")
+@click.option("--capture", metavar="CMD", help="Run CMD (tests, a script) and replay the calls it makes.")
+@click.option("--hypothesis", type=int, default=50, show_default=True,
+              help="Generated inputs per function when no example or captured call exists (0: none).")
+@click.option("--device", metavar="NAME", help="JAX platform to run on (cpu, cuda, tpu); default: JAX's.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Write a PNG chart of speedups.")
+@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds per module.")
+@click.option("--precision", type=click.Choice(PRECISIONS), default=None,
+              help="float32: rewrite with float32 and compare with float32 tolerances (said in the report).")
+@click.option("--unsafe", is_flag=True, default=None, help="Verify the rewrite made with --unsafe.")
+@click.option("--jit", is_flag=True, default=None, help="Verify the rewrite made with --jit.")
+@click.option("--select", multiple=True, help="Only these rule codes or prefixes.")
+@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes.")
+def verify_command(paths, examples, capture, hypothesis, device, output_format, plot, timeout, precision, unsafe,
+                   jit, select, ignore):
+    """Run original and rewritten code side by side on the same inputs, under jax.jit, and compare."""
+    from jaxify.verify.command import run_verify
+    from jaxify.verify.session import VerifySettings
+
+    options = build_options(Path.cwd(), select=_codes(select), ignore=_codes(ignore), unsafe=unsafe,
+                            precision=precision, jit=jit)
+    settings = VerifySettings(examples=examples, capture=capture, hypothesis=hypothesis, timeout=timeout,
+                              device=device)
+    sys.exit(run_verify(list(paths), options, settings, output_format, plot))
