@@ -2,4 +2,16 @@
 
 ``analyze(wrapper, options)`` returns the :class:`ModuleAnalysis` of the module a codemod is
 visiting. Codemods reach it as ``self.analysis``; they never re-derive these facts themselves.
+
+- ``kind_of(expr)`` / ``why(expr)``: is a value an array (traced under jit), static, or unknown,
+  and the evidence ("`n` is static: parameter used as a bound of range() at line 12").
+- ``dtype_of(expr)``: its NumPy dtype name when the code makes it certain.
+- ``qualified_name(expr)``: "numpy.zeros" for ``np.zeros``, resolved from imports.
+- ``function_of(node)``: the enclosing function's :class:`FunctionInfo` (params, static argnames,
+  host-only calls, kinds of every name).
 """
+
+from jaxify.analysis.module import FunctionInfo, ModuleAnalysis, analyze
+from jaxify.analysis.values import Kind
+
+__all__ = ["FunctionInfo", "Kind", "ModuleAnalysis", "analyze"]

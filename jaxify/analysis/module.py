@@ -1,0 +1,139 @@
+"""The analysis of one module, as plain data every codemod reads: ``analyze(wrapper, options)``."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from jaxify.analysis.dtypes import Dtypes
+from jaxify.analysis.names import QualifiedNames
+from jaxify.analysis.scopes import ANNOTATED_ARRAY, USED_AS_ARRAY, Scope, ScopeCollector
+from jaxify.analysis.values import Kind, ValueKinds, kind_of_rank
+
+
+@dataclasses.dataclass
+class FunctionInfo:
+    """What the analysis knows about one function (``def``), after the module-wide fixpoint."""
+
+    node: cst.FunctionDef
+    name: str
+    params: tuple[str, ...]
+    static_argnames: tuple[str, ...]  # parameters that must be static if the function is jitted
+    host_calls: list[tuple[cst.Call, str, str]]  # (call, qualified name, why it is host-only)
+    kinds: dict[str, Kind]  # every parameter and local name
+    scope: Scope = dataclasses.field(repr=False)
+
+
+class ModuleAnalysis:
+    def __init__(self, wrapper: MetadataWrapper, options):
+        self.wrapper = wrapper
+        self.options = options
+        self.module = wrapper.module
+        self.names = QualifiedNames(wrapper)
+        self.collector = ScopeCollector(self.module, self.names)
+        self.module.visit(self.collector)
+        self.values = ValueKinds(self.collector, self.names)
+        self.dtypes = Dtypes(self.collector, self.names)
+        self._functions = {
+            id(scope): self._function_info(scope) for scope in self.collector.functions.values()
+        }
+
+    # -- the API codemods read -----------------------------------------------------------------
+
+    def kind_of(self, expr: cst.CSTNode) -> Kind:
+        return kind_of_rank(self.values.rank(expr))
+
+    def dtype_of(self, expr: cst.CSTNode) -> str | None:
+        return self.dtypes.dtype_of(expr)
+
+    def qualified_name(self, expr: cst.CSTNode) -> str | None:
+        return self.names.qualified_name(expr)
+
+    def function_of(self, node: cst.CSTNode) -> FunctionInfo | None:
+        """The innermost function whose body holds ``node`` (a function's own node included)."""
+        if isinstance(node, cst.FunctionDef) and node in self.collector.functions:
+            return self._functions[id(self.collector.functions[node])]
+        scope = self.collector.owner.get(node)
+        return self._functions.get(id(scope)) if scope is not None else None
+
+    @property
+    def functions(self) -> list[FunctionInfo]:
+        return list(self._functions.values())
+
+    def star_imports(self) -> list[cst.ImportFrom]:
+        return self.names.star_imports(self.module)
+
+    def why(self, expr: cst.CSTNode) -> str:
+        """Evidence for ``kind_of(expr)``, e.g. "`n` is static: used as a bound of range() at line 12"."""
+        kind = self.kind_of(expr)
+        text = self.module.code_for_node(expr)
+        if isinstance(expr, cst.Name):
+            scope, _ = self.values.lookup(expr, expr.value)
+            if scope is not None:
+                reason = self._name_reason(scope, expr.value)
+                if reason:
+                    return f"`{text}` is {kind.value}: {reason}"
+        return f"`{text}` is {kind.value}"
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        position = self.wrapper.resolve(PositionProvider).get(node)
+        return position.start.line if position is not None else 0
+
+    def _name_reason(self, scope: Scope, name: str) -> str:
+        if name in scope.params and scope.parent is not None:
+            evidence = self.values.param_evidence.get((id(scope), name))
+            if evidence is not None:
+                return f"parameter {evidence.text} at line {self.line_of(evidence.node)}"
+        final = self.values.name_rank.get((id(scope), name), 0)
+        for binding in scope.bindings.get(name, []):
+            # show the binding that decided the kind (the first one of the final rank)
+            if binding.source is not None and self.values.rank_at(binding.source, binding.path) == final:
+                part = "an element of " if binding.path else ""
+                source = self.module.code_for_node(binding.source)
+                if len(source) > 60:
+                    source = source[:57] + "..."
+                return f"assigned {part}`{source}` at line {self.line_of(binding.node)}"
+        return ""
+
+    def _function_info(self, scope: Scope) -> FunctionInfo:
+        kinds = {name: kind_of_rank(self.values.name_rank.get((id(scope), name), 0))
+                 for name in [*scope.params, *scope.bindings]}
+        static = tuple(
+            p for p in scope.params
+            if kinds[p] is Kind.STATIC and p not in ("self", "cls") and self._is_plain_param(scope, p)
+        )
+        return FunctionInfo(
+            node=scope.node, name=scope.name, params=tuple(scope.params), static_argnames=static,
+            host_calls=list(scope.host_calls), kinds=kinds, scope=scope,
+        )
+
+    @staticmethod
+    def _is_plain_param(scope: Scope, name: str) -> bool:
+        params = scope.node.params
+        return any(p.name.value == name for p in (*params.posonly_params, *params.params, *params.kwonly_params))
+
+
+def array_evidence(strength: int) -> bool:
+    return strength in (ANNOTATED_ARRAY, USED_AS_ARRAY)
+
+
+def analyze(wrapper: MetadataWrapper, options) -> ModuleAnalysis:
+    """The analysis of ``wrapper``'s module, computed once and shared by every codemod that asks."""
+    key = (id(wrapper), options)
+    analysis = _RECENT.pop(key, None)
+    if analysis is None or analysis.wrapper is not wrapper:
+        analysis = ModuleAnalysis(wrapper, options)
+    _RECENT[key] = analysis  # most recent last
+    while len(_RECENT) > _KEEP:
+        del _RECENT[next(iter(_RECENT))]
+    return analysis
+
+
+# MetadataWrapper has __slots__, so the cache lives here: the few most recent analyses, which
+# hold their wrappers (so an id is never reused while its entry is kept).
+_KEEP = 8
+_RECENT: dict[tuple[int, object], ModuleAnalysis] = {}

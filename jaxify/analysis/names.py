@@ -1,0 +1,72 @@
+"""What a name really is: qualified names resolved from imports through LibCST's scopes.
+
+``np.zeros`` after ``import numpy as np``, ``zeros`` after ``from numpy import zeros`` and
+``numpy.zeros`` after ``import numpy`` all resolve to ``"numpy.zeros"``; a local variable that
+shadows ``np`` resolves to nothing, because only names whose binding is an import (or a builtin)
+count.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, QualifiedNameProvider, QualifiedNameSource
+from libcst.metadata.base_provider import LazyValue
+
+_TRUSTED_SOURCES = (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
+
+
+class QualifiedNames:
+    """``qualified_name(expr)`` for names and attribute chains of one module."""
+
+    def __init__(self, wrapper: MetadataWrapper):
+        self._names = wrapper.resolve(QualifiedNameProvider)
+
+    def qualified_name(self, expr: cst.CSTNode) -> str | None:
+        """``"numpy.zeros"`` for ``np.zeros``; ``"builtins.print"`` for ``print``; None for locals."""
+        if not _is_dotted_name(expr):
+            return None
+        names = self._names.get(expr, ())
+        if isinstance(names, LazyValue):  # QualifiedNameProvider computes each entry on demand
+            names = names()
+        found = sorted(q.name for q in names if q.source in _TRUSTED_SOURCES)
+        return found[0] if found else None
+
+    def star_imports(self, module: cst.Module) -> list[cst.ImportFrom]:
+        """``from X import *`` statements anywhere in the module (their names cannot be resolved)."""
+        finder = _StarImportFinder()
+        module.visit(finder)
+        return finder.found
+
+
+def _is_dotted_name(expr: cst.CSTNode) -> bool:
+    """``a.b.c`` only: LibCST would also name ``np.zeros(3).sum`` "numpy.zeros.sum"."""
+    while isinstance(expr, cst.Attribute):
+        expr = expr.value
+    return isinstance(expr, cst.Name)
+
+
+class _StarImportFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.ImportFrom] = []
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            self.found.append(node)
+
+
+def is_numpy(qualified: str | None) -> bool:
+    return qualified is not None and (qualified == "numpy" or qualified.startswith("numpy."))
+
+
+def is_jax_numpy(qualified: str | None) -> bool:
+    return qualified is not None and (qualified == "jax.numpy" or qualified.startswith("jax.numpy."))
+
+
+def array_api_member(qualified: str | None) -> str | None:
+    """``"zeros"`` for ``numpy.zeros`` and ``jax.numpy.zeros``; ``"random.normal"`` for numpy.random."""
+    if qualified is None:
+        return None
+    for prefix in ("jax.numpy.", "numpy."):
+        if qualified.startswith(prefix):
+            return qualified[len(prefix):]
+    return None
