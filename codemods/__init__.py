@@ -4,5 +4,6 @@ API migration -> NumPy namespace -> randomness -> in-place updates -> conditiona
 """
 
 from jaxify.codemod import Codemod
+from jaxify.codemods.api_migration import ApiMigration
 
-CODEMODS: tuple[type[Codemod], ...] = ()
+CODEMODS: tuple[type[Codemod], ...] = (ApiMigration,)
