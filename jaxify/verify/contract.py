@@ -11,29 +11,39 @@ its array arguments in place cannot do so in JAX, so its rewrite returns the new
 
 An argument counts as mutated when its value after the original call differs from a deep copy
 taken before it. A mutated argument the original also returns itself (``x[i] = v; return x``)
-already reaches the caller through the result, so it is not appended a second time. A rewrite that returns only the original's result has dropped a mutation the
-caller could see, and fails with a message that names the argument.
+already reaches the caller through the result, so it is not appended a second time. On an input where a mutation
+happens to change nothing (``x /= 1``), a rewrite that appends that argument is still right: the
+matcher accepts any set of appended array arguments that includes every one that changed. A
+rewrite that returns only the original's result has dropped a mutation the caller could see, and
+fails with a message that names the argument.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 
 import numpy as np
 
 from jaxify.verify.compare import Comparison, compare
 
 
+MAX_UNCHANGED_CANDIDATES = 4  # appended-argument sets tried: 2**4 at most
+
+
 @dataclasses.dataclass
 class OriginalCall:
     returned: object
     mutated: dict[str, object]  # parameter name -> value after the call, in parameter order
+    unchanged_arrays: dict[str, object] = dataclasses.field(default_factory=dict)  # could have been mutated
+    order: tuple[str, ...] = ()  # parameter order
 
-    def expected(self):
-        if not self.mutated:
+    def expected(self, appended: dict[str, object] | None = None):
+        appended = self.mutated if appended is None else appended
+        if not appended:
             return self.returned
-        new_values = tuple(self.mutated.values())
+        new_values = tuple(appended[name] for name in self.order if name in appended)
         if self.returned is None:
             return new_values[0] if len(new_values) == 1 else new_values
         if isinstance(self.returned, tuple):
@@ -46,11 +56,15 @@ def call_original(function, args: tuple, kwargs: dict, bound_names: list[str]) -
     work_args, work_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
     returned = function(*work_args, **work_kwargs)
     returned_objects = {id(item) for item in (returned if isinstance(returned, tuple) else (returned,))}
-    mutated = {}
+    mutated, unchanged = {}, {}
     for name, before, after in zip(bound_names, [*args, *kwargs.values()], [*work_args, *work_kwargs.values()]):
-        if id(after) not in returned_objects and _changed(before, after):
+        if id(after) in returned_objects:
+            continue
+        if _changed(before, after):
             mutated[name] = after
-    return OriginalCall(returned, mutated)
+        elif isinstance(after, np.ndarray):
+            unchanged[name] = after
+    return OriginalCall(returned, mutated, unchanged, tuple(bound_names))
 
 
 def _changed(before, after) -> bool:
@@ -65,7 +79,15 @@ def _changed(before, after) -> bool:
 def match(call: OriginalCall, actual, precision: str) -> Comparison:
     """Compare the rewrite's output with what the contract expects, explaining a dropped mutation."""
     result = compare(call.expected(), actual, precision=precision)
-    if result.equal or not call.mutated:
+    if result.equal:
+        return result
+    candidates = list(call.unchanged_arrays)[:MAX_UNCHANGED_CANDIDATES]
+    for chosen in itertools.chain.from_iterable(
+            itertools.combinations(candidates, size) for size in range(1, len(candidates) + 1)):
+        appended = {**call.mutated, **{name: call.unchanged_arrays[name] for name in chosen}}
+        if compare(call.expected(appended), actual, precision=precision).equal:
+            return compare(call.expected(appended), actual, precision=precision)
+    if not call.mutated:
         return result
     if compare(call.returned, actual, precision=precision).equal:
         names = ", ".join(f"`{name}`" for name in call.mutated)

@@ -59,8 +59,9 @@ def verify_paths(paths: list[Path], options: Options, settings: VerifySettings) 
                 reports.append(ModuleReport(str(path), findings=[{"line": 1, "message": f"cannot read: {error}"}]))
                 continue
             examples = settings.examples or corpus_examples_for(path)
+            calls = captured.get(str(path.resolve())) if captured else None
             reports.append(verify_source(text, rewrite_text(text, str(path), options).rewritten, path, options,
-                                         settings, examples=examples, captured=captured))
+                                         settings, examples=examples, captured=calls))
         return reports
 
 

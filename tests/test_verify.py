@@ -1,0 +1,351 @@
+"""jaxify verify: planted wrong rewrites are caught with a minimal counterexample, right ones pass.
+
+Each module verification starts a subprocess (JAX import included), so related functions share one
+module and one verification through module-scoped fixtures.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from jaxify.cli import main
+from jaxify.config import Options
+from jaxify.engine import FileResult
+from jaxify.verify.compare import compare
+from jaxify.verify.report import to_json, to_markdown, to_text
+from jaxify.verify.session import VerifySettings, verify_source
+
+ORIGINAL = textwrap.dedent('''\
+    import numpy as np
+
+    def differences(x):
+        out = np.zeros(x.shape[0] - 1)
+        for i in range(x.shape[0] - 1):
+            out[i] = x[i + 1] - x[i]
+        return out
+
+    def bump(x, idx):
+        x[idx] += 1.0
+        return x
+
+    def scale_in_place(x):
+        x *= 2.0
+
+    def normalise(x):
+        x /= np.sum(np.abs(x)) + 1.0
+        return np.max(x)
+
+    def total(x):
+        return np.sum(x * x)
+
+    def positive_part(x):
+        if x.sum() > 0:
+            return x
+        return -x
+
+    def root(x):
+        out = np.zeros_like(x)
+        for i in range(x.shape[0]):
+            if x[i] > 0:
+                out[i] = np.sqrt(x[i])
+        return out
+
+    def sum_all(x):
+        return np.sum(x, axis=None)
+    ''')
+
+REWRITTEN = textwrap.dedent('''\
+    import numpy as np
+    import numpy
+    import jax.numpy as jnp
+
+    def differences(x):
+        return x[2:] - x[:-2] if x.shape[0] > 2 else x[1:] - x[:-1]
+
+    def bump(x, idx):
+        return jnp.asarray(x).at[idx].add(1.0)
+
+    def scale_in_place(x):
+        x = x * 2.0
+
+    def normalise(x):
+        x = x / (jnp.sum(jnp.abs(x)) + 1.0)
+        return jnp.max(x), x
+
+    def total(x):
+        return jnp.sum(x * x)
+
+    def positive_part(x):
+        if jnp.sum(x) > 0:
+            return x
+        return -x
+
+    def root(x):
+        return jnp.where(x > 0, jnp.sqrt(x), 0.0)
+
+    def sum_all(x):
+        return numpy.sum(x, axis=None)
+    ''')
+
+
+def _verify(original: str, rewritten: str, tmp_path: Path, options: Options | None = None, **settings):
+    path = tmp_path / "module.py"
+    path.write_text(original)
+    settings.setdefault("hypothesis", 30)
+    return verify_source(original, rewritten, path, options or Options(), VerifySettings(**settings))
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    report = _verify(ORIGINAL, REWRITTEN, tmp_path_factory.mktemp("planted"))
+    return report, {result["function"]: result for result in report.functions}
+
+
+def _counterexample(result) -> dict:
+    """Run the ready-to-paste snippet and return what it declares."""
+    namespace = {"np": np}
+    exec(result["counterexample"], namespace)
+    return namespace["jaxify_examples"]()
+
+
+def test_off_by_one_slice_is_caught_with_a_minimal_input(planted):
+    _, results = planted
+    result = results["differences"]
+    assert result["evidence"] == "failed" and result["equivalent"] is False
+    assert "shape" in result["findings"][0]["message"]
+    (args,) = _counterexample(result)["differences"]
+    assert args[0].shape == (3,) and not args[0].any()  # shrunk to the smallest length that shows it
+
+
+def test_accumulating_add_where_numpy_did_not_is_caught(planted):
+    _, results = planted
+    result = results["bump"]
+    assert result["evidence"] == "failed"
+    x, idx = _counterexample(result)["bump"][0]
+    assert len(idx) == 2 and idx[0] == idx[1]  # a repeated index: the smallest input that shows it
+    assert "2.0 instead of 1.0" in result["findings"][0]["message"]
+
+
+def test_dropped_mutation_of_an_argument_is_caught(planted):
+    _, results = planted
+    result = results["scale_in_place"]
+    assert result["evidence"] == "failed"
+    assert "changes argument `x` in place" in result["findings"][0]["message"]
+    (args,) = _counterexample(result)["scale_in_place"]
+    assert args[0].tolist() == [1.0]
+
+
+def test_mutated_argument_returned_after_the_result_is_accepted(planted):
+    _, results = planted
+    assert results["normalise"]["evidence"] == "verified", results["normalise"]
+
+
+def test_a_right_rewrite_is_verified_and_timed(planted):
+    report, results = planted
+    result = results["total"]
+    assert result["evidence"] == "verified" and result["equivalent"] is True
+    assert result["inputs"] == 30 and result["input_source"] == "hypothesis"
+    for field in ("compile_ms", "original_ms", "jitted_ms", "speedup"):
+        assert result[field] > 0
+    assert report.device.startswith("cpu")
+
+
+def test_jit_failure_is_a_plain_words_finding_at_the_users_line(planted):
+    _, results = planted
+    result = results["positive_part"]
+    assert result["evidence"] == "failed"
+    finding = result["findings"][0]
+    assert finding["kind"] == "jit" and finding["error"] == "TracerBoolConversionError"
+    assert "argument `x` is traced" in finding["message"] and "lax.cond" in finding["hint"]
+    assert finding["line"] == ORIGINAL.splitlines().index("    if x.sum() > 0:") + 1  # mapped back
+
+
+def test_nan_gradient_from_where_is_a_finding(planted):
+    _, results = planted
+    result = results["root"]
+    assert result["equivalent"] is True
+    assert any(f["kind"] == "gradient" and "`x`" in f["message"] for f in result["findings"])
+
+
+def test_pure_rename_to_the_same_object_is_proven(planted):
+    _, results = planted
+    assert results["sum_all"]["evidence"] == "proven"
+
+
+def test_float32_overflow_is_caught_even_with_float32_tolerances(tmp_path):
+    original = "import numpy as np\n\ndef softplus(x):\n    return np.log1p(np.exp(x))\n"
+    rewritten = ("import jax.numpy as jnp\n\ndef softplus(x):\n"
+                 "    return jnp.log1p(jnp.exp(x.astype(jnp.float32)))\n")
+    report = _verify(original, rewritten, tmp_path, Options(precision="float32"))
+    (result,) = report.functions
+    assert result["evidence"] == "failed"
+    (args,) = _counterexample(result)["softplus"]
+    assert args[0].shape == (1,) and 88 < args[0][0] < 100  # just past float32's exp overflow
+    assert "tolerances float32" in to_text([report], "float32")
+
+
+RANDOM_ORIGINAL = textwrap.dedent('''\
+    import numpy as np
+
+    def noisy(x):
+        return x + np.random.normal(0.0, 2.0, size=x.shape)
+
+    def jitter(x):
+        return x + np.random.normal(0.0, 2.0, size=x.shape)
+
+    def pair(x):
+        return np.random.uniform(size=x.shape), np.random.uniform(size=x.shape)
+
+    def jaxify_examples():
+        return {name: [(np.linspace(0.0, 1.0, 8),)] for name in ("noisy", "jitter", "pair")}
+    ''')
+
+RANDOM_REWRITTEN = textwrap.dedent('''\
+    import numpy as np
+    import jax
+
+    def noisy(x, key):
+        return x + 2.0 * jax.random.normal(key, x.shape)
+
+    def jitter(x, key):
+        return x + jax.random.uniform(key, x.shape, minval=-2.0, maxval=2.0)
+
+    def pair(x, key):
+        return jax.random.uniform(key, x.shape), jax.random.uniform(key, x.shape)
+
+    def jaxify_examples():
+        return {name: [(np.linspace(0.0, 1.0, 8),)] for name in ("noisy", "jitter", "pair")}
+    ''')
+
+
+@pytest.fixture(scope="module")
+def randomness(tmp_path_factory):
+    report = _verify(RANDOM_ORIGINAL, RANDOM_REWRITTEN, tmp_path_factory.mktemp("random"))
+    return {result["function"]: result for result in report.functions}
+
+
+def test_random_function_is_compared_by_distribution(randomness):
+    result = randomness["noisy"]
+    assert result["random"] and result["evidence"] == "verified", result
+    assert any("distribution" in note for note in result["notes"])
+
+
+def test_random_function_with_the_wrong_distribution_fails(randomness):
+    result = randomness["jitter"]
+    assert result["evidence"] == "failed"
+    assert "distributions differ" in result["findings"][0]["message"]
+
+
+def test_reused_key_is_caught(randomness):
+    result = randomness["pair"]
+    assert result["evidence"] == "failed"
+    assert "used more than once" in result["findings"][0]["message"]
+
+
+def test_hanging_function_becomes_a_finding_and_earlier_results_are_kept(tmp_path):
+    original = "import numpy as np\n\ndef fine(x):\n    return np.sum(x)\n\ndef spin(x):\n    return np.sum(x)\n"
+    rewritten = ("import jax.numpy as jnp\n\ndef fine(x):\n    return jnp.sum(x)\n\n"
+                 "def spin(x):\n    while True:\n        pass\n")
+    report = _verify(original, rewritten, tmp_path, timeout=15, hypothesis=3)
+    results = {result["function"]: result for result in report.functions}
+    assert results["fine"]["evidence"] == "verified"
+    assert results["spin"]["evidence"] == "failed"
+    assert "did not finish within 15 s" in results["spin"]["findings"][0]["message"]
+
+
+def test_crashing_function_becomes_a_finding(tmp_path):
+    original = "import numpy as np\n\ndef boom(x):\n    return np.sum(x)\n"
+    rewritten = "import ctypes\n\ndef boom(x):\n    return ctypes.string_at(0)\n"
+    report = _verify(original, rewritten, tmp_path, hypothesis=3)
+    (result,) = report.functions
+    assert result["evidence"] == "failed"
+    assert "process died" in result["findings"][0]["message"]
+
+
+# -- the comparison itself -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expected, actual, equal", [
+    (np.array([1.0, np.nan]), np.array([1.0, np.nan]), True),
+    (np.array([np.inf]), np.array([-np.inf]), False),
+    (np.array([1.0]), np.array([1.0 + 1e-13]), True),
+    (np.array([1.0]), np.array([1.0 + 1e-6]), False),
+    (np.array([1, 2]), np.array([1, 2], dtype=np.int32), True),
+    (np.array([1, 2]), np.array([1.0, 2.0]), False),  # dtype kind changed
+    ((np.ones(2), None), [np.ones(2), None], True),
+    ({"a": 1}, {"b": 1}, False),
+    (np.ones(3), np.ones((3, 1)), False),
+])
+def test_compare(expected, actual, equal):
+    assert compare(expected, actual).equal is equal
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A small project whose rewrite is planted (the codemods are not what these tests are about)."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "maths.py").write_text(
+        "import numpy as np\n\ndef total(x):\n    return np.sum(x)\n\ndef shift(x):\n    return x[1:]\n")
+    (tmp_path / "run_me.py").write_text(
+        "import numpy as np\nfrom pkg.maths import total, shift\n"
+        "total(np.arange(6.0))\nshift(np.arange(9.0))\n")
+    planted = ("import jax.numpy as jnp\n\ndef total(x):\n    return jnp.sum(x)\n\n"
+               "def shift(x):\n    return x[:-1]\n")
+
+    def rewrite_text(text, path, options):
+        return FileResult(path=path, original=text, rewritten=planted)
+
+    monkeypatch.setattr("jaxify.verify.session.rewrite_text", rewrite_text)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_cli_text_report_and_exit_code(project):
+    result = CliRunner().invoke(main, ["verify", "pkg", "--hypothesis", "10"])
+    assert result.exit_code == 1, result.output
+    assert re.search(r"pkg/maths.py:3 total\s+verified\s+yes\s+10 hypothesis", result.output)
+    assert re.search(r"pkg/maths.py:6 shift\s+failed", result.output)
+    assert "minimal failing input, ready to paste" in result.output
+    assert "device cpu" in result.output
+
+
+def test_cli_json_and_markdown(project):
+    as_json = CliRunner().invoke(main, ["verify", "pkg", "--hypothesis", "5", "--format", "json"])
+    data = json.loads(as_json.output)
+    assert data["summary"]["evidence"] == {"proven": 0, "verified": 1, "unverified": 0, "failed": 1}
+    markdown = CliRunner().invoke(main, ["verify", "pkg", "--hypothesis", "5", "--format", "markdown"])
+    assert "| `pkg/maths.py:3 total` | verified |" in markdown.output
+
+
+def test_cli_capture_replays_the_calls_a_command_made(project):
+    result = CliRunner().invoke(main, ["verify", "pkg", "--hypothesis", "0", "--capture", "python run_me.py",
+                                       "--format", "json"])
+    functions = {f["function"]: f for f in json.loads(result.output)["modules"][0]["functions"]}
+    assert functions["total"]["input_source"] == "captured" and functions["total"]["evidence"] == "verified"
+    assert "np.array([0.0, 1.0, 2.0" in functions["shift"]["counterexample"]  # the captured arange(9.0)
+
+
+def test_cli_plot_without_matplotlib_says_how_to_get_it(project):
+    pytest.importorskip("matplotlib", reason=None) if False else None
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        result = CliRunner().invoke(main, ["verify", "pkg", "--hypothesis", "3", "--plot", "out.png"])
+        assert "pip install 'jaxify-refactor[plot]'" in result.output
+    else:
+        result = CliRunner().invoke(main, ["verify", "pkg", "--hypothesis", "3", "--plot", "out.png"])
+        assert (project / "out.png").stat().st_size > 0
+
+
+def test_reports_render_an_empty_run():
+    assert "no rewritten function" in to_text([])
+    assert json.loads(to_json([]))["summary"]["functions"] == 0
+    assert "jaxify verify" in to_markdown([])
