@@ -8,11 +8,10 @@ import sys
 import types
 from pathlib import Path
 
-import numpy as np
-
 from jaxify.cli import build_options, fix_command
 from jaxify.config import Options
 from jaxify.engine import FileResult, rewrite_text
+from jaxify.verify.compare import compare
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -47,24 +46,9 @@ def load_module(text: str, name: str = "case") -> types.ModuleType:
 
 
 def assert_same(expected, actual, *, rtol: float = 1e-10, atol: float = 1e-12, path: str = "result") -> None:
-    """Pytree equality: same structure, same shapes, values close (NaN equals NaN), ints exact."""
-    if isinstance(expected, (tuple, list)):
-        assert isinstance(actual, (tuple, list)), f"{path}: expected a sequence, got {type(actual).__name__}"
-        assert len(expected) == len(actual), f"{path}: length {len(expected)} != {len(actual)}"
-        for index, (e, a) in enumerate(zip(expected, actual)):
-            assert_same(e, a, rtol=rtol, atol=atol, path=f"{path}[{index}]")
-        return
-    if isinstance(expected, dict):
-        assert isinstance(actual, dict) and set(expected) == set(actual), f"{path}: keys differ"
-        for key in expected:
-            assert_same(expected[key], actual[key], rtol=rtol, atol=atol, path=f"{path}[{key!r}]")
-        return
-    if expected is None:
-        assert actual is None, f"{path}: expected None, got {actual!r}"
-        return
-    e, a = np.asarray(expected), np.asarray(actual)
-    assert e.shape == a.shape, f"{path}: shape {e.shape} != {a.shape}"
-    if e.dtype.kind in "biu" and a.dtype.kind in "biu":
-        np.testing.assert_array_equal(a, e, err_msg=path)
-    else:
-        np.testing.assert_allclose(a, e, rtol=rtol, atol=atol, equal_nan=True, err_msg=path)
+    """Pytree equality: same structure, shapes and dtype kinds, values close (NaN equals NaN), ints exact.
+
+    The one comparison jaxify has: ``jaxify.verify.compare`` (what ``jaxify verify`` uses too).
+    """
+    comparison = compare(expected, actual, rtol=rtol, atol=atol, path=path)
+    assert comparison.equal, comparison.message
