@@ -69,7 +69,7 @@ import dataclasses
 import libcst as cst
 import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ExpressionContext, ExpressionContextProvider, QualifiedNameProvider, ScopeProvider
 from libcst.metadata.scope_provider import ImportAssignment
 
 from jaxify.codemods import api_calls
@@ -194,7 +194,7 @@ class ApiMigration(Codemod):
             does (the original never updated anything): it is applied only with `--unsafe`.""",
         ),
     )
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider)
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ExpressionContextProvider)
 
     def __init__(self, context, wrapper):
         # LibCST's matcher transformer inspects every attribute while it is constructed, the base
@@ -261,9 +261,11 @@ class ApiMigration(Codemod):
             if alias and bound(alias) == {module}:
                 return Reference(dotted(cst.Name(alias), ".".join(parts[end:])), replaces_root=True)
         top = parts[0]
-        if any(name != top and not name.startswith(top + ".") for name in bound(top)):
+        top_bound = bound(top)
+        if any(name != top and not name.startswith(top + ".") for name in top_bound):
             return Reference(None, reason=f"`{top}` names something else here")
-        return Reference(dotted(None, path), replaces_root=True, needs_import=top)
+        # ``import jax.numpy`` binds ``jax`` too: no second import then
+        return Reference(dotted(None, path), replaces_root=True, needs_import=None if top_bound else top)
 
     def _commit(self, original: cst.BaseExpression, reference: Reference) -> None:
         """The import bookkeeping of a rewrite that was decided."""
@@ -349,6 +351,9 @@ class ApiMigration(Codemod):
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self._tight.add(id(node.value))
 
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        self._tight.add(id(node.expression))
+
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if isinstance(node.operator, cst.Power):
             self._tight.add(id(node.left))
@@ -364,8 +369,8 @@ class ApiMigration(Codemod):
         return self._leave_reference(original_node, updated_node)
 
     def _leave_reference(self, original, updated):
-        if self._shim_depth:
-            return updated
+        if self._shim_depth or self.get_metadata(ExpressionContextProvider, original, None) is not ExpressionContext.LOAD:
+            return updated  # a shim, or a name being bound (``def tree_map``), not a reference
         mapping, ambiguous = self._resolve(original)
         if mapping is None:
             return updated
