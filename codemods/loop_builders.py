@@ -1,0 +1,142 @@
+"""Code generation for the loop codemod: the local body function and the call of the JAX loop
+primitive that replaces a Python loop.
+
+Each builder takes the loop's (already rewritten) body statements and returns the statements that
+take the loop's place: ``def _body(...)`` next to the loop's old place, then one assignment that
+rebinds the carried names. Body statements keep their comments; the loop's own leading comments
+move onto the generated function.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Sequence
+
+import libcst as cst
+
+
+def code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+@dataclasses.dataclass(frozen=True)
+class Carry:
+    """How the carried names travel through a body function: one name as itself, several as a tuple."""
+
+    names: tuple[str, ...]
+
+    @property
+    def param(self) -> str:
+        return self.names[0] if len(self.names) == 1 else "carry"
+
+    @property
+    def value(self) -> str:
+        """The carry as an expression and as an assignment target (``a`` or ``(a, b)``)."""
+        if not self.names:
+            return "None"
+        return self.names[0] if len(self.names) == 1 else f"({', '.join(self.names)})"
+
+    @property
+    def target(self) -> str:
+        """The carry on its own as an assignment target or return value: ``a, b`` without parentheses."""
+        if not self.names:
+            return "_"
+        return ", ".join(self.names)
+
+    def unpack(self) -> list[cst.BaseStatement]:
+        if len(self.names) > 1:
+            return [cst.parse_statement(f"{', '.join(self.names)} = carry\n")]
+        return []
+
+
+def function(
+    name: str, params: Sequence[str], body: Sequence[cst.BaseStatement], header: cst.TrailingWhitespace | None = None
+) -> cst.FunctionDef:
+    skeleton = cst.parse_statement(f"def {name}({', '.join(params)}):\n    pass\n")
+    assert isinstance(skeleton, cst.FunctionDef)
+    block = skeleton.body.with_changes(body=list(body))
+    if header is not None:
+        block = block.with_changes(header=header)
+    return skeleton.with_changes(body=block)
+
+
+def statement(text: str) -> cst.BaseStatement:
+    return cst.parse_statement(text + "\n")
+
+
+def place(loop: cst.For | cst.While, statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """Give the first generated statement the loop's leading blank lines and comments."""
+    first = statements[0].with_changes(leading_lines=loop.leading_lines)
+    return [first, *statements[1:]]
+
+
+def _leading_body(body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """The original body with blank lines before its first statement dropped (comments kept)."""
+    if not body:
+        return []
+    first = body[0]
+    lines = [line for line in getattr(first, "leading_lines", ()) if line.comment is not None]
+    return [first.with_changes(leading_lines=lines), *body[1:]]
+
+
+def fori_loop(
+    loop: cst.For, body_name: str, index: str, start: str, stop: str, carry: Carry, body: Sequence[cst.BaseStatement]
+) -> list[cst.BaseStatement]:
+    """``def _body(i, carry): ...; return carry`` then ``carry = lax.fori_loop(start, stop, _body, carry)``."""
+    statements = [*carry.unpack(), *_leading_body(body), statement(f"return {carry.target}")]
+    definition = function(body_name, [index, carry.param], statements, loop.body.header)
+    call = statement(f"{carry.target} = lax.fori_loop({start}, {stop}, {body_name}, {carry.value})")
+    return place(loop, [definition, call])
+
+
+def scan(
+    loop: cst.For,
+    step_name: str,
+    item_param: str,
+    item_unpack: str | None,
+    xs: str,
+    carry: Carry,
+    body: Sequence[cst.BaseStatement],
+    ys: tuple[str, str] | None,
+) -> list[cst.BaseStatement]:
+    """``def _step(carry, x): ...; return carry, y`` then ``carry, ys = lax.scan(_step, carry, xs)``.
+
+    ``ys`` is (name, expression) of the stacked per-iteration output, or None. ``xs`` is the text of
+    the scanned argument (``A``, ``(A, B)``, ``length=n``).
+    """
+    unpack = [statement(f"{item_unpack} = {item_param}")] if item_unpack else []
+    carry_param = carry.param if carry.names else "carry"
+    returned = f"{carry.value if carry.names else carry_param}, {ys[1] if ys else 'None'}"
+    statements = [*carry.unpack(), *unpack, *_leading_body(body), statement(f"return {returned}")]
+    definition = function(step_name, [carry_param, item_param], statements, loop.body.header)
+    outputs = f"{carry.value if carry.names else '_'}, {ys[0] if ys else '_'}"
+    call = statement(f"{outputs} = lax.scan({step_name}, {carry.value}, {xs})")
+    return place(loop, [definition, call])
+
+
+def while_loop(
+    loop: cst.While, cond_name: str, body_name: str, test: str, carry: Carry, body: Sequence[cst.BaseStatement]
+) -> list[cst.BaseStatement]:
+    """``def _cond(carry): return test``, ``def _body(carry): ...`` and ``carry = lax.while_loop(...)``."""
+    condition = function(cond_name, [carry.param], [*carry.unpack(), statement(f"return {test}")])
+    statements = [*carry.unpack(), *_leading_body(body), statement(f"return {carry.target}")]
+    definition = function(body_name, [carry.param], statements, loop.body.header)
+    call = statement(f"{carry.target} = lax.while_loop({cond_name}, {body_name}, {carry.value})")
+    return place(loop, [condition, definition, call])
+
+
+def vmap(
+    loop: cst.For,
+    function_name: str,
+    index: str,
+    indices: str,
+    output: str,
+    method: str,
+    value: str,
+    body: Sequence[cst.BaseStatement],
+) -> list[cst.BaseStatement]:
+    """``def _row(i): ...; return v`` then ``out = out.at[indices].method(jax.vmap(_row)(indices))``."""
+    statements = [*_leading_body(body), statement(f"return {value}")]
+    definition = function(function_name, [index], statements, loop.body.header)
+    call = statement(f"{output} = {output}.at[{indices}].{method}(jax.vmap({function_name})({indices}))")
+    return place(loop, [definition, call])

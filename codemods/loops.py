@@ -1,0 +1,530 @@
+"""Python loops -> `jax.vmap`, `lax.scan`, `lax.fori_loop`, `lax.while_loop` (JX3xx).
+
+## What it does
+Reads each `for` / `while` loop that works on arrays (after the in-place codemod turned
+`out[i] = v` into `out = out.at[i].set(v)`), works out what it carries from one iteration to the
+next, and replaces it with the JAX loop primitive that computes exactly the same values:
+
+- JX301: iterations independent, one array written only at the loop index -> `jax.vmap` over a
+  local function, written back with one `.at[indices]` update.
+- JX302: a loop over an array's first axis (`for x in xs`, `enumerate`, `zip`), or a loop that
+  collects one value per iteration in a list (`ys.append(v)`, stacked after the loop) ->
+  `lax.scan` (the list becomes the scan's stacked output).
+- JX303: a `range` loop with carried state -> `lax.fori_loop` (reductions and arrays updated with
+  `.at[i]` travel in the carry).
+- JX304: a `while` loop -> `lax.while_loop` (exit condition and counters in the carry).
+- JX305: every other loop that touches arrays is left alone, with the blocking statement and its
+  line, and, in a jitted function, how many iterations jit will unroll.
+
+## Why JAX needs it
+Under `jax.jit` a Python loop is unrolled into the traced graph: compile time grows with the trip
+count, and a loop over a traced bound cannot be traced at all. Outside jit it runs one small JAX
+operation per iteration. The primitives trace the body once.
+
+## Example
+Before:
+
+    def euler(x, v, dt, n):
+        for i in range(n):
+            x = x + dt * v
+            v = v - dt * x
+        return x, v
+
+After:
+
+    def euler(x, v, dt, n):
+        def _body(i, carry):
+            x, v = carry
+            x = x + dt * v
+            v = v - dt * x
+            return (x, v)
+        (x, v) = lax.fori_loop(0, n, _body, (x, v))
+        return x, v
+
+## When it refuses
+`break`, `continue`, `return`, `yield`, `raise`, I/O and `print`, NumPy calls and global random
+state, calls to functions not known to be pure, item or attribute assignment (mutation the in-place
+codemod could not remove), growing containers, arrays whose shape changes every iteration, a
+Python `if`/`and`/`or` on a value the loop computes, slices whose bounds move with the loop index,
+a loop variable read after the loop, and carried names first assigned inside the loop.
+`lax.while_loop` is not reverse-differentiable (`jax.grad` raises; `jax.jvp` works): each JX304
+finding says so. A list collected by a loop must be created empty (`ys = []`) and used after the
+loop only through `jnp.array` / `jnp.stack` / `jnp.asarray`; with zero iterations the stacked
+result is `(0, *shape)` where the list would give `(0,)`. A loop over a value not known to be an
+array is rewritten only with `--unsafe` (a list of ragged or non-numeric items cannot be scanned).
+Carries keep their initial dtype: an initial value whose dtype differs from what the body produces
+fails at trace time ("carry input and carry output must have equal types"), never silently.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import libcst as cst
+import libcst.matchers as m
+
+from jaxify.codemods import loop_builders as build
+from jaxify.analysis.loops import STACKERS, Blocker, LoopInfo, analyze_loop, block_flow, reads_of, side_effects_of
+from jaxify.analysis import Kind
+from jaxify.codemod import Codemod
+from jaxify.rules import Rule, Safety
+
+RULES = (
+    Rule("JX301", "loop-to-vmap", Safety.SAFE, "Loop with independent iterations rewritten as `jax.vmap`."),
+    Rule("JX302", "loop-to-scan", Safety.SAFE, "Loop over an array or collecting per-iteration values rewritten as `lax.scan`."),
+    Rule("JX303", "loop-to-fori-loop", Safety.SAFE, "Range loop with carried state rewritten as `lax.fori_loop`."),
+    Rule("JX304", "loop-to-while-loop", Safety.SAFE, "`while` loop rewritten as `lax.while_loop` (not reverse-differentiable)."),
+    Rule("JX305", "loop-left-alone", Safety.REPORT, "Loop left as a Python loop: a statement blocks every JAX loop primitive."),
+)
+
+
+class LoopCodemod(Codemod):
+    RULES = RULES
+
+    @classmethod
+    def applies_to(cls, text: str) -> bool:
+        return ("for " in text or "while " in text) and "jax" in text
+
+    def __init__(self, context, wrapper):
+        # LibCST's matcher transformer inspects every attribute while it is constructed, the base
+        # class's cached ``analysis`` included, which needs these two already set.
+        self.context, self.wrapper = context, wrapper
+        super().__init__(context, wrapper)
+        self._path: list[cst.CSTNode] = []
+        self._replacement: dict[cst.CSTNode, object] = {}
+        self._converted: set[cst.CSTNode] = set()
+        self._used_names = _identifiers(wrapper.module)
+        self._functions = _functions_by_name(wrapper.module)
+        self._purity: dict[str, bool] = {}
+
+    # -- traversal bookkeeping -------------------------------------------------------------
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        result = super().on_visit(node)
+        self._path.append(node)
+        return result
+
+    def on_leave(self, original_node, updated_node):
+        self._path.pop()
+        result = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, cst.BaseStatement):
+            self._replacement[original_node] = result
+        return result
+
+    def _resolve(self, node: cst.CSTNode) -> str | None:
+        return self.analysis.qualified_name(node)
+
+    def _fresh(self, base: str) -> str:
+        name, number = base, 2
+        while name in self._used_names:
+            name, number = f"{base}_{number}", number + 1
+        self._used_names.add(name)
+        return name
+
+    def _is_pure_function(self, name: str) -> bool:
+        """A function of this module, defined once, whose body has no side effects."""
+        if name not in self._purity:
+            self._purity[name] = False  # assumed impure while its own body is checked (recursion)
+            definitions = self._functions.get(name, [])
+            self._purity[name] = len(definitions) == 1 and not side_effects_of(
+                definitions[0], self._resolve, self._is_pure_function
+            )
+        return self._purity[name]
+
+    # -- the rewrite -----------------------------------------------------------------------
+
+    def leave_For(self, original_node: cst.For, updated_node: cst.For):
+        return self._rewrite(original_node, updated_node)
+
+    def leave_While(self, original_node: cst.While, updated_node: cst.While):
+        return self._rewrite(original_node, updated_node)
+
+    def _rewrite(self, original: cst.For | cst.While, updated: cst.For | cst.While):
+        if not self._touches_arrays(original):
+            return updated
+        scope = self._scope_path()
+        if not isinstance(scope[0], cst.FunctionDef):
+            self._refuse(original, None, Blocker(original, "a module-level loop (its names are globals other code may read)"),
+                         hint="move the loop into a function")
+            return updated
+        info = analyze_loop(original, scope, self._resolve, self._is_pure_function)
+        blockers = info.blockers + self._structural_blockers(info, scope)
+        if blockers:
+            self._refuse(original, info, blockers[0])
+            return updated
+        body = self._updated_body(original)
+        plan = self._plan(info, body)
+        if isinstance(plan, Blocker):
+            self._refuse(original, info, plan)
+            return updated
+        code, message, unsafe_because, statements, imports = plan
+        if not self.fix(original, code, message, unsafe_because=unsafe_because,
+                        hint="" if not unsafe_because else "make sure the iterated value is a jax array"):
+            return updated
+        for module, obj, asname in imports:
+            self.add_import(module, obj, asname)
+        self._converted.add(original)
+        return cst.FlattenSentinel(statements)
+
+    def _scope_path(self) -> list[cst.CSTNode]:
+        """Ancestors of the current loop from its enclosing function (or the module) down."""
+        for index in range(len(self._path) - 1, -1, -1):
+            if isinstance(self._path[index], cst.FunctionDef):
+                return self._path[index:]
+        return list(self._path)
+
+    def _touches_arrays(self, loop: cst.For | cst.While) -> bool:
+        """Loops over plain Python data (file names, config dicts) are not ours to report."""
+        finder = _JaxUse(self._resolve, self.analysis)
+        loop.visit(finder)
+        return finder.found
+
+    def _updated_body(self, original: cst.For | cst.While) -> list[cst.BaseStatement]:
+        body: list[cst.BaseStatement] = []
+        for statement in original.body.body:
+            replacement = self._replacement.get(statement, statement)
+            if isinstance(replacement, cst.FlattenSentinel):
+                body.extend(replacement.nodes)
+            elif isinstance(replacement, cst.BaseStatement):
+                body.append(replacement)
+        return body
+
+    def _structural_blockers(self, info: LoopInfo, scope: Sequence[cst.CSTNode]) -> list[Blocker]:
+        blockers = []
+        nested = _NestedLoops()
+        for statement in info.node.body.body:
+            statement.visit(nested)
+        for loop in nested.loops:
+            if loop not in self._converted:
+                line = self.position(loop)[0]
+                blockers.append(Blocker(loop, f"the nested loop at line {line} stays a Python loop"))
+        defined = _bound_before(scope, info.node)
+        for name in info.carried:
+            if name not in defined:
+                blockers.append(Blocker(info.node, f"`{name}` is first assigned inside the loop and read after it or in the next iteration"))
+        trajectory_names = {t.name for t in info.trajectories}
+        if len(info.trajectories) > 1 or len(trajectory_names) != len(info.trajectories):
+            blockers.append(Blocker(info.trajectories[-1].statement, "more than one `append` per iteration"))
+        for trajectory in info.trajectories:
+            problem = _trajectory_problem(trajectory.name, scope, info, self._resolve)
+            if problem:
+                blockers.append(Blocker(trajectory.statement, problem))
+        return blockers
+
+    def _plan(self, info: LoopInfo, body: list[cst.BaseStatement]):
+        """(code, message, unsafe_because, statements, imports) or the Blocker that prevents it."""
+        space = info.space
+        carried = [name for name in info.carried]
+        lax_import = ("jax", "lax", None)
+        jnp_import = ("jax.numpy", None, "jnp")
+        summary = _summary(info)
+        if space.kind == "while":
+            if not carried:
+                return Blocker(info.node, "the loop changes nothing its condition reads")
+            test = _traced_test(space.test, self._resolve)
+            if test is None:
+                return Blocker(space.test, "a chained comparison in the loop condition")
+            statements = build.while_loop(
+                info.node, self._fresh("_cond"), self._fresh("_body"), test, build.Carry(tuple(carried)), body
+            )
+            message = (f"`while` loop rewritten as `lax.while_loop` ({summary}); "
+                       "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
+            return "JX304", message, "", statements, [lax_import]
+
+        output_names = {o.name for o in info.outputs}
+        if space.kind == "range" and not info.trajectories and len(info.outputs) == 1 and set(carried) == output_names:
+            output = info.outputs[0]
+            moved = _moved_value_problem(output.statement, output.value, info.node.body.body)
+            if moved:
+                return Blocker(output.statement, moved)
+            body = [s for s, o in zip(body, info.node.body.body) if o is not output.statement] if len(body) == len(info.node.body.body) else None
+            if body is None:
+                return Blocker(output.statement, "the loop body could not be mapped onto its rewrite")
+            indices = f"jnp.arange({_range_args(space)})"
+            statements = build.vmap(info.node, self._fresh("_element"), space.index_name, indices, output.name,
+                                    output.method, build.code(output.value), body)
+            message = f"loop rewritten as `jax.vmap`: iterations are independent and write `{output.name}` only at `{space.index_name}`"
+            return "JX301", message, "", statements, [("jax", None, None), jnp_import]
+
+        ys = None
+        if info.trajectories:
+            trajectory = info.trajectories[0]
+            moved = _moved_value_problem(trajectory.statement, trajectory.value, info.node.body.body)
+            if moved:
+                return Blocker(trajectory.statement, moved)
+            if len(body) != len(info.node.body.body):
+                return Blocker(trajectory.statement, "the loop body could not be mapped onto its rewrite")
+            body = [s for s, o in zip(body, info.node.body.body) if o is not trajectory.statement]
+            ys = (trajectory.name, build.code(trajectory.value))
+        carry = build.Carry(tuple(carried))
+        if not carried and ys is None:
+            return Blocker(info.node, "the loop computes nothing that is used after it")
+
+        if space.kind == "range":
+            index = space.index_name
+            if ys is None and (space.step is None or m.matches(space.step, m.Integer("1"))):
+                start = build.code(space.start) if space.start is not None else "0"
+                statements = build.fori_loop(info.node, self._fresh("_body"), index, start, build.code(space.stop), carry, body)
+                return "JX303", f"loop rewritten as `lax.fori_loop` ({summary})", "", statements, [lax_import]
+            uses_index = index in set().union(*(set(reads_of(s)) for s in body)) if body else False
+            if uses_index or space.start is not None:
+                xs, param, imports = f"jnp.arange({_range_args(space)})", index if uses_index else "_", [lax_import, jnp_import]
+            else:
+                xs, param, imports = f"length={build.code(space.stop)}", "_", [lax_import]
+            statements = build.scan(info.node, self._fresh("_step"), param, None, xs, carry, body, ys)
+            return "JX302", f"loop rewritten as `lax.scan` ({summary})", "", statements, imports
+
+        # for x in xs / enumerate(xs) / zip(xs, ys): scan over the leading axis
+        leaves = list(space.sequences)
+        unknown = [leaf for leaf in _leaves(leaves, self._resolve) if not self._is_array(leaf)]
+        xs = _xs_text(space, self._resolve)
+        target = info.node.target
+        if isinstance(target, cst.Name):
+            param, unpack = target.value, None
+        else:
+            param, unpack = self._fresh("item"), build.code(target)
+        statements = build.scan(info.node, self._fresh("_step"), param, unpack, xs, carry, body, ys)
+        unsafe = ""
+        if unknown:
+            unsafe = (f"`{build.code(unknown[0])}` is scanned along its first axis, which assumes it is an array "
+                      "(a list of equal-shape numbers works; a list of ragged or non-numeric items does not)")
+        return "JX302", f"loop rewritten as `lax.scan` ({summary})", unsafe, statements, [lax_import, ("jax.numpy", None, "jnp")]
+
+    def _is_array(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Call):
+            qualified = self._resolve(expr.func)
+            return qualified is not None and qualified.startswith("jax.numpy.")
+        return self.analysis.kind_of(expr) == Kind.ARRAY
+
+    def _refuse(self, loop: cst.CSTNode, info: LoopInfo | None, blocker: Blocker, hint: str = "") -> None:
+        line = self.position(blocker.node)[0]
+        message = f"loop left alone: {blocker.reason} (line {line})"
+        unrolled = self._unrolled_note(loop, info)
+        self.refuse(
+            loop,
+            "JX305",
+            message + unrolled,
+            reason=blocker.reason,
+            hint=hint or "restructure the loop body without this statement, or keep the loop outside jit",
+        )
+
+    def _unrolled_note(self, loop: cst.CSTNode, info: LoopInfo | None) -> str:
+        function = next((node for node in reversed(self._path) if isinstance(node, cst.FunctionDef)), None)
+        if function is None or not any(_is_jit(d.decorator, self._resolve) for d in function.decorators):
+            return ""
+        trips = info.space.trip_count_text() if info is not None else None
+        if info is not None and info.space.kind == "while":
+            return "; under `jax.jit` a Python `while` on a traced value fails to trace"
+        count = f"{trips} iterations" if trips else "one copy of the body per iteration"
+        return f"; `{function.name.value}` is jitted, so jit unrolls this loop at trace time ({count})"
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _identifiers(module: cst.Module) -> set[str]:
+    names: set[str] = set()
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            names.add(node.value)
+
+    module.visit(_Names())
+    return names
+
+
+def _functions_by_name(module: cst.Module) -> dict[str, list[cst.FunctionDef]]:
+    found: dict[str, list[cst.FunctionDef]] = {}
+
+    class _Functions(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            found.setdefault(node.name.value, []).append(node)
+
+    module.visit(_Functions())
+    return found
+
+
+class _JaxUse(cst.CSTVisitor):
+    """Does a loop call into jax / jax.numpy, update an array with `.at[...]`, or use a name the
+    value-kind analysis knows to be an array?"""
+
+    def __init__(self, resolve, analysis) -> None:
+        self.resolve = resolve
+        self.analysis = analysis
+        self.found = False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if node.attr.value == "at":
+            self.found = True
+        qualified = self.resolve(node)
+        if qualified is not None and qualified.split(".")[0] == "jax":
+            self.found = True
+            return False
+        return not self.found
+
+    def visit_Name(self, node: cst.Name) -> None:
+        qualified = self.resolve(node)
+        if qualified is not None and qualified.split(".")[0] == "jax":
+            self.found = True
+        elif qualified is None and self.analysis.kind_of(node) == Kind.ARRAY:
+            self.found = True
+
+
+class _NestedLoops(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.loops: list[cst.CSTNode] = []
+
+    def visit_For(self, node: cst.For) -> None:
+        self.loops.append(node)
+
+    def visit_While(self, node: cst.While) -> None:
+        self.loops.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+
+def _bound_before(scope: Sequence[cst.CSTNode], loop: cst.CSTNode) -> set[str]:
+    """Names the enclosing function binds before ``loop`` starts (parameters included)."""
+    function = scope[0]
+    bound: set[str] = set()
+    if isinstance(function, cst.FunctionDef):
+        params = function.params
+        bound |= {p.name.value for p in [*params.params, *params.kwonly_params, *params.posonly_params]}
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                bound.add(star.name.value)
+    chain = [*scope[1:], loop]
+    for parent, child in zip(scope, chain):
+        if isinstance(parent, cst.For):
+            bound |= set(reads_of(parent.target))
+        statements = getattr(parent, "body", None)
+        if isinstance(statements, (list, tuple)) and child in statements:
+            bound |= block_flow(statements[: statements.index(child)]).written
+    return bound
+
+
+def _trajectory_problem(name: str, scope: Sequence[cst.CSTNode], info: LoopInfo, resolve) -> str | None:
+    """Why ``name.append(...)`` in this loop cannot become a stacked scan output, or None."""
+    function = scope[0]
+    init = m.Assign(targets=[m.AssignTarget(target=m.Name(name))], value=m.List(elements=[]))
+    creations = m.findall(function, init)
+    if len(creations) != 1 or name not in _bound_before(scope, info.node):
+        return f"`{name}` is not a list created empty (`{name} = []`) once before the loop"
+    append = info.trajectories[0].statement
+    allowed: set[cst.CSTNode] = set()
+    for call in m.findall(function, m.Call(args=[m.Arg(value=m.Name(name), keyword=None, star="")])):
+        if resolve(call.func) in STACKERS:
+            allowed.add(call.args[0].value)
+    stray = [
+        node for node in m.findall(function, m.Name(name))
+        if node not in allowed and not _inside(node, append) and not _inside_any(node, creations)
+    ]
+    if stray:
+        return f"`{name}` is used as a list outside `{name}.append(...)` and `jnp.array({name})`"
+    return None
+
+
+def _inside(node: cst.CSTNode, container: cst.CSTNode) -> bool:
+    return bool(m.findall(container, m.MatchIfTrue(lambda candidate: candidate is node)))
+
+
+def _inside_any(node: cst.CSTNode, containers) -> bool:
+    return any(_inside(node, container) for container in containers)
+
+
+def _moved_value_problem(statement: cst.CSTNode, value: cst.BaseExpression, body: Sequence[cst.CSTNode]) -> str | None:
+    """The value is returned at the end of the body function: later statements must not change it."""
+    later = list(body)[list(body).index(statement) + 1:]
+    changed = sorted(set(reads_of(value)) & block_flow(later).written)
+    if changed:
+        return f"`{changed[0]}` is reassigned after the value that depends on it is stored"
+    return None
+
+
+def _range_args(space) -> str:
+    parts = [space.start, space.stop, space.step]
+    return ", ".join(build.code(part) for part in parts if part is not None)
+
+
+def _leaves(sequences, resolve) -> list[cst.BaseExpression]:
+    leaves = []
+    for sequence in sequences:
+        if isinstance(sequence, cst.Call) and resolve(sequence.func) == "builtins.zip":
+            leaves += _leaves([arg.value for arg in sequence.args], resolve)
+        else:
+            leaves.append(sequence)
+    return leaves
+
+
+def _sequence_text(sequence: cst.BaseExpression, resolve) -> str:
+    if isinstance(sequence, cst.Call) and resolve(sequence.func) == "builtins.zip":
+        return "(" + ", ".join(_sequence_text(arg.value, resolve) for arg in sequence.args) + ")"
+    return build.code(sequence)
+
+
+def _xs_text(space, resolve) -> str:
+    if space.kind == "enumerate":
+        sequence = space.sequences[0]
+        first = _first_leaf(sequence, resolve)
+        length = f"len({build.code(first)})"
+        if space.start is not None:
+            start = build.code(space.start)
+            index = f"jnp.arange({start}, {start} + {length})"
+        else:
+            index = f"jnp.arange({length})"
+        return f"({index}, {_sequence_text(sequence, resolve)})"
+    if space.kind == "zip":
+        return "(" + ", ".join(_sequence_text(s, resolve) for s in space.sequences) + ")"
+    return _sequence_text(space.sequences[0], resolve)
+
+
+def _first_leaf(sequence, resolve):
+    return _leaves([sequence], resolve)[0]
+
+
+def _traced_test(test: cst.BaseExpression, resolve) -> str | None:
+    """The loop condition with `and` / `or` / `not` as `jnp.logical_*`; None if it cannot be traced."""
+    if isinstance(test, cst.BooleanOperation):
+        left, right = _traced_test(test.left, resolve), _traced_test(test.right, resolve)
+        if left is None or right is None:
+            return None
+        function = "logical_and" if isinstance(test.operator, cst.And) else "logical_or"
+        return f"jnp.{function}({left}, {right})"
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _traced_test(test.expression, resolve)
+        return None if inner is None else f"jnp.logical_not({inner})"
+    if isinstance(test, cst.Comparison) and len(test.comparisons) > 1:
+        return None
+    return build.code(test)
+
+
+def _is_jit(decorator: cst.BaseExpression, resolve) -> bool:
+    if resolve(decorator) == "jax.jit":
+        return True
+    if isinstance(decorator, cst.Call):
+        if resolve(decorator.func) == "jax.jit":
+            return True
+        if resolve(decorator.func) == "functools.partial" and decorator.args:
+            return resolve(decorator.args[0].value) == "jax.jit"
+    return False
+
+
+def _summary(info: LoopInfo) -> str:
+    parts = []
+    carried = [n for n in info.carried]
+    if carried:
+        described = [f"`{n}` (reduction)" if n in info.reductions else f"`{n}`" for n in carried]
+        parts.append("carries " + ", ".join(described))
+    else:
+        parts.append("no carried state")
+    if info.trajectories:
+        parts.append(f"stacks `{info.trajectories[0].name}` per iteration")
+    trips = info.space.trip_count_text()
+    if trips:
+        parts.append(f"{trips} iterations")
+    elif info.space.kind in ("array", "enumerate", "zip"):
+        parts.append("one iteration per leading-axis entry")
+    elif info.space.kind == "while":
+        parts.append("data-dependent trip count")
+    return "; ".join(parts)

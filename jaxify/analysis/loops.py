@@ -1,0 +1,802 @@
+"""Data flow of one `for` / `while` loop: what it iterates over, what it reads and writes, what it
+carries from one iteration to the next, what it produces per iteration, and what blocks turning it
+into a JAX loop primitive.
+
+The analysis is syntactic and works on the nodes of the visited tree. Names are resolved to
+qualified names through a ``resolve`` callable (the codemod passes LibCST's QualifiedNameProvider),
+so ``jnp.sum`` after ``import jax.numpy as jnp`` is recognised and a local ``jnp`` is not.
+
+Vocabulary:
+- **exposed read**: a name read in the body before the body (in the same iteration) has surely
+  assigned it, so its value comes from before the loop or from the previous iteration.
+- **carried**: written in the body and either exposed-read or read after the loop (live-out).
+- **output**: ``out = out.at[i].<method>(v)`` with ``i`` the loop index, ``out`` read nowhere else
+  in the body: iteration ``i`` touches only element ``i``.
+- **trajectory**: ``ys.append(v)`` on a list created empty before the loop and only stacked after it.
+- **blocker**: a statement that no JAX loop primitive can express exactly (break, return, I/O, a
+  call not known to be pure, a growing container, ...), with its node for the finding's line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Iterable, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+
+Resolve = Callable[[cst.CSTNode], "str | None"]
+
+AT_METHODS = frozenset({"set", "add", "subtract", "multiply", "mul", "divide", "power", "min", "max"})
+
+# Builtins that are fine on traced values (shapes are static, so len() is too).
+PURE_BUILTINS = frozenset({"abs", "len", "range", "pow", "divmod", "tuple", "zip", "enumerate", "isinstance"})
+# Builtins that need a concrete (non-traced) value: under a loop primitive they raise.
+CONCRETIZING_BUILTINS = frozenset({"float", "int", "bool", "complex", "min", "max", "sum", "round", "list"})
+IO_BUILTINS = frozenset({"print", "open", "input", "exec", "eval", "breakpoint"})
+MUTATING_METHODS = frozenset(
+    {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem",
+     "discard", "write", "writelines", "sort", "reverse", "fill", "resize", "put", "itemset"}
+)
+CONCRETIZING_METHODS = frozenset({"item", "tolist", "tobytes"})
+# Methods of jax arrays (and of the `.at[...]` helper) that return new values.
+ARRAY_METHODS = AT_METHODS | frozenset(
+    {"get", "apply", "sum", "mean", "prod", "std", "var", "reshape", "astype", "copy", "transpose",
+     "ravel", "flatten", "squeeze", "dot", "clip", "cumsum", "cumprod", "argmax", "argmin", "all",
+     "any", "conj", "conjugate", "swapaxes", "nonzero", "trace", "diagonal", "repeat", "take",
+     "argsort", "searchsorted", "real", "imag", "view", "block_until_ready"}
+)
+STACKERS = frozenset({"jax.numpy.array", "jax.numpy.asarray", "jax.numpy.stack", "numpy.array",
+                      "numpy.asarray", "numpy.stack"})
+GROWERS = frozenset({"jax.numpy.append", "jax.numpy.concatenate", "jax.numpy.hstack", "jax.numpy.vstack",
+                     "jax.numpy.stack", "jax.numpy.column_stack", "jax.numpy.insert",
+                     "numpy.append", "numpy.concatenate", "numpy.hstack", "numpy.vstack", "numpy.insert"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Blocker:
+    node: cst.CSTNode
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class IterationSpace:
+    """What a loop runs over.
+
+    kind: "range" (start, stop, step expressions; start/step may be None), "array" (the first axis
+    of ``sequences[0]``), "enumerate" (index from ``start`` plus ``sequences[0]``), "zip"
+    (``sequences`` in lock step), "while" (``test``), or "other" (nothing JAX can scan).
+    """
+
+    kind: str
+    target: cst.BaseExpression | None = None
+    start: cst.BaseExpression | None = None
+    stop: cst.BaseExpression | None = None
+    step: cst.BaseExpression | None = None
+    sequences: tuple[cst.BaseExpression, ...] = ()
+    test: cst.BaseExpression | None = None
+
+    @property
+    def index_name(self) -> str | None:
+        """The loop index of a range loop, or the index of an enumerate loop."""
+        if self.kind == "range" and isinstance(self.target, cst.Name):
+            return self.target.value
+        if self.kind == "enumerate" and isinstance(self.target, cst.Tuple):
+            first = self.target.elements[0].value
+            return first.value if isinstance(first, cst.Name) else None
+        return None
+
+    def trip_count_text(self) -> str | None:
+        """``"10000"`` for ``range(10000)``, ``"n"`` for ``range(n)``; None when unknown."""
+        if self.kind != "range" or self.step is not None:
+            return None
+        stop = _code(self.stop)
+        if self.start is None or (isinstance(self.start, cst.Integer) and self.start.evaluated_value == 0):
+            return stop
+        if isinstance(self.start, cst.Integer) and isinstance(self.stop, cst.Integer):
+            return str(max(0, self.stop.evaluated_value - self.start.evaluated_value))
+        return f"{stop} - {_code(self.start)}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Output:
+    """``name = name.at[index].method(value)``: iteration ``index`` writes element ``index`` only."""
+
+    name: str
+    method: str
+    value: cst.BaseExpression
+    statement: cst.SimpleStatementLine
+
+
+@dataclasses.dataclass(frozen=True)
+class Trajectory:
+    """``name.append(value)`` once per iteration on a list made empty before the loop."""
+
+    name: str
+    value: cst.BaseExpression
+    statement: cst.SimpleStatementLine
+
+
+@dataclasses.dataclass
+class LoopInfo:
+    node: cst.For | cst.While
+    space: IterationSpace
+    exposed: set[str]  # read before surely written in an iteration (includes a while's test)
+    written: set[str]  # assigned anywhere in the body (loop targets excluded)
+    carried: list[str]  # in first-write order: the carry of a scan / fori_loop / while_loop
+    live_out: set[str]  # written in the loop and possibly read after it
+    outputs: list[Output]
+    reductions: list[str]  # carried names updated only as `s += ...`, `s = s + ...`, `s = max(s, ...)`
+    trajectories: list[Trajectory]
+    blockers: list[Blocker]
+
+    @property
+    def target_names(self) -> set[str]:
+        return set(_target_names(self.space.target)) if self.space.target is not None else set()
+
+
+# -- names read and written -----------------------------------------------------------------
+
+
+def _code(node: cst.CSTNode | None) -> str:
+    return cst.Module(body=[]).code_for_node(node) if node is not None else ""
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _target_names(element.value)]
+    return []
+
+
+class _Reads(cst.CSTVisitor):
+    """Names loaded by an expression or statement; names bound inside comprehensions, lambdas and
+    nested functions are local to them and do not count."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.append(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        node.func.visit(self)
+        for arg in node.args:
+            arg.value.visit(self)  # keyword names are not reads
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        params = {p.name.value for p in node.params.params}
+        self.names.extend(name for name in reads_of(node.body) if name not in params)
+        return False
+
+    def _comprehension(self, node, parts: Sequence[cst.CSTNode]) -> bool:
+        bound: set[str] = set()
+        clause = node.for_in
+        while clause is not None:
+            self.names.extend(name for name in reads_of(clause.iter) if name not in bound)
+            bound.update(_target_names(clause.target))
+            for condition in clause.ifs:
+                self.names.extend(name for name in reads_of(condition.test) if name not in bound)
+            clause = clause.inner_for_in
+        for part in parts:
+            self.names.extend(name for name in reads_of(part) if name not in bound)
+        return False
+
+    def visit_ListComp(self, node: cst.ListComp) -> bool:
+        return self._comprehension(node, [node.elt])
+
+    def visit_SetComp(self, node: cst.SetComp) -> bool:
+        return self._comprehension(node, [node.elt])
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
+        return self._comprehension(node, [node.elt])
+
+    def visit_DictComp(self, node: cst.DictComp) -> bool:
+        return self._comprehension(node, [node.key, node.value])
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        for decorator in node.decorators:
+            decorator.visit(self)
+        for param in [*node.params.params, *node.params.kwonly_params, *node.params.posonly_params]:
+            if param.default is not None:
+                param.default.visit(self)
+        self.names.extend(sorted(free_names(node)))
+        return False
+
+
+def reads_of(node: cst.CSTNode) -> list[str]:
+    collector = _Reads()
+    node.visit(collector)
+    return collector.names
+
+
+def free_names(function: cst.FunctionDef) -> set[str]:
+    """Names a nested function reads from its enclosing scope."""
+    params = function.params
+    local = {p.name.value for p in [*params.params, *params.kwonly_params, *params.posonly_params]}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            local.add(star.name.value)
+    flow = block_flow(function.body.body)
+    local |= flow.written
+    return {name for name in flow.exposed if name not in local} | {
+        name for name in _all_reads(function.body) if name not in local
+    }
+
+
+def _all_reads(node: cst.CSTNode) -> set[str]:
+    return set(reads_of(node))
+
+
+@dataclasses.dataclass
+class Flow:
+    exposed: set[str]  # read before surely written
+    surely: set[str]  # written on every path
+    written: set[str]  # written on some path
+
+
+def _assign_targets(small: cst.BaseSmallStatement) -> list[cst.BaseExpression]:
+    if isinstance(small, cst.Assign):
+        return [target.target for target in small.targets]
+    if isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+        return [small.target]
+    return []
+
+
+def _statement_flow(statement: cst.CSTNode) -> Flow:
+    if isinstance(statement, cst.SimpleStatementLine):
+        return block_flow(statement.body)
+    if isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+        reads: list[str] = []
+        value = statement.value
+        if value is not None:
+            reads += reads_of(value)
+        written: list[str] = []
+        for target in _assign_targets(statement):
+            names = _target_names(target)
+            if names or isinstance(target, (cst.Tuple, cst.List)):
+                written += names
+            else:  # x[i] = v, obj.attr = v: the base object is read
+                reads += reads_of(target)
+        if isinstance(statement, cst.AugAssign):
+            reads += written
+        return Flow(set(reads), set(written), set(written))
+    if isinstance(statement, cst.For):
+        body = block_flow(statement.body.body)
+        targets = set(_target_names(statement.target))
+        exposed = set(reads_of(statement.iter)) | (body.exposed - targets)
+        return Flow(exposed, set(), body.written | targets)
+    if isinstance(statement, cst.While):
+        body = block_flow(statement.body.body)
+        return Flow(set(reads_of(statement.test)) | body.exposed, set(), body.written)
+    if isinstance(statement, cst.If):
+        body = block_flow(statement.body.body)
+        if statement.orelse is None:
+            other = Flow(set(), set(), set())
+        elif isinstance(statement.orelse, cst.If):
+            other = _statement_flow(statement.orelse)
+        else:
+            other = block_flow(statement.orelse.body.body)
+        exposed = set(reads_of(statement.test)) | body.exposed | other.exposed
+        return Flow(exposed, body.surely & other.surely, body.written | other.written)
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return Flow(_all_reads(statement), {statement.name.value}, {statement.name.value})
+    # Expressions, returns, anything else: reads only.
+    return Flow(_all_reads(statement), set(), set())
+
+
+def block_flow(statements: Iterable[cst.CSTNode]) -> Flow:
+    """Exposed reads and writes of a sequence of statements run in order."""
+    exposed: set[str] = set()
+    surely: set[str] = set()
+    written: set[str] = set()
+    for statement in statements:
+        flow = _statement_flow(statement)
+        exposed |= flow.exposed - surely
+        surely |= flow.surely
+        written |= flow.written
+    return Flow(exposed, surely, written)
+
+
+# -- blockers -------------------------------------------------------------------------------
+
+
+class _BlockerFinder(cst.CSTVisitor):
+    """Statements inside one loop's body that no loop primitive can express exactly."""
+
+    def __init__(self, resolve: Resolve, is_pure_function: Callable[[str], bool], loop_writes: set[str],
+                 trajectory_statements: set[cst.CSTNode]):
+        self.resolve = resolve
+        self.is_pure_function = is_pure_function
+        self.loop_writes = loop_writes
+        self.trajectory_statements = trajectory_statements
+        self.blockers: list[Blocker] = []
+        self._loop_depth = 0  # loops nested inside the analysed one: their break/continue are theirs
+
+    def _block(self, node: cst.CSTNode, reason: str) -> None:
+        self.blockers.append(Blocker(node, reason))
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return node not in self.trajectory_statements
+
+    def visit_For(self, node: cst.For) -> None:
+        if node.orelse is not None:
+            self._block(node, "a `for ... else` clause")
+        self._loop_depth += 1
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._loop_depth -= 1
+
+    def visit_While(self, node: cst.While) -> None:
+        if node.orelse is not None:
+            self._block(node, "a `while ... else` clause")
+        self._loop_depth += 1
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self._loop_depth -= 1
+
+    def visit_Break(self, node: cst.Break) -> None:
+        if self._loop_depth == 0:
+            self._block(node, "`break`")
+
+    def visit_Continue(self, node: cst.Continue) -> None:
+        if self._loop_depth == 0:
+            self._block(node, "`continue`")
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self._block(node, "`return` inside the loop")
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self._block(node, "`yield` inside the loop")
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._block(node, "`await` inside the loop")
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        self._block(node, "`raise`: a traced loop cannot raise on a value")
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._block(node, "`assert` on a value computed in the loop")
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._block(node, "`del`")
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self._block(node, "a `global` declaration")
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self._block(node, "a `nonlocal` declaration")
+
+    def visit_With(self, node: cst.With) -> None:
+        self._block(node, "a `with` block")
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._block(node, "a `try` block")
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self._block(node, "a class definition")
+        return False
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._block(node, "an assignment expression (`:=`)")
+
+    def visit_If(self, node: cst.If) -> None:
+        depends = sorted(set(reads_of(node.test)) & self.loop_writes)
+        if depends:
+            self._block(node, f"an `if` on `{depends[0]}`, which the loop computes (a Python `if` cannot test a traced value)")
+
+    def _depends(self, node: cst.CSTNode | None) -> list[str]:
+        return sorted(set(reads_of(node)) & self.loop_writes) if node is not None else []
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        if self._depends(node):
+            self._block(node, "Python `and`/`or` on a traced value (use `jnp.logical_and`/`jnp.logical_or`)")
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not) and self._depends(node):
+            self._block(node, "Python `not` on a traced value (use `jnp.logical_not`)")
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        if self._depends(node.test):
+            self._block(node, "a conditional expression on a traced value (use `jnp.where`)")
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if len(node.comparisons) > 1 and self._depends(node):
+            self._block(node, "a chained comparison on traced values")
+
+    def visit_Slice(self, node: cst.Slice) -> None:
+        if self._depends(node.lower) or self._depends(node.upper) or self._depends(node.step):
+            self._block(node, "a slice whose bounds change every iteration (a traced slice needs `lax.dynamic_slice`)")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._check_target(target.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._check_target(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._check_target(node.target)
+
+    def _check_target(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Subscript):
+            self._block(target, f"item assignment to `{_code(target.value)}`")
+        elif isinstance(target, cst.Attribute):
+            self._block(target, f"attribute assignment to `{_code(target)}`")
+        elif isinstance(target, cst.StarredElement):
+            self._block(target, "starred assignment")
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._check_target(element.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        reason = call_blocker(node, self.resolve, self.is_pure_function)
+        if reason:
+            self._block(node, reason)
+        qualified = self.resolve(node.func)
+        if qualified in GROWERS:
+            grown = sorted(set(reads_of(node)) & self.loop_writes)
+            if grown:
+                self._block(node, f"`{grown[0]}` changes shape every iteration (`{qualified.split('.')[-1]}`)")
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        # A nested function runs only when called; its body is checked where it is called
+        # (an unknown local function is not pure), except for what it reads.
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return True
+
+
+def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> str | None:
+    """Why this call cannot run inside a traced loop body, or None when it can."""
+    func = call.func
+    qualified = resolve(func)
+    if qualified is not None:
+        if qualified.startswith(("jax.random.",)) or qualified.startswith(("numpy.random.", "random.")):
+            if qualified.startswith("jax.random."):
+                return None
+            return f"draws from a global random state (`{qualified}`)"
+        if qualified.startswith(("jax.", "math.", "operator.", "functools.partial")):
+            return None
+        if qualified.startswith("builtins."):
+            name = qualified.split(".", 1)[1]
+            if name in IO_BUILTINS:
+                return f"I/O (`{name}`)"
+            if name in CONCRETIZING_BUILTINS:
+                return f"`{name}(...)` needs a concrete value; in a traced loop body it raises"
+            if name in PURE_BUILTINS:
+                return None
+            return f"calls `{name}`, not known to be traceable"
+        if qualified.startswith("numpy."):
+            return f"calls NumPy (`{qualified}`), which cannot take traced values"
+        return f"calls `{qualified}`, not known to be pure"
+    if isinstance(func, cst.Name):
+        if is_pure_function(func.value):
+            return None
+        return f"calls `{func.value}`, not known to be pure"
+    if isinstance(func, cst.Attribute):
+        method = func.attr.value
+        if method in MUTATING_METHODS:
+            return f"mutates `{_code(func.value)}` (`.{method}`)"
+        if method in CONCRETIZING_METHODS:
+            return f"`.{method}()` needs a concrete value; in a traced loop body it raises"
+        if method in ARRAY_METHODS:
+            return None
+        return f"calls `{_code(func)}`, not known to be pure"
+    return f"calls `{_code(func)}`, not known to be pure"
+
+
+class _SideEffectFinder(_BlockerFinder):
+    """Inside a called function only side effects matter: control flow there is the function's own."""
+
+    def visit_Break(self, node: cst.Break) -> None: ...
+    def visit_Continue(self, node: cst.Continue) -> None: ...
+    def visit_Return(self, node: cst.Return) -> None: ...
+    def visit_Raise(self, node: cst.Raise) -> None: ...
+    def visit_Assert(self, node: cst.Assert) -> None: ...
+    def visit_If(self, node: cst.If) -> None: ...
+    def visit_Try(self, node: cst.Try) -> None: ...
+    def visit_With(self, node: cst.With) -> None: ...
+
+
+def side_effects_of(node: cst.CSTNode, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> list[Blocker]:
+    """What makes running ``node`` (a function's body, an expression) impure: I/O, global state,
+    mutation, impure calls."""
+    finder = _SideEffectFinder(resolve, is_pure_function, set(), set())
+    if isinstance(node, cst.FunctionDef):
+        for statement in node.body.body:
+            statement.visit(finder)
+    else:
+        node.visit(finder)
+    return finder.blockers
+
+
+# -- iteration space, outputs, trajectories ---------------------------------------------------
+
+
+def iteration_space(loop: cst.For | cst.While, resolve: Resolve) -> IterationSpace:
+    if isinstance(loop, cst.While):
+        return IterationSpace("while", test=loop.test)
+    target, iterable = loop.target, loop.iter
+    if isinstance(iterable, cst.Call) and not any(arg.keyword or arg.star for arg in iterable.args):
+        qualified = resolve(iterable.func)
+        args = [arg.value for arg in iterable.args]
+        if qualified == "builtins.range" and 1 <= len(args) <= 3 and isinstance(target, cst.Name):
+            if len(args) == 1:
+                return IterationSpace("range", target, stop=args[0])
+            return IterationSpace("range", target, args[0], args[1], args[2] if len(args) == 3 else None)
+        if qualified == "builtins.enumerate" and len(args) in (1, 2) and _is_pair(target, first_is_name=True):
+            return IterationSpace("enumerate", target, start=args[1] if len(args) == 2 else None, sequences=(args[0],))
+        if qualified == "builtins.zip" and len(args) >= 2 and isinstance(target, cst.Tuple) and len(target.elements) == len(args):
+            return IterationSpace("zip", target, sequences=tuple(args))
+        if qualified is not None and qualified.startswith("builtins."):
+            return IterationSpace("other", target)
+    return IterationSpace("array", target, sequences=(iterable,))
+
+
+def _is_pair(target: cst.BaseExpression, first_is_name: bool) -> bool:
+    return (
+        isinstance(target, cst.Tuple)
+        and len(target.elements) == 2
+        and (not first_is_name or isinstance(target.elements[0].value, cst.Name))
+    )
+
+
+def _at_update(value: cst.BaseExpression) -> tuple[str, cst.BaseExpression, str, cst.BaseExpression] | None:
+    """``x.at[idx].method(v)`` -> (x, idx, method, v)."""
+    if not m.matches(
+        value,
+        m.Call(
+            func=m.Attribute(value=m.Subscript(value=m.Attribute(value=m.Name(), attr=m.Name("at")))),
+            args=[m.Arg(keyword=None, star="")],
+        ),
+    ):
+        return None
+    func = value.func
+    subscript = func.value
+    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+        return None
+    if func.attr.value not in AT_METHODS:
+        return None
+    return subscript.value.value.value, subscript.slice[0].slice.value, func.attr.value, value.args[0].value
+
+
+def find_outputs(body: Sequence[cst.BaseStatement], index: str | None, exposed_elsewhere: Callable[[cst.CSTNode, str], bool]) -> list[Output]:
+    """Top-level ``x = x.at[index].m(v)`` statements where ``x`` is read nowhere else in the body."""
+    if index is None:
+        return []
+    outputs = []
+    for statement in body:
+        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+            continue
+        small = statement.body[0]
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+            continue
+        update = _at_update(small.value)
+        if update is None:
+            continue
+        name, idx, method, value = update
+        if name != small.targets[0].target.value or not m.matches(idx, m.Name(index)):
+            continue
+        if name in reads_of(value) or exposed_elsewhere(statement, name):
+            continue
+        outputs.append(Output(name, method, value, statement))
+    return outputs
+
+
+def find_trajectories(body: Sequence[cst.BaseStatement]) -> list[Trajectory]:
+    """Top-level ``ys.append(v)`` statements (whether ``ys`` qualifies is checked by the caller)."""
+    found = []
+    for statement in body:
+        if (
+            isinstance(statement, cst.SimpleStatementLine)
+            and len(statement.body) == 1
+            and m.matches(
+                statement.body[0],
+                m.Expr(m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("append")), args=[m.Arg(keyword=None, star="")])),
+            )
+        ):
+            call = statement.body[0].value
+            found.append(Trajectory(call.func.value.value, call.args[0].value, statement))
+    return found
+
+
+def _reduction(name: str, statements: Sequence[cst.CSTNode], resolve: Resolve) -> bool:
+    """Every write of ``name`` is ``name += e``, ``name = name + e`` or ``name = max(name, e)``-like,
+    and ``e`` does not read ``name``."""
+    writes = 0
+    for small in _small_statements(statements):
+        if name not in [n for t in _assign_targets(small) for n in _target_names(t)]:
+            continue
+        writes += 1
+        if isinstance(small, cst.AugAssign) and isinstance(small.operator, (cst.AddAssign, cst.MultiplyAssign)):
+            if name not in reads_of(small.value):
+                continue
+            return False
+        value = small.value
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, (cst.Add, cst.Multiply)):
+            if m.matches(value.left, m.Name(name)) and name not in reads_of(value.right):
+                continue
+        if isinstance(value, cst.Call) and resolve(value.func) in (
+            "jax.numpy.maximum", "jax.numpy.minimum", "jax.numpy.fmax", "jax.numpy.fmin"
+        ) and len(value.args) == 2 and m.matches(value.args[0].value, m.Name(name)) and name not in reads_of(value.args[1].value):
+            continue
+        return False
+    return writes > 0
+
+
+def _small_statements(statements: Sequence[cst.CSTNode]) -> Iterable[cst.BaseSmallStatement]:
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
+        elif isinstance(statement, (cst.For, cst.While, cst.If)):
+            yield from _small_statements(statement.body.body)
+            if getattr(statement, "orelse", None) is not None:
+                orelse = statement.orelse
+                yield from _small_statements([orelse] if isinstance(orelse, cst.If) else orelse.body.body)
+
+
+# -- liveness after the loop ------------------------------------------------------------------
+
+
+def live_after(path: Sequence[cst.CSTNode], loop: cst.CSTNode, names: set[str]) -> set[str]:
+    """Names among ``names`` that may be read after ``loop`` runs.
+
+    ``path`` is the chain of nodes from the enclosing function (or module) down to the loop's
+    parent. Conservative: any read before a plain re-assignment counts; code of enclosing loops
+    runs again after the loop; reads inside nested functions anywhere in the scope count.
+    """
+    live: set[str] = set()
+    pending = set(names)
+    scope_root = path[0] if path else None
+    if scope_root is not None:
+        nested = _NestedFunctionReads()
+        scope_root.visit(nested)
+        live |= pending & nested.names
+        pending -= live
+    child: cst.CSTNode = loop
+    for parent in reversed(path):
+        if not pending:
+            break
+        statements = _block_of(parent, child)
+        if statements is not None:
+            after = statements[statements.index(child) + 1:]
+            live |= _reads_before_kill(after, pending)
+            pending -= live
+        if isinstance(parent, (cst.For, cst.While)) and pending:
+            # The enclosing loop runs its whole body (and test) again.
+            again: list[cst.CSTNode] = list(parent.body.body)
+            head = parent.test if isinstance(parent, cst.While) else parent.iter
+            live |= pending & set(reads_of(head))
+            pending -= live
+            live |= _reads_before_kill(again, pending)
+            pending -= live
+        if isinstance(parent, (cst.FunctionDef, cst.Module)):
+            break
+        child = parent
+    return live
+
+
+def _block_of(parent: cst.CSTNode, child: cst.CSTNode) -> list[cst.CSTNode] | None:
+    body = getattr(parent, "body", None)
+    if isinstance(body, (list, tuple)) and child in body:
+        return list(body)
+    return None
+
+
+def _reads_before_kill(statements: Sequence[cst.CSTNode], pending: set[str]) -> set[str]:
+    live: set[str] = set()
+    pending = set(pending)
+    for statement in statements:
+        flow = _statement_flow(statement)
+        live |= pending & flow.exposed
+        pending -= live
+        pending -= flow.surely
+        if not pending:
+            break
+    return live
+
+
+class _NestedFunctionReads(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self._depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self._depth > 0:
+            self.names |= free_names(node)
+        self._depth += 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._depth -= 1
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.names |= set(reads_of(node.body))
+
+
+# -- the whole loop ---------------------------------------------------------------------------
+
+
+def analyze_loop(
+    loop: cst.For | cst.While,
+    path: Sequence[cst.CSTNode],
+    resolve: Resolve,
+    is_pure_function: Callable[[str], bool],
+) -> LoopInfo:
+    """Analyse ``loop``; ``path`` runs from its enclosing function (or module) to its parent."""
+    space = iteration_space(loop, resolve)
+    body = list(loop.body.body)
+    flow = block_flow(body)
+    targets = set(_target_names(space.target)) if space.target is not None else set()
+    exposed = set(flow.exposed) | (set(reads_of(space.test)) if space.test is not None else set())
+    written = flow.written - targets
+    live_out = live_after(path, loop, written | targets)
+
+    def read_outside(statement: cst.CSTNode, name: str) -> bool:
+        others = [s for s in body if s is not statement]
+        return name in set().union(*(set(reads_of(s)) for s in others)) if others else False
+
+    outputs = [o for o in find_outputs(body, space.index_name, read_outside)]
+    trajectories = [t for t in find_trajectories(body) if not read_outside(t.statement, t.name)]
+    trajectory_names = {t.name for t in trajectories}
+    carried_set = (exposed & written) | (written & live_out)
+    order = _first_write_order(body)
+    carried = [name for name in order if name in carried_set]
+
+    finder = _BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories})
+    for statement in body:
+        statement.visit(finder)
+    blockers = finder.blockers
+    if space.test is not None:  # and/or/not in a while test are rewritten, so only calls matter
+        blockers += side_effects_of(space.test, resolve, is_pure_function)
+    if isinstance(loop, cst.For):
+        blockers += side_effects_of(loop.iter, resolve, is_pure_function)
+    for name in sorted(targets & live_out):
+        blockers.append(Blocker(loop, f"the loop variable `{name}` is read after the loop"))
+    if space.kind == "other":
+        blockers.append(Blocker(loop, f"iterates over `{_code(loop.iter)}`, not over a range or an array"))
+    reductions = [name for name in carried if name not in trajectory_names and _reduction(name, body, resolve)]
+    return LoopInfo(
+        node=loop,
+        space=space,
+        exposed=exposed,
+        written=written,
+        carried=carried,
+        live_out=live_out,
+        outputs=outputs,
+        reductions=reductions,
+        trajectories=trajectories,
+        blockers=blockers,
+    )
+
+
+def _first_write_order(body: Sequence[cst.CSTNode]) -> list[str]:
+    order: list[str] = []
+
+    class _Writes(cst.CSTVisitor):
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            order.extend(_target_names(node.target))
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            order.extend(_target_names(node.target))
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            order.extend(_target_names(node.target))
+
+        def visit_For(self, node: cst.For) -> None:
+            order.extend(_target_names(node.target))
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            order.append(node.name.value)
+            return False
+
+    for statement in body:
+        statement.visit(_Writes())
+    return list(dict.fromkeys(order))
