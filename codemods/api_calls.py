@@ -69,26 +69,31 @@ def msort(call: cst.Call, func: cst.BaseExpression, original: cst.Call, qualifie
     return call.with_changes(func=func, args=with_commas([array, _keyword("axis", cst.Integer("0"))]))
 
 
-INEXACT_DTYPE_NAMES = frozenset(
+INEXACT_TYPE_NAMES = frozenset(
     {
         "float", "complex", "float16", "float32", "float64", "half", "single", "double", "longdouble",
         "complex64", "complex128", "csingle", "cdouble", "clongdouble",
-        "float_", "complex_", "cfloat", "longfloat", "singlecomplex",
-        "f", "d", "f2", "f4", "f8", "c8", "c16", "e", "g", "F", "D", "G",
+        "float_", "complex_", "cfloat", "longfloat", "singlecomplex",  # removed NumPy aliases
     }
 )
+"""Builtins and NumPy attributes that name a floating or complex type."""
+
+INEXACT_TYPE_CODES = INEXACT_TYPE_NAMES - {"float_", "complex_", "cfloat", "longfloat", "singlecomplex"} | {
+    "f", "d", "e", "g", "F", "D", "G", "f2", "f4", "f8", "c8", "c16",
+}
+"""Strings ``np.dtype`` reads as a floating or complex type."""
 
 
 def _is_inexact_dtype(original: cst.BaseExpression, qualified_names: QualifiedNames) -> bool:
     """True when ``original`` is visibly a floating or complex dtype (a name or a string literal)."""
     if isinstance(original, cst.SimpleString):
-        return original.evaluated_value in INEXACT_DTYPE_NAMES
+        return original.evaluated_value in INEXACT_TYPE_CODES
     names = qualified_names(original)
     if len(names) != 1:
         return False
     (name,) = names
     module, _, short = name.rpartition(".")
-    return short in INEXACT_DTYPE_NAMES and module in ("", "builtins", "numpy")
+    return short in INEXACT_TYPE_NAMES and module in ("", "builtins", "numpy")
 
 
 def asfarray(call: cst.Call, func: cst.BaseExpression, original: cst.Call, qualified_names: QualifiedNames):
