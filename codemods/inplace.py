@@ -1,0 +1,281 @@
+"""In-place array writes -> functional updates (`.at[]`, `jnp.where`, rebinding).
+
+## What it does
+Rewrites every statement that writes a NumPy array in place into one that rebinds the name to a
+new array: `x[idx] = v` -> `x = x.at[idx].set(v)` (JX101); `x[idx] += v` and the other augmented
+operators, and the `np.minimum`/`np.maximum` idiom -> the matching `.at[]` method or a
+read-compute-write `.at[idx].set(...)` (JX102); writes through a boolean mask -> `jnp.where`
+(JX103); whole-array writes `x += y`, `x.fill(v)`, `x[...] = v`, `x.sort()`, `np.copyto`,
+`np.put`, `np.fill_diagonal` (JX104); `out=` arguments (JX105); `np.add.at` and the other
+`ufunc.at` calls -> the accumulating `.at[]` methods (JX106); functions that write their
+parameters (JX107, below).
+
+## Why JAX needs it
+JAX arrays are immutable: `x[i] = v`, `x.fill()` and `out=` raise on them and under `jax.jit`,
+and `x.sort()` silently returns a new array. The functional forms compute the same values.
+
+## Example
+Before:
+
+    def smooth(signal, idx):
+        out = np.zeros(signal.shape)
+        out[1:-1] = (signal[:-2] + signal[2:]) / 2
+        out[idx] += 1.0
+        return out
+
+After:
+
+    def smooth(signal, idx):
+        out = jnp.zeros(signal.shape)
+        out = out.at[1:-1].set((signal[:-2] + signal[2:]) / 2)
+        out = out.at[idx].set(out[idx] + 1.0)
+        return out
+
+`out[idx] += 1.0` with an integer-array index keeps NumPy's buffered meaning (each place bumped
+once, even when `idx` repeats); only `np.add.at` becomes the accumulating `.at[].add`. Where the
+value's dtype could change the target's, the result is cast back with `.astype(x.dtype)`, as
+NumPy's in-place casting does (`int_array[i] += 0.5` truncates).
+
+## Functions that write their parameters (JX107): the contract
+When a function writes an array parameter in place (directly, or by passing it to a function of
+the module that does), NumPy callers see the change. After the rewrite:
+
+- the function returns the new value of every such parameter, in parameter order, after what it
+  returned before: a function that returned nothing (or only `None`) now returns the parameter
+  (`return a`; with several, the tuple `return a, b`); a function that returned `r` now returns
+  the tuple `(r, a)` (or `(r, a, b)`), `r` staying one element even when it is itself a tuple;
+  falling off the end counts as returning `None`;
+- every call site in the module rebinds: `f(a)` -> `a = f(a)`; `r = f(a)` -> `r, a = f(a)`.
+
+It is applied only when every call site is visible: the function is defined at the top of the
+module, is not a generator, async or decorated, is only ever called as a statement or as
+`name = f(...)`, and every argument in those positions is a plain name that can be rebound. A
+public function (no leading underscore) may have callers elsewhere, who would lose the write:
+that fix is unsafe (applied with `--unsafe`) and its finding says which parameters are affected.
+
+## When it refuses
+- The target is not known to be an array (JX111): lists, dicts, bytearrays and objects with
+  `__setitem__` keep their own meaning; only what the analysis shows is an array is rewritten.
+- Another name or holder sees the array (JX110): an alias (`y = x`), a view (`v = x[1:]`,
+  `x.T`, `x.reshape(...)`, `np.asarray(x)`), a container or attribute holding it, a global, an
+  array reached through an attribute or an item (`self.a[i] = v`), a view of a parameter.
+- The write sits in a `try` that catches IndexError (JX112): JAX drops out-of-bounds writes
+  instead of raising, so the handler would never run.
+- A masked write of an array of values (JX103), whose shape jaxify cannot prove.
+- Another write to the same name in the same scope cannot be rewritten: all or none are.
+
+Unsafe fixes (applied with `--unsafe`): a write of an array of values at an integer-array index
+that may repeat (NumPy keeps the last write; JAX's order is unspecified), a masked write whose
+mask is not computed from the target itself, and the public-function contract above.
+
+Assumptions: a call to a function that is neither a NumPy view function nor a function of this
+module returns a new array and keeps no reference to its arguments; `.set(v)` casts `v` to the
+target's dtype as NumPy does, and `.astype(x.dtype)` is added when the dtypes are known to differ.
+A target that may still be a NumPy array is wrapped in `jnp.asarray` before `.at`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from jaxify.codemods.inplace_forms import Builder, Facts
+from jaxify.codemods.inplace_plan import ModulePlan, Planner, returns_a_value
+from jaxify.analysis.mutation import MutationAnalysis, Write
+from jaxify.analysis.values import Kind
+from jaxify.codemod import Codemod
+from jaxify.rules import Rule, Safety
+
+_IN_PLACE_TEXT = re.compile(
+    r"\]\s*(?:[-+*/%@&|^]|//|\*\*|<<|>>)?=(?!=)|(?:[-+*/%@&|^]|//|\*\*|<<|>>)=|\.fill\(|\.sort\(|copyto|put\(|"
+    r"fill_diagonal|\.at\(|out\s*="
+)
+_WRITING_FUNCTIONS = frozenset({"copyto", "put", "place", "fill_diagonal"})
+
+
+class InplaceUpdates(Codemod):
+    RULES = (
+        Rule("JX101", "indexed-assignment", Safety.SAFE, "`x[idx] = v` on an array -> `x = x.at[idx].set(v)`."),
+        Rule(
+            "JX102", "augmented-indexed-assignment", Safety.SAFE,
+            "`x[idx] += v` (and every augmented operator, and the np.minimum/np.maximum idiom) -> "
+            "the matching `.at[]` update, keeping NumPy's buffered semantics and in-place dtype.",
+        ),
+        Rule("JX103", "masked-assignment", Safety.SAFE, "`x[mask] = c` / `x[mask] += c` -> `jnp.where`."),
+        Rule(
+            "JX104", "whole-array-in-place", Safety.SAFE,
+            "`x += y`, `x.fill`, `x.sort()`, `np.copyto`, `np.put`, `np.fill_diagonal` -> a rebinding.",
+        ),
+        Rule("JX105", "out-argument", Safety.SAFE, "`np.f(..., out=c)` -> `c = jnp.f(...).astype(c.dtype)`."),
+        Rule("JX106", "ufunc-at", Safety.SAFE, "`np.add.at(x, idx, v)` -> `x = x.at[idx].add(v)` (accumulating)."),
+        Rule(
+            "JX107", "mutated-parameter", Safety.UNSAFE,
+            "A function that writes its array parameter returns the new value and every call site rebinds it "
+            "(unsafe for public functions, whose callers may not all be visible).",
+        ),
+        Rule("JX110", "aliased-write", Safety.REPORT,
+             "An in-place write other names, views, containers or callers would see: not rewritten."),
+        Rule("JX111", "unknown-target", Safety.REPORT, "A subscript write to something not known to be an array."),
+        Rule("JX112", "index-error-relied-on", Safety.REPORT,
+             "A write inside `try ... except IndexError`: JAX would drop it silently instead of raising."),
+    )
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, context, wrapper):
+        # LibCST's matcher transformer reads every attribute while it is constructed, the cached
+        # ``analysis`` included, which needs these two set first.
+        self.context, self.wrapper = context, wrapper
+        super().__init__(context, wrapper)
+
+    @classmethod
+    def applies_to(cls, text: str) -> bool:
+        return bool(_IN_PLACE_TEXT.search(text))
+
+    # -- planning (before anything changes) ------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> None:
+        facts = Facts(self.analysis)
+        mutation = MutationAnalysis(
+            node,
+            qualified_name=facts.qualified,
+            classify_call=lambda call: self._written_by(call, facts),
+            is_array=lambda expr: facts.kind(expr) is Kind.ARRAY,
+            line_of=self._line,
+        )
+        builder = Builder(facts, self._needs_wrap)
+        planner = Planner(node, mutation, builder, facts, self._enabled_at, self._line)
+        self.plan: ModulePlan = planner.run()
+        self.replacements: dict[int, cst.BaseSmallStatement] = {}
+        self.rebinds: dict[int, list[str]] = {}
+        applied_params: dict[str, set[str]] = {}
+        for plan in self.plan.plans:
+            write = plan.write
+            if plan.refusal is not None:
+                refusal = plan.refusal
+                self.refuse(write.node, refusal.code, refusal.message, reason=refusal.reason, hint=refusal.hint)
+                continue
+            if not plan.rewrites:
+                continue
+            form = plan.form
+            if not self.fix(write.node, form.code, form.message, unsafe_because=form.unsafe_because):
+                continue
+            if write.form == "helper":
+                self.rebinds.setdefault(id(write.node), []).append(write.name)
+            else:
+                self.replacements[id(write.node)] = form.statement
+                if "jnp." in cst.Module(body=[]).code_for_node(form.statement):
+                    self.add_import("jax.numpy", asname="jnp")
+            if plan.param:
+                applied_params.setdefault(plan.scope.function.name.value, set()).add(plan.param)
+        self.returned: dict[int, list[str]] = {}
+        for function, params in self.plan.returned.items():
+            node_def = planner.top_level[function]
+            if self.fix(
+                node_def, "JX107",
+                f"`{function}` writes {', '.join(f'`{p}`' for p in params)} in place; it now returns "
+                f"{'it' if len(params) == 1 else 'them'} and every call site in this module rebinds",
+                unsafe_because=self.plan.public_reason[function],
+            ):
+                self.returned[id(node_def)] = params
+
+    def _line(self, node: cst.CSTNode) -> int:
+        return self.position(node)[0]
+
+    def _enabled_at(self, code: str, node: cst.CSTNode) -> bool:
+        return self._enabled(code, self._line(node))
+
+    @staticmethod
+    def _written_by(call: cst.Call, facts: Facts) -> cst.BaseExpression | None:
+        """The array a call statement writes in place, if it is one of NumPy's in-place forms."""
+        qualified = facts.qualified(call.func)
+        if qualified is None and isinstance(call.func, cst.Attribute) and call.func.attr.value in ("fill", "sort"):
+            return call.func.value
+        if qualified is None or not qualified.startswith(("numpy.", "jax.numpy.")):
+            return None
+        member = qualified.split(".")[-1]
+        first = call.args[0].value if call.args and not call.args[0].keyword else None
+        if first is not None and (member in _WRITING_FUNCTIONS or qualified.endswith(".at")):
+            return first
+        out = next((a.value for a in call.args if a.keyword and a.keyword.value == "out"), None)
+        if out is not None and not (isinstance(out, cst.Name) and out.value == "None"):
+            return out
+        return None
+
+    def _needs_wrap(self, write: Write) -> bool:
+        """False only when the written name surely holds a jax array (made by a jax.numpy call)."""
+        return not write.refs or not all(
+            ref.buffer.origin == "local" and ref.buffer.creator.startswith("jax.") for ref in write.refs
+        )
+
+    # -- rewriting -------------------------------------------------------------------------
+
+    def _replace(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
+        replacement = self.replacements.get(id(original))
+        if replacement is not None:
+            return replacement.with_changes(semicolon=getattr(updated, "semicolon", cst.MaybeSentinel.DEFAULT))
+        names = self.rebinds.get(id(original))
+        if names is None:
+            return updated
+        targets = [cst.Name(n) for n in names]
+        if isinstance(updated, cst.Assign):
+            targets = [updated.targets[0].target, *targets]
+        value = updated.value
+        target = targets[0] if len(targets) == 1 else cst.Tuple(
+            [cst.Element(t) for t in targets], lpar=[], rpar=[]
+        )
+        return cst.Assign(targets=[cst.AssignTarget(target)], value=value, semicolon=updated.semicolon)
+
+    def leave_Assign(self, original_node, updated_node):
+        return self._replace(original_node, updated_node)
+
+    def leave_AugAssign(self, original_node, updated_node):
+        return self._replace(original_node, updated_node)
+
+    def leave_Expr(self, original_node, updated_node):
+        return self._replace(original_node, updated_node)
+
+    def leave_FunctionDef(self, original_node, updated_node):
+        params = self.returned.get(id(original_node))
+        return updated_node if params is None else _return_params(updated_node, params)
+
+
+def _return_params(function: cst.FunctionDef, params: list[str]) -> cst.FunctionDef:
+    """Make ``function`` hand back ``params`` after its own result (the JX107 contract)."""
+    extra = ", ".join(params)
+
+    class Returns(cst.CSTTransformer):
+        def visit_FunctionDef(self, node):
+            return node is function
+
+        def visit_Lambda(self, node):
+            return False
+
+        def visit_ClassDef(self, node):
+            return False
+
+        def leave_Return(self, original, updated):
+            value = updated.value
+            if value is None or (isinstance(value, cst.Name) and value.value == "None"):
+                new = extra
+            else:
+                shown = cst.Module(body=[]).code_for_node(value)
+                if isinstance(value, cst.Tuple) and not value.lpar:
+                    shown = f"({shown})"
+                new = f"{shown}, {extra}"
+            return updated.with_changes(
+                value=cst.parse_expression(new), whitespace_after_return=cst.SimpleWhitespace(" ")
+            )
+
+    returns_value = returns_a_value(function)
+    function = function.visit(Returns())
+    body = list(function.body.body)
+    if not body or not _ends_in_exit(body[-1]):
+        fallthrough = f"None, {extra}" if returns_value else extra
+        body.append(cst.SimpleStatementLine([cst.Return(cst.parse_expression(fallthrough))]))
+    return function.with_changes(body=function.body.with_changes(body=body))
+
+
+def _ends_in_exit(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[-1], (cst.Return, cst.Raise))

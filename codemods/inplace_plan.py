@@ -1,0 +1,420 @@
+"""Deciding, for a whole module at once, which in-place writes the in-place codemod rewrites.
+
+A write can only be rewritten together with every other write of the same name in the same
+scope (half a NumPy array and half a JAX array is no program), and a function that writes its
+parameter can only return the new value when every call site in the module can take it back.
+Both are whole-module decisions, so they are made here, before anything is rewritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+import libcst as cst
+
+from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
+from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write
+from jaxify.analysis.values import Kind
+
+CATCHES_INDEX_ERROR = frozenset({"IndexError", "LookupError", "Exception", "BaseException"})
+INDEXED_FORMS = ("subscript", "call")
+
+WriteKey = tuple[int, int]  # (scope number, write number)
+
+
+@dataclasses.dataclass
+class Plan:
+    """The decision for one write. ``form`` None with ``refusal`` None: not an array, left alone."""
+
+    write: Write
+    scope: ScopeWrites
+    form: Form | None = None
+    refusal: Refusal | None = None
+    disabled: bool = False  # the rule is switched off here: no finding, and the group stays as is
+    param: str = ""  # set when the write rebinds a parameter of the scope's function
+
+    @property
+    def rewrites(self) -> bool:
+        return self.form is not None and not self.disabled
+
+
+@dataclasses.dataclass
+class ModulePlan:
+    plans: list[Plan]
+    returned: dict[str, list[str]]  # function name -> parameters it now returns, in order
+    public_reason: dict[str, str]  # function name -> why returning them is unsafe ("" when safe)
+
+
+class Planner:
+    def __init__(
+        self,
+        module: cst.Module,
+        mutation: MutationAnalysis,
+        builder: Builder,
+        facts: Facts,
+        enabled: Callable[[str, cst.CSTNode], bool],
+        line_of: Callable[[cst.CSTNode], int],
+    ):
+        self.module = module
+        self.mutation = mutation
+        self.builder = builder
+        self.facts = facts
+        self.enabled = enabled
+        self.line_of = line_of
+        self.guarded = _index_error_guarded(module)
+        self.top_level = mutation.functions
+        self.other_uses = _other_uses(module, set(self.top_level), line_of)
+
+    # -- the whole module ------------------------------------------------------------------
+
+    def run(self) -> ModulePlan:
+        base = [
+            (scope, write, self.judge(scope, write) if write.form != "helper" else None)
+            for scope in self.mutation.scopes
+            for write in scope.writes
+        ]
+        blocked: dict[tuple[str, str], str] = {}
+        while True:
+            plans, active = self.decide(base, blocked)
+            newly = {key: why for key in active if key not in blocked and (why := self.blocker(key, plans))}
+            if not newly:
+                break
+            blocked.update(newly)
+        returned: dict[str, list[str]] = {}
+        for function, param in sorted(active, key=lambda k: (k[0], self._param_index(*k))):
+            if (function, param) not in blocked:
+                returned.setdefault(function, []).append(param)
+        public = {
+            name: (
+                f"`{name}` is public: code outside this module that calls it still expects "
+                f"{_names(params)} to be changed in place and will not see the new values"
+                if not name.startswith("_") else ""
+            )
+            for name, params in returned.items()
+        }
+        for plan in plans:
+            if plan.form is None or plan.form.unsafe_because:
+                continue
+            owners = [plan.write.callee] if plan.write.form == "helper" else []
+            if plan.param:
+                owners.append(_function_name(plan))
+            plan.form.unsafe_because = next((public[o] for o in owners if public.get(o)), "")
+        _share_unsafety(plans, self.line_of)
+        return ModulePlan(plans, returned, public)
+
+    def decide(self, base, blocked) -> tuple[list[Plan], set[tuple[str, str]]]:
+        """Plans under the assumption that every (function, parameter) not in ``blocked`` works out."""
+        active: set[tuple[str, str]] = set()
+        plans: list[Plan] = []
+        for scope, write, judged in base:
+            plan = judged if judged is not None else Plan(write, scope)
+            plan = dataclasses.replace(plan)
+            plans.append(plan)
+            function = scope.function.name.value if scope.function is not None else None
+            if plan.param and function is not None:
+                active.add((function, plan.param))
+        # helper calls: a write of the argument when the callee really writes that parameter
+        changed = True
+        while changed:
+            changed = False
+            for plan in plans:
+                write = plan.write
+                if write.form != "helper" or plan.form or plan.refusal:
+                    continue
+                if (write.callee, write.param) not in active:
+                    continue
+                self.judge_helper(plan, blocked)
+                function = _function_name(plan)
+                if plan.param and function is not None and (function, plan.param) not in active:
+                    active.add((function, plan.param))
+                changed = True
+        for plan in plans:
+            function = _function_name(plan)
+            if plan.param and plan.form and (function, plan.param) in blocked:
+                plan.refusal = Refusal(
+                    "JX107",
+                    f"`{function}` writes its parameter `{plan.param}` in place",
+                    f"the caller sees that write in NumPy, and the new value cannot be handed back: "
+                    f"{blocked[(function, plan.param)]}",
+                    f"make `{function}` return `{plan.param}` and rebind it at every call site yourself",
+                )
+                plan.form = None
+        _apply_groups(plans, self.line_of)
+        return plans, active
+
+    def blocker(self, key: tuple[str, str], plans: list[Plan]) -> str:
+        """Why ``function`` cannot return its parameter (empty when it can)."""
+        function, param = key
+        node = self.top_level.get(function)
+        if node is None:
+            return f"`{function}` is not a function at the top of the module, so its callers cannot be followed"
+        if node.asynchronous or _is_generator(node):
+            return f"`{function}` is a generator or async function"
+        if node.decorators:
+            return f"`{function}` is decorated, and the decorator may change how it returns"
+        if function in self.other_uses:
+            return f"`{function}` is used at line {self.other_uses[function]} other than by a plain call"
+        if not self.enabled("JX107", node):
+            return "rule JX107 is switched off for this function"
+        for plan in plans:
+            if _function_name(plan) == function and plan.write.name == param and plan.refusal:
+                return f"the write at line {self.line_of(plan.write.node)} cannot be rewritten"
+            if plan.write.form == "helper" and plan.write.callee == function and plan.write.param == param:
+                if plan.refusal or plan.disabled:
+                    return f"the call at line {self.line_of(plan.write.node)} cannot take the new value back"
+                if isinstance(plan.write.node, cst.Assign) and not returns_a_value(node):
+                    return f"the call at line {self.line_of(plan.write.node)} uses the result, which is None"
+        return ""
+
+    # -- one write -------------------------------------------------------------------------
+
+    def judge(self, scope: ScopeWrites, write: Write) -> Plan:
+        plan = Plan(write, scope)
+        origins = {ref.buffer.origin for ref in write.refs}
+        if write.name is None:
+            base = write.target.value if write.form == "subscript" else write.target
+            if self.facts.kind(base) is Kind.ARRAY:
+                plan.refusal = Refusal(
+                    "JX110", f"`{code(base)}` is written in place",
+                    f"`{code(base)}` is an attribute or an item of a container: other references to its "
+                    "array cannot be followed",
+                    f"update a local array and assign it back explicitly (`{code(base)} = new_value`)",
+                )
+            return plan
+        if "container" in origins:
+            return plan  # a list, dict, ...: Python mutation, not an array
+        target = write.target.value if write.form == "subscript" else write.target
+        kind = self.facts.kind(target)
+        if kind is Kind.STATIC:
+            return plan
+        if kind is Kind.UNKNOWN or "value" in origins:
+            if write.form == "augmented-name" and not origins & {"param", "global", "local"}:
+                return plan
+            plan.refusal = Refusal(
+                "JX111", f"cannot tell whether `{write.name}` is an array",
+                "the write is only rewritten when the analysis shows an array; lists, dicts and objects "
+                "with `__setitem__` must stay as they are",
+                f"if `{write.name}` is an array, make that visible (create it with np.asarray or annotate it "
+                "`np.ndarray`); if it is not, nothing needs to change",
+            )
+            return plan
+        alias = self.alias_problem(scope, write)
+        if alias:
+            plan.refusal = Refusal(
+                "JX110", f"`{write.name}` is written in place while other code can see its array", alias,
+                "work on a copy (`x = x.copy()`) and hand the result back explicitly",
+            )
+            return plan
+        if write.form in INDEXED_FORMS and id(write.node) in self.guarded:
+            plan.refusal = Refusal(
+                "JX112", f"the write to `{write.name}` is inside a `try` that catches IndexError",
+                "NumPy raises IndexError out of bounds; JAX drops the write silently, so the handler would "
+                "never run",
+                "check the index explicitly before writing, then rerun jaxify",
+            )
+            return plan
+        built = self.builder.build(write)
+        if isinstance(built, Refusal):
+            plan.refusal = built
+            return plan
+        plan.form = built
+        plan.disabled = not self.enabled(built.code, write.node)
+        if {ref.buffer.origin for ref in write.refs} == {"param"}:
+            plan.param = write.name
+        return plan
+
+    def judge_helper(self, plan: Plan, blocked) -> None:
+        write = plan.write
+        shown = f"`{write.callee}(...)` writes its parameter `{write.param}` in place"
+        if (write.callee, write.param) in blocked:
+            plan.refusal = Refusal(
+                "JX107", shown, f"`{write.callee}` cannot return it: {blocked[(write.callee, write.param)]}",
+                f"rewrite `{write.callee}` to return the new array, then rerun jaxify",
+            )
+            return
+        if write.name is None:
+            plan.refusal = Refusal(
+                "JX107", shown, f"the argument `{code(write.target)}` is not a plain name, so it cannot be "
+                "rebound to the value the function returns", "pass a local array and assign it back",
+            )
+            return
+        if isinstance(write.node, cst.Assign) and not (
+            len(write.node.targets) == 1 and isinstance(write.node.targets[0].target, cst.Name)
+        ):
+            plan.refusal = Refusal("JX107", shown, "the call's result is unpacked; jaxify cannot add the "
+                                   "new value to that unpacking", "assign the result to one name first")
+            return
+        alias = self.alias_problem(plan.scope, write)
+        if alias:
+            plan.refusal = Refusal("JX110", f"`{write.name}` is written in place by `{write.callee}`", alias,
+                                   "work on a copy (`x = x.copy()`) and hand the result back explicitly")
+            return
+        plan.form = Form("JX107", f"`{write.callee}` now returns `{write.param}`; the call rebinds `{write.name}`",
+                         write.node)
+        plan.disabled = not self.enabled("JX107", write.node)
+        if {ref.buffer.origin for ref in write.refs} == {"param"}:
+            plan.param = write.name
+
+    def alias_problem(self, scope: ScopeWrites, write: Write) -> str:
+        """Why rebinding ``write.name`` would not reach everyone who sees the array (empty: it would)."""
+        name = write.name
+        if write.escapes:
+            buffer, how = next(iter(write.escapes.items()))
+            return f"`{name}`'s array is also held by {how}, which would keep the old values"
+        if write.sharers:
+            others = ", ".join(f"`{n}`" for n in sorted(write.sharers))
+            return (f"{others} refer{'s' if len(write.sharers) == 1 else ''} to the same array as `{name}` "
+                    "(an alias or a view): NumPy's write changes what they see, a rebinding would not")
+        for ref in write.refs:
+            origin = ref.buffer.origin
+            if origin == "global" or name in scope.declared_global:
+                return f"`{name}` is {ref.buffer.describe()} from outside this function; rebinding it here " \
+                       "would not change it for the rest of the program"
+            if origin == "unknown":
+                return f"`{name}` refers to {ref.buffer.describe()}; jaxify cannot see who else holds it"
+            if origin == "param" and (ref.view or ref.buffer.name != name):
+                return f"`{name}` is a view of {ref.buffer.describe()}; the caller's array would keep its old values"
+        return ""
+
+    def _param_index(self, function: str, param: str) -> int:
+        from jaxify.analysis.mutation import _parameters
+
+        names = [p.name.value for p in _parameters(self.top_level[function])] if function in self.top_level else []
+        return names.index(param) if param in names else 0
+
+
+def _function_name(plan: Plan) -> str | None:
+    return plan.scope.function.name.value if plan.scope.function is not None else None
+
+
+def _names(params: list[str]) -> str:
+    return ", ".join(f"`{p}`" for p in params)
+
+
+def _apply_groups(plans: list[Plan], line_of) -> None:
+    """Every write of a name in a scope is rewritten, or none is."""
+    groups: dict[tuple[int, str], list[Plan]] = {}
+    for plan in plans:
+        if plan.write.name is not None and (plan.form or plan.refusal):
+            groups.setdefault((id(plan.scope), plan.write.name), []).append(plan)
+    for group in groups.values():
+        stuck = next((p for p in group if p.refusal or p.disabled), None)
+        if stuck is None:
+            continue
+        line = line_of(stuck.write.node)
+        for plan in group:
+            if plan.form is not None and not plan.disabled:
+                plan.refusal = Refusal(
+                    plan.form.code,
+                    f"`{plan.write.name}` is written in place",
+                    f"`{plan.write.name}` is also written at line {line}, which is not rewritten; rewriting only "
+                    "some writes would mix NumPy and JAX arrays",
+                    "fix the other write first (see its finding)",
+                )
+                plan.form = None
+
+
+def _share_unsafety(plans: list[Plan], line_of) -> None:
+    """A write that waits for ``--unsafe`` holds back the other writes of the same name."""
+    groups: dict[tuple[int, str], list[Plan]] = {}
+    for plan in plans:
+        if plan.write.name is not None and plan.rewrites:
+            groups.setdefault((id(plan.scope), plan.write.name), []).append(plan)
+    for group in groups.values():
+        unsafe = next((p for p in group if p.form.unsafe_because), None)
+        if unsafe is None:
+            continue
+        for plan in group:
+            if not plan.form.unsafe_because:
+                plan.form.unsafe_because = (
+                    f"`{plan.write.name}` is also written at line {line_of(unsafe.write.node)}, whose fix assumes "
+                    f"{unsafe.form.unsafe_because}"
+                )
+
+
+def _index_error_guarded(module: cst.Module) -> set[int]:
+    """ids of the small statements inside a ``try`` whose handlers catch IndexError."""
+    guarded: set[int] = set()
+
+    class Finder(cst.CSTVisitor):
+        def visit_Try(self, node: cst.Try) -> None:
+            if any(_catches_index_error(h) for h in node.handlers):
+                for stmt in node.body.body:
+                    stmt.visit(Collector())
+
+    class Collector(cst.CSTVisitor):
+        def visit_SimpleStatementLine(self, node):
+            guarded.update(id(small) for small in node.body)
+
+    module.visit(Finder())
+    return guarded
+
+
+def _catches_index_error(handler: cst.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    for element in types:
+        value = element.value if isinstance(element, cst.Element) else element
+        name = value.attr.value if isinstance(value, cst.Attribute) else getattr(value, "value", "")
+        if name in CATCHES_INDEX_ERROR:
+            return True
+    return False
+
+
+def _other_uses(module: cst.Module, functions: set[str], line_of) -> dict[str, int]:
+    """Functions named anywhere except as the callee of a call statement or ``name = f(...)``."""
+    allowed: set[int] = set()
+    found: dict[str, int] = {}
+
+    class Uses(cst.CSTVisitor):
+        def visit_Expr(self, node):
+            if isinstance(node.value, cst.Call):
+                allowed.add(id(node.value.func))
+
+        def visit_Assign(self, node):
+            if isinstance(node.value, cst.Call):
+                allowed.add(id(node.value.func))
+
+        def visit_FunctionDef(self, node):
+            allowed.add(id(node.name))
+
+        def visit_Name(self, node):
+            if node.value in functions and id(node) not in allowed and node.value not in found:
+                found[node.value] = line_of(node)
+
+    module.visit(Uses())
+    return found
+
+
+def _is_generator(function: cst.FunctionDef) -> bool:
+    found = []
+
+    class Yields(cst.CSTVisitor):
+        def visit_FunctionDef(self, node):
+            return node is function
+
+        def visit_Lambda(self, node):
+            return False
+
+        def visit_Yield(self, node):
+            found.append(node)
+
+    function.visit(Yields())
+    return bool(found)
+
+
+def returns_a_value(function: cst.FunctionDef) -> bool:
+    found = []
+
+    class Returns(cst.CSTVisitor):
+        def visit_FunctionDef(self, node):
+            return node is function
+
+        def visit_Return(self, node):
+            if node.value is not None and not (isinstance(node.value, cst.Name) and node.value.value == "None"):
+                found.append(node)
+
+    function.visit(Returns())
+    return bool(found)

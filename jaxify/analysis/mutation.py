@@ -1,0 +1,474 @@
+"""Mutation and aliasing: which statements write an array in place, and who else sees the write.
+
+NumPy arrays are mutable buffers shared by every name that refers to them: ``y = x``, views
+(``x[1:]``, ``x.T``, ``x.reshape(...)``, ``np.asarray(x)``), containers holding ``x``, the caller
+of a function that received ``x``. A functional rewrite turns a write into *rebinding one name*,
+so it is exact only when no other holder of the buffer can observe the write. This module finds
+the in-place writes of every scope (module body, each function) and, at each write, the buffers
+the written name may refer to and every other name or holder that shares them.
+
+The walk follows the statements in order (flow-sensitive: ``x = x.copy()`` gives ``x`` a fresh
+buffer), joins both arms of ``if``/``try`` and repeats loop bodies until nothing changes. It does
+not decide what the codemod may rewrite; it states facts, and the codemod judges them.
+
+Assumption (stated in the in-place codemod's documentation): a call to a function that is neither
+a known NumPy view function nor a function of this module returns a new array, and does not keep
+a reference to the arrays passed to it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Iterable, Iterator
+
+import libcst as cst
+
+# NumPy functions and array methods whose result may share memory with their first argument.
+VIEW_FUNCTIONS = frozenset(
+    f"numpy.{name}"
+    for name in (
+        "asarray asanyarray ascontiguousarray asfortranarray reshape ravel transpose squeeze "
+        "expand_dims atleast_1d atleast_2d atleast_3d swapaxes moveaxis rollaxis broadcast_to "
+        "diagonal real imag split array_split hsplit vsplit dsplit flip fliplr flipud rot90"
+    ).split()
+)
+VIEW_METHODS = frozenset("reshape ravel view transpose squeeze swapaxes diagonal".split())
+VIEW_ATTRIBUTES = frozenset("T mT real imag flat base".split())
+
+
+@dataclasses.dataclass(frozen=True)
+class Buffer:
+    """One memory buffer: a parameter's, a global's, one created at a given statement, or unknown."""
+
+    origin: str  # "param", "global", "local", "container", "unknown"
+    name: str  # parameter or global name; for the others a description of where it came from
+    creator: str = ""  # for "local": the qualified name of the function that made it, if known
+
+    def describe(self) -> str:
+        if self.origin == "param":
+            return f"the caller's array passed as `{self.name}`"
+        if self.origin == "global":
+            return f"the module-level array `{self.name}`"
+        return self.name
+
+
+@dataclasses.dataclass(frozen=True)
+class Ref:
+    buffer: Buffer
+    view: bool  # True when the name may refer to part of the buffer (a slice, a reshape, ...)
+
+
+Env = dict[str, frozenset[Ref]]
+VALUE = Ref(Buffer("value", "a Python value"), False)  # a number, string, ...: no buffer to share
+SHARED_ORIGINS = frozenset({"param", "global", "local", "unknown"})
+
+
+@dataclasses.dataclass
+class Write:
+    """One statement that writes an array in place, and what the walk knew there."""
+
+    node: cst.CSTNode  # the small statement (Assign, AugAssign or Expr) of the original tree
+    name: str | None  # the name the rewrite would rebind; None when the target is not a plain name
+    target: cst.BaseExpression  # the expression written to (``x``, ``x[i]``, ``self.a[i]``)
+    form: str  # "subscript", "augmented-name", "call", "helper"
+    refs: frozenset[Ref] = frozenset()
+    sharers: dict[str, int] = dataclasses.field(default_factory=dict)  # other names -> line they got it
+    escapes: dict[Buffer, str] = dataclasses.field(default_factory=dict)  # buffer -> how it escaped
+    callee: str = ""  # for "helper": the module function called
+    param: str = ""  # for "helper": the callee's parameter bound to ``name``
+
+
+@dataclasses.dataclass
+class ScopeWrites:
+    """The writes of one scope: the module body (``function is None``) or one function."""
+
+    function: cst.FunctionDef | None
+    params: tuple[str, ...]
+    writes: list[Write]
+    declared_global: frozenset[str]
+
+
+class MutationAnalysis:
+    """Walks every scope of a module and records its in-place writes.
+
+    ``classify_call(call)`` tells the walker what a call statement does in place: it returns
+    the expression a known NumPy in-place call writes (``np.copyto(x, y)`` writes ``x``) or None;
+    ``is_array(expr)`` says whether the value analysis knows ``expr`` is an array;
+    ``qualified_name(expr)`` resolves names through imports. A call passing ``x`` to a function of
+    this module is recorded as a possible write of ``x`` (form "helper"): whether the callee really
+    writes that parameter is decided over the whole module by the caller of this analysis.
+    """
+
+    def __init__(
+        self,
+        module: cst.Module,
+        *,
+        qualified_name: Callable[[cst.BaseExpression], str | None],
+        classify_call: Callable[[cst.Call], cst.BaseExpression | None],
+        is_array: Callable[[cst.BaseExpression], bool],
+        line_of: Callable[[cst.CSTNode], int],
+    ):
+        self.qualified_name = qualified_name
+        self.classify_call = classify_call
+        self.is_array = is_array
+        self.line_of = line_of
+        self.functions: dict[str, cst.FunctionDef] = {
+            stmt.name.value: stmt for stmt in module.body if isinstance(stmt, cst.FunctionDef)
+        }
+        self.returns_param = {name: _returned_params(fn) for name, fn in self.functions.items()}
+        self.scopes: list[ScopeWrites] = [self._walk_scope(None, module.body, ())]
+        for function in _all_functions(module):
+            params = tuple(p.name.value for p in _parameters(function))
+            self.scopes.append(self._walk_scope(function, function.body.body, params))
+
+    # -- one scope -----------------------------------------------------------------------
+
+    def _walk_scope(self, function, body, params) -> ScopeWrites:
+        walker = _ScopeWalker(self, function is not None, params, _declared_globals(body))
+        env: Env = {p: frozenset({Ref(Buffer("param", p), False)}) for p in params}
+        walker.block(body, env)
+        return ScopeWrites(function, params, list(walker.writes.values()), walker.declared_global)
+
+
+class _ScopeWalker:
+    def __init__(self, owner: MutationAnalysis, in_function: bool, params, declared_global):
+        self.owner = owner
+        self.in_function = in_function
+        self.params = params
+        self.declared_global = declared_global
+        # by (statement, name, parameter): loop bodies are walked more than once
+        self.writes: dict[tuple[int, str | None, str], Write] = {}
+        self.escaped: dict[Buffer, str] = {}
+
+    # -- expressions -------------------------------------------------------------------
+
+    def refs(self, expr: cst.BaseExpression, env: Env) -> frozenset[Ref]:
+        """The buffers ``expr`` may refer to: the same buffer (or a view of it) as which names."""
+        if isinstance(expr, cst.Name):
+            if expr.value in env:
+                return env[expr.value]
+            if self.in_function or expr.value in self.declared_global:
+                return frozenset({Ref(Buffer("global", expr.value), False)})
+            # imported, or bound in a way the walk does not follow: other code may hold it
+            return frozenset({Ref(Buffer("unknown", f"`{expr.value}`, which this module did not create"), False)})
+        if isinstance(expr, cst.Subscript):
+            return _as_views(self.refs(expr.value, env))
+        if isinstance(expr, cst.Attribute):
+            if expr.attr.value in VIEW_ATTRIBUTES:
+                return _as_views(self.refs(expr.value, env))
+            if self.owner.qualified_name(expr):
+                return frozenset()  # a module attribute such as np.pi
+            return frozenset({Ref(Buffer("unknown", f"the attribute `{_text(expr)}`"), False)})
+        if isinstance(expr, cst.Call):
+            return self._call_refs(expr, env)
+        if isinstance(expr, cst.IfExp):
+            return self.refs(expr.body, env) | self.refs(expr.orelse, env)
+        if isinstance(expr, cst.NamedExpr):
+            return self.refs(expr.value, env)
+        if isinstance(expr, CONTAINER_LITERALS):
+            line = self.owner.line_of(expr)
+            return frozenset({Ref(Buffer("container", f"the container made at line {line}"), False)})
+        if isinstance(expr, cst.BinaryOperation):  # [0] * n is a list, like [0]
+            for side in (expr.left, expr.right):
+                if isinstance(side, CONTAINER_LITERALS):
+                    return self.refs(side, env)
+        if self.owner.is_array(expr):  # arithmetic on arrays makes a new array
+            return frozenset({Ref(Buffer("local", f"the new array made at line {self.owner.line_of(expr)}"), False)})
+        return frozenset({VALUE})
+
+    def _call_refs(self, call: cst.Call, env: Env) -> frozenset[Ref]:
+        func = call.func
+        qualified = self.owner.qualified_name(func)
+        first = call.args[0].value if call.args else None
+        if qualified in VIEW_FUNCTIONS and first is not None:
+            return _as_views(self.refs(first, env))
+        if isinstance(func, cst.Attribute) and func.attr.value in VIEW_METHODS and not qualified:
+            return _as_views(self.refs(func.value, env))
+        if isinstance(func, cst.Name) and func.value in self.owner.functions and func.value not in env:
+            returned = self.owner.returns_param.get(func.value, ())
+            params = [p.name.value for p in _parameters(self.owner.functions[func.value])]
+            found: frozenset[Ref] = frozenset()
+            for param, arg in _bind_arguments(params, call):
+                if param in returned:
+                    found |= _as_views(self.refs(arg, env))
+            if found:
+                return found
+        line = self.owner.line_of(call)
+        if qualified in CONTAINER_BUILDERS:
+            return frozenset({Ref(Buffer("container", f"the container made at line {line}"), False)})
+        return frozenset({Ref(Buffer("local", f"the new array made at line {line}", qualified or ""), False)})
+
+    def escape(self, expr: cst.BaseExpression, env: Env, how: str) -> None:
+        for ref in self.refs(expr, env):
+            self.escaped.setdefault(ref.buffer, how)
+
+    def escape_elements(self, expr: cst.BaseExpression, env: Env, how: str) -> None:
+        """Arrays put into a list, tuple, set or dict literal are held by that container."""
+        elements: Iterable[cst.BaseExpression] = ()
+        if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+            elements = [e.value for e in expr.elements]
+        elif isinstance(expr, cst.Dict):
+            elements = [e.value for e in expr.elements if isinstance(e, cst.DictElement)]
+        for element in elements:
+            self.escape(element, env, how)
+            self.escape_elements(element, env, how)
+
+    # -- statements --------------------------------------------------------------------
+
+    def block(self, body: Iterable[cst.CSTNode], env: Env) -> Env:
+        for stmt in body:
+            env = self.statement(stmt, env)
+        return env
+
+    def statement(self, stmt: cst.CSTNode, env: Env) -> Env:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                env = self.small(small, env)
+            return env
+        if isinstance(stmt, cst.If):
+            then = self.block(stmt.body.body, dict(env))
+            other = self.statement(stmt.orelse, dict(env)) if stmt.orelse else env
+            return _join(then, other)
+        if isinstance(stmt, cst.Else):
+            return self.block(stmt.body.body, env)
+        if isinstance(stmt, (cst.For, cst.While)):
+            return self.loop(stmt, env)
+        if isinstance(stmt, cst.Try):
+            after = self.block(stmt.body.body, dict(env))
+            joined = _join(env, after)
+            for handler in stmt.handlers:
+                joined = _join(joined, self.block(handler.body.body, dict(joined)))
+            if stmt.orelse:
+                joined = _join(joined, self.block(stmt.orelse.body.body, dict(after)))
+            if stmt.finalbody:
+                joined = self.block(stmt.finalbody.body.body, joined)
+            return joined
+        if isinstance(stmt, cst.With):
+            for item in stmt.items:
+                if item.asname is not None:
+                    env = self.bind(item.asname.name, _unknown(item.item, self.owner), env)
+            return self.block(stmt.body.body, env)
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            if isinstance(stmt, cst.FunctionDef):
+                for param in _parameters(stmt):
+                    if param.default is not None:
+                        self.escape(param.default, env, f"a default argument of `{stmt.name.value}`")
+            env = dict(env)
+            env[stmt.name.value] = frozenset()
+            return env
+        return env
+
+    def loop(self, stmt: cst.For | cst.While, env: Env) -> Env:
+        current = env
+        for _ in range(4):  # reach a fixpoint: buffers only ever grow
+            entry = dict(current)
+            if isinstance(stmt, cst.For):
+                entry = self.bind(stmt.target, _as_views(self._iterated(stmt.iter, entry)), entry)
+            after = self.block(stmt.body.body, entry)
+            joined = _join(current, after)
+            if joined == current:
+                break
+            current = joined
+        if stmt.orelse:
+            current = self.block(stmt.orelse.body.body, current)
+        return current
+
+    def _iterated(self, iterable: cst.BaseExpression, env: Env) -> frozenset[Ref]:
+        """What a loop target refers to: the rows of an array, the items of enumerate/zip."""
+        if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name):
+            if iterable.func.value in ("enumerate", "zip", "reversed"):
+                found: frozenset[Ref] = frozenset()
+                for arg in iterable.args:
+                    found |= self.refs(arg.value, env)
+                return found
+            if iterable.func.value == "range":
+                return frozenset()
+        return self.refs(iterable, env)
+
+    def bind(self, target: cst.BaseExpression, refs: frozenset[Ref], env: Env) -> Env:
+        env = dict(env)
+        if isinstance(target, cst.Name):
+            env[target.value] = refs
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                env = self.bind(element.value, refs, env)
+        elif isinstance(target, cst.StarredElement):
+            env = self.bind(target.value, refs, env)
+        return env
+
+    def small(self, small: cst.CSTNode, env: Env) -> Env:
+        if isinstance(small, cst.Assign):
+            return self.assign(small, [t.target for t in small.targets], small.value, env)
+        if isinstance(small, cst.AnnAssign) and small.value is not None:
+            return self.assign(small, [small.target], small.value, env)
+        if isinstance(small, cst.AugAssign):
+            if isinstance(small.target, cst.Name):
+                self.record(small, small.target, "augmented-name", env)
+                return env  # in NumPy the buffer stays the same
+            self.record(small, small.target, "subscript", env)
+            return env
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            self.call_statement(small, small.value, env)
+            return env
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Yield):
+            if isinstance(small.value.value, cst.BaseExpression):
+                self.escape(small.value.value, env, "a value yielded by a generator")
+        return env
+
+    def assign(self, node, targets: list[cst.BaseExpression], value: cst.BaseExpression, env: Env) -> Env:
+        line = self.owner.line_of(node)
+        self.escape_elements(value, env, f"the container built at line {line}")
+        if len(targets) == 1 and isinstance(targets[0], cst.Subscript):
+            target = targets[0]
+            self.record(node, target, "subscript", env)
+            if not (isinstance(target.value, cst.Name) and self.owner.is_array(target.value)):
+                # an array stored into an array is copied; into anything else it is held
+                self.escape(value, env, f"the container `{_text(target.value)}` (line {line})")
+            return env
+        refs = self.refs(value, env)
+        if isinstance(value, cst.Call):
+            self.helper_call(node, value, env)
+        for target in targets:
+            if isinstance(target, (cst.Attribute, cst.Subscript)):
+                self.escape(value, env, f"`{_text(target)}` (line {line})")
+            elif isinstance(target, cst.Name) and self.in_function and target.value in self.declared_global:
+                self.escape(value, env, f"the global `{target.value}` (line {line})")
+            env = self.bind(target, refs, env)
+        return env
+
+    def call_statement(self, stmt: cst.Expr, call: cst.Call, env: Env) -> None:
+        written = self.owner.classify_call(call)
+        if written is not None:
+            self.record(stmt, written, "call", env)
+            return
+        self.helper_call(stmt, call, env)
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_METHODS:
+            for arg in call.args:
+                self.escape(arg.value, env, f"`{_text(call.func.value)}` (line {self.owner.line_of(stmt)})")
+
+    def helper_call(self, stmt, call: cst.Call, env: Env) -> None:
+        """A call to a function of this module that may write the arrays passed to it."""
+        callee = call.func.value if isinstance(call.func, cst.Name) else None
+        if callee not in self.owner.functions or callee in env:
+            return
+        params = [p.name.value for p in _parameters(self.owner.functions[callee])]
+        for param, arg in _bind_arguments(params, call):
+            self.record(stmt, arg, "helper", env, callee=callee, param=param)
+
+    def record(self, node, target: cst.BaseExpression, form: str, env: Env, **extra) -> None:
+        base = target.value if form == "subscript" and isinstance(target, cst.Subscript) else target
+        name = base.value if isinstance(base, cst.Name) else None
+        refs = self.refs(base, env)
+        buffers = {ref.buffer for ref in refs if ref.buffer.origin in SHARED_ORIGINS}
+        sharers = {
+            other: self.owner.line_of(node)
+            for other, other_refs in env.items()
+            if other != name and buffers & {ref.buffer for ref in other_refs}
+        }
+        escapes = {buffer: how for buffer, how in self.escaped.items() if buffer in buffers}
+        key = (id(node), name, extra.get("param", ""))
+        previous = self.writes.get(key)
+        if previous is not None:  # a loop body walked again: keep what every pass saw
+            refs |= previous.refs
+            sharers = {**previous.sharers, **sharers}
+            escapes = {**previous.escapes, **escapes}
+        self.writes[key] = Write(node, name, target, form, refs, sharers, escapes, **extra)
+
+
+CONTAINER_METHODS = frozenset("append extend insert add update setdefault put".split())
+CONTAINER_BUILDERS = frozenset(
+    f"builtins.{name}" for name in "list dict set bytearray tuple frozenset".split()
+) | frozenset(f"collections.{name}" for name in "deque defaultdict OrderedDict Counter".split())
+CONTAINER_LITERALS = (
+    cst.List, cst.Dict, cst.Set, cst.Tuple, cst.ListComp, cst.DictComp, cst.SetComp,
+    cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
+)
+
+
+def _as_views(refs: frozenset[Ref]) -> frozenset[Ref]:
+    return frozenset(Ref(ref.buffer, True) for ref in refs)
+
+
+def _join(a: Env, b: Env) -> Env:
+    return {name: a.get(name, frozenset()) | b.get(name, frozenset()) for name in a.keys() | b.keys()}
+
+
+def _unknown(expr: cst.BaseExpression, owner: MutationAnalysis) -> frozenset[Ref]:
+    return frozenset({Ref(Buffer("unknown", f"the value of `{_text(expr)}` (line {owner.line_of(expr)})"), False)})
+
+
+def _text(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _parameters(function: cst.FunctionDef) -> list[cst.Param]:
+    params = function.params
+    found = [*params.posonly_params, *params.params, *params.kwonly_params]
+    found += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    return found
+
+
+def _bind_arguments(params: list[str], call: cst.Call) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """(parameter, argument) pairs for the positional and keyword arguments of ``call``."""
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return
+        if arg.keyword is not None:
+            if arg.keyword.value in params:
+                yield arg.keyword.value, arg.value
+        elif index < len(params):
+            yield params[index], arg.value
+
+
+def _returned_params(function: cst.FunctionDef) -> frozenset[str]:
+    """Parameters the function may return (or a view of): its callers then share the buffer."""
+    params = {p.name.value for p in _parameters(function)}
+    found: set[str] = set()
+
+    class Returns(cst.CSTVisitor):
+        def visit_FunctionDef(self, node):
+            return node is function
+
+        def visit_Return(self, node):
+            values = node.value.elements if isinstance(node.value, cst.Tuple) else [node.value]
+            for value in values:
+                value = getattr(value, "value", value) if isinstance(value, cst.Element) else value
+                while isinstance(value, (cst.Subscript, cst.Attribute)):
+                    value = value.value
+                if isinstance(value, cst.Name) and value.value in params:
+                    found.add(value.value)
+
+    function.visit(Returns())
+    return frozenset(found)
+
+
+def _declared_globals(body) -> frozenset[str]:
+    names: set[str] = set()
+
+    class Globals(cst.CSTVisitor):
+        def visit_FunctionDef(self, node):
+            return False
+
+        def visit_ClassDef(self, node):
+            return False
+
+        def visit_Global(self, node):
+            names.update(item.name.value for item in node.names)
+
+        def visit_Nonlocal(self, node):
+            names.update(item.name.value for item in node.names)
+
+    for stmt in body:
+        stmt.visit(Globals())
+    return frozenset(names)
+
+
+def _all_functions(module: cst.Module) -> list[cst.FunctionDef]:
+    found: list[cst.FunctionDef] = []
+
+    class Functions(cst.CSTVisitor):
+        def visit_FunctionDef(self, node):
+            found.append(node)
+
+    module.visit(Functions())
+    return found
