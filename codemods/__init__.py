@@ -6,6 +6,7 @@ API migration -> NumPy namespace -> randomness -> in-place updates -> conditiona
 from jaxify.codemod import Codemod
 from jaxify.codemods.api_migration import ApiMigration
 from jaxify.codemods.conditionals import Conditionals
+from jaxify.codemods.inplace import InplaceUpdates
 from jaxify.codemods.loops import LoopCodemod
 
-CODEMODS: tuple[type[Codemod], ...] = (ApiMigration, Conditionals, LoopCodemod)
+CODEMODS: tuple[type[Codemod], ...] = (ApiMigration, InplaceUpdates, Conditionals, LoopCodemod)
