@@ -70,10 +70,10 @@ def tree_mappings(target_jax: tuple[int, ...]) -> dict[str, Mapping]:
     table["jax.treedef_is_leaf"] = Mapping(
         "jax.treedef_is_leaf", Form.RENAME, "jax.tree_util.treedef_is_leaf", TREE_API, "removed in JAX 0.6.0"
     )
-    table["jax.tree_util.tree_multimap"] = Mapping(
-        "jax.tree_util.tree_multimap", Form.RENAME, current("map"), TREE_API,
-        "removed in JAX 0.3.16; tree_map takes several trees",
-    )
+    for multimap in ("jax.tree_multimap", "jax.tree_util.tree_multimap"):
+        table[multimap] = Mapping(
+            multimap, Form.RENAME, current("map"), TREE_API, "removed in JAX 0.3.16; tree_map takes several trees"
+        )
     for functions, with_path in ((TREE_FUNCTIONS, False), (TREE_WITH_PATH_FUNCTIONS, True)):
         for function in functions:
             old = f"jax.tree_util.tree_{function}"
