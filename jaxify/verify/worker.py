@@ -48,6 +48,7 @@ def main(job_path: str) -> None:
     with open(job_path, encoding="utf-8") as handle:
         job = json.load(handle)
     emit = Emitter(job["results"])
+    limit_memory(job.get("memory_bytes"))
     sys.dont_write_bytecode = True  # importing the user's module must not write into their tree
     sys.path.insert(0, job.get("user_dir") or os.path.dirname(os.path.abspath(job["original"])))
     import jax
@@ -58,20 +59,41 @@ def main(job_path: str) -> None:
         original = import_file(job["original"], "jaxify_verify_original")
         rewritten = import_file(job["rewritten"], "jaxify_verify_rewritten")
         sidecar = import_file(job["examples"], "jaxify_verify_examples") if job.get("examples") else None
+        reference = import_file(job["reference"], "jaxify_verify_reference") if job.get("reference") else None
     except BaseException as error:  # user code failing at import: a finding, not a crash of jaxify
         emit(event="module_error", message=f"cannot import the module: {type(error).__name__}: {error}",
              trace=traceback.format_exc(limit=-3))
         return
     examples, declared_static = declared_examples(sidecar, original)
-    captured = captured_calls(job.get("captured"))
+    calls = {**captured_calls(job.get("captured")), **examples}  # declared examples are trusted most
+    source = {name: ("examples" if name in examples else "captured") for name in calls}
     for function in job["functions"]:
         emit(event="start", function=function["name"])
-        checker = FunctionCheck(job, function, original, rewritten, declared_static.get(function["name"], ()))
-        try:
-            result = checker.run(examples.get(function["name"]), captured.get(function["name"]))
-        except BaseException as error:  # a bug in a check must not lose the rest of the module
-            result = checker.failed(f"verification crashed: {type(error).__name__}: {error}")
-        emit(event="result", **result)
+        emit(event="result", **check_function(job, function, original, rewritten, calls.get(function["name"]),
+                                              source.get(function["name"]), declared_static, reference))
+
+
+def check_function(job: dict, function: dict, original, candidate, calls, source, declared_static,
+                   reference=None) -> dict:
+    """Check ``candidate``'s function against ``original``'s (in this process); the result as a dict."""
+    checker = FunctionCheck(job, function, original, candidate, declared_static.get(function["name"], ()),
+                            reference)
+    try:
+        return checker.run(calls, source)
+    except Exception as error:  # a bug in a check must not lose the rest of the module
+        return checker.failed(f"verification crashed: {type(error).__name__}: {error}")
+
+
+def limit_memory(limit: int | None) -> None:
+    """Cap the address space, so that runaway user code fails with MemoryError instead of swapping."""
+    if not limit:
+        return
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this platform: the timeout still bounds the run
 
 
 def describe_device(jax) -> str:
@@ -83,14 +105,15 @@ def describe_device(jax) -> str:
 class FunctionCheck:
     """All checks of one function: equivalence, jit, mutation contract, randomness, gradient, timing."""
 
-    def __init__(self, job, function, original_module, rewritten_module, declared_static):
+    def __init__(self, job, function, original_module, rewritten_module, declared_static, reference_module=None):
         import jax
 
         self.jax = jax
         self.job, self.info, self.name = job, function, function["name"]
         self.original = getattr(original_module, self.name)
         self.rewritten = getattr(rewritten_module, self.name)
-        self.rewritten_file = job["rewritten"]
+        self.reference = getattr(reference_module, self.name, None)
+        self.rewritten_file = job.get("rewritten", "")
         self.precision = job.get("precision", "keep")
         key_name = job.get("key_name", "key")
         self.key_name = key_name if (key_name in inspect.signature(self.rewritten).parameters and key_name
@@ -107,8 +130,7 @@ class FunctionCheck:
         }
 
     # -- the run ---------------------------------------------------------------------------------
-    def run(self, examples, captured) -> dict:
-        calls, source = (examples, "examples") if examples else ((captured, "captured") if captured else (None, None))
+    def run(self, calls, source) -> dict:
         if calls is None and self.job.get("hypothesis", 0) > 0 and self.key_name is None:
             self._run_hypothesis()
         elif calls:
@@ -119,7 +141,7 @@ class FunctionCheck:
                 for args, kwargs in calls:
                     if not self._check_call(args, kwargs, source):
                         break
-        if self.result["equivalent"] is not False and self.result["inputs"]:
+        if self.result["equivalent"] is not False and self.result["inputs"] and self.job.get("timing", True):
             self._time(*self._timing_input(calls))
         self._decide_evidence()
         return self.result
@@ -338,9 +360,13 @@ class FunctionCheck:
             self.result["compile_ms"] = compile_ms(jitted, args, {**kwargs, **extra})
             self.result["original_ms"], self.result["original_spread_ms"] = time_calls(
                 lambda a, k: self.original(*a, **k), copier(args, kwargs))
-            device_args = self.jax.device_put((args, {**kwargs, **extra}))
+            device_args = self.jax.tree_util.tree_map(  # arrays on the device; static values stay Python
+                lambda v: self.jax.device_put(v) if isinstance(v, np.ndarray) else v, (args, {**kwargs, **extra}))
             self.result["jitted_ms"], self.result["jitted_spread_ms"] = time_calls(
                 lambda a, k: jitted(*a, **k), lambda: device_args)
+            if self.reference is not None:  # the benchmark's hand-written JAX, timed in the same process
+                reference = self.jax.jit(self.reference, static_argnames=static)
+                self.result["reference_ms"], _ = time_calls(lambda a, k: reference(*a, **k), lambda: device_args)
         except Exception as error:
             self.result["notes"].append(f"timing failed: {type(error).__name__}: {error}")
             return

@@ -1,0 +1,12 @@
+# jaxify: skip-file
+"""Example inputs for corpus/programs/loop_ode_rk4.py."""
+import numpy as np
+
+STATIC_ARGNAMES = {"integrate_rk4": ("n_steps",)}
+
+
+def jaxify_examples():
+    return {
+        "derivative": [(np.array([1.0, 0.5]), 0.3, 0.1, 2.0), (np.array([-2.0, 0.0]), 1.5, 0.0, 1.0)],
+        "integrate_rk4": [(np.array([1.0, 0.0]), 0.01, 400, 0.1, 2.0), (np.array([0.0, 1.0]), 0.05, 50, 0.5, 1.0)],
+    }

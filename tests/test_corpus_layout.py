@@ -1,0 +1,54 @@
+"""The corpus: every legacy program has example inputs and a hand-written JAX reference, both of
+which jaxify leaves alone, and the reference computes what the program computes on those inputs
+(random programs by distribution, through the same checks ``jaxify verify`` runs)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from jaxify.config import Options
+from jaxify.engine import rewrite_text
+from jaxify.verify.samples import declared_examples, import_file
+from jaxify.verify.worker import check_function
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+PROGRAMS = sorted(path.stem for path in (CORPUS / "programs").glob("*.py"))
+PREFIXES = ("api_", "vec_", "random_", "inplace_", "loop_", "cond_")
+
+
+def _functions(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+
+
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_program_has_examples_and_reference(name):
+    assert name.startswith(PREFIXES), f"{name}: name must start with its family prefix"
+    for folder in ("examples", "references"):
+        path = CORPUS / folder / f"{name}.py"
+        assert path.is_file(), f"missing {path}"
+        text = path.read_text(encoding="utf-8")
+        assert "# jaxify: skip-file" in text.splitlines()[:3], f"{path} must start with '# jaxify: skip-file'"
+        assert rewrite_text(text, str(path), Options()).rewritten is None, f"jaxify changes {path}"
+    examples = import_file(CORPUS / "examples" / f"{name}.py", f"corpus_examples_{name}")
+    declared, _ = declared_examples(examples)
+    program_functions = _functions(CORPUS / "programs" / f"{name}.py")
+    reference_functions = _functions(CORPUS / "references" / f"{name}.py")
+    for function in program_functions:
+        assert declared.get(function), f"{name}: no example inputs for {function}"
+        assert function in reference_functions, f"{name}: the reference has no {function}"
+
+
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_reference_matches_program_on_its_examples(name):
+    program = import_file(CORPUS / "programs" / f"{name}.py", f"corpus_program_{name}")
+    reference = import_file(CORPUS / "references" / f"{name}.py", f"corpus_reference_{name}")
+    examples, statics = declared_examples(import_file(CORPUS / "examples" / f"{name}.py", f"corpus_ex_{name}"))
+    job = {"hypothesis": 0, "precision": "keep", "key_name": "key", "timing": False,
+           "rewritten": str(CORPUS / "references" / f"{name}.py")}
+    for function, calls in examples.items():
+        result = check_function(job, {"name": function, "line": 1}, program, reference, calls, "examples", statics)
+        assert result["equivalent"] is True and result["inputs"] >= 1, (function, result["findings"])
