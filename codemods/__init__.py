@@ -7,6 +7,7 @@ from jaxify.codemod import Codemod
 from jaxify.codemods.api_migration import ApiMigration
 from jaxify.codemods.conditionals import Conditionals
 from jaxify.codemods.inplace import InplaceUpdates
+from jaxify.codemods.jit import JitWrap
 from jaxify.codemods.loops import LoopCodemod
 
-CODEMODS: tuple[type[Codemod], ...] = (ApiMigration, InplaceUpdates, Conditionals, LoopCodemod)
+CODEMODS: tuple[type[Codemod], ...] = (ApiMigration, InplaceUpdates, Conditionals, LoopCodemod, JitWrap)

@@ -1,0 +1,537 @@
+"""jit wrapping with inferred static arguments, and the traps of jitted code (JX8xx).
+
+What it does
+    With ``--jit``, wraps each top-level function that is jit-compatible after the other rewrites
+    in ``@jax.jit``, or in ``@functools.partial(jax.jit, static_argnames=(...))`` when the
+    value-kind analysis shows parameters that must stay Python values (trip counts, shapes, flags,
+    strings). A function that cannot be jitted gets a finding naming the blocking line.
+
+    In jitted functions (wrapped here or already decorated), it rewrites ``print(...)`` into
+    ``jax.debug.print(...)`` with the format string converted, and reports the traps of jitted
+    code: Python loops that unroll at trace time, static arguments that change on every call
+    (each value compiles again), and side effects that run only while tracing.
+
+Why JAX needs it
+    ``jax.jit`` compiles a function once per set of static values and input shapes; the compiled
+    code is what makes JAX fast. Inside it, Python runs only once, at trace time: ``print`` shows
+    tracers once instead of values on every call, a global counter counts compilations, and a
+    Python loop is unrolled into one long program.
+
+Example
+    Before::
+
+        def step(x, n):
+            for i in range(n):
+                x = x * 0.5
+            print("x is", x)
+            return x
+
+    After (``--jit``)::
+
+        @functools.partial(jax.jit, static_argnames=("n",))
+        def step(x, n):
+            for i in range(n):
+                x = x * 0.5
+            jax.debug.print("x is {}", x)
+            return x
+
+    with a JX803 report that the loop unrolls into ``n`` copies of its body.
+
+When it refuses
+    A function is left unwrapped (JX802, with the blocking line) when it branches or loops on a
+    traced or unknown value, calls NumPy or host-only functions (I/O, plotting, the clock),
+    converts arrays to Python values (``float(x)``, ``.item()``), mutates arrays in place, writes
+    global state, or calls a function that is not jit-compatible itself. A ``print`` whose format
+    cannot be converted (``file=``, ``end=``, ``%`` formatting) is left alone and reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from jaxify.analysis.expressions import code_of, string_literal
+from jaxify.codemod import Codemod
+from jaxify.rules import Rule, Safety
+
+RULES = (
+    Rule("JX801", "jit-wrap", Safety.SAFE,
+         "With --jit: wrap a jit-compatible top-level function in `jax.jit` with its static arguments."),
+    Rule("JX802", "not-jit-compatible", Safety.REPORT,
+         "With --jit: a function that cannot be jitted, with the line that blocks it."),
+    Rule("JX803", "unrolled-loop", Safety.REPORT,
+         "A Python loop in jitted code unrolls at trace time (compile time grows with the trip count)."),
+    Rule("JX804", "changing-static-argument", Safety.REPORT,
+         "A static argument gets a new value on every call in a loop: each value compiles again."),
+    Rule("JX805", "print-in-jit", Safety.SAFE,
+         "`print` in jitted code runs once at trace time -> `jax.debug.print` (runs on every call)."),
+    Rule("JX806", "trace-time-side-effect", Safety.REPORT,
+         "A Python side effect (global write, append to an outer list) in jitted code runs only at trace time."),
+)
+
+# Builtins that are fine on traced values or only ever see static ones.
+TRACEABLE_BUILTINS = frozenset(
+    {"len", "range", "isinstance", "tuple", "list", "dict", "zip", "enumerate", "abs", "sum", "print",
+     "reversed", "sorted", "slice", "getattr", "hasattr", "min", "max", "pow", "divmod", "round", "map"}
+)
+CONCRETE_BUILTINS = frozenset({"float", "int", "bool", "complex", "str"})
+CONCRETE_METHODS = frozenset({"item", "tolist", "tobytes", "__array__"})
+MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "add", "pop", "remove", "clear", "setdefault"})
+TRACEABLE_MODULES = ("jax.", "functools.partial")
+
+
+@dataclasses.dataclass
+class Blocker:
+    node: cst.CSTNode
+    reason: str
+    side_effect: bool = False  # also reported as JX806 in code that is already jitted
+
+
+def _decorator_target(decorator: cst.Decorator) -> cst.BaseExpression:
+    """``@jax.jit`` -> ``jax.jit``; ``@partial(jax.jit, ...)`` -> ``jax.jit``; ``@jax.jit(...)`` too."""
+    expr = decorator.decorator
+    if isinstance(expr, cst.Call):
+        if expr.args and code_of(expr.func).split(".")[-1] == "partial":
+            return expr.args[0].value
+        return expr.func
+    return expr
+
+
+class PrintConversion(Exception):
+    """A print call whose output jax.debug.print cannot reproduce; the message says why."""
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def debug_print_arguments(call: cst.Call) -> list[cst.Arg]:
+    """The arguments of the ``jax.debug.print`` that prints what ``call`` (a print) prints."""
+    separator = " "
+    positional = []
+    for arg in call.args:
+        if arg.star:
+            raise PrintConversion("it unpacks `*args`")
+        if arg.keyword is None:
+            positional.append(arg.value)
+            continue
+        keyword = arg.keyword.value
+        literal = arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else None
+        if keyword == "sep" and isinstance(literal, str):
+            separator = literal
+        elif keyword == "end" and literal == "\n":
+            continue
+        elif keyword == "flush":
+            continue
+        else:
+            raise PrintConversion(f"it passes `{keyword}=`, which jax.debug.print does not support")
+    if len(positional) == 1 and _is_format_call(positional[0]):
+        format_call = positional[0]
+        return [cst.Arg(format_call.func.value), *[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in format_call.args]]
+    pieces: list[str] = []
+    values: list[cst.BaseExpression] = []
+    for value in positional:
+        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            pieces.append(_escape(value.evaluated_value))
+        elif isinstance(value, cst.FormattedString):
+            text, inner = _formatted_string(value)
+            pieces.append(text)
+            values.extend(inner)
+        elif isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Modulo) and isinstance(
+            value.left, (cst.SimpleString, cst.ConcatenatedString)
+        ):
+            raise PrintConversion("it formats with `%`, which jaxify does not convert")
+        elif isinstance(value, cst.ConcatenatedString):
+            raise PrintConversion("it prints an implicitly concatenated string")
+        else:
+            pieces.append("{}")
+            values.append(value)
+    fmt = string_literal(separator.join(pieces))
+    return [cst.Arg(fmt), *[cst.Arg(v) for v in values]]
+
+
+def _is_format_call(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "format"
+        and isinstance(node.func.value, cst.SimpleString)
+        and not any(arg.star for arg in node.args)
+    )
+
+
+def _formatted_string(node: cst.FormattedString) -> tuple[str, list[cst.BaseExpression]]:
+    """``f"a {x:.2f} b"`` -> ("a {:.2f} b", [x]) as a str.format template."""
+    if "b" in node.prefix.lower():
+        raise PrintConversion("it prints bytes")
+    if "r" in node.prefix.lower():
+        raise PrintConversion("it prints a raw f-string")
+    text: list[str] = []
+    values: list[cst.BaseExpression] = []
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringText):
+            # Source text of the literal part: decode escapes, then re-escape braces for format().
+            literal = cst.parse_expression('"' + part.value.replace('"', '\\"') + '"').evaluated_value
+            text.append(_escape(literal.replace("{{", "{").replace("}}", "}")))
+            continue
+        if part.equal is not None:
+            raise PrintConversion("it uses the `{x=}` form")
+        spec = ""
+        if part.format_spec:
+            if any(not isinstance(p, cst.FormattedStringText) for p in part.format_spec):
+                raise PrintConversion("its format spec holds an expression")
+            spec = ":" + "".join(p.value for p in part.format_spec)
+        conversion = f"!{part.conversion}" if part.conversion else ""
+        text.append("{" + conversion + spec + "}")
+        values.append(part.expression)
+    return "".join(text), values
+
+
+class JitWrap(Codemod):
+    RULES = RULES
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, context, wrapper):
+        # LibCST's matcher transformer reads every attribute while it is constructed, the cached
+        # ``analysis`` included, which needs these two already set.
+        self.context, self.wrapper = context, wrapper
+        super().__init__(context, wrapper)
+        self._functions: dict[str, cst.FunctionDef] = {}
+        self._blockers: dict[str, list[Blocker]] = {}
+        self._jitted: set[str] = set()  # already jitted, or wrapped by this run
+        self._wrap: dict[str, tuple[str, ...]] = {}  # function -> static_argnames
+        self._current: list[str] = []
+
+    # -- compatibility -------------------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._functions = {s.name.value: s for s in node.body if isinstance(s, cst.FunctionDef)}
+        for name, function in self._functions.items():
+            if any(self._is_jit(d) for d in function.decorators):
+                self._jitted.add(name)
+        if self.options.jit:
+            self._choose_functions()
+        for name in sorted(self._jitted):
+            self._report_traps(self._functions[name])
+        self._report_changing_static_arguments(node)
+
+    def _is_jit(self, decorator: cst.Decorator) -> bool:
+        return self.analysis.qualified_name(_decorator_target(decorator)) == "jax.jit"
+
+    def _choose_functions(self) -> None:
+        for name, function in self._functions.items():
+            if name in self._jitted or name.startswith("jaxify_"):
+                continue
+            if function.decorators:
+                self.refuse(function, "JX802", f"`{name}` is not wrapped in jax.jit",
+                            reason="it already has decorators, which jaxify does not reorder",
+                            hint="add `@jax.jit` by hand where it belongs among the decorators")
+                continue
+            if function.asynchronous is not None:
+                continue
+            blockers = self.blockers(name)
+            if blockers:
+                first = blockers[0]
+                line, _col = self.position(first.node)
+                self.refuse(first.node, "JX802", f"`{name}` is not jit-compatible",
+                            reason=f"line {line}: {first.reason}",
+                            hint="fix the blocking line, or keep this function out of jax.jit")
+                continue
+            info = self.analysis.function_of(function)
+            static = info.static_argnames if info is not None else ()
+            shown = f"static_argnames={static!r}" if static else "no static arguments"
+            if self.fix(function, "JX801", f"`{name}` is jit-compatible -> `jax.jit` ({shown})"):
+                self._wrap[name] = static
+                self._jitted.add(name)
+
+    def blockers(self, name: str) -> list[Blocker]:
+        """What stops the module-level function ``name`` from running under jax.jit."""
+        if name not in self._blockers:
+            self._blockers[name] = []  # a recursive call does not block by itself
+            self._blockers[name] = self._find_blockers(self._functions[name])
+        return self._blockers[name]
+
+    def _find_blockers(self, function: cst.FunctionDef) -> list[Blocker]:
+        from jaxify.analysis import Kind
+
+        codemod = self
+        found: list[Blocker] = []
+        local_names = self._local_names(function)
+
+        def not_static(expr: cst.BaseExpression) -> bool:
+            return codemod.analysis.kind_of(expr) is not Kind.STATIC
+
+        class Finder(cst.CSTVisitor):
+            def visit_If(self, node: cst.If) -> None:
+                if not_static(node.test):
+                    found.append(Blocker(node.test, f"`if {code_of(node.test)}` depends on a traced or unknown value"))
+
+            def visit_While(self, node: cst.While) -> None:
+                if not_static(node.test):
+                    found.append(Blocker(node.test, f"`while {code_of(node.test)}` depends on a traced or unknown value"))
+
+            def visit_IfExp(self, node: cst.IfExp) -> None:
+                if not_static(node.test):
+                    found.append(Blocker(node.test, f"`... if {code_of(node.test)} else ...` depends on a traced value"))
+
+            def visit_Assert(self, node: cst.Assert) -> None:
+                if not_static(node.test):
+                    found.append(Blocker(node, f"`assert {code_of(node.test)}` needs a concrete value"))
+
+            def visit_For(self, node: cst.For) -> None:
+                if codemod._loop_count(node) is None and codemod.analysis.kind_of(node.iter) is not Kind.ARRAY:
+                    found.append(Blocker(node.iter, f"the loop over `{code_of(node.iter)}` has no static trip count"))
+
+            def visit_Try(self, node: cst.Try) -> None:
+                found.append(Blocker(node, "`try` cannot catch errors from traced code"))
+
+            def visit_With(self, node: cst.With) -> None:
+                found.append(Blocker(node, "`with` blocks run their context manager only at trace time"))
+
+            def visit_Yield(self, node: cst.Yield) -> None:
+                found.append(Blocker(node, "generators cannot be jitted"))
+
+            def visit_Global(self, node: cst.Global) -> None:
+                names = ", ".join(n.name.value for n in node.names)
+                found.append(Blocker(node, f"writes the global `{names}`, which happens only at trace time", True))
+
+            def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+                names = ", ".join(n.name.value for n in node.names)
+                found.append(Blocker(node, f"writes the outer `{names}`, which happens only at trace time", True))
+
+            def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+                codemod._check_target(node.target, found)
+
+            def visit_AugAssign(self, node: cst.AugAssign) -> None:
+                codemod._check_target(node.target, found)
+
+            def visit_Call(self, node: cst.Call) -> None:
+                blocker = codemod._call_blocker(node, local_names)
+                if blocker is not None:
+                    found.append(blocker)
+
+        function.body.visit(Finder())
+        return sorted(found, key=lambda b: self.position(b.node))
+
+    def _local_names(self, function: cst.FunctionDef) -> set[str]:
+        info = self.analysis.function_of(function)
+        return set(info.kinds) if info is not None else set()
+
+    def _check_target(self, target: cst.BaseExpression, found: list[Blocker]) -> None:
+        if isinstance(target, (cst.Subscript, cst.Attribute)):
+            found.append(Blocker(target, f"`{code_of(target)}` is assigned in place; jax arrays are immutable"))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._check_target(element.value, found)
+
+    def _call_blocker(self, call: cst.Call, local_names: set[str]) -> Blocker | None:
+        from jaxify.analysis import Kind
+
+        func = call.func
+        qualified = self.analysis.qualified_name(func)
+        shown = code_of(func)
+        if qualified == "builtins.print":
+            try:
+                debug_print_arguments(call)
+            except PrintConversion as why:
+                return Blocker(call, f"`print` cannot become jax.debug.print: {why}")
+            return None
+        if isinstance(func, cst.Name) and func.value in self._functions:
+            if func.value in self._jitted:
+                return None
+            inner = self.blockers(func.value)
+            if inner:
+                line, _col = self.position(inner[0].node)
+                return Blocker(call, f"calls `{func.value}`, which is not jit-compatible (line {line}: {inner[0].reason})")
+            return None
+        if isinstance(func, cst.Attribute) and qualified is None:
+            method = func.attr.value
+            if method in CONCRETE_METHODS:
+                return Blocker(call, f"`{shown}()` needs a concrete value")
+            receiver = func.value
+            if method in MUTATING_METHODS and isinstance(receiver, cst.Name) and receiver.value not in local_names:
+                return Blocker(call, f"`{shown}(...)` changes the outer `{receiver.value}` only at trace time", True)
+            return None
+        if qualified is None:
+            return Blocker(call, f"calls `{shown}`, which jaxify cannot check")
+        if qualified.startswith("builtins."):
+            builtin = qualified[len("builtins."):]
+            if builtin in CONCRETE_BUILTINS:
+                if all(self.analysis.kind_of(arg.value) is Kind.STATIC for arg in call.args):
+                    return None
+                return Blocker(call, f"`{shown}(...)` needs a concrete value")
+            if builtin in TRACEABLE_BUILTINS:
+                return None
+            return Blocker(call, f"calls the builtin `{builtin}`")
+        if qualified.startswith(TRACEABLE_MODULES):
+            return None
+        info = self.analysis.function_of(call)
+        for host_call, _name, reason in (info.host_calls if info is not None else []):
+            if host_call is call:
+                return Blocker(call, f"`{shown}` runs on the host ({reason})")
+        if qualified.startswith("numpy."):
+            return Blocker(call, f"`{shown}` is NumPy, which cannot take traced values")
+        if qualified.startswith("math.") and all(self.analysis.kind_of(a.value) is Kind.STATIC for a in call.args):
+            return None
+        return Blocker(call, f"calls `{shown}`, which jaxify cannot check")
+
+    def _loop_count(self, loop: cst.For) -> str | None:
+        """The trip count of ``for ... in range(static...)``, as source text, else None."""
+        from jaxify.analysis import Kind
+
+        iterable = loop.iter
+        if (
+            isinstance(iterable, cst.Call)
+            and self.analysis.qualified_name(iterable.func) == "builtins.range"
+            and iterable.args
+            and all(self.analysis.kind_of(arg.value) is Kind.STATIC for arg in iterable.args)
+        ):
+            args = [code_of(arg.value) for arg in iterable.args]
+            if len(args) == 1:
+                return args[0]
+            return f"len(range({', '.join(args)}))"
+        return None
+
+    # -- traps in jitted code --------------------------------------------------------------------
+
+    def _report_traps(self, function: cst.FunctionDef) -> None:
+        name = function.name.value
+        codemod = self
+
+        class Loops(cst.CSTVisitor):
+            def visit_For(self, node: cst.For) -> None:
+                count = codemod._loop_count(node)
+                iterations = f"`{count}` iterations" if count else f"one iteration per element of `{code_of(node.iter)}`"
+                codemod.refuse(node, "JX803", f"this Python loop in jitted `{name}` unrolls at trace time: {iterations}",
+                               reason="each iteration becomes a copy of the loop body in the compiled program",
+                               hint="fine for a few iterations; for many, use `lax.fori_loop` or `lax.scan`")
+
+        function.body.visit(Loops())
+        if name in self._wrap:
+            return
+        for blocker in self.blockers(name):
+            if blocker.side_effect:
+                self.refuse(blocker.node, "JX806", f"in jitted `{name}`: {blocker.reason}",
+                            reason="Python side effects run once, when jax traces the function",
+                            hint="return the value instead, or use `jax.debug.callback` for host effects")
+
+    def _report_changing_static_arguments(self, module: cst.Module) -> None:
+        static = {name: self._static_of(name) for name in self._jitted}
+        static = {name: args for name, args in static.items() if args}
+        if not static:
+            return
+        codemod = self
+
+        class Calls(cst.CSTVisitor):
+            def __init__(self) -> None:
+                self.loop_targets: list[set[str]] = []
+
+            def visit_For(self, node: cst.For) -> None:
+                self.loop_targets.append(_names_in(node.target))
+
+            def leave_For(self, original_node: cst.For) -> None:
+                self.loop_targets.pop()
+
+            def visit_Call(self, node: cst.Call) -> None:
+                if not (isinstance(node.func, cst.Name) and node.func.value in static and self.loop_targets):
+                    return
+                changing = set().union(*self.loop_targets)
+                function = codemod._functions[node.func.value]
+                for param, arg in _bind_arguments(function, node):
+                    if param in static[node.func.value] and _names_in(arg) & changing:
+                        codemod.refuse(
+                            node, "JX804",
+                            f"static argument `{param}` of jitted `{node.func.value}` changes on every iteration",
+                            reason="every new value of a static argument compiles the function again",
+                            hint=f"pass `{param}` as an array (not static) if the function allows it, or hoist the call",
+                        )
+
+        module.visit(Calls())
+
+    def _static_of(self, name: str) -> tuple[str, ...]:
+        if name in self._wrap:
+            return self._wrap[name]
+        for decorator in self._functions[name].decorators:
+            expr = decorator.decorator
+            if isinstance(expr, cst.Call):
+                for arg in expr.args:
+                    if arg.keyword is not None and arg.keyword.value == "static_argnames":
+                        value = arg.value
+                        if isinstance(value, cst.SimpleString):
+                            return (value.evaluated_value,)
+                        if isinstance(value, (cst.Tuple, cst.List)):
+                            return tuple(e.value.evaluated_value for e in value.elements
+                                         if isinstance(e.value, cst.SimpleString))
+        return ()
+
+    # -- rewrites ---------------------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._current.append(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef):
+        self._current.pop()
+        name = original_node.name.value
+        if self._current or name not in self._wrap:
+            return updated_node
+        self.add_import("jax")
+        static = self._wrap[name]
+        if static:
+            self.add_import("functools")
+            names = ", ".join(f'"{n}"' for n in static) + ("," if len(static) == 1 else "")
+            decorator = cst.parse_expression(f"functools.partial(jax.jit, static_argnames=({names}))")
+        else:
+            decorator = cst.parse_expression("jax.jit")
+        return updated_node.with_changes(decorators=[cst.Decorator(decorator), *updated_node.decorators])
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call):
+        if not self._current or self._current[0] not in self._jitted:
+            return updated_node
+        if self.analysis.qualified_name(original_node.func) != "builtins.print":
+            return updated_node
+        try:
+            args = debug_print_arguments(updated_node)
+        except PrintConversion as why:
+            self.refuse(original_node, "JX805", "`print` in jitted code runs only at trace time",
+                        reason=f"jaxify cannot convert it: {why}", hint="use `jax.debug.print` by hand")
+            return updated_node
+        if not self.fix(original_node, "JX805", "`print` in jitted code -> `jax.debug.print`"):
+            return updated_node
+        self.add_import("jax")
+        func = cst.Attribute(cst.Attribute(cst.Name("jax"), cst.Name("debug")), cst.Name("print"))
+        return updated_node.with_changes(func=func, args=_with_commas(args))
+
+
+def _with_commas(args: list[cst.Arg]) -> list[cst.Arg]:
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return [arg.with_changes(comma=comma if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT)
+            for i, arg in enumerate(args)]
+
+
+def _names_in(node: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.add(name.value)
+
+    node.visit(Names())
+    return found
+
+
+def _bind_arguments(function: cst.FunctionDef, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
+    """(parameter name, argument) pairs of a call to ``function``."""
+    positional = [p.name.value for p in (*function.params.posonly_params, *function.params.params)]
+    bound = []
+    index = 0
+    for arg in call.args:
+        if arg.star:
+            continue
+        if arg.keyword is not None:
+            bound.append((arg.keyword.value, arg.value))
+        elif index < len(positional):
+            bound.append((positional[index], arg.value))
+            index += 1
+    return bound
