@@ -47,6 +47,21 @@ def _engine_finding(path: str, code: str, message: str, line: int = 1, col: int 
     return Finding(path, line, col, code, message, Status.NOT_FIXED, reason="file skipped")
 
 
+def _syntax_error_finding(path: str, text: str, error: cst.ParserSyntaxError) -> Finding:
+    """Python's own compiler names the line and the problem more precisely than LibCST does."""
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as python_error:
+        return _engine_finding(
+            path, "JX002", f"syntax error: {python_error.msg}", python_error.lineno or 1, python_error.offset or 1
+        )
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return _engine_finding(
+        path, "JX002", f"LibCST cannot parse this file: {error.message}", error.editor_line, error.editor_column
+    )
+
+
 def run_codemods(text: str, path: str, options: Options) -> tuple[str, list[Finding]]:
     """Rewrite one module's text; raises ParserSyntaxError for invalid input, RewriteError for bugs."""
     from jaxify.codemods import CODEMODS
@@ -93,9 +108,7 @@ def rewrite_text(text: str, path: str, options: Options) -> FileResult:
                 raise RewriteError("the rewrite is not idempotent: a second run changes the output again")
     except cst.ParserSyntaxError as error:
         result.failed = True
-        result.findings = [
-            _engine_finding(path, "JX002", f"syntax error: {error.message}", error.editor_line, error.editor_column)
-        ]
+        result.findings = [_syntax_error_finding(path, text, error)]
         return result
     except (RewriteError, RecursionError) as error:
         result.failed = True
