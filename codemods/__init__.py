@@ -9,5 +9,6 @@ from jaxify.codemods.conditionals import Conditionals
 from jaxify.codemods.inplace import InplaceUpdates
 from jaxify.codemods.jit import JitWrap
 from jaxify.codemods.loops import LoopCodemod
+from jaxify.codemods.randomness import Randomness
 
-CODEMODS: tuple[type[Codemod], ...] = (ApiMigration, InplaceUpdates, Conditionals, LoopCodemod, JitWrap)
+CODEMODS: tuple[type[Codemod], ...] = (ApiMigration, Randomness, InplaceUpdates, Conditionals, LoopCodemod, JitWrap)
