@@ -130,13 +130,15 @@ def vmap(
     function_name: str,
     index: str,
     indices: str,
+    where: str,
     output: str,
     method: str,
     value: str,
     body: Sequence[cst.BaseStatement],
 ) -> list[cst.BaseStatement]:
-    """``def _row(i): ...; return v`` then ``out = out.at[indices].method(jax.vmap(_row)(indices))``."""
+    """``def _row(i): ...; return v`` then ``out = out.at[where].method(jax.vmap(_row)(indices))``,
+    ``where`` being the loop's index expression with the loop index replaced by ``indices``."""
     statements = [*_leading_body(body), statement(f"return {value}")]
     definition = function(function_name, [index], statements, loop.body.header)
-    call = statement(f"{output} = {output}.at[{indices}].{method}(jax.vmap({function_name})({indices}))")
+    call = statement(f"{output} = {output}.at[{where}].{method}(jax.vmap({function_name})({indices}))")
     return place(loop, [definition, call])

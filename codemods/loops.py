@@ -93,6 +93,7 @@ class LoopCodemod(Codemod):
         self._path: list[cst.CSTNode] = []
         self._replacement: dict[cst.CSTNode, object] = {}
         self._converted: set[cst.CSTNode] = set()
+        self._dropped: set[cst.CSTNode] = set()  # updated statements to remove from their block
         self._used_names = _identifiers(wrapper.module)
         self._functions = _functions_by_name(wrapper.module)
         self._purity: dict[str, bool] = {}
@@ -152,8 +153,7 @@ class LoopCodemod(Codemod):
         if blockers:
             self._refuse(original, info, blockers[0])
             return updated
-        body = self._updated_body(original)
-        plan = self._plan(info, body)
+        plan = self._plan(info)
         if isinstance(plan, Blocker):
             self._refuse(original, info, plan)
             return updated
@@ -164,7 +164,30 @@ class LoopCodemod(Codemod):
         for module, obj, asname in imports:
             self.add_import(module, obj, asname)
         self._converted.add(original)
+        for trajectory in info.trajectories:
+            self._drop_list_creation(original, trajectory.name)
         return cst.FlattenSentinel(statements)
+
+    def _drop_list_creation(self, loop: cst.CSTNode, name: str) -> None:
+        """``ys = []`` before the loop is dead once the scan produces ``ys``: remove it when it is a
+        plain statement in the loop's own block (a comment on it keeps it)."""
+        block = self._path[-1] if self._path else None
+        statements = list(getattr(block, "body", ()))
+        if loop not in statements:
+            return
+        for statement in statements[: statements.index(loop)]:
+            if (
+                m.matches(statement, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name(name))], value=m.List([]))]))
+                and not any(line.comment for line in statement.leading_lines)
+                and statement.trailing_whitespace.comment is None
+            ):
+                self._dropped.add(self._replacement.get(statement, statement))
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        if not self._dropped:
+            return updated_node
+        kept = [statement for statement in updated_node.body if statement not in self._dropped]
+        return updated_node.with_changes(body=kept) if len(kept) != len(updated_node.body) else updated_node
 
     def _scope_path(self) -> list[cst.CSTNode]:
         """Ancestors of the current loop from its enclosing function (or the module) down."""
@@ -179,9 +202,12 @@ class LoopCodemod(Codemod):
         loop.visit(finder)
         return finder.found
 
-    def _updated_body(self, original: cst.For | cst.While) -> list[cst.BaseStatement]:
+    def _updated_body(self, original: cst.For | cst.While, drop: cst.CSTNode | None = None) -> list[cst.BaseStatement]:
+        """The loop's body after the rewrites inside it, without the statement ``drop``."""
         body: list[cst.BaseStatement] = []
         for statement in original.body.body:
+            if statement is drop:
+                continue
             replacement = self._replacement.get(statement, statement)
             if isinstance(replacement, cst.FlattenSentinel):
                 body.extend(replacement.nodes)
@@ -211,13 +237,14 @@ class LoopCodemod(Codemod):
                 blockers.append(Blocker(trajectory.statement, problem))
         return blockers
 
-    def _plan(self, info: LoopInfo, body: list[cst.BaseStatement]):
+    def _plan(self, info: LoopInfo):
         """(code, message, unsafe_because, statements, imports) or the Blocker that prevents it."""
         space = info.space
         carried = [name for name in info.carried]
         lax_import = ("jax", "lax", None)
         jnp_import = ("jax.numpy", None, "jnp")
         summary = _summary(info)
+        body = self._updated_body(info.node)
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")
@@ -237,11 +264,13 @@ class LoopCodemod(Codemod):
             moved = _moved_value_problem(output.statement, output.value, info.node.body.body)
             if moved:
                 return Blocker(output.statement, moved)
-            body = [s for s, o in zip(body, info.node.body.body) if o is not output.statement] if len(body) == len(info.node.body.body) else None
-            if body is None:
-                return Blocker(output.statement, "the loop body could not be mapped onto its rewrite")
+            body = self._updated_body(info.node, drop=output.statement)
             indices = f"jnp.arange({_range_args(space)})"
-            statements = build.vmap(info.node, self._fresh("_element"), space.index_name, indices, output.name,
+            where = ", ".join(
+                indices if m.matches(element.slice, m.Index(m.Name(space.index_name))) else build.code(element.slice)
+                for element in output.index
+            )
+            statements = build.vmap(info.node, self._fresh("_element"), space.index_name, indices, where, output.name,
                                     output.method, build.code(output.value), body)
             message = f"loop rewritten as `jax.vmap`: iterations are independent and write `{output.name}` only at `{space.index_name}`"
             return "JX301", message, "", statements, [("jax", None, None), jnp_import]
@@ -252,9 +281,7 @@ class LoopCodemod(Codemod):
             moved = _moved_value_problem(trajectory.statement, trajectory.value, info.node.body.body)
             if moved:
                 return Blocker(trajectory.statement, moved)
-            if len(body) != len(info.node.body.body):
-                return Blocker(trajectory.statement, "the loop body could not be mapped onto its rewrite")
-            body = [s for s, o in zip(body, info.node.body.body) if o is not trajectory.statement]
+            body = self._updated_body(info.node, drop=trajectory.statement)
             ys = (trajectory.name, build.code(trajectory.value))
         carry = build.Carry(tuple(carried))
         if not carried and ys is None:

@@ -103,6 +103,7 @@ class Output:
     """``name = name.at[index].method(value)``: iteration ``index`` writes element ``index`` only."""
 
     name: str
+    index: tuple[cst.SubscriptElement, ...]
     method: str
     value: cst.BaseExpression
     statement: cst.SimpleStatementLine
@@ -463,6 +464,10 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
             if qualified.startswith("jax.random."):
                 return None
             return f"draws from a global random state (`{qualified}`)"
+        if qualified.startswith(("jax.debug.", "jax.experimental.io_callback", "jax.pure_callback")):
+            # Legal in a loop primitive, but the pipeline turns `print` into `jax.debug.print`
+            # after this codemod: refusing both keeps a second run from changing the result.
+            return f"a host callback (`{qualified}`)"
         if qualified.startswith(("jax.", "math.", "operator.", "functools.partial")):
             return None
         if qualified.startswith("builtins."):
@@ -549,8 +554,8 @@ def _is_pair(target: cst.BaseExpression, first_is_name: bool) -> bool:
     )
 
 
-def _at_update(value: cst.BaseExpression) -> tuple[str, cst.BaseExpression, str, cst.BaseExpression] | None:
-    """``x.at[idx].method(v)`` -> (x, idx, method, v)."""
+def _at_update(value: cst.BaseExpression) -> tuple[str, Sequence[cst.SubscriptElement], str, cst.BaseExpression] | None:
+    """``x.at[idx].method(v)`` -> (x, the subscript elements of idx, method, v)."""
     if not m.matches(
         value,
         m.Call(
@@ -560,16 +565,20 @@ def _at_update(value: cst.BaseExpression) -> tuple[str, cst.BaseExpression, str,
     ):
         return None
     func = value.func
-    subscript = func.value
-    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
-        return None
     if func.attr.value not in AT_METHODS:
         return None
-    return subscript.value.value.value, subscript.slice[0].slice.value, func.attr.value, value.args[0].value
+    subscript = func.value
+    return subscript.value.value.value, tuple(subscript.slice), func.attr.value, value.args[0].value
 
 
-def find_outputs(body: Sequence[cst.BaseStatement], index: str | None, exposed_elsewhere: Callable[[cst.CSTNode, str], bool]) -> list[Output]:
-    """Top-level ``x = x.at[index].m(v)`` statements where ``x`` is read nowhere else in the body."""
+def find_outputs(
+    body: Sequence[cst.BaseStatement],
+    index: str | None,
+    scalar_ints: set[str],
+    read_elsewhere: Callable[[cst.CSTNode, str], bool],
+) -> list[Output]:
+    """Top-level ``x = x.at[idx].m(v)`` statements where ``x`` is read nowhere else in the body and
+    ``idx`` selects a different element in every iteration (see :func:`_per_iteration_index`)."""
     if index is None:
         return []
     outputs = []
@@ -583,12 +592,33 @@ def find_outputs(body: Sequence[cst.BaseStatement], index: str | None, exposed_e
         if update is None:
             continue
         name, idx, method, value = update
-        if name != small.targets[0].target.value or not m.matches(idx, m.Name(index)):
+        if name != small.targets[0].target.value or not _per_iteration_index(idx, index, scalar_ints):
             continue
-        if name in reads_of(value) or exposed_elsewhere(statement, name):
+        if name in reads_of(value) or read_elsewhere(statement, name):
             continue
-        outputs.append(Output(name, method, value, statement))
+        outputs.append(Output(name, idx, method, value, statement))
     return outputs
+
+
+def _per_iteration_index(elements: Sequence[cst.SubscriptElement], index: str, scalar_ints: set[str]) -> bool:
+    """``[i]``, or ``i`` once among Python ints (literals, indices of enclosing range loops) and,
+    after ``i`` only, full slices ``:``. Replacing ``i`` by ``arange(...)`` then selects exactly
+    the elements the iterations wrote, laid out in iteration order (the shape vmap produces)."""
+    seen_index = False
+    for element in elements:
+        part = element.slice
+        if isinstance(part, cst.Slice):
+            if not seen_index or part.lower is not None or part.upper is not None or part.step is not None:
+                return False
+            continue
+        value = part.value
+        if m.matches(value, m.Name(index)) and not part.star:
+            if seen_index:
+                return False
+            seen_index = True
+        elif not (isinstance(value, cst.Integer) or (isinstance(value, cst.Name) and value.value in scalar_ints)):
+            return False
+    return seen_index
 
 
 def find_trajectories(body: Sequence[cst.BaseStatement]) -> list[Trajectory]:
@@ -608,25 +638,26 @@ def find_trajectories(body: Sequence[cst.BaseStatement]) -> list[Trajectory]:
     return found
 
 
-def _reduction(name: str, statements: Sequence[cst.CSTNode], resolve: Resolve) -> bool:
+def _reduction(name: str, carried: set[str], statements: Sequence[cst.CSTNode], resolve: Resolve) -> bool:
     """Every write of ``name`` is ``name += e``, ``name = name + e`` or ``name = max(name, e)``-like,
-    and ``e`` does not read ``name``."""
+    and ``e`` reads no carried name (``name`` included): it folds a value computed from the
+    iteration alone."""
     writes = 0
     for small in _small_statements(statements):
         if name not in [n for t in _assign_targets(small) for n in _target_names(t)]:
             continue
         writes += 1
         if isinstance(small, cst.AugAssign) and isinstance(small.operator, (cst.AddAssign, cst.MultiplyAssign)):
-            if name not in reads_of(small.value):
+            if not carried & set(reads_of(small.value)):
                 continue
             return False
         value = small.value
         if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, (cst.Add, cst.Multiply)):
-            if m.matches(value.left, m.Name(name)) and name not in reads_of(value.right):
+            if m.matches(value.left, m.Name(name)) and not carried & set(reads_of(value.right)):
                 continue
         if isinstance(value, cst.Call) and resolve(value.func) in (
             "jax.numpy.maximum", "jax.numpy.minimum", "jax.numpy.fmax", "jax.numpy.fmin"
-        ) and len(value.args) == 2 and m.matches(value.args[0].value, m.Name(name)) and name not in reads_of(value.args[1].value):
+        ) and len(value.args) == 2 and m.matches(value.args[0].value, m.Name(name)) and not carried & set(reads_of(value.args[1].value)):
             continue
         return False
     return writes > 0
@@ -743,7 +774,11 @@ def analyze_loop(
         others = [s for s in body if s is not statement]
         return name in set().union(*(set(reads_of(s)) for s in others)) if others else False
 
-    outputs = [o for o in find_outputs(body, space.index_name, read_outside)]
+    enclosing_indices = {
+        node.target.value for node in path
+        if isinstance(node, cst.For) and iteration_space(node, resolve).kind == "range"
+    } - written - targets
+    outputs = find_outputs(body, space.index_name, enclosing_indices, read_outside)
     trajectories = [t for t in find_trajectories(body) if not read_outside(t.statement, t.name)]
     trajectory_names = {t.name for t in trajectories}
     carried_set = (exposed & written) | (written & live_out)
@@ -758,11 +793,13 @@ def analyze_loop(
         blockers += side_effects_of(space.test, resolve, is_pure_function)
     if isinstance(loop, cst.For):
         blockers += side_effects_of(loop.iter, resolve, is_pure_function)
+    # Control flow that leaves the iteration is the most telling reason: report it first.
+    blockers.sort(key=lambda b: not isinstance(b.node, (cst.Break, cst.Continue, cst.Return, cst.Yield, cst.Raise)))
     for name in sorted(targets & live_out):
         blockers.append(Blocker(loop, f"the loop variable `{name}` is read after the loop"))
     if space.kind == "other":
         blockers.append(Blocker(loop, f"iterates over `{_code(loop.iter)}`, not over a range or an array"))
-    reductions = [name for name in carried if name not in trajectory_names and _reduction(name, body, resolve)]
+    reductions = [name for name in carried if name not in trajectory_names and _reduction(name, set(carried), body, resolve)]
     return LoopInfo(
         node=loop,
         space=space,
