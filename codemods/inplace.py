@@ -149,6 +149,7 @@ class InplaceUpdates(Codemod):
         self.plan: ModulePlan = planner.run()
         self.replacements: dict[int, cst.BaseSmallStatement] = {}
         self.rebinds: dict[int, list[str]] = {}
+        self.conversions: dict[int, str] = {}  # small statement -> name converted just before it
         applied_params: dict[str, set[str]] = {}
         for plan in self.plan.plans:
             write = plan.write
@@ -165,7 +166,9 @@ class InplaceUpdates(Codemod):
                 self.rebinds.setdefault(id(write.node), []).append(write.name)
             else:
                 self.replacements[id(write.node)] = form.statement
-                if "jnp." in cst.Module(body=[]).code_for_node(form.statement):
+                if form.convert:
+                    self.conversions[id(write.node)] = form.convert
+                if form.convert or "jnp." in cst.Module(body=[]).code_for_node(form.statement):
                     self.add_import("jax.numpy", asname="jnp")
             if plan.param:
                 applied_params.setdefault(plan.scope.function.name.value, set()).add(plan.param)
@@ -205,6 +208,8 @@ class InplaceUpdates(Codemod):
 
     def _needs_wrap(self, write: Write) -> bool:
         """False only when the written name surely holds a jax array (made by a jax.numpy call)."""
+        if write.after_write:  # an earlier rewritten write on every path already made it a jax array
+            return False
         return not write.refs or not all(
             ref.buffer.origin == "local" and ref.buffer.creator.startswith("jax.") for ref in write.refs
         )
@@ -227,6 +232,37 @@ class InplaceUpdates(Codemod):
         )
         return cst.Assign(targets=[cst.AssignTarget(target)], value=value, semicolon=updated.semicolon)
 
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        """Put ``x = jnp.asarray(x)`` before a rewritten write whose target may be a NumPy array:
+        on a line of its own when the write had its own line, else before it on the same line."""
+        converted = [self.conversions.get(id(small)) for small in original_node.body]
+        if not any(converted):
+            return updated_node
+        if len(original_node.body) == 1:
+            conversion = cst.SimpleStatementLine(
+                [_conversion(converted[0])], leading_lines=updated_node.leading_lines
+            )
+            return cst.FlattenSentinel([conversion, updated_node.with_changes(leading_lines=[])])
+        body: list[cst.BaseSmallStatement] = []
+        for name, small in zip(converted, updated_node.body):
+            if name:
+                body.append(_conversion(name).with_changes(semicolon=cst.Semicolon(
+                    whitespace_after=cst.SimpleWhitespace(" "))))
+            body.append(small)
+        return updated_node.with_changes(body=body)
+
+    def leave_SimpleStatementSuite(self, original_node, updated_node):
+        converted = [self.conversions.get(id(small)) for small in original_node.body]
+        if not any(converted):
+            return updated_node
+        body: list[cst.BaseSmallStatement] = []
+        for name, small in zip(converted, updated_node.body):
+            if name:
+                body.append(_conversion(name).with_changes(semicolon=cst.Semicolon(
+                    whitespace_after=cst.SimpleWhitespace(" "))))
+            body.append(small)
+        return updated_node.with_changes(body=body)
+
     def leave_Assign(self, original_node, updated_node):
         return self._replace(original_node, updated_node)
 
@@ -239,6 +275,10 @@ class InplaceUpdates(Codemod):
     def leave_FunctionDef(self, original_node, updated_node):
         params = self.returned.get(id(original_node))
         return updated_node if params is None else _return_params(updated_node, params)
+
+
+def _conversion(name: str) -> cst.Assign:
+    return cst.Assign([cst.AssignTarget(cst.Name(name))], cst.parse_expression(f"jnp.asarray({name})"))
 
 
 def _return_params(function: cst.FunctionDef, params: list[str]) -> cst.FunctionDef:

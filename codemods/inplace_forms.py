@@ -59,6 +59,7 @@ class Form:
     message: str
     statement: cst.BaseSmallStatement
     unsafe_because: str = ""
+    convert: str = ""  # a name to turn into a jax array (``x = jnp.asarray(x)``) just before
 
 
 @dataclasses.dataclass
@@ -90,9 +91,14 @@ class Facts:
             self.kind(expr) is Kind.STATIC and not isinstance(expr, (cst.List, cst.Tuple))
         )
 
-    def promotes(self, target: cst.BaseExpression, value: cst.BaseExpression) -> bool:
-        """True unless combining ``target`` with ``value`` provably keeps ``target``'s dtype."""
+    def promotes(self, target: cst.BaseExpression, value: cst.BaseExpression, true_divide: bool = False) -> bool:
+        """True unless combining ``target`` with ``value`` provably keeps ``target``'s dtype.
+
+        ``true_divide``: the combination is ``/``, whose result is never an integer.
+        """
         target_dtype = self.dtype(target)
+        if true_divide and (target_dtype is None or numpy.dtype(target_dtype).kind in "biu"):
+            return True
         literal = _literal_number(value)
         if literal is not None:  # a weak Python scalar takes the array's dtype, unless it cannot
             if isinstance(literal, bool) or isinstance(literal, int):
@@ -138,12 +144,28 @@ def rebind(name: str, value: str) -> cst.Assign:
     return cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=expr(value))
 
 
+def as_jax(value: cst.BaseExpression) -> str:
+    """jax.numpy takes no Python lists where NumPy does: a list literal becomes ``jnp.asarray([...])``."""
+    return f"jnp.asarray({code(value)})" if isinstance(value, (cst.List, cst.Tuple)) else code(value)
+
+
 def arg_text(arg: cst.Arg) -> str:
-    return code(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+    return code(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT, value=expr(as_jax(arg.value))))
 
 
 def index_text(target: cst.Subscript) -> str:
-    return code(target)[len(code(target.value)):]  # "[i, 1:3]" exactly as the user wrote it
+    """``[i, 1:3]`` as the user wrote it, with a list index made an array (jax refuses lists)."""
+    elements = [
+        element.with_changes(slice=element.slice.with_changes(value=expr(as_jax(element.slice.value))))
+        if isinstance(element.slice, cst.Index) and isinstance(element.slice.value, cst.List) else element
+        for element in target.slice
+    ]
+    return code(target.with_changes(slice=elements))[len(code(target.value)):]
+
+
+def read_text(target: cst.Subscript) -> str:
+    """The read ``x[idx]`` of a read-compute-write form, with the same index as the write."""
+    return code(target.value) + index_text(target)
 
 
 # -- indices ---------------------------------------------------------------------------------
@@ -224,10 +246,17 @@ class Builder:
         self.needs_wrap = needs_wrap  # needs_wrap(write) -> True when the target may be a NumPy array
 
     def at(self, write: Write) -> str:
-        """``x.at`` or ``jnp.asarray(x).at``: ``.at`` exists only on jax arrays."""
-        return f"jnp.asarray({write.name}).at" if self.needs_wrap(write) else f"{write.name}.at"
+        return f"{write.name}.at"
 
     def build(self, write: Write) -> Form | Refusal:
+        """The form for ``write``; a form that uses ``.at`` on what may still be a NumPy array first
+        converts it (``x = jnp.asarray(x)``), because ``.at`` exists only on jax arrays."""
+        built = self._build(write)
+        if isinstance(built, Form) and ".at[" in code(built.statement) and self.needs_wrap(write):
+            built.convert = write.name
+        return built
+
+    def _build(self, write: Write) -> Form | Refusal:
         node = write.node
         if write.form == "subscript":
             if isinstance(node, cst.AugAssign):
@@ -254,7 +283,7 @@ class Builder:
                 and (self.facts.dtype(value) is not None or _literal_number(value) is not None):
             new_value = f"jnp.asarray({code(value)}).astype({name}.dtype)"
         else:
-            new_value = code(value)
+            new_value = as_jax(value)
         statement = rebind(name, f"{self.at(write)}{index_text(target)}.set({new_value})")
         unsafe = ""
         if index.kind == "array" and not self.facts.is_scalar(value):
@@ -295,12 +324,12 @@ class Builder:
         if index.kind == "mask":
             return self.masked(write, index.mask, value, operator)
         shown = f"{name}{index_text(target)} {code(node.operator).strip()} ..."
-        casts = self.facts.promotes(target.value, value)
+        casts = self.facts.promotes(target.value, value, op_type is cst.DivideAssign)
         method = AT_METHOD.get(op_type)
         if index.kind in ("basic", "unique") and method and not casts:
-            statement = rebind(name, f"{self.at(write)}{index_text(target)}.{method}({code(value)})")
+            statement = rebind(name, f"{self.at(write)}{index_text(target)}.{method}({as_jax(value)})")
             return Form("JX102", f"`{shown}` becomes `{name}.at[...].{method}(...)`", statement)
-        computed = f"{code(target)} {operator} {_paren(value)}"
+        computed = f"{read_text(target)} {operator} {_paren(value)}"
         if casts:
             computed = f"({computed}).astype({name}.dtype)"
         statement = rebind(name, f"{self.at(write)}{index_text(target)}.set({computed})")
@@ -343,7 +372,7 @@ class Builder:
         if op_type not in BINARY:
             return Refusal("JX104", f"`{code(node)}` uses an operator jaxify does not know", "unknown operator")
         computed = f"{name} {code(BINARY[op_type]()).strip()} {_paren(value)}"
-        if self.facts.promotes(node.target, value):
+        if self.facts.promotes(node.target, value, op_type is cst.DivideAssign):
             computed = f"({computed}).astype({name}.dtype)"
         return Form(
             "JX104", f"`{code(node)}` writes `{name}` in place; it becomes `{name} = ...`", rebind(name, computed)
@@ -403,9 +432,9 @@ class Builder:
                            f"jax arrays have no `.at[].{ufunc}` update", "write the loop explicitly")
         _, index, value = (a.value for a in call.args)
         name = write.name
-        subscript = f"[{code(index)}]"
+        subscript = f"[{as_jax(index) if isinstance(index, cst.List) else code(index)}]"
         return Form("JX106", f"`np.{ufunc}.at({name}, ...)` becomes `{name}.at[...].{method}(...)` (accumulating)",
-                    rebind(name, f"{self.at(write)}{subscript}.{method}({code(value)})"))
+                    rebind(name, f"{self.at(write)}{subscript}.{method}({as_jax(value)})"))
 
     def copyto(self, write: Write, call: cst.Call) -> Form | Refusal:
         name = write.name

@@ -174,13 +174,17 @@ class Planner:
         origins = {ref.buffer.origin for ref in write.refs}
         if write.name is None:
             base = write.target.value if write.form == "subscript" else write.target
-            if self.facts.kind(base) is Kind.ARRAY:
+            kind = self.facts.kind(base)
+            if kind is Kind.ARRAY:
                 plan.refusal = Refusal(
                     "JX110", f"`{code(base)}` is written in place",
-                    f"`{code(base)}` is an attribute or an item of a container: other references to its "
-                    "array cannot be followed",
-                    f"update a local array and assign it back explicitly (`{code(base)} = new_value`)",
+                    f"the array is reached through `{code(base)}`, not a plain name: the rewrite can only "
+                    "rebind a name, and other references to that array cannot be followed",
+                    "index the array once (`x[i, j] = v`), or update a local array and assign it back "
+                    f"explicitly (`{code(base)} = new_value`)",
                 )
+            elif kind is Kind.UNKNOWN:
+                plan.refusal = self.unknown_target(code(base))
             return plan
         if "container" in origins:
             return plan  # a list, dict, ...: Python mutation, not an array
@@ -191,13 +195,7 @@ class Planner:
         if kind is Kind.UNKNOWN or "value" in origins:
             if write.form == "augmented-name" and not origins & {"param", "global", "local"}:
                 return plan
-            plan.refusal = Refusal(
-                "JX111", f"cannot tell whether `{write.name}` is an array",
-                "the write is only rewritten when the analysis shows an array; lists, dicts and objects "
-                "with `__setitem__` must stay as they are",
-                f"if `{write.name}` is an array, make that visible (create it with np.asarray or annotate it "
-                "`np.ndarray`); if it is not, nothing needs to change",
-            )
+            plan.refusal = self.unknown_target(write.name)
             return plan
         alias = self.alias_problem(scope, write)
         if alias:
@@ -223,6 +221,16 @@ class Planner:
         if {ref.buffer.origin for ref in write.refs} == {"param"}:
             plan.param = write.name
         return plan
+
+    @staticmethod
+    def unknown_target(shown: str) -> Refusal:
+        return Refusal(
+            "JX111", f"cannot tell whether `{shown}` is an array",
+            "the write is only rewritten when the analysis shows an array; lists, dicts and objects "
+            "with `__setitem__` must stay as they are",
+            f"if `{shown}` is an array, make that visible (create it with np.asarray or annotate it "
+            "`np.ndarray`); if it is not, nothing needs to change",
+        )
 
     def judge_helper(self, plan: Plan, blocked) -> None:
         write = plan.write
@@ -294,10 +302,10 @@ def _names(params: list[str]) -> str:
 
 def _apply_groups(plans: list[Plan], line_of) -> None:
     """Every write of a name in a scope is rewritten, or none is."""
-    groups: dict[tuple[int, str], list[Plan]] = {}
+    groups: dict[tuple, list[Plan]] = {}
     for plan in plans:
         if plan.write.name is not None and (plan.form or plan.refusal):
-            groups.setdefault((id(plan.scope), plan.write.name), []).append(plan)
+            groups.setdefault(_group_key(plan), []).append(plan)
     for group in groups.values():
         stuck = next((p for p in group if p.refusal or p.disabled), None)
         if stuck is None:
@@ -315,12 +323,23 @@ def _apply_groups(plans: list[Plan], line_of) -> None:
                 plan.form = None
 
 
+def _group_key(plan: Plan) -> tuple:
+    """Writes that must be rewritten together: one name in one scope; a module-level array together
+    with every function that writes it as a global."""
+    name = plan.write.name
+    if plan.scope.function is None or any(
+        ref.buffer.origin == "global" and ref.buffer.name == name for ref in plan.write.refs
+    ):
+        return ("module", name)
+    return (id(plan.scope), name)
+
+
 def _share_unsafety(plans: list[Plan], line_of) -> None:
     """A write that waits for ``--unsafe`` holds back the other writes of the same name."""
-    groups: dict[tuple[int, str], list[Plan]] = {}
+    groups: dict[tuple, list[Plan]] = {}
     for plan in plans:
         if plan.write.name is not None and plan.rewrites:
-            groups.setdefault((id(plan.scope), plan.write.name), []).append(plan)
+            groups.setdefault(_group_key(plan), []).append(plan)
     for group in groups.values():
         unsafe = next((p for p in group if p.form.unsafe_because), None)
         if unsafe is None:

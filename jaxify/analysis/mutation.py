@@ -76,6 +76,9 @@ class Write:
     escapes: dict[Buffer, str] = dataclasses.field(default_factory=dict)  # buffer -> how it escaped
     callee: str = ""  # for "helper": the module function called
     param: str = ""  # for "helper": the callee's parameter bound to ``name``
+    # True when on every path to this write, an earlier indexed or call write of the same name
+    # (whose rewrite makes a jax array) came after the name's last binding
+    after_write: bool = False
 
 
 @dataclasses.dataclass
@@ -289,6 +292,7 @@ class _ScopeWalker:
         env = dict(env)
         if isinstance(target, cst.Name):
             env[target.value] = refs
+            env.pop(_WRITTEN + target.value, None)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 env = self.bind(element.value, refs, env)
@@ -305,11 +309,9 @@ class _ScopeWalker:
             if isinstance(small.target, cst.Name):
                 self.record(small, small.target, "augmented-name", env)
                 return env  # in NumPy the buffer stays the same
-            self.record(small, small.target, "subscript", env)
-            return env
+            return _mark_written(env, self.record(small, small.target, "subscript", env))
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-            self.call_statement(small, small.value, env)
-            return env
+            return _mark_written(env, self.call_statement(small, small.value, env))
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Yield):
             if isinstance(small.value.value, cst.BaseExpression):
                 self.escape(small.value.value, env, "a value yielded by a generator")
@@ -320,13 +322,16 @@ class _ScopeWalker:
         self.escape_elements(value, env, f"the container built at line {line}")
         if len(targets) == 1 and isinstance(targets[0], cst.Subscript):
             target = targets[0]
-            self.record(node, target, "subscript", env)
+            written = self.record(node, target, "subscript", env)
             if not (isinstance(target.value, cst.Name) and self.owner.is_array(target.value)):
                 # an array stored into an array is copied; into anything else it is held
                 self.escape(value, env, f"the container `{_text(target.value)}` (line {line})")
-            return env
+            return _mark_written(env, written)
         refs = self.refs(value, env)
         if isinstance(value, cst.Call):
+            written = self.owner.classify_call(value)
+            if written is not None:  # np.add(a, b, out=c) used as a value still writes c
+                self.record(node, written, "call", env)
             self.helper_call(node, value, env)
         for target in targets:
             if isinstance(target, (cst.Attribute, cst.Subscript)):
@@ -336,15 +341,16 @@ class _ScopeWalker:
             env = self.bind(target, refs, env)
         return env
 
-    def call_statement(self, stmt: cst.Expr, call: cst.Call, env: Env) -> None:
+    def call_statement(self, stmt: cst.Expr, call: cst.Call, env: Env) -> str | None:
+        """Record what a call statement writes; returns the name an in-place NumPy call writes."""
         written = self.owner.classify_call(call)
         if written is not None:
-            self.record(stmt, written, "call", env)
-            return
+            return self.record(stmt, written, "call", env)
         self.helper_call(stmt, call, env)
         if isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_METHODS:
             for arg in call.args:
                 self.escape(arg.value, env, f"`{_text(call.func.value)}` (line {self.owner.line_of(stmt)})")
+        return None
 
     def helper_call(self, stmt, call: cst.Call, env: Env) -> None:
         """A call to a function of this module that may write the arrays passed to it."""
@@ -355,7 +361,7 @@ class _ScopeWalker:
         for param, arg in _bind_arguments(params, call):
             self.record(stmt, arg, "helper", env, callee=callee, param=param)
 
-    def record(self, node, target: cst.BaseExpression, form: str, env: Env, **extra) -> None:
+    def record(self, node, target: cst.BaseExpression, form: str, env: Env, **extra) -> str | None:
         base = target.value if form == "subscript" and isinstance(target, cst.Subscript) else target
         name = base.value if isinstance(base, cst.Name) else None
         refs = self.refs(base, env)
@@ -363,7 +369,7 @@ class _ScopeWalker:
         sharers = {
             other: self.owner.line_of(node)
             for other, other_refs in env.items()
-            if other != name and buffers & {ref.buffer for ref in other_refs}
+            if other != name and not other.startswith(_WRITTEN) and buffers & {ref.buffer for ref in other_refs}
         }
         escapes = {buffer: how for buffer, how in self.escaped.items() if buffer in buffers}
         key = (id(node), name, extra.get("param", ""))
@@ -372,7 +378,9 @@ class _ScopeWalker:
             refs |= previous.refs
             sharers = {**previous.sharers, **sharers}
             escapes = {**previous.escapes, **escapes}
-        self.writes[key] = Write(node, name, target, form, refs, sharers, escapes, **extra)
+        after_write = _WRITTEN + str(name) in env and (previous is None or previous.after_write)
+        self.writes[key] = Write(node, name, target, form, refs, sharers, escapes, after_write=after_write, **extra)
+        return name
 
 
 CONTAINER_METHODS = frozenset("append extend insert add update setdefault put".split())
@@ -390,7 +398,22 @@ def _as_views(refs: frozenset[Ref]) -> frozenset[Ref]:
 
 
 def _join(a: Env, b: Env) -> Env:
-    return {name: a.get(name, frozenset()) | b.get(name, frozenset()) for name in a.keys() | b.keys()}
+    joined = {name: a.get(name, frozenset()) | b.get(name, frozenset()) for name in a.keys() | b.keys()}
+    for name in list(joined):  # "written before" must hold on both paths
+        if name.startswith(_WRITTEN) and not (name in a and name in b):
+            del joined[name]
+    return joined
+
+
+_WRITTEN = "\0written:"  # env key prefix (not a Python name) marking names already written
+
+
+def _mark_written(env: Env, name: str | None) -> Env:
+    if name is None:
+        return env
+    env = dict(env)
+    env[_WRITTEN + name] = frozenset()
+    return env
 
 
 def _unknown(expr: cst.BaseExpression, owner: MutationAnalysis) -> frozenset[Ref]:
