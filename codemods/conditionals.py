@@ -59,6 +59,7 @@ from libcst.metadata import PositionProvider, ScopeProvider
 from jaxify.analysis.expressions import (
     ShapeOperands,
     at_update_base,
+    calls_in,
     code_of,
     domain_unsafe_operands,
     is_bool_valued,
@@ -212,17 +213,6 @@ def _names_read(node: cst.CSTNode) -> set[str]:
     return found
 
 
-def _calls(node: cst.CSTNode) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            found.append(call)
-
-    node.visit(Finder())
-    return found
-
-
 def _raise_message(raise_: cst.Raise) -> str:
     """The text of ``raise ValueError("...")`` as a checkify message (its braces escaped)."""
     exc = raise_.exc
@@ -336,7 +326,7 @@ class Conditionals(Codemod):
 
     def _impure_call(self, node: cst.CSTNode) -> str | None:
         """The first call in ``node`` that may have side effects, as source text, else None."""
-        for call in _calls(node):
+        for call in calls_in(node):
             pure, shown = pure_call_target(call, self._qualified_name)
             if pure:
                 continue

@@ -52,7 +52,7 @@ import dataclasses
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from jaxify.analysis.expressions import code_of, string_literal
+from jaxify.analysis.expressions import calls_in, code_of, string_literal
 from jaxify.codemod import Codemod
 from jaxify.rules import Rule, Safety
 
@@ -203,6 +203,7 @@ class JitWrap(Codemod):
         self._jitted: set[str] = set()  # already jitted, or wrapped by this run
         self._wrap: dict[str, tuple[str, ...]] = {}  # function -> static_argnames
         self._current: list[str] = []
+        self._prints: dict[str, int] = {}  # jitted function -> how many prints it holds
 
     # -- compatibility -------------------------------------------------------------------------
 
@@ -215,6 +216,10 @@ class JitWrap(Codemod):
             self._choose_functions()
         for name in sorted(self._jitted):
             self._report_traps(self._functions[name])
+            self._prints[name] = sum(
+                1 for call in calls_in(self._functions[name])
+                if self.analysis.qualified_name(call.func) == "builtins.print"
+            )
         self._report_changing_static_arguments(node)
 
     def _is_jit(self, decorator: cst.Decorator) -> bool:
@@ -497,8 +502,13 @@ class JitWrap(Codemod):
             self.refuse(original_node, "JX805", "`print` in jitted code runs only at trace time",
                         reason=f"jaxify cannot convert it: {why}", hint="use `jax.debug.print` by hand")
             return updated_node
-        if not self.fix(original_node, "JX805", "`print` in jitted code -> `jax.debug.print`"):
+        ordered = self._prints.get(self._current[0], 0) > 1
+        note = " (ordered=True keeps the order of the prints, and rules out vmap of this function)" if ordered else ""
+        if not self.fix(original_node, "JX805", f"`print` in jitted code -> `jax.debug.print`{note}"):
             return updated_node
+        if ordered:
+            args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("ordered"),
+                                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
         self.add_import("jax")
         func = cst.Attribute(cst.Attribute(cst.Name("jax"), cst.Name("debug")), cst.Name("print"))
         return updated_node.with_changes(func=func, args=_with_commas(args))

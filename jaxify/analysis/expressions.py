@@ -60,6 +60,18 @@ PURE_BUILTINS = frozenset({"abs", "len", "range", "isinstance", "tuple", "slice"
 NUMBER_LITERALS = (cst.Integer, cst.Float, cst.Imaginary)
 
 
+def calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    """Every call inside ``node``, outermost first."""
+    found: list[cst.Call] = []
+
+    class Calls(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            found.append(call)
+
+    node.visit(Calls())
+    return found
+
+
 def code_of(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
