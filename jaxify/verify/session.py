@@ -66,10 +66,12 @@ def verify_paths(paths: list[Path], options: Options, settings: VerifySettings) 
 
 
 def verify_source(original: str, rewritten: str | None, path: Path, options: Options, settings: VerifySettings,
-                  examples: Path | None = None, captured: Path | None = None) -> ModuleReport:
+                  examples: Path | None = None, captured: Path | None = None,
+                  reference: Path | None = None) -> ModuleReport:
     """Verify ``rewritten`` against ``original`` (the text of the module at ``path``).
 
-    Also the entry point for tests that plant a wrong rewrite: they pass both texts directly.
+    Also the entry point for tests that plant a wrong rewrite: they pass both texts directly. A
+    ``reference`` module (the benchmark's hand-written JAX) is timed on the same inputs.
     """
     report = ModuleReport(str(path), changed=rewritten is not None and rewritten != original)
     if not report.changed:
@@ -90,6 +92,7 @@ def verify_source(original: str, rewritten: str | None, path: Path, options: Opt
             "functions": [dataclasses.asdict(function) for function in functions],
             "examples": str(examples) if examples else None,
             "captured": str(captured) if captured else None,
+            "reference": str(reference) if reference else None,
             "hypothesis": settings.hypothesis, "precision": options.precision, "key_name": options.key_name,
         }
         kwargs = {"memory_bytes": settings.memory_bytes} if settings.memory_bytes else {}
