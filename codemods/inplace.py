@@ -47,6 +47,10 @@ the module that does), NumPy callers see the change. After the rewrite:
   falling off the end counts as returning `None`;
 - every call site in the module rebinds: `f(a)` -> `a = f(a)`; `r = f(a)` -> `r, a = f(a)`.
 
+One exception keeps results as they were: a function whose only written parameter is already
+its whole result on every way out (`a[i] = v; return a`) returns just that, and the call sites
+rebind the argument to the result too: `f(a)` -> `a = f(a)`; `r = f(a)` -> `r = a = f(a)`.
+
 It is applied only when every call site is visible: the function is defined at the top of the
 module, is not a generator, async or decorated, is only ever called as a statement or as
 `name = f(...)`, and every argument in those positions is a plain name that can be rebound. A
@@ -150,6 +154,7 @@ class InplaceUpdates(Codemod):
         self.replacements: dict[int, cst.BaseSmallStatement] = {}
         self.rebinds: dict[int, list[str]] = {}
         self.conversions: dict[int, str] = {}  # small statement -> name converted just before it
+        self.chained: dict[int, str] = {}  # call statement -> argument that the result rebinds too
         applied_params: dict[str, set[str]] = {}
         for plan in self.plan.plans:
             write = plan.write
@@ -162,7 +167,9 @@ class InplaceUpdates(Codemod):
             form = plan.form
             if not self.fix(write.node, form.code, form.message, unsafe_because=form.unsafe_because):
                 continue
-            if write.form == "helper":
+            if write.form == "helper" and write.callee in self.plan.already_returned:
+                self.chained[id(write.node)] = write.name
+            elif write.form == "helper":
                 self.rebinds.setdefault(id(write.node), []).append(write.name)
             else:
                 self.replacements[id(write.node)] = form.statement
@@ -175,12 +182,17 @@ class InplaceUpdates(Codemod):
         self.returned: dict[int, list[str]] = {}
         for function, params in self.plan.returned.items():
             node_def = planner.top_level[function]
+            if function in self.plan.already_returned:
+                message = (f"`{function}` writes `{params[0]}` in place and returns it; every call site in this "
+                           "module now rebinds it to the result")
+            else:
+                message = (f"`{function}` writes {', '.join(f'`{p}`' for p in params)} in place; it now returns "
+                           f"{'it' if len(params) == 1 else 'them'} and every call site in this module rebinds")
             if self.fix(
                 node_def, "JX107",
-                f"`{function}` writes {', '.join(f'`{p}`' for p in params)} in place; it now returns "
-                f"{'it' if len(params) == 1 else 'them'} and every call site in this module rebinds",
+                message,
                 unsafe_because=self.plan.public_reason[function],
-            ):
+            ) and function not in self.plan.already_returned:
                 self.returned[id(node_def)] = params
 
     def _line(self, node: cst.CSTNode) -> int:
@@ -220,6 +232,10 @@ class InplaceUpdates(Codemod):
         replacement = self.replacements.get(id(original))
         if replacement is not None:
             return replacement.with_changes(semicolon=getattr(updated, "semicolon", cst.MaybeSentinel.DEFAULT))
+        chained = self.chained.get(id(original))
+        if chained is not None:  # f returns the array it wrote: `y = f(x)` -> `y = x = f(x)`
+            targets = [*getattr(updated, "targets", []), cst.AssignTarget(cst.Name(chained))]
+            return cst.Assign(targets=targets, value=updated.value, semicolon=updated.semicolon)
         names = self.rebinds.get(id(original))
         if names is None:
             return updated

@@ -43,6 +43,7 @@ class Plan:
 class ModulePlan:
     plans: list[Plan]
     returned: dict[str, list[str]]  # function name -> parameters it now returns, in order
+    already_returned: set[str]  # functions whose one written parameter already is their result
     public_reason: dict[str, str]  # function name -> why returning them is unsafe ("" when safe)
 
 
@@ -101,7 +102,11 @@ class Planner:
                 owners.append(_function_name(plan))
             plan.form.unsafe_because = next((public[o] for o in owners if public.get(o)), "")
         _share_unsafety(plans, self.line_of)
-        return ModulePlan(plans, returned, public)
+        already = {
+            name for name, params in returned.items()
+            if len(params) == 1 and returns_only(self.top_level[name], params[0])
+        }
+        return ModulePlan(plans, returned, already_returned=already, public_reason=public)
 
     def decide(self, base, blocked) -> tuple[list[Plan], set[tuple[str, str]]]:
         """Plans under the assumption that every (function, parameter) not in ``blocked`` works out."""
@@ -235,12 +240,6 @@ class Planner:
     def judge_helper(self, plan: Plan, blocked) -> None:
         write = plan.write
         shown = f"`{write.callee}(...)` writes its parameter `{write.param}` in place"
-        if (write.callee, write.param) in blocked:
-            plan.refusal = Refusal(
-                "JX107", shown, f"`{write.callee}` cannot return it: {blocked[(write.callee, write.param)]}",
-                f"rewrite `{write.callee}` to return the new array, then rerun jaxify",
-            )
-            return
         if write.name is None:
             plan.refusal = Refusal(
                 "JX107", shown, f"the argument `{code(write.target)}` is not a plain name, so it cannot be "
@@ -257,6 +256,12 @@ class Planner:
         if alias:
             plan.refusal = Refusal("JX110", f"`{write.name}` is written in place by `{write.callee}`", alias,
                                    "work on a copy (`x = x.copy()`) and hand the result back explicitly")
+            return
+        if (write.callee, write.param) in blocked:
+            plan.refusal = Refusal(
+                "JX107", shown, f"`{write.callee}` cannot return it: {blocked[(write.callee, write.param)]}",
+                f"rewrite `{write.callee}` to return the new array, then rerun jaxify",
+            )
             return
         plan.form = Form("JX107", f"`{write.callee}` now returns `{write.param}`; the call rebinds `{write.name}`",
                          write.node)
@@ -422,6 +427,26 @@ def _is_generator(function: cst.FunctionDef) -> bool:
 
     function.visit(Yields())
     return bool(found)
+
+
+def returns_only(function: cst.FunctionDef, param: str) -> bool:
+    """True when every way out of ``function`` is ``return param`` (so callers already get it)."""
+    found: list[cst.Return] = []
+
+    class Returns(cst.CSTVisitor):
+        def visit_FunctionDef(self, node):
+            return node is function
+
+        def visit_Lambda(self, node):
+            return False
+
+        def visit_Return(self, node):
+            found.append(node)
+
+    function.visit(Returns())
+    last = function.body.body[-1] if function.body.body else None
+    ends_in_return = isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Return)
+    return ends_in_return and all(isinstance(r.value, cst.Name) and r.value.value == param for r in found)
 
 
 def returns_a_value(function: cst.FunctionDef) -> bool:
