@@ -9,6 +9,7 @@ from jaxify.codemods.conditionals import Conditionals
 from jaxify.codemods.inplace import InplaceUpdates
 from jaxify.codemods.jit import JitWrap
 from jaxify.codemods.loops import LoopCodemod
+from jaxify.codemods.numpy_namespace import NumpyNamespace
 from jaxify.codemods.randomness import Randomness
 
-CODEMODS: tuple[type[Codemod], ...] = (ApiMigration, Randomness, InplaceUpdates, Conditionals, LoopCodemod, JitWrap)
+CODEMODS: tuple[type[Codemod], ...] = (ApiMigration, NumpyNamespace, Randomness, InplaceUpdates, Conditionals, LoopCodemod, JitWrap)

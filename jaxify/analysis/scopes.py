@@ -96,6 +96,25 @@ def static_position_names(expr: cst.CSTNode) -> list[cst.Name]:
     return []
 
 
+def data_position_names(expr: cst.CSTNode) -> list[cst.Name]:
+    """Names whose values are computed on when ``expr`` is passed as array data to NumPy:
+    ``-x``, ``x * w``, ``x[i]`` and ``x > 0`` all expose ``x`` (and ``w``)."""
+    if isinstance(expr, cst.Name):
+        return [expr]
+    if isinstance(expr, cst.UnaryOperation):
+        return data_position_names(expr.expression)
+    if isinstance(expr, cst.BinaryOperation):
+        return data_position_names(expr.left) + data_position_names(expr.right)
+    if isinstance(expr, cst.Comparison) and not any(
+        isinstance(c.operator, (cst.Is, cst.IsNot, cst.In, cst.NotIn)) for c in expr.comparisons
+    ):
+        operands = [expr.left, *(c.comparator for c in expr.comparisons)]
+        return [name for operand in operands for name in data_position_names(operand)]
+    if isinstance(expr, cst.Subscript) or (isinstance(expr, cst.Attribute) and expr.attr.value in ("T", "real", "imag")):
+        return data_position_names(expr.value)
+    return []
+
+
 def _annotation_text(annotation: cst.Annotation | None) -> str:
     if annotation is None:
         return ""
@@ -270,7 +289,8 @@ class ScopeCollector(cst.CSTVisitor):
                 integral = varargs_static or names_by_position.get(position) in INTEGRAL_PARAMETERS
                 self._static_use(arg.value, f"passed as a shape/axis argument of {label}()", integral)
             else:
-                self._array_use(arg.value, f"passed as data to {label}()")
+                for name in data_position_names(arg.value):
+                    self._array_use(name, f"passed as data to {label}()")
             position += 1
 
     def _method_call_evidence(self, node: cst.Call) -> None:

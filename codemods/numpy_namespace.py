@@ -1,0 +1,311 @@
+"""NumPy -> jax.numpy: array computation moves to `jnp`, everything else stays NumPy (JX6xx, JX7xx).
+
+## What it does
+Inside functions, a NumPy call whose data arguments are arrays becomes the same `jax.numpy` call
+(JX601); `import jax.numpy as jnp` is added once, or the module's own alias for jax.numpy is used,
+and `from numpy import sin` imports are dropped once nothing uses them. Python lists passed as
+array arguments are wrapped in `jnp.asarray` (JX602), since jax.numpy refuses lists. A reduction
+over a boolean selection, `x[x > t].sum()` or `np.mean(x[x > t])`, becomes the exact
+`jnp.where(x > t, x, 0).sum()` / `jnp.mean(x, where=x > t)` (JX603).
+
+It reports, without rewriting: calls that stay NumPy although they compute on arrays (JX604:
+jax.numpy lacks the function or one of its keywords, or a dtype jax arrays cannot hold), calls
+whose output shape depends on the values (JX702: `np.nonzero`, one-argument `np.where`,
+`np.unique`, `x[mask]`, ...), host round-trips on array values (JX701: `float(x)`, `x.item()`,
+`x.tolist()`), and `from numpy import *` (JX606), which makes every name unresolvable.
+
+## Why JAX needs it
+NumPy functions cannot take traced values: under `jax.jit`, `np.exp(x)` raises
+TracerArrayConversionError. jax.numpy computes the same functions on traced values.
+
+## Example
+Before:
+
+    import numpy as np
+
+    def energy(positions, masses):
+        velocity = np.diff(positions, axis=0)
+        return 0.5 * np.sum(masses[:, None] * velocity ** 2)
+
+After:
+
+    import numpy as np
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+
+    def energy(positions, masses):
+        velocity = jnp.diff(positions, axis=0)
+        return 0.5 * jnp.sum(masses[:, None] * velocity ** 2)
+
+## What moves and what stays
+- A call moves when its function is NumPy's (resolved from imports: `import numpy as np`,
+  `import numpy`, `from numpy import zeros`; a local variable named `np` is not NumPy), one of its
+  data arguments is an array by the shared analysis, and the installed jax.numpy has the function
+  and accepts the call's arguments (checked against jax.numpy's own signature at run time).
+- Calls on static values stay NumPy: `np.zeros(n)`, `np.prod(x.shape)`, `np.arange(3)` run once
+  on the host while tracing, exactly as before, and keep shapes and loop bounds static.
+- `np.random.*` is left to the randomness codemod (JX2); I/O (`np.load`, `np.savetxt`, ...) and
+  module-level code stay NumPy.
+- A call whose result may be written in place (`out = np.zeros_like(x); out[i] = ...`, also
+  through aliases, views, loop variables and helpers that write their parameters) stays NumPy:
+  the in-place codemod (JX1, which runs next) decides about each write and wraps the arrays it
+  rewrites in `jnp.asarray`. So a write JX1 cannot rewrite still meets a NumPy array, and the
+  program keeps working. The same holds for arrays used where only NumPy arrays work
+  (`isinstance(x, np.ndarray)`, `x.flags`, `x.tofile()`).
+- `np.argsort` without `kind="stable"` moves only with `--unsafe` (JX605): jax.numpy's sort is
+  stable, NumPy's default quicksort may order equal values differently. `np.sort` moves as is
+  (equal values are indistinguishable) and a `kind=` argument is dropped.
+
+## Precision
+NumPy computes in float64 (`np.zeros(n)`, Python floats); JAX computes in float32 unless x64 is
+enabled. With `--precision keep` (the default), a module in which anything moved gets
+`jax.config.update("jax_enable_x64", True)` right after its imports (JX607), so the rewritten code
+computes in float64 and int64 like the original. This is the only switch JAX has for it, and it
+is process-wide: for a script it is exactly right; for a library it holds from the moment the
+module is imported (import it before creating JAX arrays elsewhere), and it also makes other JAX
+code in the process use 64-bit types. With `--precision float32`, no switch is added: every moved
+call's finding says that it now computes in float32 and the module gets one JX703 summary.
+
+## When it refuses
+- `from numpy import *` (JX606): nothing in the module is rewritten.
+- Output shapes that depend on values (JX702) and host round-trips (JX701) are reported with the
+  fix; they are left as they are, since the exact rewrite depends on what the caller needs.
+- Functions jax.numpy lacks or treats differently (JX604): the call stays NumPy.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import PositionProvider, QualifiedNameProvider
+
+from jaxify.codemod import Codemod
+from jaxify.codemods.numpy_plan import MaskedReduction, Move, Planner
+from jaxify.rules import Rule, Safety
+
+_X64 = 'jax.config.update("jax_enable_x64", True)'
+
+
+class NumpyNamespace(Codemod):
+    RULES = (
+        Rule("JX601", "numpy-call-to-jax-numpy", Safety.SAFE,
+             "A NumPy call on arrays becomes the same jax.numpy call."),
+        Rule("JX602", "list-argument-to-array", Safety.SAFE,
+             "A Python list passed to a jax.numpy function is wrapped in jnp.asarray."),
+        Rule("JX603", "masked-reduction", Safety.SAFE,
+             "x[x > t].sum() / .mean() becomes jnp.where / where= without a data-dependent shape."),
+        Rule("JX604", "kept-on-numpy", Safety.REPORT,
+             "A NumPy call on arrays stays NumPy: jax.numpy lacks it or treats it differently."),
+        Rule("JX605", "argsort-stability", Safety.UNSAFE,
+             "np.argsort moves to the stable jnp.argsort: ties may come out in another order."),
+        Rule("JX606", "numpy-star-import", Safety.REPORT,
+             "`from numpy import *` hides which names are NumPy's; the module is left alone."),
+        Rule("JX607", "enable-x64", Safety.SAFE,
+             "x64 is enabled after the imports so the rewritten code keeps NumPy's float64."),
+        Rule("JX701", "host-round-trip", Safety.REPORT,
+             "float(x), x.item(), x.tolist() on an array value fail under jax.jit."),
+        Rule("JX702", "dynamic-shape", Safety.REPORT,
+             "An output shape that depends on values (nonzero, unique, x[mask]) cannot be jitted."),
+        Rule("JX703", "float32-precision", Safety.REPORT,
+             "With --precision float32 the rewritten code computes in float32 where NumPy used float64."),
+    )
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
+
+    @classmethod
+    def applies_to(cls, text: str) -> bool:
+        return "numpy" in text
+
+    def __init__(self, context, wrapper):
+        # LibCST's matcher transformer reads every attribute while it is constructed, the cached
+        # ``analysis`` included, which needs these two set first.
+        self.context, self.wrapper = context, wrapper
+        super().__init__(context, wrapper)
+        self._moves: dict[int, Move] = {}
+        self._masked: dict[int, MaskedReduction] = {}
+        self._jnp = "jnp"
+        self._from_imports: dict[str, tuple[str, str | None]] = {}
+
+    # -- deciding ------------------------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> None:
+        stars = [s for s in self.analysis.star_imports() if _module_name(s) == "numpy"]
+        for star in stars:
+            self.refuse(star, "JX606", "`from numpy import *` hides which names are NumPy's",
+                        reason="names cannot be resolved, so nothing in this module is rewritten",
+                        hint="import numpy as np and spell the names np.<name>")
+        if stars:
+            return
+        self._jnp = _jax_numpy_alias(node) or "jnp"
+        self._from_imports = _numpy_from_imports(node)
+        for plan in Planner(self.analysis).plans:
+            for report in plan.reports:
+                self.refuse(report.node, report.code, report.message, reason=report.reason, hint=report.hint)
+            for move in plan.moves:
+                if self._decide_move(move):
+                    self._moves[id(move.call)] = move
+            for masked in plan.masked:
+                label = cst.Module([]).code_for_node(masked.call)
+                if self.fix(masked.call, "JX603", f"`{label}` reduces without selecting"
+                            + self._precision_note(masked.call)):
+                    self._masked[id(masked.call)] = masked
+
+    def _decide_move(self, move: Move) -> bool:
+        label = cst.Module([]).code_for_node(move.call.func)
+        target = f"{self._jnp}.{move.member}"
+        if move.wrap_args or move.wrap_elements:
+            if not self.fix(move.call, "JX602", f"Python list passed to `{target}` is wrapped in jnp.asarray"):
+                return False
+        code = "JX605" if move.unsafe_because else "JX601"
+        return self.fix(move.call, code, f"`{label}` -> `{target}`" + self._precision_note(move.call),
+                        unsafe_because=move.unsafe_because,
+                        hint="pass kind='stable' to np.argsort if ties must keep their order" if move.unsafe_because else "")
+
+    def _precision_note(self, node: cst.CSTNode) -> str:
+        if self.options.precision != "float32":
+            return ""
+        dtype = self.analysis.dtype_of(node)
+        if dtype is not None and not dtype.startswith(("float64", "complex128", "int64")):
+            return ""
+        return "; computes in 32-bit where NumPy used 64-bit (--precision float32)"
+
+    # -- rewriting -----------------------------------------------------------------------------
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        move = self._moves.get(id(original_node))
+        if move is not None:
+            return self._moved_call(move, updated_node)
+        masked = self._masked.get(id(original_node))
+        if masked is not None:
+            return self._masked_call(masked, updated_node)
+        return updated_node
+
+    def _jnp_function(self, member: str) -> cst.BaseExpression:
+        return cst.parse_expression(f"{self._jnp}.{member}")
+
+    def _asarray(self, value: cst.BaseExpression) -> cst.Call:
+        return cst.Call(self._jnp_function("asarray"), [cst.Arg(value)])
+
+    def _moved_call(self, move: Move, call: cst.Call) -> cst.Call:
+        args = []
+        for index, arg in enumerate(call.args):
+            if arg.keyword is not None and arg.keyword.value in move.drop_keywords:
+                continue
+            if index in move.wrap_args:
+                arg = arg.with_changes(value=self._asarray(arg.value))
+            if index == 0 and move.wrap_elements:
+                elements = [
+                    e.with_changes(value=self._asarray(e.value)) if i in move.wrap_elements else e
+                    for i, e in enumerate(arg.value.elements)
+                ]
+                arg = arg.with_changes(value=arg.value.with_changes(elements=elements))
+            args.append(arg)
+        if args and len(args) < len(call.args):
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        self._use_jnp()
+        if isinstance(call.func, cst.Name) and call.func.value in self._from_imports:
+            name, alias = self._from_imports[call.func.value]
+            self.remove_import("numpy", name, alias)
+        return call.with_changes(func=self._jnp_function(move.member), args=args)
+
+    def _masked_call(self, masked: MaskedReduction, call: cst.Call) -> cst.BaseExpression:
+        self._use_jnp()
+        subscript = call.func.value if isinstance(call.func, cst.Attribute) and not call.args else call.args[0].value
+        array, mask = subscript.value, subscript.slice[0].slice.value
+        if masked.reduction == "mean":
+            return cst.Call(self._jnp_function("mean"), [
+                cst.Arg(array), cst.Arg(mask, keyword=cst.Name("where"),
+                                        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))),
+            ])
+        selected = cst.Call(self._jnp_function("where"), [cst.Arg(mask), cst.Arg(array), cst.Arg(cst.Integer("0"))])
+        if isinstance(call.func, cst.Attribute) and not call.args:
+            return call.with_changes(func=call.func.with_changes(value=selected))
+        return cst.Call(self._jnp_function("sum"), [cst.Arg(selected)])
+
+    def _use_jnp(self) -> None:
+        if self._jnp == "jnp":
+            self.add_import("jax.numpy", asname="jnp")
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not (self._moves or self._masked):
+            return updated_node
+        if self.options.precision == "float32":
+            self.refuse(original_node, "JX703", "this module now computes in float32 where NumPy used float64",
+                        reason="--precision float32 trades exactness for speed",
+                        hint="run without --precision float32 to keep float64")
+            return updated_node
+        if _enables_x64(updated_node) or not self.fix(
+            original_node, "JX607", "x64 enabled after the imports: the rewritten code keeps NumPy's float64"
+        ):
+            return updated_node
+        self.add_import("jax")
+        body = list(updated_node.body)
+        at = _after_imports(body)
+        line = cst.parse_statement(_X64 + "\n")
+        body.insert(at, line.with_changes(leading_lines=[cst.EmptyLine()]))
+        if at < len(body) - 1:
+            following = body[at + 1]
+            if not following.leading_lines:
+                body[at + 1] = following.with_changes(leading_lines=[cst.EmptyLine()])
+        return updated_node.with_changes(body=body)
+
+
+def _module_name(node: cst.ImportFrom) -> str:
+    return cst.Module([]).code_for_node(node.module) if node.module is not None else ""
+
+
+def _jax_numpy_alias(module: cst.Module) -> str | None:
+    """The name the module already gives jax.numpy (``import jax.numpy as jn``), if any."""
+    for statement in module.body:
+        if not m.matches(statement, m.SimpleStatementLine()):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if alias.evaluated_name == "jax.numpy":
+                        return alias.evaluated_alias or "jax.numpy"
+            elif isinstance(small, cst.ImportFrom) and _module_name(small) == "jax" and not isinstance(
+                small.names, cst.ImportStar
+            ):
+                for alias in small.names:
+                    if alias.evaluated_name == "numpy":
+                        return alias.evaluated_alias or "numpy"
+    return None
+
+
+def _numpy_from_imports(module: cst.Module) -> dict[str, tuple[str, str | None]]:
+    """Local name -> (NumPy name, alias) for ``from numpy import sin, cos as c``."""
+    found = {}
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.ImportFrom) and _module_name(small) == "numpy" and not isinstance(
+                small.names, cst.ImportStar
+            ):
+                for alias in small.names:
+                    found[alias.evaluated_alias or alias.evaluated_name] = (alias.evaluated_name, alias.evaluated_alias)
+    return found
+
+
+def _enables_x64(module: cst.Module) -> bool:
+    return any(
+        isinstance(s, cst.SimpleStatementLine) and cst.Module([]).code_for_node(s).strip() == _X64
+        for s in module.body
+    )
+
+
+def _after_imports(body: list[cst.CSTNode]) -> int:
+    """The index just after the module's leading docstring, comments and imports."""
+    at = 0
+    for index, statement in enumerate(body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            break
+        small = statement.body[0]
+        is_docstring = index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString)
+        if isinstance(small, (cst.Import, cst.ImportFrom)) or is_docstring:
+            at = index + 1
+        else:
+            break
+    return at

@@ -1,0 +1,551 @@
+"""Which NumPy calls of each function move to jax.numpy, decided before anything is rewritten.
+
+The decision is per call, never per text: a call moves when it is a NumPy function, one of its
+data arguments is an array (so it computes on values that are traced under jit), jax.numpy has
+the function with the same meaning and takes the call's arguments, and its result cannot end up
+in an array that is written in place (see :func:`pinned_calls`). Everything else stays NumPy:
+static computations (shapes, constants), I/O, functions jax.numpy lacks, and the places the
+rules below report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import libcst as cst
+import numpy
+
+from jaxify.analysis import FunctionInfo, Kind, ModuleAnalysis
+from jaxify.analysis.names import array_api_member, is_numpy
+from jaxify.analysis.numpy_api import (
+    SCALAR_TYPES,
+    STATIC_ATTRIBUTES,
+    STATIC_BUILTINS,
+    STATIC_RESULT,
+    numpy_function,
+    static_parameters,
+)
+from jaxify.codemods.numpy_support import (
+    ACCEPT_LISTS,
+    ATTRIBUTES_MISSING_ON_JAX_ARRAYS,
+    DYNAMIC_SHAPE,
+    HOST_ONLY,
+    HOST_ROUND_TRIP_BUILTINS,
+    HOST_ROUND_TRIP_METHODS,
+    IN_PLACE_FUNCTIONS,
+    IN_PLACE_METHODS,
+    ONE_ARGUMENT_WHERE,
+    SEQUENCE_OF_ARRAYS,
+    STABLE_KINDS,
+    call_fits_jax,
+    jax_numpy_function,
+)
+
+_LIST_LITERALS = (cst.List, cst.Tuple, cst.ListComp)
+_NON_ARRAY_DTYPES = ("object", "str", "bytes", "U", "S", "O", "datetime64", "timedelta64")
+_ORDERING = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual, cst.Equal, cst.NotEqual)
+
+
+@dataclasses.dataclass
+class Move:
+    """One NumPy call that becomes the same jax.numpy call."""
+
+    call: cst.Call
+    member: str  # "sin", "linalg.norm"
+    wrap_args: tuple[int, ...] = ()  # positions in call.args whose Python list gets jnp.asarray
+    wrap_elements: tuple[int, ...] = ()  # for concatenate & co: list elements of the first argument
+    drop_keywords: frozenset[str] = frozenset()
+    unsafe_because: str = ""
+
+
+@dataclasses.dataclass
+class MaskedReduction:
+    """``x[x > t].sum()`` / ``np.mean(x[x > t])``: exact without the data-dependent shape."""
+
+    call: cst.Call
+    reduction: str  # "sum" or "mean"
+    subscript: cst.Subscript
+
+
+@dataclasses.dataclass
+class Report:
+    node: cst.CSTNode
+    code: str
+    message: str
+    reason: str
+    hint: str = ""
+
+
+@dataclasses.dataclass
+class FunctionPlan:
+    info: FunctionInfo
+    moves: list[Move] = dataclasses.field(default_factory=list)
+    masked: list[MaskedReduction] = dataclasses.field(default_factory=list)
+    reports: list[Report] = dataclasses.field(default_factory=list)
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def root_name(expr: cst.CSTNode) -> str | None:
+    """``x`` for ``x``, ``x[i][j]``, ``x.real[...]``, ``x.T``: the name whose buffer is reached."""
+    while isinstance(expr, (cst.Subscript, cst.Attribute)):
+        expr = expr.value
+    return expr.value if isinstance(expr, cst.Name) else None
+
+
+def _names_in(expr: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            node.value.visit(self)  # `x.attr`: the attribute's name is not a variable
+            return False
+
+    expr.visit(Collect())
+    return found
+
+
+def _calls_in(expr: cst.CSTNode) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            found.append(node)
+
+    expr.visit(Collect())
+    return found
+
+
+class _BodyNodes(cst.CSTVisitor):
+    """Every node of one function's own body (nested functions and classes have their own)."""
+
+    def __init__(self, function: cst.FunctionDef):
+        super().__init__()
+        self.function = function
+        self.nodes: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if node is not self.function and isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            return False
+        self.nodes.append(node)
+        return True
+
+
+class Planner:
+    """Plans every function of a module; ``plans`` lists them in source order."""
+
+    def __init__(self, analysis: ModuleAnalysis):
+        self.analysis = analysis
+        self.bodies: dict[int, list[cst.CSTNode]] = {}
+        for info in analysis.functions:
+            walker = _BodyNodes(info.node)
+            info.node.visit(walker)
+            self.bodies[id(info)] = walker.nodes
+        self.kept_names, self.kept_returns = self._names_kept_on_numpy()
+        self.traced: dict[int, set[str]] = {}
+        for info in analysis.functions:  # source order: enclosing functions come first
+            self.traced[id(info.scope)] = self._traced_names(info)
+        self.plans = [self._plan(info) for info in analysis.functions]
+
+    def kind(self, expr: cst.CSTNode) -> Kind:
+        return self.analysis.kind_of(expr)
+
+    def numpy_member(self, func: cst.CSTNode) -> str | None:
+        qualified = self.analysis.qualified_name(func)
+        return array_api_member(qualified) if is_numpy(qualified) else None
+
+    # -- values that are traced under jit ------------------------------------------------------
+
+    def _traced_names(self, info: FunctionInfo) -> set[str]:
+        """Names whose value depends on an array parameter: traced under jit. A NumPy array built
+        from static values only (``np.arange(n)``) is a constant there, and stays one."""
+        traced = {p for p in info.params if info.kinds.get(p) is Kind.ARRAY}
+        changed = True
+        while changed:
+            changed = False
+            for name, bindings in info.scope.bindings.items():
+                if name not in traced and any(
+                    b.source is not None and self.is_traced(b.source, info, traced) for b in bindings
+                ):
+                    traced.add(name)
+                    changed = True
+        return traced
+
+    def is_traced(self, expr: cst.CSTNode, info: FunctionInfo, traced: set[str] | None = None) -> bool:
+        traced = self.traced.get(id(info.scope), set()) if traced is None else traced
+        if isinstance(expr, cst.Name):
+            return self._name_traced(expr.value, info, traced)
+        if isinstance(expr, cst.Attribute):
+            if expr.attr.value in STATIC_ATTRIBUTES or self.analysis.qualified_name(expr) is not None:
+                return False
+            return self.is_traced(expr.value, info, traced)
+        if isinstance(expr, cst.Arg):
+            return self.is_traced(expr.value, info, traced)
+        if isinstance(expr, cst.Call):
+            qualified = self.analysis.qualified_name(expr.func)
+            if qualified is not None and qualified.startswith("builtins.") and qualified[9:] in STATIC_BUILTINS:
+                return False
+            if qualified is not None and (qualified.startswith("jax.") or qualified == "jax"):
+                return True  # jax operations are staged into the trace, constants included
+            member = self.numpy_member(expr.func)
+            args = self._data_args(member, expr) if member is not None else expr.args
+            return any(self.is_traced(arg.value, info, traced) for arg in args) or (
+                qualified is None and self.is_traced(expr.func, info, traced)
+            )
+        if isinstance(expr, (cst.Lambda, cst.BaseString)):
+            return False
+        return any(self.is_traced(child, info, traced) for child in expr.children)
+
+    def _name_traced(self, name: str, info: FunctionInfo, traced: set[str]) -> bool:
+        scope = info.scope
+        if name in scope.bindings or name in scope.params:
+            return name in traced
+        parent = scope.parent
+        while parent is not None and parent.parent is not None:  # enclosing functions
+            if name in parent.bindings or name in parent.params:
+                return name in self.traced.get(id(parent), set())
+            parent = parent.parent
+        return False  # module-level values are constants under jit
+
+    # -- arrays that must stay NumPy arrays ----------------------------------------------------
+
+    def _roots(self, info: FunctionInfo) -> set[str]:
+        """Names whose array is written in place, or used in a way only NumPy arrays support."""
+        roots: set[str] = set()
+        for node in self.bodies[id(info)]:
+            if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
+                roots.add(root_name(node.target))
+            elif isinstance(node, cst.AugAssign):
+                if isinstance(node.target, (cst.Subscript, cst.Attribute)):
+                    roots.add(root_name(node.target))
+                elif isinstance(node.target, cst.Name) and self.kind(node.target) is Kind.ARRAY:
+                    roots.add(node.target.value)  # NumPy's `x += v` writes x's buffer
+            elif isinstance(node, cst.Attribute) and node.attr.value in (
+                ATTRIBUTES_MISSING_ON_JAX_ARRAYS | IN_PLACE_METHODS
+            ):
+                if self.analysis.qualified_name(node) is None:
+                    roots.add(root_name(node.value))
+            elif isinstance(node, cst.Call):
+                roots |= self._roots_of_call(node)
+            elif isinstance(node, cst.Assign):
+                roots |= self._rewrapped_names(node)
+        roots.discard(None)
+        return roots
+
+    def _rewrapped_names(self, node: cst.Assign) -> set[str]:
+        """``x = jnp.asarray(x)``: the in-place codemod's mark that ``x`` may still be a NumPy
+        array here. Keeping such names on NumPy makes the whole pipeline idempotent: the write
+        JX1 rewrote kept what feeds it on NumPy in the first run, and it does in the second."""
+        value = node.value
+        if not (isinstance(value, cst.Call) and len(value.args) == 1 and isinstance(value.args[0].value, cst.Name)):
+            return set()
+        if self.analysis.qualified_name(value.func) != "jax.numpy.asarray":
+            return set()
+        name = value.args[0].value.value
+        targets = {t.target.value for t in node.targets if isinstance(t.target, cst.Name)}
+        return {name} if name in targets else set()
+
+    def _roots_of_call(self, call: cst.Call) -> set[str]:
+        roots: set[str | None] = set()
+        qualified = self.analysis.qualified_name(call.func)
+        member = self.numpy_member(call.func)
+        positional = [arg.value for arg in call.args if arg.keyword is None]
+        if member is not None:
+            writes_first = member in IN_PLACE_FUNCTIONS or member.endswith(".at")
+            if writes_first and positional:
+                roots.add(root_name(positional[0]))
+            ufunc = numpy_function(member)
+            if isinstance(ufunc, numpy.ufunc):
+                roots |= {root_name(value) for value in positional[ufunc.nin:]}
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "out":
+                roots.add(root_name(arg.value))
+        if qualified in ("builtins.isinstance", "builtins.type", "builtins.id") and positional:
+            roots.add(root_name(positional[0]))  # isinstance(x, np.ndarray) must stay true
+        callee = self.analysis.values.local_function(call)
+        if callee is not None:
+            for param, value in self._bound_arguments(callee.params, call):
+                if param in self.kept_names.get(id(callee), ()):
+                    roots |= _names_in(value)
+        return roots
+
+    @staticmethod
+    def _bound_arguments(params, call: cst.Call):
+        for index, arg in enumerate(call.args):
+            if arg.star:
+                return
+            if arg.keyword is None and index < len(params):
+                yield params[index], arg.value
+            elif arg.keyword is not None:
+                yield arg.keyword.value, arg.value
+
+    def _names_kept_on_numpy(self) -> tuple[dict[int, set[str]], set[int]]:
+        """Per function scope, every name whose value may reach an in-place write; to a fixpoint over
+        the module, since a helper that writes its parameter pins what callers pass it, and a
+        caller that writes a helper's result pins what the helper returns."""
+        kept: dict[int, set[str]] = {id(info.scope): set() for info in self.analysis.functions}
+        kept_returns: set[int] = set()
+        self.kept_names = kept
+        changed = True
+        while changed:
+            changed = False
+            for info in self.analysis.functions:
+                names = kept[id(info.scope)] | self._roots(info)
+                if id(info.scope) in kept_returns:
+                    for value in info.scope.returns:
+                        names |= _names_in(value)
+                names |= self._closure(info, names)
+                for name in names:
+                    for binding in info.scope.bindings.get(name, []):
+                        if binding.source is None:
+                            continue
+                        for call in _calls_in(binding.source):
+                            callee = self.analysis.values.local_function(call)
+                            if callee is not None and id(callee) not in kept_returns:
+                                kept_returns.add(id(callee))
+                                changed = True
+                if names != kept[id(info.scope)]:
+                    kept[id(info.scope)] = names
+                    changed = True
+        return kept, kept_returns
+
+    @staticmethod
+    def _closure(info: FunctionInfo, names: set[str]) -> set[str]:
+        """Add every name whose value flows into a kept name (aliases, views, loop sources)."""
+        result = set(names)
+        pending = list(names)
+        while pending:
+            name = pending.pop()
+            for binding in info.scope.bindings.get(name, []):
+                if binding.source is None:
+                    continue
+                for other in _names_in(binding.source) - result:
+                    result.add(other)
+                    pending.append(other)
+        return result
+
+    def pinned_calls(self, info: FunctionInfo) -> set[int]:
+        """Calls whose result may be written in place: they stay NumPy (the in-place codemod,
+        JX1, decides about the write, and wraps what it rewrites in ``jnp.asarray``)."""
+        pinned: set[int] = set()
+        kept = self.kept_names[id(info.scope)]
+        for name in kept:
+            for binding in info.scope.bindings.get(name, []):
+                if binding.source is not None:
+                    pinned |= {id(call) for call in _calls_in(binding.source)}
+        if id(info.scope) in self.kept_returns:
+            for value in info.scope.returns:
+                pinned |= {id(call) for call in _calls_in(value)}
+        return pinned
+
+    # -- one function --------------------------------------------------------------------------
+
+    def _plan(self, info: FunctionInfo) -> FunctionPlan:
+        plan = FunctionPlan(info)
+        pinned = self.pinned_calls(info)
+        reduced: set[int] = set()
+        calls = [node for node in self.bodies[id(info)] if isinstance(node, cst.Call)]
+        for call in calls:
+            masked = self._masked_reduction(call)
+            if masked is not None:
+                plan.masked.append(masked)
+                reduced.add(id(masked.subscript))
+                reduced.add(id(call))
+        for node in self.bodies[id(info)]:
+            if isinstance(node, cst.Call) and id(node) not in reduced:
+                self._plan_call(plan, node, pinned)
+            elif isinstance(node, cst.Subscript) and id(node) not in reduced:
+                self._plan_subscript(plan, node)
+        self._skip_assignment_targets(plan)
+        return plan
+
+    def _data_args(self, member: str, call: cst.Call) -> list[cst.Arg]:
+        """The arguments that carry array data, not shapes, axes or dtypes."""
+        positions, keywords, varargs_static = static_parameters(member)
+        if varargs_static:
+            return []
+        data, position = [], 0
+        for arg in call.args:
+            if arg.keyword is not None:
+                if arg.keyword.value not in keywords:
+                    data.append(arg)
+                continue
+            if position not in positions:
+                data.append(arg)
+            position += 1
+        return data
+
+    def _plan_call(self, plan: FunctionPlan, call: cst.Call, pinned: set[int]) -> None:
+        member = self.numpy_member(call.func)
+        if member is None:
+            self._plan_round_trip(plan, call)
+            return
+        if member in STATIC_RESULT:
+            return  # np.shape, np.ndim, np.result_type: static answers, NumPy's is as good
+        data = self._data_args(member, call)
+        if not any(self.is_traced(arg.value, plan.info) for arg in data):
+            return  # computes on constants: it runs once on the host while tracing, as before
+        label = _code(call.func)
+        positional = [arg for arg in call.args if arg.keyword is None]
+        if member in DYNAMIC_SHAPE or (member == "where" and len(positional) == 1):
+            hint = DYNAMIC_SHAPE.get(member, ONE_ARGUMENT_WHERE)
+            plan.reports.append(Report(
+                call, "JX702", f"`{label}` has an output shape that depends on the values",
+                reason="jax.jit needs static shapes; the call stays NumPy and the function cannot be jitted as is",
+                hint=hint,
+            ))
+            return
+        if id(call) in pinned or member.startswith("random.") or member.split(".")[-1] in HOST_ONLY:
+            return  # written in place later (JX1's), random draws (JX2's), or host I/O
+        if member in IN_PLACE_FUNCTIONS or member.endswith(".at"):
+            return  # an in-place write: JX1's
+        why_not = self._why_not_jax(member, call, data)
+        if why_not:
+            plan.reports.append(Report(
+                call, "JX604", f"`{label}` stays NumPy", reason=why_not,
+                hint="compute it with jax.numpy functions, or keep this code out of jitted functions",
+            ))
+            return
+        plan.moves.append(self._move(member, call))
+
+    def _why_not_jax(self, member: str, call: cst.Call, data: list[cst.Arg]) -> str:
+        if member in SCALAR_TYPES:
+            return ""
+        if jax_numpy_function(member) is None:
+            return f"jax.numpy has no `{member}`"
+        if any(isinstance(arg.value, cst.BaseString) for arg in data):
+            return "jax arrays cannot hold strings"
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "dtype":
+                why = self._dtype_problem(arg.value)
+                if why:
+                    return why
+        return call_fits_jax(member, call, dropped_keywords=frozenset({"kind"}))
+
+    def _dtype_problem(self, expr: cst.CSTNode) -> str:
+        dtype = self.analysis.dtypes.parse_dtype(expr)
+        if dtype is not None:
+            return f"jax arrays cannot hold dtype {dtype}" if dtype.startswith(_NON_ARRAY_DTYPES) else ""
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "dtype" and self.kind(expr.value) is Kind.ARRAY:
+            return ""  # the dtype of an array computed here
+        return f"dtype `{_code(expr)}` is not known to be one jax arrays can hold"
+
+    def _move(self, member: str, call: cst.Call) -> Move:
+        wrap_args: list[int] = []
+        wrap_elements: list[int] = []
+        if member in SEQUENCE_OF_ARRAYS:
+            first = call.args[0].value if call.args else None
+            if isinstance(first, (cst.List, cst.Tuple)):
+                wrap_elements = [i for i, e in enumerate(first.elements) if isinstance(e.value, _LIST_LITERALS)]
+        elif member not in ACCEPT_LISTS:
+            data = {id(arg) for arg in self._data_args(member, call)}
+            wrap_args = [i for i, arg in enumerate(call.args) if id(arg) in data and isinstance(arg.value, _LIST_LITERALS)]
+        dropped, unsafe = frozenset(), ""
+        kinds = [arg for arg in call.args if arg.keyword is not None and arg.keyword.value == "kind"]
+        if member in ("sort", "argsort") and kinds:
+            dropped = frozenset({"kind"})
+        if member == "argsort":
+            kind = kinds[0].value if kinds else None
+            stable = isinstance(kind, cst.SimpleString) and kind.evaluated_value in STABLE_KINDS
+            if not stable:
+                unsafe = (
+                    "jnp.argsort is stable: equal values keep their original order, where NumPy's "
+                    "default quicksort may order them differently"
+                )
+        return Move(call, member, tuple(wrap_args), tuple(wrap_elements), dropped, unsafe)
+
+    def _plan_round_trip(self, plan: FunctionPlan, call: cst.Call) -> None:
+        qualified = self.analysis.qualified_name(call.func)
+        positional = [arg.value for arg in call.args if arg.keyword is None]
+        value = None
+        if qualified is not None and qualified.startswith("builtins."):
+            if qualified[len("builtins."):] in HOST_ROUND_TRIP_BUILTINS and positional:
+                value = positional[0]
+        elif isinstance(call.func, cst.Attribute) and qualified is None:
+            if call.func.attr.value in HOST_ROUND_TRIP_METHODS:
+                value = call.func.value
+        if value is not None and self.is_traced(value, plan.info):
+            plan.reports.append(Report(
+                call, "JX701", f"`{_code(call)}` brings an array value back to the host",
+                reason="under jax.jit the value is traced and this raises ConcretizationTypeError",
+                hint="keep the value as an array (jnp operations, jnp.where), or do this outside the jitted function",
+            ))
+
+    # -- boolean masks -------------------------------------------------------------------------
+
+    def _is_mask_of(self, mask: cst.CSTNode, base: cst.Name) -> bool:
+        """``base > t`` with a scalar static ``t``: the mask has exactly ``base``'s shape."""
+        if not isinstance(mask, cst.Comparison) or len(mask.comparisons) != 1:
+            return False
+        comparison = mask.comparisons[0]
+        if not isinstance(comparison.operator, _ORDERING):
+            return False
+        sides = (mask.left, comparison.comparator)
+        for own, other in (sides, sides[::-1]):
+            if isinstance(own, cst.Name) and own.value == base.value and self._is_static_scalar(other):
+                return True
+        return False
+
+    def _is_static_scalar(self, expr: cst.CSTNode) -> bool:
+        if isinstance(expr, cst.UnaryOperation):
+            expr = expr.expression
+        if isinstance(expr, (cst.Integer, cst.Float)):
+            return True
+        dtype = self.analysis.dtype_of(expr)
+        return self.kind(expr) is Kind.STATIC and dtype is not None and dtype[:3] in ("int", "flo", "boo")
+
+    def _masked_subscript(self, expr: cst.CSTNode) -> cst.Subscript | None:
+        if not (isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.value, cst.Name)):
+            return None
+        index = expr.slice[0].slice
+        if isinstance(index, cst.Index) and self.kind(expr.value) is Kind.ARRAY and self._is_mask_of(index.value, expr.value):
+            return expr
+        return None
+
+    def _masked_reduction(self, call: cst.Call) -> MaskedReduction | None:
+        if isinstance(call.func, cst.Attribute) and not call.args and call.func.attr.value in ("sum", "mean"):
+            subscript = self._masked_subscript(call.func.value)
+            if subscript is not None:
+                return MaskedReduction(call, call.func.attr.value, subscript)
+        member = self.numpy_member(call.func)
+        if member in ("sum", "mean") and len(call.args) == 1 and call.args[0].keyword is None:
+            subscript = self._masked_subscript(call.args[0].value)
+            if subscript is not None:
+                return MaskedReduction(call, member, subscript)
+        return None
+
+    def _plan_subscript(self, plan: FunctionPlan, node: cst.Subscript) -> None:
+        if not self.is_traced(node.value, plan.info):
+            return
+        for element in node.slice:
+            if isinstance(element.slice, cst.Index) and self._is_boolean_mask(element.slice.value):
+                plan.reports.append(Report(
+                    node, "JX702", f"`{_code(node)}` selects with a boolean mask: its shape depends on the values",
+                    reason="jax.jit needs static shapes; this indexing cannot be traced",
+                    hint="use jnp.where(mask, x, fill) or a reduction with where=mask (jnp.sum(x, where=mask))",
+                ))
+                return
+
+    def _is_boolean_mask(self, expr: cst.CSTNode) -> bool:
+        if isinstance(expr, cst.Comparison):
+            return all(isinstance(c.operator, _ORDERING) for c in expr.comparisons)
+        if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.BitInvert):
+            return self._is_boolean_mask(expr.expression)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.BitAnd, cst.BitOr, cst.BitXor)):
+            return self._is_boolean_mask(expr.left) or self._is_boolean_mask(expr.right)
+        return self.kind(expr) is Kind.ARRAY and self.analysis.dtype_of(expr) == "bool"
+
+    def _skip_assignment_targets(self, plan: FunctionPlan) -> None:
+        """`x[mask] = v` is a write, the in-place codemod's (JX1) business, not a selection."""
+        targets = set()
+        for node in self.bodies[id(plan.info)]:
+            if isinstance(node, cst.AssignTarget):
+                targets.add(id(node.target))
+            elif isinstance(node, cst.AugAssign):
+                targets.add(id(node.target))
+        plan.reports = [r for r in plan.reports if id(r.node) not in targets]

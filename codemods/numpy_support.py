@@ -1,0 +1,135 @@
+"""What jax.numpy offers in place of a NumPy function, read from the installed JAX at run time.
+
+``jax_numpy_function("linalg.norm")`` is the installed ``jax.numpy.linalg.norm`` or None, and
+``call_fits_jax(member, call)`` checks a call's positional count and keywords against that
+function's own signature, so a keyword jax.numpy does not take (``out=``, ``a_min=``,
+``interpolation=``) keeps the call on NumPy. The only hand-written facts are the short tables
+below, taken from ../shared/jax-semantics.md §4: names jax.numpy has with a different meaning.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import jax
+import jax.numpy
+import libcst as cst
+import numpy
+
+from jaxify.analysis.numpy_api import numpy_function
+
+# NumPy submodules that are not array computation jax.numpy can take over (random is JX2's).
+NUMPY_ONLY_PREFIXES = ("random.", "char.", "ma.", "polynomial.", "testing.", "lib.", "rec.",
+                       "strings.", "ctypeslib.", "emath.", "typing.", "dtypes.", "exceptions.")
+
+# Output shape depends on the values: not traceable without size=/length= (jax-semantics §4).
+DYNAMIC_SHAPE = {
+    "nonzero": "pass `size=` and `fill_value=` to jnp.nonzero (fill_value=0 is a valid index)",
+    "argwhere": "pass `size=` and `fill_value=` to jnp.argwhere",
+    "flatnonzero": "pass `size=` and `fill_value=` to jnp.flatnonzero",
+    "extract": "use jnp.where(condition, x, 0) or pass `size=`",
+    "compress": "use jnp.where(condition, x, 0) or pass `size=`",
+    "unique": "pass `size=` and `fill_value=` to jnp.unique (it pads with the smallest value)",
+    "unique_values": "pass `size=` to jnp.unique_values",
+    "unique_counts": "pass `size=` to jnp.unique_counts",
+    "unique_inverse": "pass `size=` to jnp.unique_inverse",
+    "unique_all": "pass `size=` to jnp.unique_all",
+    "setdiff1d": "pass `size=` and `fill_value=` to jnp.setdiff1d",
+    "union1d": "pass `size=` and `fill_value=` to jnp.union1d",
+    "intersect1d": "pass `size=` and `fill_value=` to jnp.intersect1d",
+    "setxor1d": "pass `size=` and `fill_value=` to jnp.setxor1d",
+    "bincount": "pass `length=` to jnp.bincount",
+    "trim_zeros": "slice with static bounds instead",
+}
+ONE_ARGUMENT_WHERE = "use jnp.where(condition, size=...) / jnp.nonzero(condition, size=...)"
+
+# jax.numpy has these names, but they are host-side I/O wrappers that cannot be traced.
+HOST_ONLY = frozenset({"load", "save", "savez", "fromfile", "frombuffer", "fromstring", "fromiter",
+                       "loadtxt", "savetxt", "genfromtxt", "savez_compressed"})
+
+# Functions that write their first argument in place (jax.numpy's versions need inplace=False).
+IN_PLACE_FUNCTIONS = frozenset({"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"})
+
+# Array methods that write in place. `sort` exists on jax arrays but returns a new array, so a
+# bare `x.sort()` would silently do nothing (jax-semantics §0).
+IN_PLACE_METHODS = frozenset({"fill", "sort", "resize", "put", "itemset", "partition", "setfield",
+                              "setflags", "byteswap"})
+
+# Calls whose result goes back to the host: a traced value cannot take this road under jit.
+HOST_ROUND_TRIP_METHODS = frozenset({"item", "tolist", "tobytes", "tofile", "__array__"})
+HOST_ROUND_TRIP_BUILTINS = frozenset({"float", "int", "bool", "complex"})
+
+# Creation functions that accept Python lists (every other function wants arrays).
+ACCEPT_LISTS = frozenset({"array", "asarray", "asanyarray", "ascontiguousarray"})
+# Functions whose first argument is a sequence of arrays: each element may be a nested list.
+SEQUENCE_OF_ARRAYS = frozenset({"concatenate", "stack", "vstack", "hstack", "dstack", "column_stack",
+                                "block", "row_stack", "broadcast_arrays", "meshgrid"})
+
+# Sort-kind keywords jax.numpy rejects: its sorts are always stable.
+STABLE_KINDS = ("stable", "mergesort")
+
+
+def _attributes_missing_on_jax_arrays() -> frozenset[str]:
+    missing = {name for name in dir(numpy.ndarray) if not name.startswith("_") and not hasattr(jax.Array, name)}
+    # jax.Array defines `flat` only to raise NotImplementedError
+    return frozenset(missing | {"flat"})
+
+
+ATTRIBUTES_MISSING_ON_JAX_ARRAYS = _attributes_missing_on_jax_arrays()
+
+
+@functools.lru_cache(maxsize=None)
+def jax_numpy_function(member: str):
+    """The installed ``jax.numpy.<member>`` (``member`` may be dotted: ``linalg.norm``), or None."""
+    if member.startswith(NUMPY_ONLY_PREFIXES) or member.split(".")[-1] in HOST_ONLY:
+        return None
+    target = jax.numpy
+    for part in member.split("."):
+        try:
+            target = getattr(target, part)
+        except (AttributeError, NotImplementedError):
+            return None
+    return target if callable(target) else None
+
+
+@functools.lru_cache(maxsize=None)
+def _signature(member: str) -> inspect.Signature | None:
+    function = jax_numpy_function(member)
+    try:
+        return inspect.signature(function)
+    except (TypeError, ValueError):
+        return None
+
+
+def call_fits_jax(member: str, call: cst.Call, dropped_keywords: frozenset[str] = frozenset()) -> str:
+    """Empty when ``jax.numpy.<member>`` takes the call's arguments; else what does not fit."""
+    if any(arg.star for arg in call.args):
+        return "arguments are unpacked with * or **, so they cannot be checked"
+    ufunc = numpy_function(member)
+    if isinstance(ufunc, numpy.ufunc):
+        # jax.numpy's ufuncs take the inputs only: a further positional is NumPy's `out`
+        if sum(arg.keyword is None for arg in call.args) > ufunc.nin:
+            return "a positional `out` argument writes an array in place"
+        extra = [arg.keyword.value for arg in call.args if arg.keyword is not None]
+        return f"jax.numpy.{member} takes no `{extra[0]}=` keyword" if extra else ""
+    signature = _signature(member)
+    if signature is None:
+        return "" if jax_numpy_function(member) is not None else f"jax.numpy has no `{member}`"
+    parameters = list(signature.parameters.values())
+    positional_slots = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    takes_varargs = any(p.kind is p.VAR_POSITIONAL for p in parameters)
+    takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in parameters)
+    keyword_names = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    positional = [arg for arg in call.args if arg.keyword is None]
+    if len(positional) > len(positional_slots) and not takes_varargs:
+        return f"jax.numpy.{member} takes at most {len(positional_slots)} positional arguments"
+    for arg in call.args:
+        if arg.keyword is None or arg.keyword.value in dropped_keywords:
+            continue
+        name = arg.keyword.value
+        if name not in keyword_names and not takes_kwargs:
+            return f"jax.numpy.{member} has no `{name}=` keyword"
+        if name == "out" and not (isinstance(arg.value, cst.Name) and arg.value.value == "None"):
+            return "`out=` writes an array in place"
+    return ""
