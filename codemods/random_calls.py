@@ -30,8 +30,9 @@ def source(node: cst.CSTNode) -> str:
 
 
 def is_atom(node: cst.BaseExpression) -> bool:
-    """True when the expression can stand next to an operator without parentheses."""
-    if node.lpar:
+    """True when the expression can stand next to an operator without parentheses (a negative
+    number counts: it is only ever placed where ``**`` does not follow it)."""
+    if node.lpar or is_number(node):
         return True
     return isinstance(
         node,
@@ -91,9 +92,15 @@ class Args:
         return "jnp.broadcast_shapes({})".format(", ".join(f"jnp.shape({self.array(n)})" for n in arrays))
 
     def affine(self, loc: str | None, scale: str | None, core: str) -> str:
-        """``loc + scale * core`` with the parts NumPy's defaults make neutral left out."""
-        text = f"{self.atom(scale)} * {core}" if scale and self.has(scale) else core
-        return f"{self.atom(loc)} + {text}" if loc and self.has(loc) else text
+        """``loc + scale * core``, leaving out a default or literal 0 ``loc`` and 1 ``scale``."""
+        text = f"{self.atom(scale)} * {core}" if scale and self._given(scale, "1") else core
+        return f"{self.atom(loc)} + {text}" if loc and self._given(loc, "0") else text
+
+    def _given(self, name: str, neutral: str) -> bool:
+        node = self.nodes.get(name)
+        if node is None:
+            return False
+        return not (isinstance(node, (cst.Integer, cst.Float)) and float(node.value) == float(neutral))
 
 
 Builder = Callable[[Args], str]

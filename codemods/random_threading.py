@@ -56,6 +56,14 @@ class Planner:
     def make(self) -> Plan:
         for stream in self.facts.streams:
             self._plan_stream(stream)
+        for call, method in self.facts.parameter_generators:
+            if sampler_for("generator", method) or sampler_for("legacy", method) or method == "shuffle":
+                self.codemod.refuse(
+                    call, "JX208", f"`{source(call.func)}` draws from a generator the caller passes in",
+                    reason="the caller's generator advances with every call; a key passed in would not, "
+                    "so each call would need a fresh subkey from its caller",
+                    hint="take a `key` parameter instead of the generator and split it in the caller",
+                )
         self._plan_global_state()
         self._allocate_subkeys()
         return self.plan
@@ -79,7 +87,8 @@ class Planner:
         if not self.codemod.fix(
             stream.creation, "JX203",
             f"{what} becomes the key `jax.random.key({seed})`; each draw splits it: {CHANGES_NUMBERS}",
-            unsafe_because=unsafe, hint="rename the attribute with a leading underscore if only the class uses it",
+            unsafe_because=unsafe,
+            hint="rename the attribute with a leading underscore if only the class uses it" if unsafe else "",
         ):
             return
         self.plan.creations.add(stream.creation)
@@ -350,7 +359,7 @@ class _GlobalThreading:
             elif caller is None and not self._module_key_covers(site.call, module_seed):
                 reason = f"it is called at module level (line {line}) where no seeded key exists"
             elif caller is not None and caller not in drawing:
-                reason = f"its caller `{caller.name.value}` (line {line}) has no key to pass"
+                reason = f"its caller `{caller.name.value}` (line {line}) gets no key to pass on (see the finding there)"
         if reason:
             self.blocked[info.node] = ("JX208", reason)
             return True
@@ -374,7 +383,8 @@ class _GlobalThreading:
                                     reason=reason, hint=_HINTS[code])
 
     def _key_param_message(self, info: RandomFunction) -> str:
-        text = f"`{info.name}` draws random numbers: it takes a keyword-only `key` and splits it for each draw"
+        key = self.planner.free_name(self.planner.key_name, info.names)
+        text = f"`{info.name}` draws random numbers: it takes a keyword-only `{key}` and splits it for each draw"
         if not info.callers:
             text += "; results now depend on the key the caller passes"
         return text

@@ -80,7 +80,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from jaxify.analysis.randomness import RandomFacts, random_facts
 from jaxify.codemod import Codemod
-from jaxify.codemods.random_calls import SHUFFLES, jax_expression, sampler_for, source
+from jaxify.codemods.random_calls import SHUFFLES, is_atom, jax_expression, sampler_for, source
 from jaxify.codemods.random_threading import CHANGES_NUMBERS, Plan, Planner
 from jaxify.rules import Rule, Safety
 
@@ -106,6 +106,9 @@ RULES = (
 )
 
 _NUMPY_RANDOM_MODULES = ("numpy", "numpy.random")
+# Places that hold a whole expression, where a replacement needs no parentheses.
+_WHOLE_VALUE_PLACES = (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return, cst.Arg, cst.Expr, cst.Element,
+                       cst.DictElement)
 
 
 class Randomness(Codemod):
@@ -152,7 +155,11 @@ class Randomness(Codemod):
         self.uses_jnp = False
 
     def alias_problem(self, name: cst.Name, function: cst.FunctionDef | None) -> str:
-        """Why rebinding ``name`` to a new array would hide an in-place change from other names."""
+        """Why rebinding ``name`` to a new array would hide an in-place change from other names:
+        a parameter, a global, a binding that may share data, or an alias or container made
+        before the shuffle (anywhere, when the shuffle runs in a loop)."""
+        shuffle_at = self.position(name)
+        in_loop = self._in_loop(name, function)
         scope = self.scopes.get(name)
         if scope is None:
             return f"`{name.value}` cannot be resolved"
@@ -169,11 +176,21 @@ class Randomness(Codemod):
             if not isinstance(value, (cst.Call, cst.BinaryOperation)):
                 return f"`{name.value}` is not bound to a freshly created array here"
             for access in assignment.references:
+                if not in_loop and self.position(access.node) >= shuffle_at:
+                    continue
                 outer = self.parents.get(access.node)
                 if isinstance(outer, (cst.Assign, cst.Element, cst.DictElement, cst.AugAssign)) \
                         and getattr(outer, "value", None) is access.node:
                     return f"`{name.value}` is also reachable through another name or a container"
         return ""
+
+    def _in_loop(self, node: cst.CSTNode, function: cst.FunctionDef | None) -> bool:
+        parent = self.parents.get(node)
+        while parent is not None and parent is not function:
+            if isinstance(parent, (cst.For, cst.While)):
+                return True
+            parent = self.parents.get(parent)
+        return False
 
     # -- rewriting -----------------------------------------------------------------------------
 
@@ -182,7 +199,8 @@ class Randomness(Codemod):
             draw, keys = self.plan.draws[original_node]
             if draw.name == "shuffle":
                 return updated_node  # rewritten as a statement by leave_SimpleStatementLine
-            return self._expression(jax_expression(sampler_for(draw.api, draw.name), updated_node, keys))
+            expression = jax_expression(sampler_for(draw.api, draw.name), updated_node, keys)
+            return self._expression(self._parenthesized(original_node, expression))
         if original_node in self.plan.creations:
             seed = next(arg.value for arg in updated_node.args if arg.keyword is None or arg.keyword.value == "seed")
             return self._expression(cst.parse_expression(f"jax.random.key({source(seed)})"))
@@ -194,6 +212,13 @@ class Randomness(Codemod):
             )
             return updated_node.with_changes(args=[*updated_node.args, key_arg])
         return updated_node
+
+    def _parenthesized(self, original: cst.Call, expression: cst.BaseExpression) -> cst.BaseExpression:
+        """A call is an atom; the affine form that replaces it (``loc + scale * normal(...)``)
+        needs parentheses wherever an operator could bind to part of it."""
+        if is_atom(expression) or isinstance(self.parents.get(original), _WHOLE_VALUE_PLACES):
+            return expression
+        return expression.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
     def _expression(self, expression: cst.BaseExpression) -> cst.BaseExpression:
         self.uses_jnp = self.uses_jnp or "jnp." in source(expression)

@@ -30,6 +30,8 @@ HOST_OUTPUT_CALLS = frozenset(
 )
 HOST_OUTPUT_METHODS = frozenset({"write", "writelines", "writerow", "writerows", "tofile", "to_csv"})
 PINNED_COMMENT = re.compile(r"\b(pinned|golden|regression|bit[- ]for[- ]bit|exact (numbers|values|stream))\b", re.I)
+GENERATOR_PARAM = re.compile(r"(^|_)(rng|prng|random_state|rs|gen|generator)$")
+_EMPTY = cst.Module(body=[])
 _STRING_TYPES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 
 
@@ -94,6 +96,7 @@ class RandomFacts:
     functions: dict[cst.FunctionDef, RandomFunction]
     module_names: set[str]
     stdlib_into_arrays: list[cst.Call]  # stdlib random calls inside a NumPy/JAX call
+    parameter_generators: list[tuple[cst.Call, str]]  # (call, method) on a generator passed in
     pinned_comments: dict[cst.Call, str]  # seed / creation call -> the comment saying it is pinned
 
     def functions_drawing(self, draws: Iterable[Draw], seeded: set[cst.FunctionDef],
@@ -175,8 +178,21 @@ class _Collector(cst.CSTVisitor):
             self._collect_stream_uses(stream)
         return RandomFacts(
             self.global_draws, self.streams, self.functions, self.names_by_function[None],
-            self.stdlib_into_arrays, self.pinned,
+            self.stdlib_into_arrays, self._parameter_generators(), self.pinned,
         )
+
+    def _parameter_generators(self) -> list[tuple[cst.Call, str]]:
+        """Method calls on a parameter that names or annotates a NumPy generator (``rng``)."""
+        found = []
+        for call, method, func in self.method_calls:
+            if not isinstance(func.value, cst.Name):
+                continue
+            scope = self.scopes.get(call)
+            assignments = list(scope[func.value.value]) if scope is not None else []
+            params = [a.node for a in assignments if isinstance(getattr(a, "node", None), cst.Param)]
+            if len(assignments) == 1 and params and _looks_like_generator(params[0]):
+                found.append((call, method))
+        return found
 
     def _link_calls(self) -> None:
         """Calls between the module's functions, resolved through scopes (so shadowing counts)."""
@@ -231,7 +247,10 @@ class _Collector(cst.CSTVisitor):
                 method = parent.attr.value
                 stream.draws.append(Draw(call, stream.api, method, stream, self.placement(call), self._host(call, method)))
                 continue
-            shown = self.module.code_for_node(parent if parent is not None else expr).strip().splitlines()[0][:60]
+            context = parent
+            while context is not None and not isinstance(context, (cst.Call, cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+                context = self.parents.get(context)
+            shown = self.module.code_for_node(context or expr).strip().splitlines()[0][:60]
             stream.problem = (
                 f"`{stream.name}` is used other than by calling its sampling methods (`{shown}`), "
                 "where a key cannot stand in for the generator"
@@ -287,10 +306,10 @@ class _Collector(cst.CSTVisitor):
                 strings = isinstance(literal, (cst.List, cst.Tuple)) and any(
                     isinstance(el.value, _STRING_TYPES) for el in literal.elements
                 )
-                if strings:
-                    return "it picks among Python strings"
                 if name == "shuffle":
                     return "it shuffles a Python list in place (a JAX array would replace the list)"
+                if strings:
+                    return "it picks among Python strings"
         written = self._written_to_host(call)
         return f"its values are written out by `{written}`" if written else ""
 
@@ -431,6 +450,11 @@ class _Collector(cst.CSTVisitor):
     @staticmethod
     def _is_self(node: cst.CSTNode) -> bool:
         return isinstance(node, cst.Name) and node.value == "self"
+
+
+def _looks_like_generator(param: cst.Param) -> bool:
+    annotation = _EMPTY.code_for_node(param.annotation.annotation) if param.annotation else ""
+    return bool(GENERATOR_PARAM.search(param.name.value)) or "Generator" in annotation or "RandomState" in annotation
 
 
 class _References(cst.CSTVisitor):
