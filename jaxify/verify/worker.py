@@ -27,6 +27,7 @@ from jaxify.verify.samples import captured_calls, declared_examples, example_sni
 from jaxify.verify.timing import compile_ms, copier, time_calls
 
 RANDOM_RUNS = 200
+REMOVED_API_ERRORS = {"AttributeError", "ImportError", "ModuleNotFoundError"}
 
 
 class Emitter:
@@ -148,16 +149,31 @@ class FunctionCheck:
             self._run_hypothesis()
         elif calls:
             self.result["input_source"] = source
-            if self.key_name is not None:
+            if self.key_name is not None or self._draws_from_global_state(*calls[0]):
                 self._run_random(calls)
             else:
                 for args, kwargs in calls:
                     if not self._check_call(args, kwargs, source):
                         break
+            if not self.result["inputs"] and self.original_errors <= REMOVED_API_ERRORS and self.original_errors:
+                self.result["notes"].append("the original cannot run on the installed libraries; only checked "
+                                            "that the rewrite runs under jax.jit")
+                self._run_rewrite_only(calls, source)
         if self.result["equivalent"] is not False and self.result["inputs"] and self.job.get("timing", True):
             self._time(*self._timing_input(calls))
         self._decide_evidence()
         return self.result
+
+    def _draws_from_global_state(self, args, kwargs) -> bool:
+        """Whether the original's result depends on NumPy's global seed (a random function kept keyless)."""
+        outputs = []
+        for seed in (0, 1):
+            np.random.seed(seed)
+            try:
+                outputs.append(call_original(self.original, args, kwargs, self._param_names(args, kwargs)).expected())
+            except Exception:
+                return False
+        return not compare(outputs[0], outputs[1]).equal
 
     def _run_rewrite_only(self, calls, source) -> None:
         """Without an original to compare with, at least run the rewrite under jit on the inputs."""
@@ -212,8 +228,7 @@ class FunctionCheck:
         """Check one call; False once the function has failed (no point in more inputs)."""
         outcome = self._outcome(args, kwargs)
         if outcome is None:
-            self.result["notes"].append(f"an input on which the original raises "
-                                        f"({', '.join(sorted(self.original_errors))}) was skipped")
+            self.result["skipped_inputs"] = self.result.get("skipped_inputs", 0) + 1
             return True
         comparison, jit_error = outcome
         if jit_error is not None:
@@ -309,8 +324,9 @@ class FunctionCheck:
         try:
             with self.jax.debug_key_reuse(True):
                 for seed in range(RANDOM_RUNS):
-                    out = jitted(*copy.deepcopy(args), **{**copy.deepcopy(kwargs),
-                                                         self.key_name: self.jax.random.key(seed)})
+                    extra = {self.key_name: self.jax.random.key(seed)} if self.key_name else {}
+                    np.random.seed(seed)  # a rewrite that kept np.random draws from the same seeds
+                    out = jitted(*copy.deepcopy(args), **{**copy.deepcopy(kwargs), **extra})
                     rewritten_runs.append(self.jax.device_get(out))
         except Exception as error:
             self._add_jit_finding(explain_jit_failure(error, self.rewritten_file, static))
@@ -325,9 +341,13 @@ class FunctionCheck:
         same, p_value, message = same_distribution([_leaves(o) for o in original_runs],
                                                    [_leaves(r) for r in rewritten_runs])
         self.result["inputs"] = 1
+        self.result["random"] = True
         self.result["notes"].append(f"random: compared by distribution over {RANDOM_RUNS} seeds/keys "
                                     f"(smallest KS p = {p_value:.2g}); values are not expected to match")
         self.result["equivalent"] = same
+        if not same and all(compare(rewritten_runs[0], run).equal for run in rewritten_runs[1:]):
+            message = ("the rewrite returns the same numbers for every seed: its random draws were frozen into "
+                       "constants when jax.jit traced it (NumPy's global random state inside jit)")
         if not same:
             self.result["counterexample"] = example_snippet(self.name, args, kwargs)
             self.result["findings"].append({"kind": "mismatch", "line": self.info["line"], "message": message})
@@ -405,6 +425,9 @@ class FunctionCheck:
 
     # -- evidence ---------------------------------------------------------------------------------------
     def _decide_evidence(self) -> None:
+        if self.result.get("skipped_inputs"):
+            self.result["notes"].append(f"{self.result['skipped_inputs']} input(s) skipped: the original raises on "
+                                        f"them ({', '.join(sorted(self.original_errors))})")
         if self.result["equivalent"] is False:
             self.result["evidence"] = "failed"
         elif self._renames_are_identities():
