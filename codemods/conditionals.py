@@ -488,6 +488,7 @@ class Conditionals(Codemod):
             links.append(Link(None, None, following[0], following[1]))
             statements.append([following[1].body[0]])
             consumed = True
+        hoisted = [] if consumed or links[-1].test is not None else self._hoist_common_prefix(links, statements)
         if links[-1].test is not None:
             links.append(Link(None, None, None, None))  # the implicit else: names keep their values
             statements.append([])
@@ -514,7 +515,38 @@ class Conditionals(Codemod):
             statements_out[0] = statements_out[0].with_changes(
                 leading_lines=[*comments, *statements_out[0].leading_lines]
             )
-        return statements_out, consumed
+        return [*hoisted, *statements_out], consumed
+
+    def _hoist_common_prefix(self, links, statements) -> list[cst.SimpleStatementLine]:
+        """Leading assignments every branch makes identically (``out = jnp.asarray(out)``, which
+        the in-place codemod puts before each ``.at[]`` update) run whichever branch is taken:
+        they move before the rewritten conditional. Not when a test reads what they assign,
+        since the tests run before the branch."""
+        tests_read = set().union(*(_names_read(link.test) for link in links if link.test is not None))
+        blocks = [link.block for link in links]
+        if not all(isinstance(block, cst.IndentedBlock) for block in blocks):
+            return []
+        count = 0
+        while all(len(block.body) > count for block in blocks):
+            lines = [block.body[count] for block in blocks]
+            if not all(isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 for line in lines):
+                break
+            first = lines[0].body[0]
+            pairs = _assigned_pairs(first)
+            if (
+                pairs is None
+                or len({code_of(line.body[0]).strip() for line in lines}) != 1
+                or {name for name, _ in pairs} & tests_read
+                or self._impure_call(first) is not None
+            ):
+                break
+            count += 1
+        if not count:
+            return []
+        for index, link in enumerate(links):
+            links[index] = dataclasses.replace(link, block=link.block.with_changes(body=link.block.body[count:]))
+            statements[index] = statements[index][count:]
+        return list(blocks[0].body[:count])
 
     # -- jnp.where form --------------------------------------------------------------------------
 
@@ -586,7 +618,7 @@ class Conditionals(Codemod):
             for statement in body:
                 if isinstance(statement, cst.Pass):
                     continue
-                pairs = _assigned_pairs(statement)
+                pairs = _assigned_pairs(statement) or self._rebinding(statement)
                 if pairs is None:
                     raise Refusal(f"a branch holds `{code_of(statement).strip()}`, not a plain assignment")
                 if _statement_reads(statement) & set(assigned):
@@ -813,7 +845,26 @@ class Conditionals(Codemod):
             return test
         return cst.Comparison(test, [cst.ComparisonTarget(cst.NotEqual(), cst.Integer("0"))])
 
+    def _rebinding(self, statement: cst.BaseSmallStatement) -> list[tuple[str, cst.BaseExpression]] | None:
+        """``total += v`` as ``[(total, total + v)]`` when it only rebinds a name: the in-place
+        codemod ran first and turned every array mutation it could prove into a rebinding, so an
+        augmented assignment it left without a finding is on a Python scalar."""
+        if not (isinstance(statement, cst.AugAssign) and isinstance(statement.target, cst.Name)):
+            return None
+        original = self._original(statement)
+        line = self.position(original)[0] if original is not None else None
+        if line is None or any(f.code.startswith("JX1") and f.line == line for f in self.context.findings):
+            return None
+        operator = getattr(cst, type(statement.operator).__name__.replace("Assign", ""))()
+        value = statement.value
+        if _binds_looser(value, operator):
+            value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return [(statement.target.value, cst.BinaryOperation(statement.target, operator, value))]
+
     def _check_branch_statement(self, statement: cst.BaseSmallStatement) -> None:
+        if self._rebinding(statement) is not None:
+            self._check_pure(statement)
+            return
         if isinstance(statement, (cst.Pass, cst.Return)) or _assigned_name(statement) is not None:
             self._check_pure(statement)
             return
@@ -824,6 +875,8 @@ class Conditionals(Codemod):
 
     @staticmethod
     def _statement_targets(statement: cst.BaseSmallStatement) -> set[str]:
+        if isinstance(statement, cst.AugAssign) and isinstance(statement.target, cst.Name):
+            return {statement.target.value}
         if isinstance(statement, cst.Assign):
             return {name for t in statement.targets for name in (_target_names(t.target) or [])}
         if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
@@ -974,6 +1027,24 @@ class Conditionals(Codemod):
             return updated_node
         call = self._jnp("logical_not", unparen(updated_node.expression))
         return call.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+
+_PRECEDENCE = {
+    cst.BitOr: 1, cst.BitXor: 2, cst.BitAnd: 3, cst.LeftShift: 4, cst.RightShift: 4, cst.Add: 5,
+    cst.Subtract: 5, cst.Multiply: 6, cst.Divide: 6, cst.FloorDivide: 6, cst.Modulo: 6,
+    cst.MatrixMultiply: 6, cst.Power: 8,
+}
+
+
+def _binds_looser(value: cst.BaseExpression, operator: cst.BaseBinaryOp) -> bool:
+    """Whether ``left <operator> value`` needs parentheses around ``value``."""
+    if value.lpar:
+        return False
+    if isinstance(value, cst.BinaryOperation):
+        return _PRECEDENCE[type(value.operator)] <= _PRECEDENCE[type(operator)]
+    return isinstance(value, (cst.BooleanOperation, cst.Comparison, cst.IfExp, cst.Lambda, cst.NamedExpr)) or (
+        isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not)
+    )
 
 
 def unparen(node: cst.BaseExpression) -> cst.BaseExpression:

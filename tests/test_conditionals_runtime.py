@@ -64,6 +64,11 @@ CASES = {
     "conditionals/loop_body": {
         "threshold": ((), [(VEC, 0.1), (VEC, -5.0)]),
     },
+    "conditionals/hoist_and_rebind": {
+        "soft_threshold": ((), [(VEC, 0.5)]),
+        "huber_total": ((), [(3.0 * VEC, 1.0)]),
+        "decay": ((), [(VEC, 0.5), (20.0 + VEC, 0.5)]),
+    },
     "jit/wrap_static": {
         "smooth": (None, [(VEC, 3)]),
         "energy": (None, [(VEC, "sum"), (VEC, "mean")]),

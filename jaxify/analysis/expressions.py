@@ -19,7 +19,7 @@ ARRAY_NAMESPACES = ("numpy.", "jax.numpy.")
 # Functions whose output element i depends only on input element i (after broadcasting): their
 # output shape is the broadcast of their array arguments.
 ELEMENTWISE = frozenset(
-    """abs absolute add arccos arccosh arcsin arcsinh arctan arctan2 arctanh cbrt ceil clip conj
+    """abs absolute add array asarray arccos arccosh arcsin arcsinh arctan arctan2 arctanh cbrt ceil clip conj
     conjugate copysign cos cosh deg2rad degrees divide equal exp exp2 expm1 fabs float_power floor
     floor_divide fmax fmin fmod greater greater_equal heaviside hypot imag isclose isfinite isinf
     isnan less less_equal log log10 log1p log2 logaddexp logaddexp2 logical_and logical_not
