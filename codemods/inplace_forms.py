@@ -50,7 +50,9 @@ OUT_FUNCTIONS = frozenset(
         "left_shift right_shift conjugate deg2rad rad2deg degrees radians copysign heaviside"
     ).split()
 )
-_INDEX_ERROR = "NumPy raises IndexError for an index out of bounds"
+PURE_BUILTINS = frozenset(
+    f"builtins.{name}" for name in "len int float abs min max round sum tuple slice range divmod".split()
+)
 
 
 @dataclasses.dataclass
@@ -222,17 +224,13 @@ def mask_matches_target(mask: cst.BaseExpression, name: str, facts: Facts) -> bo
         parts = [mask.args[0].value]
     else:
         return False
-    mentions_target = False
-    for part in parts:
-        if isinstance(part, cst.Name) and part.value == name:
-            mentions_target = True
-        elif facts.is_scalar(part):
-            continue
-        elif mask_matches_target(part, name, facts):
-            mentions_target = True
-        else:
-            return False
-    return mentions_target
+    # NumPy requires a boolean index to have exactly the target's shape; an elementwise expression
+    # with the whole target as an operand has at least that shape, so it has exactly that shape
+    # wherever NumPy ran at all, whatever the other operands are.
+    return any(
+        (isinstance(part, cst.Name) and part.value == name) or mask_matches_target(part, name, facts)
+        for part in parts
+    )
 
 
 # -- builders --------------------------------------------------------------------------------
@@ -329,6 +327,13 @@ class Builder:
         if index.kind in ("basic", "unique") and method and not casts:
             statement = rebind(name, f"{self.at(write)}{index_text(target)}.{method}({as_jax(value)})")
             return Form("JX102", f"`{shown}` becomes `{name}.at[...].{method}(...)`", statement)
+        repeated_call = self.impure_call_in(target)
+        if repeated_call:
+            return Refusal(
+                "JX102", f"the index of `{shown}` calls `{repeated_call}`",
+                "the functional form reads and writes the place separately, so the call would run twice",
+                "assign the index to a name first (`idx = ...`), then rerun jaxify",
+            )
         computed = f"{read_text(target)} {operator} {_paren(value)}"
         if casts:
             computed = f"({computed}).astype({name}.dtype)"
@@ -341,6 +346,21 @@ class Builder:
             )
         why = "NumPy's buffered update, each place once" if index.kind == "array" else "read, compute, write"
         return Form("JX102", f"`{shown}` becomes `{name}.at[...].set(...)` ({why})", statement, unsafe)
+
+    def impure_call_in(self, target: cst.Subscript) -> str:
+        """A call in the index that is not a NumPy/jax.numpy function (empty when there is none)."""
+        found: list[str] = []
+        facts = self.facts
+
+        class Calls(cst.CSTVisitor):
+            def visit_Call(self, node: cst.Call) -> None:
+                qualified = facts.qualified(node.func) or ""
+                if not (qualified.startswith(("numpy.", "jax.numpy.")) or qualified in PURE_BUILTINS):
+                    found.append(code(node.func))
+
+        for element in target.slice:
+            element.visit(Calls())
+        return found[0] if found else ""
 
     # x[mask] = v, x[mask] op= v -------------------------------------------------------------
 
