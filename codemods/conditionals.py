@@ -246,6 +246,7 @@ class Conditionals(Codemod):
         self._original_ids: set[int] = set()
         self._assigned_values: dict[int, cst.BaseExpression] = {}
         self._priors: dict[int, tuple[cst.Name, cst.If]] = {}
+        self._update_values: set[int] = set()
         self.shapes = ShapeOperands(self._qualified_name, self._is_static)
 
     @classmethod
@@ -488,7 +489,7 @@ class Conditionals(Codemod):
             links.append(Link(None, None, following[0], following[1]))
             statements.append([following[1].body[0]])
             consumed = True
-        hoisted = [] if consumed or links[-1].test is not None else self._hoist_common_prefix(links, statements)
+        hoisted = [] if consumed else self._hoist_common_prefix(links, statements)
         if links[-1].test is not None:
             links.append(Link(None, None, None, None))  # the implicit else: names keep their values
             statements.append([])
@@ -518,10 +519,11 @@ class Conditionals(Codemod):
         return [*hoisted, *statements_out], consumed
 
     def _hoist_common_prefix(self, links, statements) -> list[cst.SimpleStatementLine]:
-        """Leading assignments every branch makes identically (``out = jnp.asarray(out)``, which
-        the in-place codemod puts before each ``.at[]`` update) run whichever branch is taken:
+        """Leading assignments every branch makes identically run whichever branch is taken:
         they move before the rewritten conditional. Not when a test reads what they assign,
-        since the tests run before the branch."""
+        since the tests run before the branch. Without an ``else``, only conversions that keep
+        the value (``out = jnp.asarray(out)``, which the in-place codemod puts before each
+        ``.at[]`` update) may also run where no branch is taken."""
         tests_read = set().union(*(_names_read(link.test) for link in links if link.test is not None))
         blocks = [link.block for link in links]
         if not all(isinstance(block, cst.IndentedBlock) for block in blocks):
@@ -536,6 +538,7 @@ class Conditionals(Codemod):
             if (
                 pairs is None
                 or len({code_of(line.body[0]).strip() for line in lines}) != 1
+                or (links[-1].test is not None and not self._keeps_value(first))
                 or {name for name, _ in pairs} & tests_read
                 or self._impure_call(first) is not None
             ):
@@ -554,6 +557,18 @@ class Conditionals(Codemod):
         impure = self._impure_call(node)
         if impure is not None:
             raise Refusal(f"`{impure}(...)` may have side effects and would run on both branches")
+
+    def _keeps_value(self, statement: cst.BaseSmallStatement) -> bool:
+        """``x = jnp.asarray(x)``: the same values, only held as a jax array."""
+        pair = _assigned_name(statement)
+        if pair is None or not isinstance(pair[1], cst.Call):
+            return False
+        call = pair[1]
+        return (
+            self._qualified_name(call.func) == "jax.numpy.asarray"
+            and len(call.args) == 1 and call.args[0].keyword is None
+            and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == pair[0]
+        )
 
     def _where_form(self, original, links, statements, returns):
         tests = [link.test for link in links if link.test is not None]
@@ -781,6 +796,12 @@ class Conditionals(Codemod):
         target = getattr(assignments[0], "node", None)
         return self._assigned_values.get(id(target)) if target is not None else None
 
+    def visit_Call(self, node: cst.Call) -> None:
+        # `y.at[i].set(a if c else b)`: the update broadcasts either value into the same slot,
+        # so `jnp.where` there needs no shape proof.
+        if at_update_base(node) is not None and node.func.attr.value == "set" and len(node.args) == 1:
+            self._update_values.add(id(node.args[0].value))
+
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._assigned_values[id(node.targets[0].target)] = node.value
@@ -975,7 +996,8 @@ class Conditionals(Codemod):
                 self._check_pure(part)
             try:
                 condition = self.shapes.operands(updated_node.test) or frozenset()
-                self._check_same_shape(column, condition)
+                if id(original_node) not in self._update_values:
+                    self._check_same_shape(column, condition)
                 sanitized = [self._sanitize(v, links, i) for i, v in enumerate(column)]
                 note = " (double where)" if any(s is not v for s, v in zip(sanitized, column)) else ""
                 new = self._jnp("where", updated_node.test, *sanitized)

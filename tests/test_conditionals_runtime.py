@@ -68,6 +68,8 @@ CASES = {
         "soft_threshold": ((), [(VEC, 0.5)]),
         "huber_total": ((), [(3.0 * VEC, 1.0)]),
         "decay": ((), [(VEC, 0.5), (20.0 + VEC, 0.5)]),
+        "keep_large": ((), [(VEC, 0.5)]),
+        "leaky": ((), [(VEC, 0.1)]),
     },
     "jit/wrap_static": {
         "smooth": (None, [(VEC, 3)]),
