@@ -90,9 +90,9 @@ def verify_source(original: str, rewritten: str | None, path: Path, options: Opt
         job = {
             "original": str(original_copy), "rewritten": str(rewritten_copy), "user_dir": str(path.parent.resolve()),
             "functions": [dataclasses.asdict(function) for function in functions],
-            "examples": str(examples) if examples else None,
-            "captured": str(captured) if captured else None,
-            "reference": str(reference) if reference else None,
+            "examples": str(Path(examples).resolve()) if examples else None,  # the worker runs elsewhere
+            "captured": str(Path(captured).resolve()) if captured else None,
+            "reference": str(Path(reference).resolve()) if reference else None,
             "hypothesis": settings.hypothesis, "precision": options.precision, "key_name": options.key_name,
         }
         kwargs = {"memory_bytes": settings.memory_bytes} if settings.memory_bytes else {}
