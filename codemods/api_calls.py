@@ -154,3 +154,24 @@ def pjit(call: cst.Call, func: cst.BaseExpression, original: cst.Call, qualified
 
 
 CALL_REWRITES: dict[str, CallRewrite] = {"in1d": in1d, "msort": msort, "asfarray": asfarray, "pjit": pjit}
+
+
+def by_position(call: cst.Call, names: tuple[str, ...]) -> cst.Call | str:
+    """``clip(a=x, a_max=1)`` -> ``clip(x, None, 1)``: the old keywords ``names`` passed by position."""
+    if _has_star(call):
+        return STAR_REASON
+    positional = [arg for arg in call.args if arg.keyword is None]
+    keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+    unknown = set(keywords) - set(names[len(positional):])
+    if unknown or len(positional) > len(names):
+        return "the call mixes old keywords with positions or other keywords: " + ", ".join(sorted(unknown))
+    slots: list[cst.Arg | None] = [*positional, *(keywords.get(name) for name in names[len(positional):])]
+    while slots and slots[-1] is None:
+        slots.pop()
+    if not slots or slots[0] is None:
+        return f"the first argument (`{names[0]}`) is missing"
+    args = [
+        cst.Arg(cst.Name("None")) if arg is None else arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+        for arg in slots
+    ]
+    return call.with_changes(args=with_commas(args))

@@ -76,10 +76,10 @@ from jaxify.codemods import api_calls
 from jaxify.codemods.api_tables import (
     DISCARDED_AT,
     JAX_API,
+    BY_POSITION,
     KEYWORD_HISTORY,
     KEYWORD_RENAMES,
     MANUAL,
-    POSITIONAL_ONLY_NOW,
     REMOVED_SUBMODULE_IMPORTS,
     Form,
     Mapping,
@@ -203,6 +203,7 @@ class ApiMigration(Codemod):
         super().__init__(context, wrapper)
         self.table = mappings(self.options.target_jax)
         self._shim_depth = 0
+        self._annotation_depth = 0
         self._shim_imports: set[int] = set()
         self._module_aliases: dict[str, str] = {}  # module -> the name a module-level import binds it to
         self._tight: set[int] = set()  # nodes where a unary minus would need parentheses
@@ -316,7 +317,9 @@ class ApiMigration(Codemod):
         return f"`{mapping.old}`: {mapping.history}; use `{new}`"
 
     def _decide(self, node: cst.CSTNode, mapping: Mapping, message: str) -> bool:
-        return self.fix(node, mapping.code, message, unsafe_because=mapping.unsafe_because, hint=mapping.hint)
+        safe_here = mapping.safe_in_annotations and self._annotation_depth > 0
+        unsafe_because = "" if safe_here else mapping.unsafe_because
+        return self.fix(node, mapping.code, message, unsafe_because=unsafe_because, hint=mapping.hint)
 
     def _refuse_manual(self, node: cst.CSTNode, mapping: Mapping) -> None:
         self.refuse(node, mapping.code, f"`{mapping.old}`: {mapping.history}", reason=MANUAL, hint=mapping.hint)
@@ -343,6 +346,13 @@ class ApiMigration(Codemod):
 
     def leave_Try(self, original_node: cst.Try, updated_node: cst.Try) -> cst.Try:
         self._shim_depth -= is_compat_shim(original_node)
+        return updated_node
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._annotation_depth += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation, updated_node: cst.Annotation) -> cst.Annotation:
+        self._annotation_depth -= 1
         return updated_node
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -428,39 +438,36 @@ class ApiMigration(Codemod):
         return new
 
     def _rename_keywords(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """Old keywords of functions that still exist: renamed, or passed by position."""
         names = self.qualified_names(original.func)
         if len(names) != 1:
             return updated
         (function,) = names
         renames = KEYWORD_RENAMES.get(function, {})
+        old_names = BY_POSITION.get(function, ())
         used = {arg.keyword.value for arg in updated.args if arg.keyword is not None}
-        old_first = POSITIONAL_ONLY_NOW.get(function)
-        stale = sorted(used & (set(renames) | {old_first}))
+        stale = sorted(used & (set(renames) | set(old_names)), key=[*renames, *old_names].index)
         if not stale:
             return updated
-        message = "`{}`: {} {}; use {}".format(
-            function,
-            ", ".join(f"`{name}=`" for name in stale),
-            KEYWORD_HISTORY[stale[0]],
-            ", ".join(f"`{renames[name]}=`" if name in renames else "a positional argument" for name in stale),
-        )
-        clash = used & {renames.get(name) for name in stale}
-        positional = any(arg.keyword is None for arg in updated.args)
-        if clash or (old_first in used and positional) or any(arg.star for arg in updated.args):
-            self.refuse(
-                original, JAX_API, message,
-                reason="the call mixes the old and the new way to pass this argument",
-                hint="pass each argument once, with the current keyword",
+        if renames:
+            advice = ", ".join(f"`{renames[name]}=`" for name in stale)
+            clash = used & {renames[name] for name in stale}
+            new = (
+                "the call passes both the old and the new keyword"
+                if clash
+                else updated.with_changes(args=api_calls.rename_keywords(updated.args, renames))
             )
+        else:
+            advice = "positional arguments"
+            new = api_calls.by_position(updated, old_names)
+        history = KEYWORD_HISTORY[next(iter(renames), old_names[:1] and old_names[0])]
+        message = f"`{function}`: {', '.join(f'`{name}=`' for name in stale)} {history}; use {advice}"
+        if isinstance(new, str):
+            self.refuse(original, JAX_API, message, reason=new, hint=f"pass each argument once, as {advice}")
             return updated
         if not self.fix(original, JAX_API, message):
             return updated
-        args = api_calls.rename_keywords(updated.args, renames)
-        first = [arg for arg in args if arg.keyword is not None and arg.keyword.value == old_first]
-        if first:
-            rest = [arg for arg in args if arg is not first[0]]
-            args = [first[0].with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT), *rest]
-        return updated.with_changes(args=api_calls.with_commas(args))
+        return new
 
     # -- imports -------------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ class Mapping:
     hint: str = ""  # what to do (REPORT entries), or what to check (unsafe entries)
     call: str = ""  # CALL entries: the name of the argument rewrite in ``api_calls.CALL_REWRITES``
     in_imports: bool = False  # the import statement is renamed in place; names it binds stay valid
+    safe_in_annotations: bool = False  # the unsafe_because does not apply inside a type annotation
 
 
 TREE_FUNCTIONS = ("all", "flatten", "leaves", "map", "reduce", "structure", "transpose", "unflatten")
@@ -151,7 +152,10 @@ _ARRAY_TYPE_CAVEAT = (
 
 JAX_APIS: dict[str, Mapping] = {
     **{
-        old: Mapping(old, Form.RENAME, "jax.Array", JAX_API, history, unsafe_because=_ARRAY_TYPE_CAVEAT)
+        old: Mapping(
+            old, Form.RENAME, "jax.Array", JAX_API, history,
+            unsafe_because=_ARRAY_TYPE_CAVEAT, safe_in_annotations=True,
+        )
         for old, history in {
             "jax.numpy.DeviceArray": "removed in JAX 0.4.14",
             "jax.interpreters.xla.DeviceArray": "removed in JAX 0.4.11",
@@ -218,21 +222,18 @@ JAX_API_REPORTS: dict[str, Mapping] = {
 }
 
 KEYWORD_RENAMES: dict[str, dict[str, str]] = {
-    **{
-        f"jax.numpy.{function}": {"interpolation": "method"}
-        for function in ("percentile", "quantile", "nanpercentile", "nanquantile")
-    },
-    "jax.numpy.clip": {"a_min": "min", "a_max": "max"},
+    f"jax.numpy.{function}": {"interpolation": "method"}
+    for function in ("percentile", "quantile", "nanpercentile", "nanquantile")
 }
-"""Functions that still exist but lost an old keyword (JX504): removed keyword -> current keyword."""
+"""Functions that still exist but lost an old keyword (JX504, JAX 0.8.0): old keyword -> current one."""
 
-KEYWORD_HISTORY = {
-    "interpolation": "removed in JAX 0.8.0",
-    **{keyword: "removed in JAX 0.10.0" for keyword in ("a", "a_min", "a_max")},
-}
+BY_POSITION: dict[str, tuple[str, ...]] = {"jax.numpy.clip": ("a", "a_min", "a_max")}
+"""Functions whose old keywords were removed in JAX 0.10.0 (JX504): the old parameter names, in order.
 
-POSITIONAL_ONLY_NOW: dict[str, str] = {"jax.numpy.clip": "a"}
-"""Functions whose first parameter is positional-only now: the old keyword that named it."""
+They are passed by position instead, which every JAX version accepts, whatever ``--target-jax`` is
+(``min=`` / ``max=`` exist only in newer versions)."""
+
+KEYWORD_HISTORY = {"interpolation": "removed in JAX 0.8.0", "a": "removed in JAX 0.10.0"}
 
 
 def mappings(target_jax: tuple[int, ...]) -> dict[str, Mapping]:

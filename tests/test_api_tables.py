@@ -96,10 +96,15 @@ def test_keyword_renames_name_real_parameters(function):
     parameters = inspect.signature(resolve(function)).parameters
     for old, new in api_tables.KEYWORD_RENAMES[function].items():
         assert new in parameters and old not in parameters, (function, old, new)
-    old_first = api_tables.POSITIONAL_ONLY_NOW.get(function)
-    if old_first:
-        first = next(iter(parameters.values()))
-        assert first.kind is inspect.Parameter.POSITIONAL_ONLY and old_first not in parameters
+
+
+@pytest.mark.parametrize("function", sorted(api_tables.BY_POSITION))
+def test_old_keywords_have_positions(function):
+    parameters = list(inspect.signature(resolve(function)).parameters.values())
+    old_names = api_tables.BY_POSITION[function]
+    assert len(parameters) >= len(old_names)
+    for parameter, old in zip(parameters, old_names):
+        assert parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD) and parameter.name != old
 
 
 def test_inexact_dtypes_are_inexact():
