@@ -94,7 +94,6 @@ SHIM_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeErr
 AT_UPDATES = frozenset({"set", "add", "subtract", "multiply", "mul", "divide", "power", "min", "max", "apply"})
 
 
-
 @dataclasses.dataclass
 class Reference:
     """An expression that names a replacement, and the import bookkeeping it needs once chosen."""
@@ -226,15 +225,15 @@ class ApiMigration(Codemod):
 
     def _resolve(self, node: cst.BaseExpression) -> tuple[Mapping | None, bool]:
         """The Mapping ``node`` refers to, and whether it may also refer to something else."""
-        names = self.qualified_names(node)
-        found = {self.table.get(name) for name in names}
+        found = [self.table.get(name) for name in self.qualified_names(node)]
         known = [mapping for mapping in found if mapping is not None]
         if not known:
             return None, False
         root = root_name(node)
         if root is not None and self._bound_in_shim(root):
             return None, False
-        return known[0], len(found) > 1
+        rewrites = {(mapping.form, mapping.new, mapping.call) for mapping in known}
+        return known[0], len(known) < len(found) or len(rewrites) > 1
 
     # -- building replacements ----------------------------------------------------------------
 
@@ -460,8 +459,7 @@ class ApiMigration(Codemod):
         else:
             advice = "positional arguments"
             new = api_calls.by_position(updated, old_names)
-        history = KEYWORD_HISTORY[next(iter(renames), old_names[:1] and old_names[0])]
-        message = f"`{function}`: {', '.join(f'`{name}=`' for name in stale)} {history}; use {advice}"
+        message = f"`{function}`: {', '.join(f'`{name}=`' for name in stale)} {KEYWORD_HISTORY[function]}; use {advice}"
         if isinstance(new, str):
             self.refuse(original, JAX_API, message, reason=new, hint=f"pass each argument once, as {advice}")
             return updated
@@ -519,6 +517,7 @@ class ApiMigration(Codemod):
         targets = set()
         new_names = []
         mapping = None
+        reported = set()
         for alias in original_node.names:
             old = f"{module}.{alias.evaluated_name}"
             found = self._import_mapping(old)
@@ -527,7 +526,9 @@ class ApiMigration(Codemod):
                 new_names.append(alias)
                 continue
             if found.form is Form.REPORT:
-                self._refuse_manual(original_node, found)
+                if found.old not in reported:
+                    self._refuse_manual(original_node, found)
+                    reported.add(found.old)
                 targets.add(None)
                 new_names.append(alias)
                 continue

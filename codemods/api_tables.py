@@ -233,7 +233,10 @@ BY_POSITION: dict[str, tuple[str, ...]] = {"jax.numpy.clip": ("a", "a_min", "a_m
 They are passed by position instead, which every JAX version accepts, whatever ``--target-jax`` is
 (``min=`` / ``max=`` exist only in newer versions)."""
 
-KEYWORD_HISTORY = {"interpolation": "removed in JAX 0.8.0", "a": "removed in JAX 0.10.0"}
+KEYWORD_HISTORY = {
+    **{function: "removed in JAX 0.8.0" for function in KEYWORD_RENAMES},
+    **{function: "removed in JAX 0.10.0" for function in BY_POSITION},
+}
 
 
 def mappings(target_jax: tuple[int, ...]) -> dict[str, Mapping]:
