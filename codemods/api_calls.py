@@ -147,8 +147,8 @@ def pjit(call: cst.Call, func: cst.BaseExpression, original: cst.Call, qualified
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value not in JIT_KEYWORDS:
             return (
-                f"`{arg.keyword.value}=`: pjit resolves shardings against the enclosing `with mesh:`, "
-                "jax.jit does not"
+                f"`{arg.keyword.value}=` has no exact `jax.jit` equivalent (pjit resolves shardings "
+                "against the enclosing `with mesh:`, jax.jit does not)"
             )
     return call.with_changes(func=func)
 

@@ -14,10 +14,12 @@ name in every import form (``import jax``, ``import jax as j``, ``from jax impor
   ``np.product`` -> ``np.prod``, ``np.asfarray(x)`` -> ``np.asarray(x, dtype=float)``,
   ``np.msort(a)`` -> ``np.sort(a, axis=0)``, ``np.trapz`` -> ``np.trapezoid``, ...
 - JX504 other removed JAX API with an exact replacement: ``from jax.config import config`` ->
-  ``from jax import config``, ``jnp.percentile(..., interpolation=)`` -> ``method=``,
-  ``jnp.clip(a_min=, a_max=)`` -> ``min=`` / ``max=``, ``pjit(f)`` -> ``jax.jit(f)``;
-  ``DeviceArray`` / ``KeyArray`` -> ``jax.Array``, ``jax.clear_backends`` -> ``jax.clear_caches``
-  and ``jax.linear_util`` -> ``jax.extend.linear_util`` as unsafe fixes (see their findings).
+  ``from jax import config``, ``import jax.config`` -> ``import jax``,
+  ``jnp.percentile(..., interpolation=)`` -> ``method=``, ``jnp.clip(x, a_min=lo, a_max=hi)`` ->
+  ``jnp.clip(x, lo, hi)`` (positions work on every JAX version), ``pjit(f)`` -> ``jax.jit(f)``,
+  ``DeviceArray`` / ``KeyArray`` in annotations -> ``jax.Array``. Elsewhere ``DeviceArray`` ->
+  ``jax.Array``, ``jax.clear_backends`` -> ``jax.clear_caches`` and ``jax.linear_util`` ->
+  ``jax.extend.linear_util`` are unsafe fixes (each finding says what differs).
 - JX505 removed JAX API with no mechanical replacement (``xmap``, ``pmap``, ``host_callback``,
   ``device_put_sharded``, ``xla_computation``, ...): a finding that says what to use instead.
 - JX506 a statement ``x.at[i].set(v)`` whose result is thrown away.
@@ -178,9 +180,9 @@ class ApiMigration(Codemod):
         Rule(
             "JX504", "removed-jax-api", Safety.SAFE,
             "Other removed JAX API with an exact replacement (`jax.config` import, `interpolation=`, `pjit`, ...).",
-            doc="""`DeviceArray`, `KeyArray` -> `jax.Array`, `jax.clear_backends` -> `jax.clear_caches`
-            and `jax.linear_util` -> `jax.extend.linear_util` are unsafe fixes: each finding names
-            the difference to check.""",
+            doc="""`DeviceArray` / `KeyArray` -> `jax.Array` outside annotations (isinstance checks
+            change for tracers), `jax.clear_backends` -> `jax.clear_caches` and `jax.linear_util` ->
+            `jax.extend.linear_util` are unsafe fixes: each finding names the difference to check.""",
         ),
         Rule(
             "JX505", "removed-jax-api-manual", Safety.REPORT,
