@@ -355,7 +355,7 @@ class FunctionCheck:
     # -- gradient ------------------------------------------------------------------------------------
     def _check_gradient(self, args, kwargs) -> None:
         """Reverse-mode gradient of the summed float outputs: NaN/inf where the value is finite is a finding."""
-        if self.gradient_checked:
+        if self.gradient_checked or not self.job.get("gradient", True):
             return
         self.gradient_checked = True
         jax, jnp = self.jax, self.jax.numpy
