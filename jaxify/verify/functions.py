@@ -66,7 +66,7 @@ def _static_argnames(wrapper: MetadataWrapper, defs: dict[str, cst.FunctionDef],
         from jaxify.analysis import analyze
 
         analysis = analyze(wrapper, options)
-    except (ImportError, AttributeError, NotImplementedError):
+    except Exception:  # no analysis, no inferred static names: declared ones and plain values still apply
         return {}
     found = {}
     for name, node in defs.items():

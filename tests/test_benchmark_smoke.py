@@ -1,0 +1,26 @@
+"""A smoke run of benchmarks/corpus.py on one program: it prints the table and writes the JSON."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+BENCHMARK = Path(__file__).parent.parent / "benchmarks" / "corpus.py"
+
+
+def test_benchmark_prints_and_writes_the_summary(tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("corpus_benchmark", BENCHMARK)
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    out = tmp_path / "bench.json"
+    assert benchmark.main(["--only", "loop_ode_rk4", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for line in ("cases rewritten:", "runs:", "median speedup over the original:",
+                 "median speed of the rewrite relative to the hand-written reference:", "device:"):
+        assert line in printed
+    summary = json.loads(out.read_text())["summary"]
+    assert summary["programs"] == 1 and summary["cases"] == 2
+    assert summary["equivalent"] <= summary["runs"] <= summary["rewritten"] <= summary["cases"]
+    if summary["equivalent"]:
+        assert summary["median_speedup"] > 0 and summary["median_vs_reference"] > 0
