@@ -70,6 +70,10 @@ def place(loop: cst.For | cst.While, statements: list[cst.BaseStatement]) -> lis
     return [first, *statements[1:]]
 
 
+def without_blank_lines(node: cst.BaseStatement) -> cst.BaseStatement:
+    return node.with_changes(leading_lines=[line for line in node.leading_lines if line.comment is not None])
+
+
 def _leading_body(body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
     """The original body with blank lines before its first statement dropped (comments kept)."""
     if not body:
@@ -86,7 +90,7 @@ def fori_loop(
     statements = [*carry.unpack(), *_leading_body(body), statement(f"return {carry.target}")]
     definition = function(body_name, [index, carry.param], statements, loop.body.header)
     call = statement(f"{carry.target} = lax.fori_loop({start}, {stop}, {body_name}, {carry.value})")
-    return place(loop, [definition, call])
+    return [definition, call]
 
 
 def scan(
@@ -111,7 +115,7 @@ def scan(
     definition = function(step_name, [carry_param, item_param], statements, loop.body.header)
     outputs = f"{carry.value if carry.names else '_'}, {ys[0] if ys else '_'}"
     call = statement(f"{outputs} = lax.scan({step_name}, {carry.value}, {xs})")
-    return place(loop, [definition, call])
+    return [definition, call]
 
 
 def while_loop(
@@ -122,7 +126,7 @@ def while_loop(
     statements = [*carry.unpack(), *_leading_body(body), statement(f"return {carry.target}")]
     definition = function(body_name, [carry.param], statements, loop.body.header)
     call = statement(f"{carry.target} = lax.while_loop({cond_name}, {body_name}, {carry.value})")
-    return place(loop, [condition, definition, call])
+    return [condition, definition, call]
 
 
 def vmap(
@@ -141,4 +145,4 @@ def vmap(
     statements = [*_leading_body(body), statement(f"return {value}")]
     definition = function(function_name, [index], statements, loop.body.header)
     call = statement(f"{output} = {output}.at[{where}].{method}(jax.vmap({function_name})({indices}))")
-    return place(loop, [definition, call])
+    return [definition, call]

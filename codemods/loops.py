@@ -58,13 +58,14 @@ fails at trace time ("carry input and carry output must have equal types"), neve
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Sequence
 
 import libcst as cst
 import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
-from jaxify.analysis.loops import STACKERS, Blocker, LoopInfo, analyze_loop, block_flow, reads_of, side_effects_of
+from jaxify.analysis.loops import STACKERS, Blocker, LoopInfo, Output, analyze_loop, block_flow, reads_of, side_effects_of
 from jaxify.analysis import Kind
 from jaxify.codemod import Codemod
 from jaxify.rules import Rule, Safety
@@ -94,9 +95,14 @@ class LoopCodemod(Codemod):
         self._replacement: dict[cst.CSTNode, object] = {}
         self._converted: set[cst.CSTNode] = set()
         self._dropped: set[cst.CSTNode] = set()  # updated statements to remove from their block
+        self._hoisted: set[cst.CSTNode] = set()  # the current loop's conversions, moved before it
+        self._hoisted_out: dict[cst.CSTNode, list[cst.BaseStatement]] = {}  # per rewritten loop
+        self._vmapped: dict[cst.CSTNode, _VmapRecord] = {}  # loops rewritten as vmap, for nests
         self._used_names = _identifiers(wrapper.module)
         self._functions = _functions_by_name(wrapper.module)
         self._purity: dict[str, bool] = {}
+        self._jax_helpers: dict[str, bool] = {}
+        self._stacked: set[cst.Call] = set()  # `jnp.array(ys)` of a list the scan now stacks
 
     # -- traversal bookkeeping -------------------------------------------------------------
 
@@ -149,6 +155,7 @@ class LoopCodemod(Codemod):
                          hint="move the loop into a function")
             return updated
         info = analyze_loop(original, scope, self._resolve, self._is_pure_function)
+        self._hoisted = set(info.conversions)
         blockers = info.blockers + self._structural_blockers(info, scope)
         if blockers:
             self._refuse(original, info, blockers[0])
@@ -163,9 +170,15 @@ class LoopCodemod(Codemod):
             return updated
         for module, obj, asname in imports:
             self.add_import(module, obj, asname)
+        hoisted = [build.without_blank_lines(self._replacement.get(s, s)) for s in info.conversions]
+        hoisted += self._inherited_conversions(original)
+        self._hoisted_out[original] = hoisted
+        statements = build.place(original, [*hoisted, *statements])
         self._converted.add(original)
         for trajectory in info.trajectories:
             self._drop_list_creation(original, trajectory.name)
+            # the scan already stacked it; NumPy's np.array(...) of it would fail under jit
+            self._stacked.update(_stacking_calls(trajectory.name, scope[0], self._resolve))
         return cst.FlattenSentinel(statements)
 
     def _drop_list_creation(self, loop: cst.CSTNode, name: str) -> None:
@@ -183,6 +196,11 @@ class LoopCodemod(Codemod):
             ):
                 self._dropped.add(self._replacement.get(statement, statement))
 
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if original_node in self._stacked:
+            return original_node.args[0].value
+        return updated_node
+
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
         if not self._dropped:
             return updated_node
@@ -198,22 +216,39 @@ class LoopCodemod(Codemod):
 
     def _touches_arrays(self, loop: cst.For | cst.While) -> bool:
         """Loops over plain Python data (file names, config dicts) are not ours to report."""
-        finder = _JaxUse(self._resolve, self.analysis)
+        finder = _JaxUse(self._resolve, self.analysis, self._function_uses_jax)
         loop.visit(finder)
         return finder.found
 
+    def _function_uses_jax(self, name: str) -> bool:
+        """A helper of this module (defined once) that calls into jax, directly or through helpers."""
+        if name not in self._jax_helpers:
+            self._jax_helpers[name] = False  # while its own body is looked at (recursion)
+            definitions = self._functions.get(name, [])
+            if len(definitions) == 1:
+                finder = _JaxUse(self._resolve, self.analysis, self._function_uses_jax)
+                definitions[0].body.visit(finder)
+                self._jax_helpers[name] = finder.found
+        return self._jax_helpers[name]
+
     def _updated_body(self, original: cst.For | cst.While, drop: cst.CSTNode | None = None) -> list[cst.BaseStatement]:
-        """The loop's body after the rewrites inside it, without the statement ``drop``."""
+        """The loop's body after the rewrites inside it, without the statement ``drop`` and without
+        the conversions that move before the loop."""
         body: list[cst.BaseStatement] = []
         for statement in original.body.body:
-            if statement is drop:
+            if statement is drop or statement in self._hoisted:
                 continue
             replacement = self._replacement.get(statement, statement)
             if isinstance(replacement, cst.FlattenSentinel):
-                body.extend(replacement.nodes)
+                moved = self._hoisted_out.get(statement, [])
+                body.extend(node for node in replacement.nodes if not any(node is h for h in moved))
             elif isinstance(replacement, cst.BaseStatement):
                 body.append(replacement)
         return body
+
+    def _inherited_conversions(self, original: cst.For | cst.While) -> list[cst.BaseStatement]:
+        """Conversions that rewritten loops directly inside this one hoisted: they move further out."""
+        return [node for statement in original.body.body for node in self._hoisted_out.get(statement, [])]
 
     def _structural_blockers(self, info: LoopInfo, scope: Sequence[cst.CSTNode]) -> list[Blocker]:
         blockers = []
@@ -258,6 +293,9 @@ class LoopCodemod(Codemod):
                        "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
             return "JX304", message, "", statements, [lax_import]
 
+        nest = self._nested_vmap(info)
+        if nest is not None:
+            return nest
         output_names = {o.name for o in info.outputs}
         if space.kind == "range" and not info.trajectories and len(info.outputs) == 1 and set(carried) == output_names:
             output = info.outputs[0]
@@ -272,6 +310,7 @@ class LoopCodemod(Codemod):
             )
             statements = build.vmap(info.node, self._fresh("_element"), space.index_name, indices, where, output.name,
                                     output.method, build.code(output.value), body)
+            self._vmapped[info.node] = _VmapRecord(output, space.index_name, indices, statements[0])
             message = f"loop rewritten as `jax.vmap`: iterations are independent and write `{output.name}` only at `{space.index_name}`"
             return "JX301", message, "", statements, [("jax", None, None), jnp_import]
 
@@ -317,6 +356,33 @@ class LoopCodemod(Codemod):
                       "(a list of equal-shape numbers works; a list of ragged or non-numeric items does not)")
         return "JX302", f"loop rewritten as `lax.scan` ({summary})", unsafe, statements, [lax_import, ("jax.numpy", None, "jnp")]
 
+    def _nested_vmap(self, info: LoopInfo):
+        """A range loop whose whole body is one inner loop already rewritten as vmap, over a
+        range that does not depend on the outer loop: one vmap over the product space."""
+        space = info.space
+        inner_loops = [s for s in info.node.body.body if s not in info.conversions]
+        if space.kind != "range" or len(inner_loops) != 1 or inner_loops[0] not in self._vmapped:
+            return None
+        inner = self._vmapped[inner_loops[0]]
+        rectangular = not set(reads_of(inner_loops[0].iter)) & (info.written | {space.index_name})
+        outer_positions = [
+            k for k, element in enumerate(inner.output.index)
+            if m.matches(element.slice, m.Index(m.Name(space.index_name)))
+        ]
+        if not rectangular or len(outer_positions) != 1 or set(info.carried) != {inner.output.name}:
+            return None
+        indices = f"jnp.arange({_range_args(space)})"
+        where = ", ".join(
+            f"{indices}[:, None]" if k == outer_positions[0]
+            else inner.indices if m.matches(element.slice, m.Index(m.Name(inner.index))) else build.code(element.slice)
+            for k, element in enumerate(inner.output.index)
+        )
+        statements = build.vmap(info.node, self._fresh("_row"), space.index_name, indices, where, inner.output.name,
+                                inner.output.method, f"jax.vmap({inner.function.name.value})({inner.indices})", [inner.function])
+        message = (f"nested loops rewritten as nested `jax.vmap`: every (`{space.index_name}`, `{inner.index}`) pair is "
+                   f"independent and writes `{inner.output.name}` only there")
+        return "JX301", message, "", statements, [("jax", None, None), ("jax.numpy", None, "jnp")]
+
     def _is_array(self, expr: cst.BaseExpression) -> bool:
         if isinstance(expr, cst.Call):
             qualified = self._resolve(expr.func)
@@ -349,6 +415,16 @@ class LoopCodemod(Codemod):
 # -- helpers ----------------------------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class _VmapRecord:
+    """What a loop rewritten as vmap became, so that an enclosing loop can vmap over it too."""
+
+    output: Output
+    index: str
+    indices: str  # the `jnp.arange(...)` text of its range
+    function: cst.FunctionDef  # the rewritten body function
+
+
 def _identifiers(module: cst.Module) -> set[str]:
     names: set[str] = set()
 
@@ -375,10 +451,15 @@ class _JaxUse(cst.CSTVisitor):
     """Does a loop call into jax / jax.numpy, update an array with `.at[...]`, or use a name the
     value-kind analysis knows to be an array?"""
 
-    def __init__(self, resolve, analysis) -> None:
+    def __init__(self, resolve, analysis, helper_uses_jax) -> None:
         self.resolve = resolve
         self.analysis = analysis
+        self.helper_uses_jax = helper_uses_jax
         self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and self.resolve(node.func) is None and self.helper_uses_jax(node.func.value):
+            self.found = True
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         if node.attr.value == "at":
@@ -439,10 +520,7 @@ def _trajectory_problem(name: str, scope: Sequence[cst.CSTNode], info: LoopInfo,
     if len(creations) != 1 or name not in _bound_before(scope, info.node):
         return f"`{name}` is not a list created empty (`{name} = []`) once before the loop"
     append = info.trajectories[0].statement
-    allowed: set[cst.CSTNode] = set()
-    for call in m.findall(function, m.Call(args=[m.Arg(value=m.Name(name), keyword=None, star="")])):
-        if resolve(call.func) in STACKERS:
-            allowed.add(call.args[0].value)
+    allowed = {call.args[0].value for call in _stacking_calls(name, function, resolve)}
     stray = [
         node for node in m.findall(function, m.Name(name))
         if node not in allowed and not _inside(node, append) and not _inside_any(node, creations)
@@ -450,6 +528,14 @@ def _trajectory_problem(name: str, scope: Sequence[cst.CSTNode], info: LoopInfo,
     if stray:
         return f"`{name}` is used as a list outside `{name}.append(...)` and `jnp.array({name})`"
     return None
+
+
+def _stacking_calls(name: str, function: cst.CSTNode, resolve) -> list[cst.Call]:
+    """``jnp.array(name)``, ``np.stack(name)``, ... calls in ``function``."""
+    return [
+        call for call in m.findall(function, m.Call(args=[m.Arg(value=m.Name(name), keyword=None, star="")]))
+        if resolve(call.func) in STACKERS
+    ]
 
 
 def _inside(node: cst.CSTNode, container: cst.CSTNode) -> bool:

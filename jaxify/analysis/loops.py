@@ -46,6 +46,8 @@ ARRAY_METHODS = AT_METHODS | frozenset(
      "any", "conj", "conjugate", "swapaxes", "nonzero", "trace", "diagonal", "repeat", "take",
      "argsort", "searchsorted", "real", "imag", "view", "block_until_ready"}
 )
+NUMPY_IMPURE = ("numpy.random.", "numpy.save", "numpy.load", "numpy.savetxt", "numpy.loadtxt", "numpy.genfromtxt",
+                "numpy.seterr", "numpy.set_printoptions", "numpy.copyto", "numpy.put", "numpy.place", "numpy.fill_diagonal")
 STACKERS = frozenset({"jax.numpy.array", "jax.numpy.asarray", "jax.numpy.stack", "numpy.array",
                       "numpy.asarray", "numpy.stack"})
 GROWERS = frozenset({"jax.numpy.append", "jax.numpy.concatenate", "jax.numpy.hstack", "jax.numpy.vstack",
@@ -130,6 +132,7 @@ class LoopInfo:
     reductions: list[str]  # carried names updated only as `s += ...`, `s = s + ...`, `s = max(s, ...)`
     trajectories: list[Trajectory]
     blockers: list[Blocker]
+    conversions: list[cst.SimpleStatementLine]  # `x = jnp.asarray(x)`: hoisted before the loop
 
     @property
     def target_names(self) -> set[str]:
@@ -499,7 +502,14 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
 
 
 class _SideEffectFinder(_BlockerFinder):
-    """Inside a called function only side effects matter: control flow there is the function's own."""
+    """Inside a called function only side effects matter: control flow there is the function's own,
+    and a NumPy call there is pure (it fails loudly, never silently, if a traced value reaches it)."""
+
+    def visit_Call(self, node: cst.Call) -> None:
+        reason = call_blocker(node, self.resolve, self.is_pure_function)
+        qualified = self.resolve(node.func) or ""
+        if reason and not (qualified.startswith("numpy.") and not qualified.startswith(NUMPY_IMPURE)):
+            self._block(node, reason)
 
     def visit_Break(self, node: cst.Break) -> None: ...
     def visit_Continue(self, node: cst.Continue) -> None: ...
@@ -621,6 +631,23 @@ def _per_iteration_index(elements: Sequence[cst.SubscriptElement], index: str, s
     return seen_index
 
 
+def find_conversions(body: Sequence[cst.BaseStatement], resolve: Resolve) -> list[cst.SimpleStatementLine]:
+    """Top-level ``x = jnp.asarray(x)`` statements (the in-place codemod's "make sure it is a jax
+    array before `.at`"). Only the first iteration converts anything, so they can run once before
+    the loop instead; they are left out of the loop's data flow."""
+    found = []
+    for statement in body:
+        if not m.matches(
+            statement,
+            m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name())], value=m.Call(args=[m.Arg(m.Name(), keyword=None, star="")]))]),
+        ):
+            continue
+        assign = statement.body[0]
+        if assign.targets[0].target.value == assign.value.args[0].value.value and resolve(assign.value.func) == "jax.numpy.asarray":
+            found.append(statement)
+    return found
+
+
 def find_trajectories(body: Sequence[cst.BaseStatement]) -> list[Trajectory]:
     """Top-level ``ys.append(v)`` statements (whether ``ys`` qualifies is checked by the caller)."""
     found = []
@@ -661,6 +688,25 @@ def _reduction(name: str, carried: set[str], statements: Sequence[cst.CSTNode], 
             continue
         return False
     return writes > 0
+
+
+def _depends_on(carried: set[str], body: Sequence[cst.CSTNode]) -> set[str]:
+    """Carried names and every name the body computes from them (a fixpoint over assignments)."""
+    dependent = set(carried)
+    assignments = [
+        (names, set(reads_of(small.value)) if small.value is not None else set())
+        for small in _small_statements(body)
+        for names in [[n for t in _assign_targets(small) for n in _target_names(t)]]
+        if names
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for names, reads in assignments:
+            if reads & dependent and not set(names) <= dependent:
+                dependent |= set(names)
+                changed = True
+    return dependent
 
 
 def _small_statements(statements: Sequence[cst.CSTNode]) -> Iterable[cst.BaseSmallStatement]:
@@ -763,7 +809,8 @@ def analyze_loop(
 ) -> LoopInfo:
     """Analyse ``loop``; ``path`` runs from its enclosing function (or module) to its parent."""
     space = iteration_space(loop, resolve)
-    body = list(loop.body.body)
+    conversions = find_conversions(loop.body.body, resolve)
+    body = [statement for statement in loop.body.body if statement not in conversions]
     flow = block_flow(body)
     targets = set(_target_names(space.target)) if space.target is not None else set()
     exposed = set(flow.exposed) | (set(reads_of(space.test)) if space.test is not None else set())
@@ -799,7 +846,8 @@ def analyze_loop(
         blockers.append(Blocker(loop, f"the loop variable `{name}` is read after the loop"))
     if space.kind == "other":
         blockers.append(Blocker(loop, f"iterates over `{_code(loop.iter)}`, not over a range or an array"))
-    reductions = [name for name in carried if name not in trajectory_names and _reduction(name, set(carried), body, resolve)]
+    dependent = _depends_on(set(carried), body)
+    reductions = [name for name in carried if name not in trajectory_names and _reduction(name, dependent, body, resolve)]
     return LoopInfo(
         node=loop,
         space=space,
@@ -811,6 +859,7 @@ def analyze_loop(
         reductions=reductions,
         trajectories=trajectories,
         blockers=blockers,
+        conversions=conversions,
     )
 
 

@@ -1,0 +1,13 @@
+# jaxify: skip-file
+"""Example inputs for corpus/programs/loop_euler_ode.py."""
+import numpy as np
+
+
+def jaxify_examples():
+    rng = np.random.default_rng(12)
+    return {
+        "lotka_volterra": [
+            (rng.uniform(5.0, 15.0, size=256), rng.uniform(2.0, 8.0, size=256), 1.1, 0.4, 0.1, 0.4, 0.001, 2000),
+            (np.array([10.0]), np.array([5.0]), 1.0, 0.5, 0.2, 0.6, 0.01, 0),
+        ]
+    }
