@@ -80,6 +80,16 @@ CONCRETE_BUILTINS = frozenset({"float", "int", "bool", "complex", "str"})
 CONCRETE_METHODS = frozenset({"item", "tolist", "tobytes", "__array__"})
 MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "add", "pop", "remove", "clear", "setdefault"})
 TRACEABLE_MODULES = ("jax.", "functools.partial")
+# Arguments of JAX functions that must be concrete Python values under jit (positions, keywords);
+# a parameter passed there as is must be static. (Shapes of jnp constructors are in the analysis.)
+CONCRETE_ARGUMENTS = {
+    "jax.lax.scan": ((3, 4, 5), ("length", "reverse", "unroll")),
+    "jax.lax.fori_loop": ((0, 1), ("lower", "upper", "unroll")),  # concrete bounds keep reverse-mode AD
+    "jax.random.split": ((1,), ("num",)),
+    "jax.numpy.reshape": ((1,), ("shape", "newshape")),
+    "jax.lax.dynamic_slice": ((2,), ("slice_sizes",)),
+    "jax.lax.dynamic_slice_in_dim": ((2,), ("slice_size",)),
+}
 
 
 @dataclasses.dataclass
@@ -246,10 +256,27 @@ class JitWrap(Codemod):
                 continue
             info = self.analysis.function_of(function)
             static = info.static_argnames if info is not None else ()
+            static += tuple(p for p in self._concrete_parameters(function) if p not in static)
             shown = f"static_argnames={static!r}" if static else "no static arguments"
             if self.fix(function, "JX801", f"`{name}` is jit-compatible -> `jax.jit` ({shown})"):
                 self._wrap[name] = static
                 self._jitted.add(name)
+
+    def _concrete_parameters(self, function: cst.FunctionDef) -> list[str]:
+        """Parameters passed unchanged where a JAX function needs a concrete value (scan lengths,
+        loop bounds, split counts): they must be static arguments."""
+        params = {p.name.value for p in (*function.params.posonly_params, *function.params.params,
+                                         *function.params.kwonly_params)}
+        found: list[str] = []
+        for call in calls_in(function.body):
+            positions, keywords = CONCRETE_ARGUMENTS.get(self.analysis.qualified_name(call.func), ((), ()))
+            positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+            chosen = [arg for index, arg in enumerate(positional) if index in positions]
+            chosen += [arg for arg in call.args if arg.keyword is not None and arg.keyword.value in keywords]
+            for arg in chosen:
+                if isinstance(arg.value, cst.Name) and arg.value.value in params and arg.value.value not in found:
+                    found.append(arg.value.value)
+        return found
 
     def blockers(self, name: str) -> list[Blocker]:
         """What stops the module-level function ``name`` from running under jax.jit."""

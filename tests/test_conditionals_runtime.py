@@ -76,6 +76,11 @@ CASES = {
         "energy": (None, [(VEC, "sum"), (VEC, "mean")]),
         "loss": (None, [(VEC, VEC[::-1])]),
     },
+    "jit/static_from_lax": {
+        "doubling": (None, [(1.5, 4)]),
+        "ramp": (None, [(0.5, 2, 7)]),
+        "zeros_plus": (None, [(2.0, 3)]),
+    },
 }
 
 
