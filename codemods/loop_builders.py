@@ -119,13 +119,20 @@ def scan(
 
 
 def while_loop(
-    loop: cst.While, cond_name: str, body_name: str, test: str, carry: Carry, body: Sequence[cst.BaseStatement]
+    loop: cst.For | cst.While,
+    cond_name: str,
+    body_name: str,
+    test: str,
+    carry: Carry,
+    body: Sequence[cst.BaseStatement],
+    init: str | None = None,
 ) -> list[cst.BaseStatement]:
-    """``def _cond(carry): return test``, ``def _body(carry): ...`` and ``carry = lax.while_loop(...)``."""
+    """``def _cond(carry): return test``, ``def _body(carry): ...`` and ``carry = lax.while_loop(...)``
+    (``init``: the initial carry, when it is not the carried names' values before the loop)."""
     condition = function(cond_name, [carry.param], [*carry.unpack(), statement(f"return {test}")])
     statements = [*carry.unpack(), *_leading_body(body), statement(f"return {carry.target}")]
     definition = function(body_name, [carry.param], statements, loop.body.header)
-    call = statement(f"{carry.target} = lax.while_loop({cond_name}, {body_name}, {carry.value})")
+    call = statement(f"{carry.target} = lax.while_loop({cond_name}, {body_name}, {init or carry.value})")
     return [condition, definition, call]
 
 

@@ -65,7 +65,17 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
-from jaxify.analysis.loops import STACKERS, Blocker, LoopInfo, Output, analyze_loop, block_flow, reads_of, side_effects_of
+from jaxify.analysis.loops import (
+    STACKERS,
+    Blocker,
+    LoopInfo,
+    Output,
+    first_write_order,
+    analyze_loop,
+    block_flow,
+    reads_of,
+    side_effects_of,
+)
 from jaxify.analysis import Kind
 from jaxify.codemod import Codemod
 from jaxify.rules import Rule, Safety
@@ -102,6 +112,7 @@ class LoopCodemod(Codemod):
         self._functions = _functions_by_name(wrapper.module)
         self._purity: dict[str, bool] = {}
         self._jax_helpers: dict[str, bool] = {}
+        self._return_replacements: dict[cst.CSTNode, cst.SimpleStatementLine] = {}  # after early-exit loops
         self._stacked: set[cst.Call] = set()  # `jnp.array(ys)` of a list the scan now stacks
 
     # -- traversal bookkeeping -------------------------------------------------------------
@@ -196,6 +207,9 @@ class LoopCodemod(Codemod):
             ):
                 self._dropped.add(self._replacement.get(statement, statement))
 
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine):
+        return self._return_replacements.get(original_node, updated_node)
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if original_node in self._stacked:
             return original_node.args[0].value
@@ -280,6 +294,8 @@ class LoopCodemod(Codemod):
         jnp_import = ("jax.numpy", None, "jnp")
         summary = _summary(info)
         body = self._updated_body(info.node)
+        if info.early_return is not None:
+            return self._plan_early_return(info, body)
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")
@@ -355,6 +371,66 @@ class LoopCodemod(Codemod):
             unsafe = (f"`{build.code(unknown[0])}` is scanned along its first axis, which assumes it is an array "
                       "(a list of equal-shape numbers works; a list of ragged or non-numeric items does not)")
         return "JX302", f"loop rewritten as `lax.scan` ({summary})", unsafe, statements, [lax_import, ("jax.numpy", None, "jnp")]
+
+    def _plan_early_return(self, info: LoopInfo, body: list[cst.BaseStatement]):
+        """``for k in range(..): S1; if T: return R; S2`` followed by ``return F`` -> a while_loop
+        that runs until ``T`` (carried as a flag) or the range is exhausted, then one
+        ``lax.cond`` between ``R`` and ``F``. ``S2`` also runs in the stopping iteration, so ``R``
+        is evaluated after it: allowed when ``S2`` changes nothing ``R`` reads, except plain copies
+        ``a = b`` (then ``R`` reads ``a`` instead of ``b``)."""
+        space, early = info.space, info.early_return
+        if space.step is not None and not m.matches(space.step, m.Integer("1")):
+            return Blocker(early.statement, "`return` inside a loop whose range has a step")
+        block = list(getattr(self._path[-1], "body", ()))
+        after = block[block.index(info.node) + 1] if info.node in block and block[-1] is not info.node else None
+        if not m.matches(after, m.SimpleStatementLine(body=[m.Return()])):
+            return Blocker(early.statement, "`return` inside the loop, and no `return` right after the loop")
+        final = after.body[0].value
+        original_body = [s for s in info.node.body.body if s not in info.conversions]
+        position = original_body.index(early.statement)
+        later = original_body[position + 1:]
+        if not all(isinstance(s, cst.SimpleStatementLine) for s in later):
+            return Blocker(early.statement, "`return` inside the loop before a compound statement")
+        value = _substitute_copies(early.value, later)
+        if value is None or (final is None) != (early.value is None):
+            return Blocker(early.statement, "the value returned inside the loop changes later in the iteration")
+        stop_reads = set(reads_of(space.stop)) | (set(reads_of(space.start)) if space.start is not None else set())
+        if stop_reads & info.written:
+            return Blocker(info.node, "the range's bounds read names the loop changes")
+        test = _traced_test(early.test, self._resolve)
+        if test is None:
+            return Blocker(early.test, "a chained comparison in the exit test")
+        index = space.index_name
+        done = self._fresh("done")
+        needed = set(reads_of(value)) if value is not None else set()
+        fresh = sorted((needed & info.written) - _bound_before(self._scope_path(), info.node))
+        if fresh:
+            return Blocker(early.statement, f"the returned `{fresh[0]}` is first assigned inside the loop (a loop carry needs a value before it)")
+        carried = [index, *[n for n in info.carried if n != index],
+                   *[n for n in first_write_order(original_body) if n in needed & info.written and n not in info.carried], done]
+        start = build.code(space.start) if space.start is not None else "0"
+        first = str(int(start) - 1) if start.lstrip("-").isdigit() else f"{start} - 1"
+        updated_early = self._replacement.get(early.statement, early.statement)
+        split = next(k for k, s in enumerate(body) if s is updated_early)
+        loop_body = [
+            build.statement(f"{index} = {index} + 1"),
+            *body[:split],
+            build.statement(f"{done} = {test}"),
+            *body[split + 1:],
+        ]
+        carry = build.Carry(tuple(carried))
+        cond = f"jnp.logical_and(jnp.logical_not({done}), {index} + 1 < {build.code(space.stop)})"
+        init = ", ".join(first if n == index else "False" if n == done else n for n in carried)
+        statements = build.while_loop(info.node, self._fresh("_cond"), self._fresh("_body"), cond, carry, loop_body,
+                                      init=f"({init})")
+        returned, otherwise = _lambda_body(value), _lambda_body(final)
+        if returned != otherwise:
+            self._return_replacements[after] = after.with_changes(body=[cst.Return(
+                value=cst.parse_expression(f"lax.cond({done}, lambda: {returned}, lambda: {otherwise})"))])
+        message = (f"loop with an early `return` rewritten as `lax.while_loop` that stops on a flag "
+                   f"({summary_of_carry(carried)}); `lax.while_loop` is not reverse-differentiable: "
+                   "`jax.grad` through it raises, `jax.jvp` works")
+        return "JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")]
 
     def _nested_vmap(self, info: LoopInfo):
         """A range loop whose whole body is one inner loop already rewritten as vmap, over a
@@ -621,6 +697,56 @@ def _is_jit(decorator: cst.BaseExpression, resolve) -> bool:
         if resolve(decorator.func) == "functools.partial" and decorator.args:
             return resolve(decorator.args[0].value) == "jax.jit"
     return False
+
+
+def _lambda_body(value: cst.BaseExpression | None) -> str:
+    """The text of a returned value as a lambda's body (a bare tuple needs parentheses there)."""
+    if value is None:
+        return ""
+    text = build.code(value)
+    return f"({text})" if isinstance(value, cst.Tuple) and not value.lpar else text
+
+
+def summary_of_carry(names) -> str:
+    return "carries " + ", ".join(f"`{n}`" for n in names)
+
+
+def _substitute_copies(value: cst.BaseExpression | None, later: Sequence[cst.SimpleStatementLine]):
+    """``value`` as read after ``later`` ran, or None when ``later`` changes what it reads.
+
+    ``later`` may copy a name (``a = b``, ``b`` never written in ``later``, ``a`` written only
+    there): then reading ``a`` afterwards is reading ``b`` before, and ``b`` is replaced by ``a``.
+    """
+    if value is None:
+        return None
+    written = block_flow(later).written
+    copies: dict[str, str] = {}
+    for statement in later:
+        for small in statement.body:
+            if m.matches(small, m.Assign(targets=[m.AssignTarget(m.Name())], value=m.Name())):
+                copies[small.value.value] = small.targets[0].target.value
+    write_counts: dict[str, int] = {}
+    for statement in later:
+        for small in statement.body:
+            for target in getattr(small, "targets", ()):
+                for name in reads_of(target.target):
+                    write_counts[name] = write_counts.get(name, 0) + 1
+    renames = {
+        source: target for source, target in copies.items()
+        if source not in written and write_counts.get(target, 0) == 1
+    }
+    renamed = value.visit(_Rename(renames))
+    if set(reads_of(renamed)) & (written - set(renames.values())):
+        return None
+    return renamed
+
+
+class _Rename(cst.CSTTransformer):
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return updated_node.with_changes(value=self.names.get(updated_node.value, updated_node.value))
 
 
 def _summary(info: LoopInfo) -> str:

@@ -120,6 +120,16 @@ class Trajectory:
     statement: cst.SimpleStatementLine
 
 
+@dataclasses.dataclass(frozen=True)
+class EarlyReturn:
+    """``if test: return value`` at the top level of a range loop's body, the loop's only exit
+    besides running out: the loop can become a `lax.while_loop` that stops on a flag."""
+
+    statement: cst.If
+    test: cst.BaseExpression
+    value: cst.BaseExpression | None
+
+
 @dataclasses.dataclass
 class LoopInfo:
     node: cst.For | cst.While
@@ -133,6 +143,7 @@ class LoopInfo:
     trajectories: list[Trajectory]
     blockers: list[Blocker]
     conversions: list[cst.SimpleStatementLine]  # `x = jnp.asarray(x)`: hoisted before the loop
+    early_return: EarlyReturn | None = None
 
     @property
     def target_names(self) -> set[str]:
@@ -648,6 +659,18 @@ def find_conversions(body: Sequence[cst.BaseStatement], resolve: Resolve) -> lis
     return found
 
 
+def find_early_return(body: Sequence[cst.BaseStatement]) -> EarlyReturn | None:
+    """The one top-level ``if test: return value`` (no ``else``) of a loop body, if there is one."""
+    found = [
+        statement for statement in body
+        if m.matches(statement, m.If(body=m.IndentedBlock(body=[m.SimpleStatementLine(body=[m.Return()])]), orelse=None))
+    ]
+    if len(found) != 1:
+        return None
+    statement = found[0]
+    return EarlyReturn(statement, statement.test, statement.body.body[0].body[0].value)
+
+
 def find_trajectories(body: Sequence[cst.BaseStatement]) -> list[Trajectory]:
     """Top-level ``ys.append(v)`` statements (whether ``ys`` qualifies is checked by the caller)."""
     found = []
@@ -829,13 +852,20 @@ def analyze_loop(
     trajectories = [t for t in find_trajectories(body) if not read_outside(t.statement, t.name)]
     trajectory_names = {t.name for t in trajectories}
     carried_set = (exposed & written) | (written & live_out)
-    order = _first_write_order(body)
+    order = first_write_order(body)
     carried = [name for name in order if name in carried_set]
 
+    early_return = find_early_return(body) if space.kind == "range" else None
     finder = _BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories})
     for statement in body:
+        if early_return is not None and statement is early_return.statement:
+            if early_return.value is not None:
+                early_return.value.visit(finder)
+            continue
         statement.visit(finder)
     blockers = finder.blockers
+    if early_return is not None:  # and/or/not in its test are rewritten, so only calls matter
+        blockers += side_effects_of(early_return.test, resolve, is_pure_function)
     if space.test is not None:  # and/or/not in a while test are rewritten, so only calls matter
         blockers += side_effects_of(space.test, resolve, is_pure_function)
     if isinstance(loop, cst.For):
@@ -860,10 +890,11 @@ def analyze_loop(
         trajectories=trajectories,
         blockers=blockers,
         conversions=conversions,
+        early_return=early_return,
     )
 
 
-def _first_write_order(body: Sequence[cst.CSTNode]) -> list[str]:
+def first_write_order(body: Sequence[cst.CSTNode]) -> list[str]:
     order: list[str] = []
 
     class _Writes(cst.CSTVisitor):
