@@ -59,11 +59,15 @@ ORIGINAL = textwrap.dedent('''\
 
     def sum_all(x):
         return np.sum(x, axis=None)
+
+    def energy(x):
+        return np.sum(x ** 2)
     ''')
 
 REWRITTEN = textwrap.dedent('''\
     import numpy as np
     import numpy
+    import jax
     import jax.numpy as jnp
 
     def differences(x):
@@ -92,6 +96,9 @@ REWRITTEN = textwrap.dedent('''\
 
     def sum_all(x):
         return numpy.sum(x, axis=None)
+
+    def energy(x):
+        return jnp.sum(jax.lax.stop_gradient(x) ** 2)
     ''')
 
 
@@ -172,6 +179,19 @@ def test_nan_gradient_from_where_is_a_finding(planted):
     result = results["root"]
     assert result["equivalent"] is True
     assert any(f["kind"] == "gradient" and "`x`" in f["message"] for f in result["findings"])
+
+
+def test_gradient_blocked_by_the_rewrite_is_a_finding(planted):
+    _, results = planted
+    result = results["energy"]
+    assert result["equivalent"] is True
+    (finding,) = result["findings"]
+    assert finding["kind"] == "gradient" and "slope is 0" in finding["message"]
+
+
+def test_right_gradients_give_no_finding(planted):
+    _, results = planted
+    assert results["total"]["findings"] == [] and results["normalise"]["findings"] == []
 
 
 def test_pure_rename_to_the_same_object_is_proven(planted):

@@ -354,7 +354,8 @@ class FunctionCheck:
 
     # -- gradient ------------------------------------------------------------------------------------
     def _check_gradient(self, args, kwargs) -> None:
-        """Reverse-mode gradient of the summed float outputs: NaN/inf where the value is finite is a finding."""
+        """Reverse-mode gradient of the summed float outputs: NaN/inf where the value is finite is a finding,
+        and so is a gradient that disagrees with finite differences of the original."""
         if self.gradient_checked or not self.job.get("gradient", True):
             return
         self.gradient_checked = True
@@ -366,6 +367,13 @@ class FunctionCheck:
         dynamic = [i for i in positions if self._param_names(args, kwargs)[i] not in static]
         if not dynamic:
             return
+        # A slightly moved copy of the input: generated and real inputs often sit exactly on a kink
+        # (zeros under abs, ties under max), where a gradient is a matter of convention.
+        rng = np.random.default_rng(1)
+        args = list(args)
+        for index in dynamic:
+            args[index] = args[index] + 1e-3 * (1.0 + np.abs(args[index])) * rng.uniform(-1, 1, args[index].shape)
+        args = tuple(args)
 
         def total(*floats):
             full = list(args)
@@ -390,6 +398,38 @@ class FunctionCheck:
                 "message": f"the gradient with respect to {', '.join(f'`{b}`' for b in bad)} is NaN or inf "
                            f"where the value is finite (often jnp.where evaluating a branch that is not taken)",
                 "hint": "use the double-where form: f(jnp.where(ok, x, safe_value)) inside jnp.where(ok, ..., ...)"})
+        else:
+            self._compare_with_finite_differences(args, kwargs, dynamic, grads)
+
+    def _compare_with_finite_differences(self, args, kwargs, dynamic, grads) -> None:
+        """The rewrite's gradient along a random direction against a central difference of the *original*."""
+        rng = np.random.default_rng(0)
+        # Each element moves in proportion to its own size, far less than the jitter that kept it off a kink.
+        directions = [rng.standard_normal(np.shape(args[i])) * (1.0 + np.abs(args[i])) for i in dynamic]
+        slope = sum(float(np.sum(np.asarray(g) * d)) for g, d in zip(grads, directions))
+        step = 1e-7
+        names = self._param_names(args, kwargs)
+
+        def original_total(sign: float) -> float:
+            shifted = list(args)
+            for index, direction in zip(dynamic, directions):
+                shifted[index] = args[index] + sign * step * direction
+            out = call_original(self.original, tuple(shifted), kwargs, names).expected()
+            return sum(float(np.sum(leaf)) for leaf in _leaves(out) if leaf.dtype.kind == "f")
+
+        try:
+            high, low = original_total(1.0), original_total(-1.0)
+        except Exception:
+            return
+        numeric = (high - low) / (2 * step)
+        rounding = 1e-9 * (1.0 + abs(high) + abs(low)) / step  # cancellation error of the difference
+        if np.isfinite(numeric) and abs(slope - numeric) > 1e-3 * (abs(slope) + abs(numeric)) + rounding:
+            self.result["findings"].append({
+                "kind": "gradient", "line": self.info["line"],
+                "message": f"the rewrite's gradient disagrees with the original's: along a random direction its "
+                           f"slope is {slope:.6g}, finite differences of the original give {numeric:.6g}",
+                "hint": "look for stop_gradient, a detour through NumPy or integers, or a branch chosen "
+                        "differently near this input"})
 
     # -- timing ---------------------------------------------------------------------------------------
     def _timing_input(self, calls):
