@@ -83,6 +83,7 @@ from jaxify.codemods.api_tables import (
     KEYWORD_RENAMES,
     MANUAL,
     REMOVED_SUBMODULE_IMPORTS,
+    TRIGGER,
     Form,
     Mapping,
     lookup_prefix,
@@ -212,7 +213,7 @@ class ApiMigration(Codemod):
 
     @classmethod
     def applies_to(cls, text: str) -> bool:
-        return "jax" in text or "numpy" in text
+        return TRIGGER.search(text) is not None
 
     # -- what a node refers to -------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 
 TREE_API = "JX501"
 JNP_ALIAS = "JX502"
@@ -258,3 +259,21 @@ REMOVED_SUBMODULE_IMPORTS: dict[str, Mapping] = _entry(
     "jax.config", Form.RENAME, "jax", JAX_API, "the submodule was removed in JAX 0.4.29 (`jax.config` is an attribute of `jax`)"
 )
 """``import jax.config`` -> ``import jax``: the statement only, since ``jax.config`` itself still works."""
+
+
+def _trigger_pattern() -> re.Pattern[str]:
+    """What any file with JX5xx work contains: the last part of an old name, an old keyword
+    argument, or ``.at[`` (JX506). Lets the engine skip the metadata of files with nothing to do."""
+    tables = {**mappings((0, 0)), **mappings((99,)), **REMOVED_SUBMODULE_IMPORTS}
+    names = {old.rpartition(".")[2] for old in tables}
+    keywords = {keyword for renames in KEYWORD_RENAMES.values() for keyword in renames}
+    keywords |= {keyword for old_names in BY_POSITION.values() for keyword in old_names}
+
+    def alternatives(words: set[str]) -> str:
+        return "|".join(sorted(re.escape(word) for word in words))
+
+    keyword_argument = rf"[(,]\s*(?:{alternatives(keywords)})\s*=(?!=)"
+    return re.compile(rf"\b(?:{alternatives(names)})\b|{keyword_argument}|\.at\[")
+
+
+TRIGGER = _trigger_pattern()

@@ -122,3 +122,9 @@ def test_inexact_dtypes_are_inexact():
 def test_every_code_is_a_rule():
     codes = {rule.code for rule in ApiMigration.RULES}
     assert {mapping.code for mapping in ALL.values()} <= codes
+
+
+def test_files_without_old_names_are_skipped_before_parsing():
+    assert not ApiMigration.applies_to("import numpy as np\n\na = np.zeros(3, dtype=np.float64)\n")
+    for text in ("np.float_", "jax.tree_map(f, t)", "jnp.clip(x, a_min=0)", "jnp.clip(a = x)", "x.at[0].set(1)", "import jax.config"):
+        assert ApiMigration.applies_to(text), text
