@@ -12,7 +12,9 @@ next, and replaces it with the JAX loop primitive that computes exactly the same
   `lax.scan` (the list becomes the scan's stacked output).
 - JX303: a `range` loop with carried state -> `lax.fori_loop` (reductions and arrays updated with
   `.at[i]` travel in the carry).
-- JX304: a `while` loop -> `lax.while_loop` (exit condition and counters in the carry).
+- JX304: a `while` loop -> `lax.while_loop` (exit condition and counters in the carry); a range
+  loop whose only early exit is `if T: return R`, followed by `return F`, -> a `lax.while_loop`
+  that also stops on a `done` flag, then `lax.cond(done, lambda: R, lambda: F)`.
 - JX305: every other loop that touches arrays is left alone, with the blocking statement and its
   line, and, in a jitted function, how many iterations jit will unroll.
 
@@ -42,7 +44,8 @@ After:
         return x, v
 
 ## When it refuses
-`break`, `continue`, `return`, `yield`, `raise`, I/O and `print`, NumPy calls and global random
+`break`, `continue`, `return` (other than the early-return form above; there `R` must read
+nothing the rest of the iteration changes, except through plain copies `a = b`), `yield`, `raise`, I/O and `print`, NumPy calls and global random
 state, calls to functions not known to be pure, item or attribute assignment (mutation the in-place
 codemod could not remove), growing containers, arrays whose shape changes every iteration, a
 Python `if`/`and`/`or` on a value the loop computes, slices whose bounds move with the loop index,
