@@ -60,8 +60,9 @@ After:
   PartitionSpecs against ``with mesh:``, ``jax.jit`` does not), ``np.cast`` and
   ``np.find_common_type`` (no exact replacement) are reported, not rewritten.
 - A replacement that needs ``jax`` / ``numpy`` where that name means something else is reported.
-- ``obj.x.at[i].set(v)`` as a statement is reported; only ``x.at[i].set(v)`` on a plain name gets
-  the unsafe fix ``x = x.at[i].set(v)``.
+- ``obj.x.at[i].set(v)`` as a statement is reported; only ``x.at[i].set(v)`` on a plain name that
+  is bound in the same function (or at module level) gets the unsafe fix ``x = x.at[i].set(v)``;
+  assigning a global or an enclosing function's name would make it local instead.
 """
 
 from __future__ import annotations
@@ -559,6 +560,11 @@ class ApiMigration(Codemod):
 
     # -- discarded .at updates -------------------------------------------------------------------
 
+    def _bound_here(self, node: cst.CSTNode, name: str) -> bool:
+        """Whether ``name`` is assigned in the scope of ``node`` itself (a parameter, a local)."""
+        scope = self.get_metadata(ScopeProvider, node, None)
+        return scope is not None and any(assignment.scope is scope for assignment in scope.assignments[name])
+
     def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.BaseSmallStatement:
         call = original_node.value
         if not m.matches(
@@ -579,6 +585,14 @@ class ApiMigration(Codemod):
                 original_node, DISCARDED_AT, message,
                 reason="the updated array is not assigned, and the target is not a plain name",
                 hint="assign the result, e.g. `obj.x = obj.x.at[i].set(v)`",
+            )
+            return updated_node
+        if not self._bound_here(original_node, receiver.value):
+            self.refuse(
+                original_node, DISCARDED_AT, message,
+                reason=f"`{receiver.value}` is not a local name here: assigning it would make it local "
+                "and break the read before it",
+                hint=f"assign the result where `{receiver.value}` is defined, or return it",
             )
             return updated_node
         if not self.fix(
