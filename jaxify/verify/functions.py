@@ -24,8 +24,7 @@ class ChangedFunction:
     line: int  # in the user's (original) file
     rewritten_line: int
     renames: list[tuple[str, str]] | None  # dotted-name pairs when the change is only renames
-    static_argnames: tuple[str, ...] = ()
-    static_source: str = ""  # where the static argnames came from
+    static_argnames: tuple[str, ...] = ()  # inferred by the shared analysis
 
 
 def module_functions(module: cst.Module) -> dict[str, cst.FunctionDef]:
@@ -48,14 +47,12 @@ def changed_functions(original: str, rewritten: str, options: Options) -> list[C
         old_code, new_code = old_wrapper.module.code_for_node(old), new_wrapper.module.code_for_node(new)
         if old_code == new_code:
             continue
-        static, source = statics.get(name, ((), ""))
         changed.append(ChangedFunction(
             name=name,
             line=old_positions[old.name].start.line,
             rewritten_line=new_positions[new.name].start.line,
             renames=rename_pairs(old_code, new_code),
-            static_argnames=static,
-            static_source=source,
+            static_argnames=statics.get(name, ()),
         ))
     return changed
 
@@ -72,7 +69,7 @@ def _static_argnames(wrapper: MetadataWrapper, defs: dict[str, cst.FunctionDef],
     for name, node in defs.items():
         info = analysis.function_of(node)
         if info is not None and info.static_argnames:
-            found[name] = (tuple(info.static_argnames), "analysis")
+            found[name] = tuple(info.static_argnames)
     return found
 
 

@@ -9,7 +9,7 @@ from jaxify import __version__
 from jaxify.verify.session import ModuleReport
 
 COLUMNS = ("function", "evidence", "equivalent", "inputs", "max abs err", "max rel err", "compile ms",
-           "original ms", "jitted ms", "speedup")
+           "original ms (IQR)", "jitted ms (IQR)", "speedup")
 
 
 def _cell(value, digits: int = 3) -> str:
@@ -22,13 +22,21 @@ def _cell(value, digits: int = 3) -> str:
     return str(value)
 
 
+def _timing(median, spread) -> str:
+    """Median milliseconds, with the interquartile range when there is one."""
+    if median is None:
+        return "-"
+    return f"{median:.3g}" + (f" ±{spread:.2g}" if spread else "")
+
+
 def _row(path: str, result: dict) -> list[str]:
     speedup = result.get("speedup")
     return [
         f"{path}:{result['line']} {result['function']}", result["evidence"], _cell(result.get("equivalent")),
         f"{result.get('inputs', 0)} {result.get('input_source') or ''}".strip(), _cell(result.get("max_abs_err")),
-        _cell(result.get("max_rel_err")), _cell(result.get("compile_ms")), _cell(result.get("original_ms")),
-        _cell(result.get("jitted_ms")), "-" if speedup is None else f"{speedup:.2f}x",
+        _cell(result.get("max_rel_err")), _cell(result.get("compile_ms")),
+        _timing(result.get("original_ms"), result.get("original_spread_ms")),
+        _timing(result.get("jitted_ms"), result.get("jitted_spread_ms")), "-" if speedup is None else f"{speedup:.2f}x",
     ]
 
 
