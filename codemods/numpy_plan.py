@@ -41,6 +41,9 @@ from jaxify.codemods.numpy_support import (
     jax_numpy_function,
 )
 
+# Builtins whose result can be one of their arguments (max(a, b)) or a container of them.
+_VALUE_BUILTINS = frozenset(f"builtins.{name}" for name in ("list", "tuple", "sorted", "reversed", "min", "max", "abs"))
+_SUBSCRIPT_STRINGS = frozenset({"einsum", "einsum_path"})  # their first argument is a spec string
 _LIST_LITERALS = (cst.List, cst.Tuple, cst.ListComp)
 _NON_ARRAY_DTYPES = ("object", "str", "bytes", "U", "S", "O", "datetime64", "timedelta64")
 _ORDERING = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual, cst.Equal, cst.NotEqual)
@@ -95,32 +98,6 @@ def root_name(expr: cst.CSTNode) -> str | None:
     return expr.value if isinstance(expr, cst.Name) else None
 
 
-def _names_in(expr: cst.CSTNode) -> set[str]:
-    found: set[str] = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            found.add(node.value)
-
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            node.value.visit(self)  # `x.attr`: the attribute's name is not a variable
-            return False
-
-    expr.visit(Collect())
-    return found
-
-
-def _calls_in(expr: cst.CSTNode) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class Collect(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            found.append(node)
-
-    expr.visit(Collect())
-    return found
-
-
 class _BodyNodes(cst.CSTVisitor):
     """Every node of one function's own body (nested functions and classes have their own)."""
 
@@ -164,7 +141,8 @@ class Planner:
     def _traced_names(self, info: FunctionInfo) -> set[str]:
         """Names whose value depends on an array parameter: traced under jit. A NumPy array built
         from static values only (``np.arange(n)``) is a constant there, and stays one."""
-        traced = {p for p in info.params if info.kinds.get(p) is Kind.ARRAY}
+        # under jit every parameter that is not static is traced (self and cls are not values)
+        traced = {p for p in info.params if info.kinds.get(p) is not Kind.STATIC and p not in ("self", "cls")}
         changed = True
         while changed:
             changed = False
@@ -271,7 +249,7 @@ class Planner:
         if callee is not None:
             for param, value in self._bound_arguments(callee.params, call):
                 if param in self.kept_names.get(id(callee), ()):
-                    roots |= _names_in(value)
+                    roots |= self.value_flow(value)[0]
         return roots
 
     @staticmethod
@@ -298,33 +276,76 @@ class Planner:
                 names = kept[id(info.scope)] | self._roots(info)
                 if id(info.scope) in kept_returns:
                     for value in info.scope.returns:
-                        names |= _names_in(value)
+                        names |= self.value_flow(value)[0]
                 names |= self._closure(info, names)
-                for name in names:
-                    for binding in info.scope.bindings.get(name, []):
-                        if binding.source is None:
-                            continue
-                        for call in _calls_in(binding.source):
-                            callee = self.analysis.values.local_function(call)
-                            if callee is not None and id(callee) not in kept_returns:
-                                kept_returns.add(id(callee))
-                                changed = True
+                for source in self._kept_values(info, names):
+                    for call in self.value_flow(source)[1]:
+                        callee = self.analysis.values.local_function(call)
+                        if callee is not None and id(callee) not in kept_returns:
+                            kept_returns.add(id(callee))
+                            changed = True
                 if names != kept[id(info.scope)]:
                     kept[id(info.scope)] = names
                     changed = True
         return kept, kept_returns
 
+    def value_flow(self, expr: cst.CSTNode) -> tuple[set[str], list[cst.Call]]:
+        """The names and calls whose values can become (part of) the value of ``expr``, or decide
+        whether it is a NumPy or a JAX array: through arithmetic, containers, indexing, views and
+        methods. A NumPy call's own arguments do not count (its result is a NumPy array whatever
+        they are), nor do static reads (``x.shape``, ``len(x)``) or subscript indices."""
+        names: set[str] = set()
+        calls: list[cst.Call] = []
+
+        def walk(node: cst.CSTNode) -> None:
+            if isinstance(node, cst.Name):
+                names.add(node.value)
+            elif isinstance(node, cst.Attribute):
+                if node.attr.value not in STATIC_ATTRIBUTES and self.analysis.qualified_name(node) is None:
+                    walk(node.value)
+            elif isinstance(node, cst.Subscript):
+                walk(node.value)
+            elif isinstance(node, cst.Arg):
+                walk(node.value)
+            elif isinstance(node, cst.Call):
+                walk_call(node)
+            elif not isinstance(node, (cst.Lambda, cst.BaseString, cst.Integer, cst.Float, cst.Imaginary)):
+                for child in node.children:
+                    walk(child)
+
+        def walk_call(call: cst.Call) -> None:
+            qualified = self.analysis.qualified_name(call.func)
+            if is_numpy(qualified) or self.analysis.values.local_function(call) is not None:
+                calls.append(call)
+            if self.analysis.values.local_function(call) is not None:
+                for arg in call.args:  # a helper may return what it was given
+                    walk(arg)
+            elif qualified in _VALUE_BUILTINS:
+                for arg in call.args:
+                    walk(arg)
+            elif qualified is None and isinstance(call.func, cst.Attribute):
+                walk(call.func.value)  # x.copy(), x.reshape(...): the method's receiver
+
+        walk(expr)
+        return names, calls
+
     @staticmethod
-    def _closure(info: FunctionInfo, names: set[str]) -> set[str]:
+    def _kept_values(info: FunctionInfo, names: set[str]) -> list[cst.CSTNode]:
+        """The expressions bound to kept names (``x += v`` adds to x's buffer: v is not bound)."""
+        return [
+            binding.source
+            for name in names
+            for binding in info.scope.bindings.get(name, [])
+            if binding.source is not None and not binding.augmented
+        ]
+
+    def _closure(self, info: FunctionInfo, names: set[str]) -> set[str]:
         """Add every name whose value flows into a kept name (aliases, views, loop sources)."""
         result = set(names)
         pending = list(names)
         while pending:
-            name = pending.pop()
-            for binding in info.scope.bindings.get(name, []):
-                if binding.source is None:
-                    continue
-                for other in _names_in(binding.source) - result:
+            for source in self._kept_values(info, {pending.pop()}):
+                for other in self.value_flow(source)[0] - result:
                     result.add(other)
                     pending.append(other)
         return result
@@ -332,16 +353,10 @@ class Planner:
     def pinned_calls(self, info: FunctionInfo) -> set[int]:
         """Calls whose result may be written in place: they stay NumPy (the in-place codemod,
         JX1, decides about the write, and wraps what it rewrites in ``jnp.asarray``)."""
-        pinned: set[int] = set()
-        kept = self.kept_names[id(info.scope)]
-        for name in kept:
-            for binding in info.scope.bindings.get(name, []):
-                if binding.source is not None:
-                    pinned |= {id(call) for call in _calls_in(binding.source)}
+        sources = self._kept_values(info, self.kept_names[id(info.scope)])
         if id(info.scope) in self.kept_returns:
-            for value in info.scope.returns:
-                pinned |= {id(call) for call in _calls_in(value)}
-        return pinned
+            sources += info.scope.returns
+        return {id(call) for source in sources for call in self.value_flow(source)[1]}
 
     # -- one function --------------------------------------------------------------------------
 
@@ -418,7 +433,7 @@ class Planner:
             return ""
         if jax_numpy_function(member) is None:
             return f"jax.numpy has no `{member}`"
-        if any(isinstance(arg.value, cst.BaseString) for arg in data):
+        if member not in _SUBSCRIPT_STRINGS and any(isinstance(arg.value, cst.BaseString) for arg in data):
             return "jax arrays cannot hold strings"
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == "dtype":

@@ -99,8 +99,21 @@ KIND_CASES = [
             return total / n
         """,
         "f",
-        {"x": U, "total": A, "n": S},
+        {"x": A, "total": A, "n": S},
         (),
+    ),
+    (
+        "a parameter passed on to a helper takes the kind the helper needs",
+        """
+        import numpy as np
+        def helper(values, count):
+            return np.sum(values) * np.ones(count)
+        def f(data, size):
+            return helper(data, size)
+        """,
+        "f",
+        {"data": A, "size": S},
+        ("size",),
     ),
     (
         "a loop-carried accumulator that starts as a Python float becomes an array",

@@ -19,12 +19,15 @@ STATIC_PARAMETERS = frozenset(
         "keepdims", "dtype", "num", "N", "M", "k", "ndmin", "reps", "ord", "ddof", "order",
         "endpoint", "retstep", "decimals", "indices_or_sections", "deg", "n", "bins", "length",
         "kind", "mode", "side", "full_matrices", "compute_uv", "norm", "UPLO", "lower",
+        "pad_width", "method", "interpolation", "casting", "rowvar", "bias", "copy", "subok",
+        "indexing", "sparse", "assume_unique", "return_index", "return_inverse", "return_counts",
+        "equal_nan", "optimize",
     }
 )
 # Static parameters that only take Python ints (shapes, axes, counts), not dtypes or flags.
 INTEGRAL_PARAMETERS = frozenset(
     {"shape", "newshape", "size", "axis", "axis1", "axis2", "num", "N", "M", "k", "ndmin", "reps",
-     "ddof", "n", "start_or_stop"}
+     "ddof", "n", "start_or_stop", "pad_width"}
 )
 # np.arange's bounds fix the output length, so all of them are static.
 _ARANGE_BOUNDS = frozenset({"start_or_stop", "start", "stop", "step"})

@@ -27,6 +27,7 @@ from jaxify.analysis.numpy_api import (
 )
 from jaxify.analysis.scopes import (
     ANNOTATED_ARRAY,
+    HARD_STATIC,
     ITER,
     SOFT_STATIC,
     USED_AS_ARRAY,
@@ -100,11 +101,32 @@ class ValueKinds:
         for name, partner in scope.partners:
             if name == param and self.rank(partner) == _ARRAY:
                 return Evidence(USED_AS_ARRAY, "used in arithmetic with an array", partner)
+        passed = self._callee_evidence(scope, param)
+        if passed is not None:
+            return passed
         ranks = [self.rank(arg) for arg in self._arguments_at_local_calls(scope, param)]
         if ranks and min(ranks) == _ARRAY:
             return Evidence(USED_AS_ARRAY, "every local caller passes an array", scope.node)
         if ranks and max(ranks) == _STATIC:
             return Evidence(SOFT_STATIC, "every local caller passes a static value", scope.node)
+        return None
+
+    def _callee_evidence(self, scope: Scope, param: str) -> Evidence | None:
+        """``helper(x)`` where helper's parameter is an array (or must be static): so is ``x``."""
+        for call in scope.calls:
+            callee = self.local_function(call)
+            if callee is None or callee is scope:
+                continue
+            for index, arg in enumerate(call.args):
+                if arg.star or not (isinstance(arg.value, cst.Name) and arg.value.value == param):
+                    continue
+                name = arg.keyword.value if arg.keyword is not None else (
+                    callee.params[index] if index < len(callee.params) else None
+                )
+                evidence = self.param_evidence.get((id(callee), name))
+                if evidence is not None and evidence.strength in (ANNOTATED_ARRAY, USED_AS_ARRAY, HARD_STATIC):
+                    kind = "an array" if evidence.strength != HARD_STATIC else "static"
+                    return Evidence(evidence.strength, f"passed to {callee.name}(), whose `{name}` is {kind}", arg)
         return None
 
     def _arguments_at_local_calls(self, callee: Scope, param: str) -> list[cst.CSTNode]:

@@ -1,0 +1,160 @@
+"""The NumPy -> jax.numpy rewrite computes what the original computed, under `jax.jit`.
+
+Every `corpus/programs/vec_*.py` program is rewritten through the whole pipeline. A function the
+pipeline left partly alone (a refusal finding inside it, e.g. JX702 for a data-dependent output
+shape) is checked eagerly on NumPy inputs; every other function runs under `jax.jit`, with the static argnames the shared analysis found, and
+must match the original NumPy code: at float64 tolerance under the default `--precision keep`,
+and at float32 tolerance under `--precision float32` with x64 switched off. The fixtures of
+tests/fixtures/numpy_namespace/ that define functions are run the same way on generated inputs.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import subprocess
+import sys
+import textwrap
+
+import jax
+import jax.numpy as jnp
+import libcst as cst
+import numpy as np
+import pytest
+from libcst.metadata import MetadataWrapper
+
+from harness import REPO, assert_same, load_module, options_from_flags, rewrite
+from jaxify.analysis import analyze
+from jaxify.findings import Status
+
+PROGRAMS = sorted((REPO / "corpus" / "programs").glob("vec_*.py"))
+# Programs without Python loops: their float32 behaviour is this codemod's alone.
+LOOP_FREE = [p for p in PROGRAMS if not any(isinstance(n, (ast.For, ast.While)) for n in ast.walk(ast.parse(p.read_text())))]
+
+
+def _static_argnames(text: str) -> dict[str, tuple[str, ...]]:
+    """What the analysis says must be static, per function, in the original program."""
+    analysis = analyze(MetadataWrapper(cst.parse_module(text)), options_from_flags([]))
+    return {info.name: info.static_argnames for info in analysis.functions}
+
+
+def _as_jax(args):
+    return tuple(jnp.asarray(a) if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _refused_functions(text: str, findings) -> set[str]:
+    """Functions with a refusal inside, and the functions of the module that call them."""
+    lines = {f.line for f in findings if f.status is Status.NOT_FIXED}
+    functions = [node for node in ast.parse(text).body if isinstance(node, ast.FunctionDef)]
+    refused = {f.name for f in functions if any(f.lineno <= line <= f.end_lineno for line in lines)}
+    calls = {
+        f.name: {n.func.id for n in ast.walk(f) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+        for f in functions
+    }
+    while True:
+        more = {name for name, called in calls.items() if called & refused} - refused
+        if not more:
+            return refused
+        refused |= more
+
+
+@functools.lru_cache(maxsize=None)
+def _check_program(program, flags: tuple[str, ...], rtol, atol, jit_only=False):
+    """Rewrite ``program`` with ``flags`` and compare every example; returns (count, refused)."""
+    text = program.read_text(encoding="utf-8")
+    result = rewrite(text, list(flags), path=program.name)
+    assert not result.failed, result.findings
+    assert result.changed, f"{program.name}: nothing was rewritten"
+    examples = load_module((REPO / "corpus" / "examples" / program.name).read_text(encoding="utf-8"), "examples")
+    declared_static = getattr(examples, "STATIC_ARGNAMES", {})
+    static = _static_argnames(text)
+    refused = _refused_functions(text, result.findings)
+    original = load_module(text, "original")
+    rewritten = load_module(result.rewritten, "rewritten")
+    checked = 0
+    for name, calls in examples.jaxify_examples().items():
+        # the analysis must find at least what the corpus author declared static
+        assert set(declared_static.get(name, ())) <= set(static[name]), (name, static[name])
+        if jit_only and name in refused:
+            continue  # the code left alone is the same in either precision
+        function = getattr(rewritten, name)
+        if name not in refused:
+            function = jax.jit(function, static_argnames=static[name])
+        for args in calls:
+            expected = getattr(original, name)(*args)
+            actual = function(*(args if name in refused else _as_jax(args)))
+            assert_same(expected, actual, rtol=rtol, atol=atol, path=f"{program.stem}.{name}")
+            checked += 1
+    return checked, refused
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.stem)
+def test_vectorised_program_matches_under_jit_in_float64(program):
+    checked, _ = _check_program(program, (), rtol=1e-9, atol=1e-12)
+    assert checked > 0
+
+
+@pytest.mark.parametrize("program", LOOP_FREE, ids=lambda p: p.stem)
+def test_vectorised_program_matches_in_float32_when_asked(program):
+    with jax.enable_x64(False):
+        checked, _ = _check_program(program, ("--precision", "float32"), rtol=2e-4, atol=1e-4, jit_only=True)
+    assert checked > 0
+
+
+def test_dynamic_shape_function_is_reported_not_jitted():
+    program = REPO / "corpus" / "programs" / "vec_signal_stats.py"
+    _, refused = _check_program(program, (), rtol=1e-9, atol=1e-12)
+    assert refused == {"outliers"}
+
+
+def test_precision_keep_makes_a_fresh_process_compute_in_float64():
+    """The inserted x64 switch, not the test suite's JAX_ENABLE_X64, keeps float64."""
+    source = textwrap.dedent(
+        """
+        import numpy as np
+
+        def drift(x):
+            return np.sum(x + 1e-9) - np.sum(x)
+        """
+    )
+    rewritten = rewrite(source).rewritten
+    script = rewritten + textwrap.dedent(
+        """
+        import numpy
+        x = numpy.full(1000, 1.0e4)
+        value = drift(x)
+        print(value.dtype, float(value))
+        """
+    )
+    env = {"PATH": "/usr/bin:/bin", "JAX_PLATFORMS": "cpu"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    dtype, value = out.stdout.split()
+    assert dtype == "float64"
+    # 1000 * 1e-9, up to float64 rounding of sums near 1e7; in float32, 1e4 + 1e-9 == 1e4 gives 0
+    assert abs(float(value) - 1e-6) < 5e-8
+
+
+FIXTURE_INPUTS = {
+    "alias_np": {"energy": (np.linspace(0, 3, 12).reshape(4, 3), np.array([1.0, 2.0, 3.0, 4.0]))[:1] + (np.array([1.0, 2.0, 3.0]),),
+                 "normalise": (np.arange(12.0).reshape(3, 4) - 5,)},
+    "import_numpy": {"softplus": (np.linspace(-30, 30, 13),)},
+    "masked_reduction": {"stats": (np.linspace(-2, 4, 25), 0.0)},
+    "list_arguments": {"combine": (np.array([1.0, 2.0]), np.array([3.0, -1.0]))},
+    "from_import": {"wave": (np.linspace(0, 2, 5), 5)},
+    "argsort_unsafe": {"order_stable": (np.array([3.0, 1.0, 2.0, 1.0]),),
+                       "sorted_values": (np.array([3.0, np.nan, 1.0]),)},
+}
+
+
+@pytest.mark.parametrize("case", sorted(FIXTURE_INPUTS))
+def test_fixture_rewrites_match_under_jit(case):
+    folder = REPO / "tests" / "fixtures" / "numpy_namespace"
+    original = load_module((folder / f"{case}.py").read_text(encoding="utf-8"), "original")
+    rewritten_text = (folder / f"{case}.expected.py").read_text(encoding="utf-8")
+    rewritten = load_module(rewritten_text, "rewritten")
+    static = _static_argnames(rewritten_text)
+    for name, args in FIXTURE_INPUTS[case].items():
+        expected = getattr(original, name)(*args)
+        actual = jax.jit(getattr(rewritten, name), static_argnames=static[name])(*_as_jax(args))
+        assert_same(expected, actual, path=f"{case}.{name}")
