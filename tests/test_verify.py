@@ -224,13 +224,20 @@ RANDOM_ORIGINAL = textwrap.dedent('''\
     def pair(x):
         return np.random.uniform(size=x.shape), np.random.uniform(size=x.shape)
 
+    def frozen(x):
+        return x + np.random.normal(size=x.shape)
+
+    def shifted(x):
+        return x + np.random.standard_normal(x.shape)
+
     def jaxify_examples():
-        return {name: [(np.linspace(0.0, 1.0, 8),)] for name in ("noisy", "jitter", "pair")}
+        return {name: [(np.linspace(0.0, 1.0, 8),)] for name in ("noisy", "jitter", "pair", "frozen")}
     ''')
 
 RANDOM_REWRITTEN = textwrap.dedent('''\
     import numpy as np
     import jax
+    import jax.numpy as jnp
 
     def noisy(x, key):
         return x + 2.0 * jax.random.normal(key, x.shape)
@@ -241,8 +248,14 @@ RANDOM_REWRITTEN = textwrap.dedent('''\
     def pair(x, key):
         return jax.random.uniform(key, x.shape), jax.random.uniform(key, x.shape)
 
+    def frozen(x):
+        return jnp.asarray(x) + np.random.normal(size=x.shape)
+
+    def shifted(x, key):
+        return x + jax.random.normal(key, x.shape)
+
     def jaxify_examples():
-        return {name: [(np.linspace(0.0, 1.0, 8),)] for name in ("noisy", "jitter", "pair")}
+        return {name: [(np.linspace(0.0, 1.0, 8),)] for name in ("noisy", "jitter", "pair", "frozen")}
     ''')
 
 
@@ -268,6 +281,17 @@ def test_reused_key_is_caught(randomness):
     result = randomness["pair"]
     assert result["evidence"] == "failed"
     assert "used more than once" in result["findings"][0]["message"]
+
+
+def test_numpy_random_frozen_under_jit_is_caught(randomness):
+    result = randomness["frozen"]
+    assert result["random"] and result["evidence"] == "failed"
+    assert "frozen into constants" in result["findings"][0]["message"]
+
+
+def test_random_function_without_examples_gets_a_generated_input(randomness):
+    result = randomness["shifted"]
+    assert result["input_source"] == "hypothesis" and result["evidence"] == "verified", result
 
 
 def test_hanging_function_becomes_a_finding_and_earlier_results_are_kept(tmp_path):

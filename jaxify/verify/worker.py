@@ -145,9 +145,12 @@ class FunctionCheck:
             self._run_rewrite_only(calls or [], source)
             self._decide_evidence()
             return self.result
-        if calls is None and self.job.get("hypothesis", 0) > 0 and self.key_name is None:
-            self._run_hypothesis()
-        elif calls:
+        if calls is None and self.job.get("hypothesis", 0) > 0:
+            if self.key_name is None:
+                self._run_hypothesis()
+            else:  # a random function: one generated input, then the comparison by distribution
+                calls, source = self._generated_calls(1), "hypothesis"
+        if calls:
             self.result["input_source"] = source
             if self.key_name is not None or self._draws_from_global_state(*calls[0]):
                 self._run_random(calls)
@@ -210,12 +213,14 @@ class FunctionCheck:
 
     def _outcome(self, args, kwargs):
         """``(comparison, error finding)`` for one call; None when the original itself raises."""
+        np.random.seed(0)  # both sides start from the same global random state (if either draws from it)
         try:
             expected = call_original(self.original, args, kwargs, self._param_names(args, kwargs))
         except Exception as error:
             self.original_errors.add(type(error).__name__)
             return None
         static = self._static_for(args, kwargs)
+        np.random.seed(0)
         try:
             actual = self._jitted(static)(*copy.deepcopy(args), **copy.deepcopy(kwargs))
             actual = self.jax.device_get(actual)
@@ -305,6 +310,27 @@ class FunctionCheck:
             if last_ok is not None:
                 self._check_gradient(*last_ok)
                 self.hypothesis_input = last_ok
+
+    def _generated_calls(self, count: int) -> list:
+        """``count`` inputs drawn (deterministically) from the generated strategy, without any checking."""
+        from hypothesis import HealthCheck, given, settings
+
+        from jaxify.verify.strategies import call_strategy
+
+        strategy = call_strategy(self.original, inspect.getsource(self.original), self.base_static)
+        drawn = []
+        if strategy is None:
+            return drawn
+
+        @settings(max_examples=count, derandomize=True, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(strategy)
+        def draw(call):
+            if len(drawn) < count:
+                drawn.append(call)
+
+        draw()
+        return drawn
 
     # -- randomness ----------------------------------------------------------------------------------
     def _run_random(self, calls) -> None:
