@@ -39,8 +39,8 @@ After:
             x, v = carry
             x = x + dt * v
             v = v - dt * x
-            return (x, v)
-        (x, v) = lax.fori_loop(0, n, _body, (x, v))
+            return x, v
+        x, v = lax.fori_loop(0, n, _body, (x, v))
         return x, v
 
 ## When it refuses
@@ -299,6 +299,8 @@ class LoopCodemod(Codemod):
         body = self._updated_body(info.node)
         if info.early_return is not None:
             return self._plan_early_return(info, body)
+        if info.jump is not None:
+            return self._plan_jump(info, body)
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")
@@ -316,7 +318,8 @@ class LoopCodemod(Codemod):
         if nest is not None:
             return nest
         output_names = {o.name for o in info.outputs}
-        if space.kind == "range" and not info.trajectories and len(info.outputs) == 1 and set(carried) == output_names:
+        if (space.kind == "range" and _distinct_indices(space) and not info.trajectories and len(info.outputs) == 1
+                and set(carried) == output_names):
             output = info.outputs[0]
             moved = _moved_value_problem(output.statement, output.value, info.node.body.body)
             if moved:
@@ -418,7 +421,7 @@ class LoopCodemod(Codemod):
         loop_body = [
             build.statement(f"{index} = {index} + 1"),
             *body[:split],
-            build.statement(f"{done} = {test}"),
+            build.statement(f"{done} = {test}").with_changes(leading_lines=updated_early.leading_lines),
             *body[split + 1:],
         ]
         carry = build.Carry(tuple(carried))
@@ -435,12 +438,54 @@ class LoopCodemod(Codemod):
                    "`jax.grad` through it raises, `jax.jvp` works")
         return "JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")]
 
+    def _plan_jump(self, info: LoopInfo, body: list[cst.BaseStatement]):
+        """``for k in range(..): S1; if T: break|continue; S2``: ``S2`` runs as
+        ``n = jnp.where(flag, n, new)`` for each carried ``n`` it assigns, so a flagged iteration
+        leaves the carry as it was. ``continue`` -> `lax.fori_loop` with a per-iteration flag;
+        ``break`` -> `lax.while_loop` that also stops once the flag is set."""
+        space, jump = info.space, info.jump
+        if space.step is not None and not m.matches(space.step, m.Integer("1")):
+            return Blocker(jump.statement, f"`{jump.kind}` inside a loop whose range has a step")
+        test = _traced_test(jump.test, self._resolve)
+        if test is None:
+            return Blocker(jump.test, "a chained comparison in the exit test")
+        updated_jump = self._replacement.get(jump.statement, jump.statement)
+        split = next(k for k, s in enumerate(body) if s is updated_jump)
+        index = space.index_name
+        flag = self._fresh("done" if jump.kind == "break" else "skip")
+        carried = [n for n in info.carried if n != index]
+        guarded = _guarded(body[split + 1:], set(carried), flag)
+        if guarded is None:
+            return Blocker(jump.statement, f"after `{jump.kind}` the loop body does more than assign names")
+        start = build.code(space.start) if space.start is not None else "0"
+        summary = _summary(info)
+        if jump.kind == "continue":
+            if not carried:
+                return Blocker(info.node, "the loop computes nothing that is used after it")
+            loop_body = [*body[:split], build.statement(f"{flag} = {test}").with_changes(leading_lines=updated_jump.leading_lines), *guarded]
+            statements = build.fori_loop(info.node, self._fresh("_body"), index, start, build.code(space.stop),
+                                         build.Carry(tuple(carried)), loop_body)
+            message = f"loop with `continue` rewritten as `lax.fori_loop`; skipped iterations keep the carry ({summary})"
+            return "JX303", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")]
+        if set(reads_of(space.stop)) & info.written:
+            return Blocker(info.node, "the range's bounds read names the loop changes")
+        first = str(int(start) - 1) if start.lstrip("-").isdigit() else f"{start} - 1"
+        names = [index, *carried, flag]
+        loop_body = [build.statement(f"{index} = {index} + 1"), *body[:split], build.statement(f"{flag} = {test}").with_changes(leading_lines=updated_jump.leading_lines), *guarded]
+        cond = f"jnp.logical_and(jnp.logical_not({flag}), {index} + 1 < {build.code(space.stop)})"
+        init = ", ".join(first if n == index else "False" if n == flag else n for n in names)
+        statements = build.while_loop(info.node, self._fresh("_cond"), self._fresh("_body"), cond,
+                                      build.Carry(tuple(names)), loop_body, init=f"({init})")
+        message = (f"loop with `break` rewritten as `lax.while_loop` that stops on a flag ({summary_of_carry(names)}); "
+                   "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
+        return "JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")]
+
     def _nested_vmap(self, info: LoopInfo):
         """A range loop whose whole body is one inner loop already rewritten as vmap, over a
         range that does not depend on the outer loop: one vmap over the product space."""
         space = info.space
         inner_loops = [s for s in info.node.body.body if s not in info.conversions]
-        if space.kind != "range" or len(inner_loops) != 1 or inner_loops[0] not in self._vmapped:
+        if space.kind != "range" or not _distinct_indices(space) or len(inner_loops) != 1 or inner_loops[0] not in self._vmapped:
             return None
         inner = self._vmapped[inner_loops[0]]
         rectangular = not set(reads_of(inner_loops[0].iter)) & (info.written | {space.index_name})
@@ -634,6 +679,15 @@ def _moved_value_problem(statement: cst.CSTNode, value: cst.BaseExpression, body
     return None
 
 
+def _distinct_indices(space) -> bool:
+    """The range never goes negative, so its indices name distinct elements (a negative index
+    wraps around onto an element a later iteration writes, and a scatter of repeated positions has
+    no defined order, where the loop's last write wins)."""
+    start_ok = space.start is None or (isinstance(space.start, cst.Integer) and space.start.evaluated_value >= 0)
+    step_ok = space.step is None or (isinstance(space.step, cst.Integer) and space.step.evaluated_value > 0)
+    return start_ok and step_ok
+
+
 def _range_args(space) -> str:
     parts = [space.start, space.stop, space.step]
     return ", ".join(build.code(part) for part in parts if part is not None)
@@ -700,6 +754,31 @@ def _is_jit(decorator: cst.BaseExpression, resolve) -> bool:
         if resolve(decorator.func) == "functools.partial" and decorator.args:
             return resolve(decorator.args[0].value) == "jax.jit"
     return False
+
+
+def _guarded(statements: Sequence[cst.BaseStatement], carried: set[str], flag: str) -> list[cst.BaseStatement] | None:
+    """``statements`` with each assignment to a carried name kept from taking effect when ``flag``
+    is set (``n = jnp.where(flag, n, new)``); None if any statement is not a plain assignment."""
+    operators = {"+=": "+", "-=": "-", "*=": "*", "/=": "/", "//=": "//", "%=": "%", "**=": "**", "@=": "@"}
+    guarded = []
+    for statement in statements:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return None
+        small = statement.body[0]
+        if m.matches(small, m.Assign(targets=[m.AssignTarget(m.Name())])):
+            name, new = small.targets[0].target.value, build.code(small.value)
+        elif m.matches(small, m.AugAssign(target=m.Name())) and build.code(small.operator).strip() in operators:
+            name = small.target.value
+            value = build.code(small.value)
+            if not isinstance(small.value, (cst.Name, cst.Call, cst.Attribute, cst.Subscript, cst.Integer, cst.Float)):
+                value = f"({value})"
+            new = f"{name} {operators[build.code(small.operator).strip()]} {value}"
+        else:
+            return None
+        if name in carried:
+            small = cst.parse_statement(f"{name} = jnp.where({flag}, {name}, {new})\n").body[0]
+        guarded.append(statement.with_changes(body=[small]))
+    return guarded
 
 
 def _lambda_body(value: cst.BaseExpression | None) -> str:

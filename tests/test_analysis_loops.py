@@ -177,8 +177,8 @@ def test_iterating_an_array_enumerate_and_zip():
 @pytest.mark.parametrize(
     "body, reason",
     [
-        ("if x[i] > 0:\n                    break", "`break`"),
-        ("if x[i] > 0:\n                    continue", "`continue`"),
+        ("if x[i] > 0:\n                    s = -s\n                    break", "`break`"),
+        ("if x[i] > 0:\n                    s = -s\n                    continue", "`continue`"),
         ("print(s)", "I/O (`print`)"),
         ("s = float(s)", "needs a concrete value"),
         ("s = update(s)", "calls `update`, not known to be pure"),
@@ -266,4 +266,19 @@ def test_early_return_is_recognised_and_not_a_blocker():
             return x
     """)
     assert info.early_return is not None
+    assert info.blockers == []
+
+
+@pytest.mark.parametrize("kind", ["break", "continue"])
+def test_a_lone_break_or_continue_under_an_if_is_a_flag_jump(kind):
+    info = analyze(f"""
+        def f(x, n):
+            s = 0.0
+            for i in range(n):
+                if x[i] < 0:
+                    {kind}
+                s = s + x[i]
+            return s
+    """)
+    assert info.jump is not None and info.jump.kind == kind
     assert info.blockers == []

@@ -130,6 +130,16 @@ class EarlyReturn:
     value: cst.BaseExpression | None
 
 
+@dataclasses.dataclass(frozen=True)
+class FlagJump:
+    """``if test: break`` or ``if test: continue`` at the top level of a range loop's body: the
+    statements after it run only when ``test`` is false, which a flag can express."""
+
+    statement: cst.If
+    test: cst.BaseExpression
+    kind: str  # "break" or "continue"
+
+
 @dataclasses.dataclass
 class LoopInfo:
     node: cst.For | cst.While
@@ -144,6 +154,7 @@ class LoopInfo:
     blockers: list[Blocker]
     conversions: list[cst.SimpleStatementLine]  # `x = jnp.asarray(x)`: hoisted before the loop
     early_return: EarlyReturn | None = None
+    jump: FlagJump | None = None
 
     @property
     def target_names(self) -> set[str]:
@@ -671,6 +682,19 @@ def find_early_return(body: Sequence[cst.BaseStatement]) -> EarlyReturn | None:
     return EarlyReturn(statement, statement.test, statement.body.body[0].body[0].value)
 
 
+def find_jump(body: Sequence[cst.BaseStatement]) -> FlagJump | None:
+    """The one top-level ``if test: break`` / ``if test: continue`` (no ``else``) of a loop body."""
+    found = [
+        statement for statement in body
+        if m.matches(statement, m.If(body=m.IndentedBlock(body=[m.SimpleStatementLine(body=[m.Break() | m.Continue()])]), orelse=None))
+    ]
+    if len(found) != 1:
+        return None
+    statement = found[0]
+    kind = "break" if isinstance(statement.body.body[0].body[0], cst.Break) else "continue"
+    return FlagJump(statement, statement.test, kind)
+
+
 def find_trajectories(body: Sequence[cst.BaseStatement]) -> list[Trajectory]:
     """Top-level ``ys.append(v)`` statements (whether ``ys`` qualifies is checked by the caller)."""
     found = []
@@ -856,16 +880,18 @@ def analyze_loop(
     carried = [name for name in order if name in carried_set]
 
     early_return = find_early_return(body) if space.kind == "range" else None
+    jump = find_jump(body) if space.kind == "range" and early_return is None else None
+    exit_statement = early_return or jump
     finder = _BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories})
     for statement in body:
-        if early_return is not None and statement is early_return.statement:
-            if early_return.value is not None:
+        if exit_statement is not None and statement is exit_statement.statement:
+            if early_return is not None and early_return.value is not None:
                 early_return.value.visit(finder)
             continue
         statement.visit(finder)
     blockers = finder.blockers
-    if early_return is not None:  # and/or/not in its test are rewritten, so only calls matter
-        blockers += side_effects_of(early_return.test, resolve, is_pure_function)
+    if exit_statement is not None:  # and/or/not in its test are rewritten, so only calls matter
+        blockers += side_effects_of(exit_statement.test, resolve, is_pure_function)
     if space.test is not None:  # and/or/not in a while test are rewritten, so only calls matter
         blockers += side_effects_of(space.test, resolve, is_pure_function)
     if isinstance(loop, cst.For):
@@ -891,6 +917,7 @@ def analyze_loop(
         blockers=blockers,
         conversions=conversions,
         early_return=early_return,
+        jump=jump,
     )
 
 
