@@ -101,12 +101,6 @@ def test_vectorised_program_matches_in_float32_when_asked(program):
     assert checked > 0
 
 
-def test_dynamic_shape_function_is_reported_not_jitted():
-    program = REPO / "corpus" / "programs" / "vec_signal_stats.py"
-    _, refused = _check_program(program, (), rtol=1e-9, atol=1e-12)
-    assert refused == {"outliers"}
-
-
 def test_precision_keep_makes_a_fresh_process_compute_in_float64():
     """The inserted x64 switch, not the test suite's JAX_ENABLE_X64, keeps float64."""
     source = textwrap.dedent(

@@ -16,7 +16,7 @@ def jaxify_examples():
         "moving_average": [(signal, 5), (signal, 32)],
         "positive_area": [(signal, t[1] - t[0])],
         "mean_of_quiet": [(signal,)],
-        "outliers": [(np.concatenate([signal, [9.0, -8.0]]), 3.0)],
+        "replace_outliers": [(np.concatenate([signal, [9.0, -8.0]]), 3.0)],
     }
 
 

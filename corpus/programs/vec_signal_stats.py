@@ -33,7 +33,7 @@ def mean_of_quiet(x):
     return np.mean(x[x < 0.5])
 
 
-def outliers(x, threshold):
-    """Samples more than ``threshold`` standard deviations from the mean (a data-dependent size)."""
+def replace_outliers(x, threshold):
+    """Samples more than ``threshold`` standard deviations from the mean become the median."""
     z = (x - np.mean(x)) / np.std(x)
-    return x[np.abs(z) > threshold]
+    return np.where(np.abs(z) > threshold, np.median(x), x)

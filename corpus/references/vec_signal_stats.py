@@ -28,7 +28,6 @@ def mean_of_quiet(x):
     return jnp.mean(x, where=x < 0.5)
 
 
-def outliers(x, threshold):
-    # not jittable: the result's length depends on the data
+def replace_outliers(x, threshold):
     z = (x - jnp.mean(x)) / jnp.std(x)
-    return x[jnp.abs(z) > threshold]
+    return jnp.where(jnp.abs(z) > threshold, jnp.median(x), x)
