@@ -345,7 +345,11 @@ class _GlobalThreading:
         if info.node in self.blocked:
             return True
         reason = ""
-        if info.value_uses:
+        decorators = [source(d.decorator) for d in info.node.decorators
+                      if source(d.decorator) not in _TRANSPARENT_DECORATORS]
+        if decorators:
+            reason = f"it is decorated with `@{decorators[0]}`, which may not pass a new `key` argument through"
+        elif info.value_uses:
             line = self.codemod.position(info.value_uses[0])[0]
             reason = (f"it is used as a value at line {line} (a callback, thread target or map), "
                       "so its callers cannot be given a key")
@@ -444,6 +448,7 @@ def _is_main_guard(node: cst.CSTNode) -> bool:
     return text in ('__name__=="__main__"', '"__main__"==__name__')
 
 
+_TRANSPARENT_DECORATORS = frozenset({"staticmethod", "classmethod", "jax.jit", "jit", "functools.wraps"})
 _PUBLIC_REASON = "callers outside this module must now pass `key=`; calls inside this module are updated"
 _HINTS = {
     "JX204": "",

@@ -170,6 +170,11 @@ class _Collector(cst.CSTVisitor):
     def finish(self) -> RandomFacts:
         for function in self.functions.values():
             function.names = self.names_by_function.get(function.node, set())
+        for function in self.functions.values():  # a nested function's names are its parents' too:
+            outer = self._function_of(function.node)  # a new local there would capture them
+            while outer is not None:
+                self.functions[outer].names |= function.names
+                outer = self._function_of(outer)
         for draw in self.global_draws:
             if draw.place.function is not None:
                 self.functions[draw.place.function].draws.append(draw)
@@ -232,6 +237,9 @@ class _Collector(cst.CSTVisitor):
         attribute = stream.name.startswith("self.")
         visitor = _References(stream.name.split(".")[-1], attribute)
         stream.owner.visit(visitor)
+        if attribute and _attribute_used_outside(self.module, stream):
+            stream.problem = f"`.{stream.name[5:]}` is read outside its class (a subclass or another object)"
+            return
         for found in visitor.found:
             expr = self.parents.get(found) if attribute else found  # `self.rng` or `rng`
             parent = self.parents.get(expr)
@@ -310,6 +318,8 @@ class _Collector(cst.CSTVisitor):
                     return "it shuffles a Python list in place (a JAX array would replace the list)"
                 if strings:
                     return "it picks among Python strings"
+                if not isinstance(first, (cst.List, cst.Tuple)):  # inline number literals become arrays
+                    return "it samples a Python list or range, which jax.random does not take"
         written = self._written_to_host(call)
         return f"its values are written out by `{written}`" if written else ""
 
@@ -452,6 +462,15 @@ class _Collector(cst.CSTVisitor):
         return isinstance(node, cst.Name) and node.value == "self"
 
 
+def _attribute_used_outside(module: cst.Module, stream: Stream) -> bool:
+    """Whether ``<anything>.<attr>`` appears outside the class that holds the stream."""
+    attr = stream.name[len("self."):]
+    inside, everywhere = _References(attr, attribute=False), _References(attr, attribute=False)
+    stream.owner.visit(inside)
+    module.visit(everywhere)
+    return everywhere.attributes > inside.attributes
+
+
 def _looks_like_generator(param: cst.Param) -> bool:
     annotation = _EMPTY.code_for_node(param.annotation.annotation) if param.annotation else ""
     return bool(GENERATOR_PARAM.search(param.name.value)) or "Generator" in annotation or "RandomState" in annotation
@@ -464,6 +483,7 @@ class _References(cst.CSTVisitor):
         super().__init__()
         self.name, self.attribute = name, attribute
         self.found: list[cst.CSTNode] = []
+        self.attributes = 0  # `x.<name>` for any x, counted when looking for a variable
 
     def visit_Name(self, node: cst.Name) -> None:
         if not self.attribute and node.value == self.name:
@@ -475,6 +495,7 @@ class _References(cst.CSTVisitor):
             self.found.append(node.attr)
             return False
         if not self.attribute:
+            self.attributes += node.attr.value == self.name
             node.value.visit(self)  # `x.rng` names an attribute, not the variable
             return False
         return True
