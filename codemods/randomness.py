@@ -43,7 +43,7 @@ After:
 
     def _noise(n, *, key):
         key, sub = jax.random.split(key)
-        return 0.0 + 0.5 * jax.random.normal(sub, (n,))  # (the split shown for a single draw)
+        return 0.5 * jax.random.normal(sub, n)
 
     def simulate(n, seed):
         key = jax.random.key(seed)
@@ -61,15 +61,24 @@ After:
   are. A public attribute (no leading underscore) makes this unsafe: code outside the class may
   use it as a NumPy generator.
 - A seed is kept as a NumPy seed as well when some NumPy draws in the module stay on NumPy.
+- `loc`/`scale` are written out only when given and not the literal neutral value (0 / 1); the
+  affine form is parenthesized wherever an operator could bind into it.
+- Randomness runs before the NumPy namespace codemod, so values drawn with `jax.random` count as
+  traced there and their NumPy calls move in the same run.
+- Calls in other modules of the same run are not updated: a public function's new keyword-only
+  `key` is why JX205 is unsafe.
 
 ## When it refuses
 Draws with no JAX sampler (`hypergeometric`, `zipf`, `vonmises`, ... : JX206); draws serving
 host-side code (shuffling a Python list, choosing among strings, values written to files or
 printed, streams a comment says are pinned: JX207); and places a key cannot be threaded (JX208):
 saved and restored state (`get_state`/`set_state` keep the whole module on NumPy), generators
-passed around or created without a seed, draws in comprehensions, lambdas or `while` tests,
-functions used as callbacks or thread targets, seeds inside loops, module-level draws with no
-seed, `shuffle` of an array other names refer to. The stdlib `random` module is left alone; where
+passed around, passed in as parameters, created without a seed (or with a seed that may be
+None) or read outside their class, draws in comprehensions, lambdas or `while` tests, functions
+used as callbacks or thread targets or wrapped by decorators, seeds inside loops or after draws,
+module-level draws with no seed, `shuffle` of a parameter or of an array other names refer to.
+A function whose caller cannot pass a key (because the caller is refused or is not rewritten
+without `--unsafe`) is left alone too, and its finding names that caller. The stdlib `random` module is left alone; where
 it feeds a NumPy/JAX call it is reported (JX209).
 """
 
