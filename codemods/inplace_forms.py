@@ -155,19 +155,23 @@ def arg_text(arg: cst.Arg) -> str:
     return code(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT, value=expr(as_jax(arg.value))))
 
 
-def index_text(target: cst.Subscript) -> str:
+def index_text(target: cst.Subscript, list_names: frozenset[str] = frozenset()) -> str:
     """``[i, 1:3]`` as the user wrote it, with a list index made an array (jax refuses lists)."""
+
+    def is_list(value: cst.BaseExpression) -> bool:
+        return isinstance(value, cst.List) or (isinstance(value, cst.Name) and value.value in list_names)
+
     elements = [
-        element.with_changes(slice=element.slice.with_changes(value=expr(as_jax(element.slice.value))))
-        if isinstance(element.slice, cst.Index) and isinstance(element.slice.value, cst.List) else element
+        element.with_changes(slice=element.slice.with_changes(value=expr(f"jnp.asarray({code(element.slice.value)})")))
+        if isinstance(element.slice, cst.Index) and is_list(element.slice.value) else element
         for element in target.slice
     ]
     return code(target.with_changes(slice=elements))[len(code(target.value)):]
 
 
-def read_text(target: cst.Subscript) -> str:
+def read_text(target: cst.Subscript, list_names: frozenset[str] = frozenset()) -> str:
     """The read ``x[idx]`` of a read-compute-write form, with the same index as the write."""
-    return code(target.value) + index_text(target)
+    return code(target.value) + index_text(target, list_names)
 
 
 # -- indices ---------------------------------------------------------------------------------
@@ -179,8 +183,10 @@ class Index:
     mask: cst.BaseExpression | None = None
 
 
-def classify_index(target: cst.Subscript, facts: Facts) -> Index:
-    """Basic (ints, slices, ``...``, ``None``, static values), one boolean mask, or an array index."""
+def classify_index(target: cst.Subscript, facts: Facts, list_names: frozenset[str] = frozenset()) -> Index:
+    """Basic (ints, slices, ``...``, ``None``, static values), one boolean mask, or an array index.
+
+    ``list_names``: names that may hold a Python list, which indexes like an integer array."""
     elements = target.slice
     advanced: list[cst.BaseExpression] = []
     for element in elements:
@@ -191,7 +197,9 @@ def classify_index(target: cst.Subscript, facts: Facts) -> Index:
             continue
         if _literal_number(value) is not None and not isinstance(_literal_number(value), bool):
             continue
-        if facts.kind(value) is Kind.STATIC and not isinstance(value, (cst.List, cst.Tuple)):
+        if facts.kind(value) is Kind.STATIC and not isinstance(value, (cst.List, cst.Tuple)) and not (
+            isinstance(value, cst.Name) and value.value in list_names
+        ):
             continue
         advanced.append(value)
     if not advanced:
@@ -270,19 +278,21 @@ class Builder:
 
     def assign_subscript(self, write: Write, node: cst.Assign) -> Form | Refusal:
         target, value, name = write.target, node.value, write.name
-        index = classify_index(target, self.facts)
+        index = classify_index(target, self.facts, write.list_indices)
         if index.kind == "mask":
             return self.masked(write, index.mask, value, None)
         minmax = self.min_max(write, target, value, index)
         if minmax is not None:
             return minmax
-        shown = f"{name}{index_text(target)} = ..."
-        if self.facts.promotes(target.value, value) and self.facts.dtype(target.value) is not None \
-                and (self.facts.dtype(value) is not None or _literal_number(value) is not None):
+        shown = f"{code(target)} = ..."
+        # .set casts to the target's dtype by itself; the cast is spelled out where the value is
+        # known to need one (JAX warns that an implicit float -> int cast will become an error)
+        known = self.facts.dtype(target.value) is not None and self.facts.dtype(value) is not None
+        if self.facts.promotes(target.value, value) and (known or _literal_number(value) is not None):
             new_value = f"jnp.asarray({code(value)}).astype({name}.dtype)"
         else:
             new_value = as_jax(value)
-        statement = rebind(name, f"{self.at(write)}{index_text(target)}.set({new_value})")
+        statement = rebind(name, f"{self.at(write)}{index_text(target, write.list_indices)}.set({new_value})")
         unsafe = ""
         if index.kind == "array" and not self.facts.is_scalar(value):
             unsafe = (
@@ -307,7 +317,8 @@ class Builder:
         if index.kind == "array" and not self.facts.is_scalar(other):
             return None  # repeated places: NumPy keeps the last write, .min/.max would combine them
         method = MIN_MAX[member]
-        statement = rebind(write.name, f"{self.at(write)}{index_text(target)}.{method}({code(other)})")
+        place = index_text(target, write.list_indices)
+        statement = rebind(write.name, f"{self.at(write)}{place}.{method}({code(other)})")
         return Form("JX102", f"`{write.name}[...] = np.{member}(...)` becomes `.at[...].{method}(...)`", statement)
 
     # x[idx] op= v ------------------------------------------------------------------------
@@ -318,14 +329,15 @@ class Builder:
         operator = code(BINARY[op_type]()).strip() if op_type in BINARY else None
         if operator is None:
             return Refusal("JX102", f"`{code(node)}` uses an operator jaxify does not know", "unknown operator")
-        index = classify_index(target, self.facts)
+        index = classify_index(target, self.facts, write.list_indices)
         if index.kind == "mask":
             return self.masked(write, index.mask, value, operator)
-        shown = f"{name}{index_text(target)} {code(node.operator).strip()} ..."
+        shown = f"{code(target)} {code(node.operator).strip()} ..."
         casts = self.facts.promotes(target.value, value, op_type is cst.DivideAssign)
         method = AT_METHOD.get(op_type)
         if index.kind in ("basic", "unique") and method and not casts:
-            statement = rebind(name, f"{self.at(write)}{index_text(target)}.{method}({as_jax(value)})")
+            place = index_text(target, write.list_indices)
+            statement = rebind(name, f"{self.at(write)}{place}.{method}({as_jax(value)})")
             return Form("JX102", f"`{shown}` becomes `{name}.at[...].{method}(...)`", statement)
         repeated_call = self.impure_call_in(target)
         if repeated_call:
@@ -334,10 +346,10 @@ class Builder:
                 "the functional form reads and writes the place separately, so the call would run twice",
                 "assign the index to a name first (`idx = ...`), then rerun jaxify",
             )
-        computed = f"{read_text(target)} {operator} {_paren(value)}"
+        computed = f"{read_text(target, write.list_indices)} {operator} {_paren(value)}"
         if casts:
             computed = f"({computed}).astype({name}.dtype)"
-        statement = rebind(name, f"{self.at(write)}{index_text(target)}.set({computed})")
+        statement = rebind(name, f"{self.at(write)}{index_text(target, write.list_indices)}.set({computed})")
         unsafe = ""
         if index.kind == "array" and not self.facts.is_scalar(value):
             unsafe = (

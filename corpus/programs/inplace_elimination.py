@@ -3,7 +3,7 @@ import numpy as np
 
 
 def upper_triangular(A):
-    U = np.array(A, dtype=float)
+    U = A.astype(float)
     n = U.shape[0]
     for k in range(n - 1):
         for i in range(k + 1, n):
@@ -22,7 +22,7 @@ def solve_upper(U, b):
 
 
 def with_ridge(A, lam):
-    B = np.array(A, dtype=float)
+    B = A.astype(float)
     d = B.diagonal() + lam
     np.fill_diagonal(B, d)
     return B

@@ -79,6 +79,8 @@ class Write:
     # True when on every path to this write, an earlier indexed or call write of the same name
     # (whose rewrite makes a jax array) came after the name's last binding
     after_write: bool = False
+    # names in the index that may hold a Python list (an integer-array index, not a basic one)
+    list_indices: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass
@@ -170,7 +172,8 @@ class _ScopeWalker:
             return self.refs(expr.value, env)
         if isinstance(expr, CONTAINER_LITERALS):
             line = self.owner.line_of(expr)
-            return frozenset({Ref(Buffer("container", f"the container made at line {line}"), False)})
+            made = f"the container made at line {line}"
+            return frozenset({Ref(Buffer("container", made, type(expr).__name__), False)})
         if isinstance(expr, cst.BinaryOperation):  # [0] * n is a list, like [0]
             for side in (expr.left, expr.right):
                 if isinstance(side, CONTAINER_LITERALS):
@@ -198,7 +201,7 @@ class _ScopeWalker:
                 return found
         line = self.owner.line_of(call)
         if qualified in CONTAINER_BUILDERS:
-            return frozenset({Ref(Buffer("container", f"the container made at line {line}"), False)})
+            return frozenset({Ref(Buffer("container", f"the container made at line {line}", qualified), False)})
         return frozenset({Ref(Buffer("local", f"the new array made at line {line}", qualified or ""), False)})
 
     def escape(self, expr: cst.BaseExpression, env: Env, how: str) -> None:
@@ -379,7 +382,17 @@ class _ScopeWalker:
             sharers = {**previous.sharers, **sharers}
             escapes = {**previous.escapes, **escapes}
         after_write = _WRITTEN + str(name) in env and (previous is None or previous.after_write)
-        self.writes[key] = Write(node, name, target, form, refs, sharers, escapes, after_write=after_write, **extra)
+        list_indices = frozenset(
+            element.slice.value.value
+            for element in (target.slice if form == "subscript" and isinstance(target, cst.Subscript) else ())
+            if isinstance(element.slice, cst.Index) and isinstance(element.slice.value, cst.Name)
+            and any(ref.buffer.origin == "container" and ref.buffer.creator not in ("Tuple", "builtins.tuple")
+                    for ref in self.refs(element.slice.value, env))
+        )
+        if previous is not None:
+            list_indices |= previous.list_indices
+        self.writes[key] = Write(node, name, target, form, refs, sharers, escapes, after_write=after_write,
+                                 list_indices=list_indices, **extra)
         return name
 
 
