@@ -201,6 +201,15 @@ def _scaled(name: str, *params: str, scale: str | None = "scale", loc: str | Non
     return build
 
 
+def _permuted(a: Args) -> str:
+    """Each slice along ``axis`` shuffled on its own; NumPy's default ``axis=None`` shuffles all
+    elements as one flat array."""
+    if a.has("axis"):
+        return f"jax.random.permutation({a.keys[0]}, {a.array('x')}, axis={source(a.nodes['axis'])}, independent=True)"
+    x = a.array("x")
+    return f"jax.random.permutation({a.keys[0]}, jnp.ravel({x})).reshape(jnp.shape({x}))"
+
+
 def _multivariate_normal(a: Args) -> str:
     shape = f", shape={a.shape(sequence=True)}" if a.has("size") else ""
     # NumPy factors the covariance by SVD; the default Cholesky would fail on a singular one.
@@ -345,6 +354,7 @@ GENERATOR: dict[str, Sampler] = {
         unmapped=("shuffle",),
     ),
     "permutation": Sampler((("x", _R), ("axis", None)), _permutation),
+    "permuted": Sampler((("x", _R), ("axis", None), ("out", None)), _permuted, unmapped=("out",)),
     "multivariate_normal": Sampler(
         (("mean", _R), ("cov", _R), _SIZE, ("check_valid", None), ("tol", None), ("method", None)),
         _multivariate_normal, unmapped=("check_valid", "tol", "method"),
@@ -359,7 +369,7 @@ SHUFFLES: dict[str, Sampler] = {
 
 NO_EQUIVALENT = frozenset(
     {"hypergeometric", "multivariate_hypergeometric", "logseries", "zipf", "vonmises", "noncentral_chisquare",
-     "noncentral_f", "bytes", "tomaxint", "permuted", "spawn"}
+     "noncentral_f", "bytes", "tomaxint", "spawn"}
 )
 STATE_ACCESS = frozenset({"get_state", "set_state", "set_bit_generator", "get_bit_generator", "bit_generator"})
 SEEDS = frozenset({"seed"})

@@ -60,7 +60,11 @@ EXAMPLES: dict[str, list[str]] = {
     "permutation": ["(5)", "(np.arange(6.0).reshape(3, 2))"],
     "multivariate_normal": [f"({MEAN}, {COV}, SIZE)"],
 }
-GENERATOR_ONLY = {"choice": ["(np.arange(6.0).reshape(3, 2), 2, axis=1)"], "permutation": ["(np.ones((2, 3)), axis=1)"]}
+GENERATOR_ONLY = {
+    "choice": ["(np.arange(6.0).reshape(3, 2), 2, axis=1)"],
+    "permutation": ["(np.ones((2, 3)), axis=1)"],
+    "permuted": ["(np.arange(6.0).reshape(2, 3))", "(np.arange(6.0).reshape(2, 3), axis=1)"],
+}
 SIZES = ("None", "3", "(2, 3)")
 
 
@@ -122,6 +126,21 @@ def test_shuffle_mapping_keeps_rows_and_axis(api):
     axis = 1 if api == "generator" else 0
     assert shuffled.shape == x.shape
     np.testing.assert_array_equal(np.sort(shuffled, axis=axis), np.sort(x, axis=axis))
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_permuted_shuffles_each_slice_on_its_own(axis):
+    x = np.arange(24.0).reshape(4, 6)
+    call = cst.parse_expression("rng.permuted(x)" if axis is None else f"rng.permuted(x, axis={axis})")
+    expression = source(jax_expression(GENERATOR["permuted"], call, ["k0"]))
+    shuffled = np.asarray(eval(expression, {"jax": jax, "jnp": jnp, "k0": jax.random.key(5), "x": x}))
+    expected = np.random.default_rng(0).permuted(x, axis=axis)
+    assert shuffled.shape == expected.shape
+    if axis is None:
+        np.testing.assert_array_equal(np.sort(shuffled, axis=None), np.sort(x, axis=None))
+    else:
+        np.testing.assert_array_equal(np.sort(shuffled, axis=axis), x)  # same values within each slice
+        assert not np.array_equal(shuffled, x)
 
 
 def test_unmappable_arguments_give_a_reason():
