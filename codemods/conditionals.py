@@ -905,10 +905,16 @@ class Conditionals(Codemod):
         return set()
 
     def _check_output_types(self, outputs, statements) -> None:
-        """lax.cond needs equal dtypes: a bare int literal against anything else is refused."""
+        """lax.cond needs array outputs of equal dtypes: strings and None are refused, and so is a
+        bare int literal against anything else."""
         for name in outputs:
             values = [v for body in statements for s in body if (p := _assigned_name(s)) and p[0] == name
                       for v in [p[1]]]
+            for value in values:
+                if isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)) or (
+                    isinstance(value, cst.Name) and value.value == "None"
+                ):
+                    raise Refusal(f"`{name}` is `{code_of(value)}` in a branch, which is not an array")
             ints = [isinstance(v, cst.Integer) for v in values]
             if any(ints) and not all(ints):
                 raise Refusal(f"`{name}` is a Python int in one branch and may be a float array in another; "
@@ -1026,6 +1032,11 @@ class Conditionals(Codemod):
             return updated_node
         word = "and" if isinstance(updated_node.operator, cst.And) else "or"
         message = f"`{word}` on array values"
+        if not self._is_array(updated_node.left):
+            self.refuse(original_node, "JX404", f"{message} cannot run under jax.jit",
+                        reason=f"the static left operand guards the right one: Python's `{word}` may skip it",
+                        hint="test the static part in its own `if`, around the array part")
+            return updated_node
         if not (is_bool_valued(updated_node.left, self._qualified_name)
                 and is_bool_valued(updated_node.right, self._qualified_name)):
             self.refuse(original_node, "JX404", f"{message} cannot run under jax.jit",

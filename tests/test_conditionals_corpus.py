@@ -13,16 +13,7 @@ from jaxify.findings import Status
 from jaxify.verify.samples import declared_examples, import_file
 
 CORPUS = REPO / "corpus"
-NAMESPACE_NOT_IDEMPOTENT = pytest.mark.xfail(
-    strict=True,
-    reason="JX6 converts `np.abs` inside `total += ...` only on a second run, so the engine refuses the file (JX003)",
-)
-PROGRAMS = [
-    "cond_piecewise",
-    "cond_clipping",
-    "cond_regimes",
-    pytest.param("cond_robust_losses", marks=NAMESPACE_NOT_IDEMPOTENT),
-]
+PROGRAMS = sorted(path.stem for path in (CORPUS / "programs").glob("cond_*.py"))
 
 
 @pytest.mark.parametrize("name", PROGRAMS)

@@ -133,8 +133,10 @@ class ShapeOperands:
         self.is_static = is_static
 
     def operands(self, expr: cst.BaseExpression) -> frozenset[str] | None:
-        if is_literal(expr) or isinstance(expr, (cst.SimpleString, cst.FormattedString)):
+        if is_literal(expr):
             return frozenset()
+        if isinstance(expr, cst.Name) and expr.value == "None":
+            return None
         if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
             return frozenset() if self.is_static(expr) else frozenset({code_of(unparenthesized(expr))})
         if isinstance(expr, cst.BinaryOperation):
