@@ -2,11 +2,11 @@
 
 ## What it does
 Rewrites every statement that writes a NumPy array in place into one that rebinds the name to a
-new array: `x[idx] = v` -> `x = x.at[idx].set(v)` (JX101); `x[idx] += v` and the other augmented
+new array: `x[idx] = v` -> `x = x.at[idx].set(v)`, including `x[...] = v` and `x[:] = v` (JX101); `x[idx] += v` and the other augmented
 operators, and the `np.minimum`/`np.maximum` idiom -> the matching `.at[]` method or a
 read-compute-write `.at[idx].set(...)` (JX102); writes through a boolean mask -> `jnp.where`
-(JX103); whole-array writes `x += y`, `x.fill(v)`, `x[...] = v`, `x.sort()`, `np.copyto`,
-`np.put`, `np.fill_diagonal` (JX104); `out=` arguments (JX105); `np.add.at` and the other
+(JX103); whole-array writes `x += y`, `x.fill(v)`, `x.sort()`, `np.copyto`, `np.put`,
+`np.fill_diagonal` (JX104); `out=` arguments (JX105); `np.add.at` and the other
 `ufunc.at` calls -> the accumulating `.at[]` methods (JX106); functions that write their
 parameters (JX107, below).
 

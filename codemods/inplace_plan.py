@@ -178,15 +178,16 @@ class Planner:
         plan = Plan(write, scope)
         origins = {ref.buffer.origin for ref in write.refs}
         if write.name is None:
-            base = write.target.value if write.form == "subscript" else write.target
+            base = write.target.value if isinstance(write.target, cst.Subscript) else write.target
             kind = self.facts.kind(base)
             if kind is Kind.ARRAY:
                 plan.refusal = Refusal(
                     "JX110", f"`{code(base)}` is written in place",
                     f"the array is reached through `{code(base)}`, not a plain name: the rewrite can only "
                     "rebind a name, and other references to that array cannot be followed",
-                    "index the array once (`x[i, j] = v`), or update a local array and assign it back "
-                    f"explicitly (`{code(base)} = new_value`)",
+                    "index the array once (`x[i, j] = v` instead of `x[i][j] = v`)"
+                    if isinstance(base, cst.Subscript)
+                    else f"update a local array and assign it back explicitly (`{code(base)} = new_value`)",
                 )
             elif kind is Kind.UNKNOWN:
                 plan.refusal = self.unknown_target(code(base))

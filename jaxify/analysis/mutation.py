@@ -309,7 +309,7 @@ class _ScopeWalker:
         if isinstance(small, cst.AnnAssign) and small.value is not None:
             return self.assign(small, [small.target], small.value, env)
         if isinstance(small, cst.AugAssign):
-            if isinstance(small.target, cst.Name):
+            if not isinstance(small.target, cst.Subscript):  # x += y, self.total += y
                 self.record(small, small.target, "augmented-name", env)
                 return env  # in NumPy the buffer stays the same
             return _mark_written(env, self.record(small, small.target, "subscript", env))
