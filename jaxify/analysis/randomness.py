@@ -249,6 +249,10 @@ class _Collector(cst.CSTVisitor):
             if stream.owner is self.module and user is not None:
                 stream.problem = f"`{stream.name}` is a module-level generator used inside `{user.name.value}`"
                 return
+            if not attribute and stream.owner is not self.module and user is not stream.owner:
+                # the split would rebind the name inside the nested function, making it a new local
+                stream.problem = f"`{stream.name}` is used inside the nested function `{user.name.value}`"
+                return
             call = self.parents.get(parent) if parent is not None else None
             if isinstance(parent, cst.Attribute) and parent.value is expr and isinstance(call, cst.Call) \
                     and call.func is parent:
