@@ -458,6 +458,12 @@ class Builder:
                     rebind(name, f"jnp.sort({name}{axis_text})"))
 
     def ufunc_at(self, write: Write, call: cst.Call, ufunc: str) -> Form | Refusal:
+        if _is_unary_ufunc(ufunc) and len(call.args) == 2 and not any(a.keyword for a in call.args):
+            # np.negative.at(x, idx) applies once per occurrence of a place, as .at[].apply does
+            index = call.args[1].value
+            subscript = f"[{as_jax(index) if isinstance(index, cst.List) else code(index)}]"
+            return Form("JX106", f"`np.{ufunc}.at({write.name}, ...)` becomes `{write.name}.at[...].apply(...)`",
+                        rebind(write.name, f"{self.at(write)}{subscript}.apply(jnp.{ufunc})"))
         method = UFUNC_AT.get(ufunc)
         if method is None or len(call.args) != 3 or any(a.keyword for a in call.args):
             return Refusal("JX106", f"`np.{ufunc}.at` has no `.at[]` method in JAX",
@@ -510,6 +516,11 @@ class Builder:
         if where is not None:
             new = f"jnp.where({code(where)}, {new}, {name})"
         return Form("JX105", f"`{member}(..., out={name})` becomes `{name} = jnp.{member}(...)`", rebind(name, new))
+
+
+def _is_unary_ufunc(name: str) -> bool:
+    ufunc = getattr(numpy, name, None)
+    return isinstance(ufunc, numpy.ufunc) and ufunc.nin == 1 and ufunc.nout == 1
 
 
 def _strip_trailing_comma(args: list[cst.Arg]) -> list[cst.Arg]:

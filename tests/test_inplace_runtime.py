@@ -65,7 +65,9 @@ CASES = [
             np.add.at(hits, idx, w)
             peak = np.full(n, -10.0)
             np.maximum.at(peak, idx, w)
-            return hits, peak
+            signs = np.ones(n)
+            np.negative.at(signs, idx)
+            return hits, peak, signs
         """,
         "accumulated", (8, IDX_REPEATED, VEC[:6]), static=("n",),
     ),
