@@ -14,7 +14,7 @@ from typing import Callable
 import libcst as cst
 
 from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
-from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write
+from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write, bind_arguments, parameters
 from jaxify.analysis.values import Kind
 
 CATCHES_INDEX_ERROR = frozenset({"IndexError", "LookupError", "Exception", "BaseException"})
@@ -66,6 +66,7 @@ class Planner:
         self.guarded = _index_error_guarded(module)
         self.top_level = mutation.functions
         self.other_uses = _other_uses(module, set(self.top_level), line_of)
+        self.calls = _calls(module, set(self.top_level))
 
     # -- the whole module ------------------------------------------------------------------
 
@@ -162,6 +163,14 @@ class Planner:
             return f"`{function}` is used at line {self.other_uses[function]} other than by a plain call"
         if not self.enabled("JX107", node):
             return "rule JX107 is switched off for this function"
+        param_node = next(p for p in parameters(node) if p.name.value == param)
+        if param_node.default is not None:
+            return f"`{param}` has a default value, which the write changes for every later call in NumPy"
+        for call in self.calls.get(function, ()):
+            if any(arg.star for arg in call.args) or param not in dict(bind_arguments(
+                [p.name.value for p in parameters(node)], call
+            )):
+                return f"the call at line {self.line_of(call)} does not pass `{param}` by name or position"
         for plan in plans:
             if _function_name(plan) == function and plan.write.name == param and plan.refusal:
                 return f"the write at line {self.line_of(plan.write.node)} cannot be rewritten"
@@ -292,9 +301,7 @@ class Planner:
         return ""
 
     def _param_index(self, function: str, param: str) -> int:
-        from jaxify.analysis.mutation import _parameters
-
-        names = [p.name.value for p in _parameters(self.top_level[function])] if function in self.top_level else []
+        names = [p.name.value for p in parameters(self.top_level[function])] if function in self.top_level else []
         return names.index(param) if param in names else 0
 
 
@@ -410,6 +417,19 @@ def _other_uses(module: cst.Module, functions: set[str], line_of) -> dict[str, i
                 found[node.value] = line_of(node)
 
     module.visit(Uses())
+    return found
+
+
+def _calls(module: cst.Module, functions: set[str]) -> dict[str, list[cst.Call]]:
+    """Every call of each top-level function, by name."""
+    found: dict[str, list[cst.Call]] = {}
+
+    class Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            if isinstance(node.func, cst.Name) and node.func.value in functions:
+                found.setdefault(node.func.value, []).append(node)
+
+    module.visit(Calls())
     return found
 
 

@@ -123,7 +123,7 @@ class MutationAnalysis:
         self.returns_param = {name: _returned_params(fn) for name, fn in self.functions.items()}
         self.scopes: list[ScopeWrites] = [self._walk_scope(None, module.body, ())]
         for function in _all_functions(module):
-            params = tuple(p.name.value for p in _parameters(function))
+            params = tuple(p.name.value for p in parameters(function))
             self.scopes.append(self._walk_scope(function, function.body.body, params))
 
     # -- one scope -----------------------------------------------------------------------
@@ -192,9 +192,9 @@ class _ScopeWalker:
             return _as_views(self.refs(func.value, env))
         if isinstance(func, cst.Name) and func.value in self.owner.functions and func.value not in env:
             returned = self.owner.returns_param.get(func.value, ())
-            params = [p.name.value for p in _parameters(self.owner.functions[func.value])]
+            params = [p.name.value for p in parameters(self.owner.functions[func.value])]
             found: frozenset[Ref] = frozenset()
-            for param, arg in _bind_arguments(params, call):
+            for param, arg in bind_arguments(params, call):
                 if param in returned:
                     found |= _as_views(self.refs(arg, env))
             if found:
@@ -256,7 +256,7 @@ class _ScopeWalker:
             return self.block(stmt.body.body, env)
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             if isinstance(stmt, cst.FunctionDef):
-                for param in _parameters(stmt):
+                for param in parameters(stmt):
                     if param.default is not None:
                         self.escape(param.default, env, f"a default argument of `{stmt.name.value}`")
             env = dict(env)
@@ -360,8 +360,8 @@ class _ScopeWalker:
         callee = call.func.value if isinstance(call.func, cst.Name) else None
         if callee not in self.owner.functions or callee in env:
             return
-        params = [p.name.value for p in _parameters(self.owner.functions[callee])]
-        for param, arg in _bind_arguments(params, call):
+        params = [p.name.value for p in parameters(self.owner.functions[callee])]
+        for param, arg in bind_arguments(params, call):
             self.record(stmt, arg, "helper", env, callee=callee, param=param)
 
     def record(self, node, target: cst.BaseExpression, form: str, env: Env, **extra) -> str | None:
@@ -437,14 +437,14 @@ def _text(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
 
 
-def _parameters(function: cst.FunctionDef) -> list[cst.Param]:
+def parameters(function: cst.FunctionDef) -> list[cst.Param]:
     params = function.params
     found = [*params.posonly_params, *params.params, *params.kwonly_params]
     found += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
     return found
 
 
-def _bind_arguments(params: list[str], call: cst.Call) -> Iterator[tuple[str, cst.BaseExpression]]:
+def bind_arguments(params: list[str], call: cst.Call) -> Iterator[tuple[str, cst.BaseExpression]]:
     """(parameter, argument) pairs for the positional and keyword arguments of ``call``."""
     for index, arg in enumerate(call.args):
         if arg.star:
@@ -458,7 +458,7 @@ def _bind_arguments(params: list[str], call: cst.Call) -> Iterator[tuple[str, cs
 
 def _returned_params(function: cst.FunctionDef) -> frozenset[str]:
     """Parameters the function may return (or a view of): its callers then share the buffer."""
-    params = {p.name.value for p in _parameters(function)}
+    params = {p.name.value for p in parameters(function)}
     found: set[str] = set()
 
     class Returns(cst.CSTVisitor):
