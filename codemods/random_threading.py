@@ -311,8 +311,10 @@ class _GlobalThreading:
         return ""
 
     def _sites_in(self, function: cst.FunctionDef) -> list[cst.CSTNode]:
+        """Where ``function`` draws: its own draws and its calls to functions that draw."""
         info = self.facts.functions[function]
-        return [d.call for d in info.draws if d in self.usable] + [c.call for c in info.calls]
+        drawing = self.facts.functions_drawing(self.usable, set(), set(self.facts.functions))
+        return [d.call for d in info.draws if d in self.usable] + [c.call for c in info.calls if c.callee in drawing]
 
     def _after(self, node: cst.CSTNode, statement: cst.CSTNode, index: int) -> bool:
         """``node`` runs after ``statement``: it sits in a later statement of the same block."""
@@ -350,9 +352,14 @@ class _GlobalThreading:
         if decorators:
             reason = f"it is decorated with `@{decorators[0]}`, which may not pass a new `key` argument through"
         elif info.value_uses:
-            line = self.codemod.position(info.value_uses[0])[0]
-            reason = (f"it is used as a value at line {line} (a callback, thread target or map), "
-                      "so its callers cannot be given a key")
+            use = info.value_uses[0]
+            line = self.codemod.position(use)[0]
+            if isinstance(use, cst.Attribute):
+                reason = (f"it is called as `{source(use)}(...)` at line {line}, a caller outside its class "
+                          "that this rewrite does not follow")
+            else:
+                reason = (f"it is used as a value at line {line} (a callback, thread target or map), "
+                          "so its callers cannot be given a key")
         for site in info.callers:
             if reason:
                 break
@@ -377,7 +384,8 @@ class _GlobalThreading:
 
     def _report_functions(self, drawing0: set, drawing: set, seeded: dict) -> None:
         for node in drawing0 - drawing:
-            code, reason = self.blocked.get(node, ("JX208", "none of its draws can be given a key"))
+            code, reason = self.blocked.get(
+                node, ("JX208", "it draws only through functions it calls, and those are left as they are"))
             info = self.facts.functions[node]
             if code == "JX205" and not reason:
                 self.codemod.fix(node, "JX205", self._key_param_message(info), unsafe_because=_PUBLIC_REASON,

@@ -226,11 +226,16 @@ class _Collector(cst.CSTVisitor):
             function.value_uses.append(node)
 
     def _link_method_uses(self, function: RandomFunction) -> None:
-        """``self.method`` inside the class: a call site when called, a value use otherwise."""
+        """``self.method(...)`` inside the class is a call site; ``obj.method(...)`` anywhere else is
+        a caller this analysis cannot follow, so it counts as a use it cannot give a key."""
         cls = self._method_class(function.node)
         for call, method, func in self.method_calls:
-            if method == function.name and self._is_self(func.value) and self._class_of(call) is cls:
+            if method != function.name:
+                continue
+            if self._is_self(func.value) and self._class_of(call) is cls:
                 self._record_use(function, func)
+            else:
+                function.value_uses.append(func)
 
     def _collect_stream_uses(self, stream: Stream) -> None:
         """Every use of the stream's variable: draws through its methods, or a reason it escapes."""
@@ -409,6 +414,8 @@ class _Collector(cst.CSTVisitor):
                 return Placement(None, self._function_of(parent), problem or (
                     "it shares a line with its block header; put it on its own line"))
             if isinstance(parent, cst.SimpleStatementLine):
+                if not problem and self._in_class_body(parent):
+                    problem = "it runs in a class body, where a split key would become a class attribute"
                 return Placement(parent, self._function_of(parent), problem)
             if isinstance(parent, cst.BaseCompoundStatement) and not isinstance(child, cst.BaseSuite):
                 statement = self._outermost_if(parent)
@@ -419,6 +426,14 @@ class _Collector(cst.CSTVisitor):
                 return Placement(statement, self._function_of(statement), problem)
             child, parent = parent, self.parents.get(parent)
         return Placement(None, None, problem or "it is not inside a statement")
+
+    def _in_class_body(self, statement: cst.CSTNode) -> bool:
+        child, parent = statement, self.parents.get(statement)
+        while parent is not None:
+            if isinstance(parent, (cst.FunctionDef, cst.ClassDef)) and child is parent.body:
+                return isinstance(parent, cst.ClassDef)
+            child, parent = parent, self.parents.get(parent)
+        return False
 
     def _outermost_if(self, node: cst.CSTNode) -> cst.CSTNode:
         """An ``elif`` belongs to the ``if`` statement it continues."""
