@@ -67,6 +67,7 @@ class Planner:
         self.top_level = mutation.functions
         self.other_uses = _other_uses(module, set(self.top_level), line_of)
         self.calls = _calls(module, set(self.top_level))
+        self.read_in_functions = _names_in_functions(module)
 
     # -- the whole module ------------------------------------------------------------------
 
@@ -171,6 +172,14 @@ class Planner:
                 [p.name.value for p in parameters(node)], call
             )):
                 return f"the call at line {self.line_of(call)} does not pass `{param}` by name or position"
+        taken_back = {
+            id(plan.write.node.value) for plan in plans
+            if plan.write.form == "helper" and plan.write.callee == function and plan.write.param == param
+            and plan.form is not None and not plan.disabled
+        }
+        for call in self.calls.get(function, ()):
+            if id(call) not in taken_back:
+                return f"the call at line {self.line_of(call)} cannot take the new value back"
         for plan in plans:
             if _function_name(plan) == function and plan.write.name == param and plan.refusal:
                 return f"the write at line {self.line_of(plan.write.node)} cannot be rewritten"
@@ -263,6 +272,9 @@ class Planner:
                                    "new value to that unpacking", "assign the result to one name first")
             return
         alias = self.alias_problem(plan.scope, write)
+        if not alias and plan.scope.function is None and write.name in self.read_in_functions:
+            alias = (f"`{write.name}` is also read as a global inside functions, which would see its old values "
+                     "while the call runs")
         if alias:
             plan.refusal = Refusal("JX110", f"`{write.name}` is written in place by `{write.callee}`", alias,
                                    "work on a copy (`x = x.copy()`) and hand the result back explicitly")
@@ -417,6 +429,27 @@ def _other_uses(module: cst.Module, functions: set[str], line_of) -> dict[str, i
                 found[node.value] = line_of(node)
 
     module.visit(Uses())
+    return found
+
+
+def _names_in_functions(module: cst.Module) -> set[str]:
+    """Every name used inside a function body: the globals a function may read."""
+    found: set[str] = set()
+
+    class Names(cst.CSTVisitor):
+        depth = 0
+
+        def visit_FunctionDef(self, node) -> None:
+            self.depth += 1
+
+        def leave_FunctionDef(self, node) -> None:
+            self.depth -= 1
+
+        def visit_Name(self, node: cst.Name) -> None:
+            if self.depth:
+                found.add(node.value)
+
+    module.visit(Names())
     return found
 
 

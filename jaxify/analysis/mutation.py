@@ -60,6 +60,7 @@ class Ref:
 
 Env = dict[str, frozenset[Ref]]
 VALUE = Ref(Buffer("value", "a Python value"), False)  # a number, string, ...: no buffer to share
+FUNCTION = Ref(Buffer("function", "a function defined here"), False)
 SHARED_ORIGINS = frozenset({"param", "global", "local", "unknown"})
 
 
@@ -190,7 +191,9 @@ class _ScopeWalker:
             return _as_views(self.refs(first, env))
         if isinstance(func, cst.Attribute) and func.attr.value in VIEW_METHODS and not qualified:
             return _as_views(self.refs(func.value, env))
-        if isinstance(func, cst.Name) and func.value in self.owner.functions and func.value not in env:
+        if isinstance(func, cst.Name) and func.value in self.owner.functions and (
+            env.get(func.value, frozenset({FUNCTION})) == frozenset({FUNCTION})
+        ):
             returned = self.owner.returns_param.get(func.value, ())
             params = [p.name.value for p in parameters(self.owner.functions[func.value])]
             found: frozenset[Ref] = frozenset()
@@ -260,7 +263,7 @@ class _ScopeWalker:
                     if param.default is not None:
                         self.escape(param.default, env, f"a default argument of `{stmt.name.value}`")
             env = dict(env)
-            env[stmt.name.value] = frozenset()
+            env[stmt.name.value] = frozenset({FUNCTION}) if isinstance(stmt, cst.FunctionDef) else frozenset()
             return env
         return env
 
@@ -358,10 +361,17 @@ class _ScopeWalker:
     def helper_call(self, stmt, call: cst.Call, env: Env) -> None:
         """A call to a function of this module that may write the arrays passed to it."""
         callee = call.func.value if isinstance(call.func, cst.Name) else None
-        if callee not in self.owner.functions or callee in env:
-            return
+        if callee not in self.owner.functions or env.get(callee, frozenset({FUNCTION})) != frozenset({FUNCTION}):
+            return  # not a module function, or a local name shadows it
         params = [p.name.value for p in parameters(self.owner.functions[callee])]
+        line = self.owner.line_of(stmt)
         for param, arg in bind_arguments(params, call):
+            mine = {ref.buffer for ref in self.refs(arg, env) if ref.buffer.origin in SHARED_ORIGINS}
+            for other in call.args:
+                if other.value is not arg and mine & {ref.buffer for ref in self.refs(other.value, env)}:
+                    # the callee sees one buffer under two parameter names: its write reaches both
+                    for buffer in mine:
+                        self.escaped.setdefault(buffer, f"another argument of the call at line {line}")
             self.record(stmt, arg, "helper", env, callee=callee, param=param)
 
     def record(self, node, target: cst.BaseExpression, form: str, env: Env, **extra) -> str | None:
