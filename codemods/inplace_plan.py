@@ -119,7 +119,14 @@ class Planner:
             plan = dataclasses.replace(plan)
             plans.append(plan)
             function = scope.function.name.value if scope.function is not None else None
-            if plan.param and function is not None:
+            if plan.param and function is not None and self.top_level.get(function) is not scope.function:
+                plan.refusal = Refusal(
+                    "JX107", f"`{function}` writes its parameter `{plan.param}` in place",
+                    f"`{function}` is a method or a nested function, so its callers cannot be followed",
+                    f"make `{function}` return `{plan.param}` and rebind it where it is called",
+                )
+                plan.form = None
+            elif plan.param and function is not None:
                 active.add((function, plan.param))
         # helper calls: a write of the argument when the callee really writes that parameter
         changed = True
@@ -134,7 +141,15 @@ class Planner:
                 self.judge_helper(plan, blocked)
                 function = _function_name(plan)
                 if plan.param and function is not None and (function, plan.param) not in active:
-                    active.add((function, plan.param))
+                    if self.top_level.get(function) is plan.scope.function:
+                        active.add((function, plan.param))
+                    else:
+                        plan.refusal = Refusal(
+                            "JX107", f"`{function}` passes its parameter `{plan.param}` to a function that "
+                            "writes it", f"`{function}` is a method or a nested function, so its callers "
+                            "cannot be followed", f"make `{function}` return `{plan.param}` yourself",
+                        )
+                        plan.form = None
                 changed = True
         for plan in plans:
             function = _function_name(plan)
@@ -181,7 +196,7 @@ class Planner:
             if id(call) not in taken_back:
                 return f"the call at line {self.line_of(call)} cannot take the new value back"
         for plan in plans:
-            if _function_name(plan) == function and plan.write.name == param and plan.refusal:
+            if plan.scope.function is node and plan.write.name == param and plan.refusal:
                 return f"the write at line {self.line_of(plan.write.node)} cannot be rewritten"
             if plan.write.form == "helper" and plan.write.callee == function and plan.write.param == param:
                 if plan.refusal or plan.disabled:
