@@ -158,7 +158,7 @@ class _ScopeWalker:
             # imported, or bound in a way the walk does not follow: other code may hold it
             return frozenset({Ref(Buffer("unknown", f"`{expr.value}`, which this module did not create"), False)})
         if isinstance(expr, cst.Subscript):
-            return _as_views(self.refs(expr.value, env))
+            return _items(self.refs(expr.value, env), expr.value)
         if isinstance(expr, cst.Attribute):
             if expr.attr.value in VIEW_ATTRIBUTES:
                 return _as_views(self.refs(expr.value, env))
@@ -272,7 +272,7 @@ class _ScopeWalker:
         for _ in range(4):  # reach a fixpoint: buffers only ever grow
             entry = dict(current)
             if isinstance(stmt, cst.For):
-                entry = self.bind(stmt.target, _as_views(self._iterated(stmt.iter, entry)), entry)
+                entry = self.bind(stmt.target, _items(self._iterated(stmt.iter, entry), stmt.iter), entry)
             after = self.block(stmt.body.body, entry)
             joined = _join(current, after)
             if joined == current:
@@ -418,6 +418,18 @@ CONTAINER_LITERALS = (
 
 def _as_views(refs: frozenset[Ref]) -> frozenset[Ref]:
     return frozenset(Ref(ref.buffer, True) for ref in refs)
+
+
+def _items(refs: frozenset[Ref], whole: cst.BaseExpression) -> frozenset[Ref]:
+    """What an item (or row) of ``whole`` refers to: a view of an array; for a container, an object
+    the container holds, whose other holders cannot be followed."""
+    found = set()
+    for ref in refs:
+        if ref.buffer.origin == "container":
+            found.add(Ref(Buffer("unknown", f"an item of the container `{_text(whole)}`"), False))
+        elif ref.buffer.origin not in ("value", "function"):
+            found.add(Ref(ref.buffer, True))
+    return frozenset(found)
 
 
 def _join(a: Env, b: Env) -> Env:
