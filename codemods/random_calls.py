@@ -122,13 +122,15 @@ class Sampler:
         bound: dict[str, cst.BaseExpression] = {}
         names = [name for name, _ in self.params]
         positional = [arg for arg in call.args if arg.keyword is None]
+        if self.params and self.params[0][1] == VARARGS:
+            if any(arg.keyword is not None or arg.star == "**" for arg in call.args):
+                return "it takes dimensions positionally only"
+            # `rand(*x.shape)` unpacks a shape: kept as `*x.shape` inside the shape tuple
+            bound.update({f"dim{i}": arg.value if not arg.star else cst.StarredElement(arg.value)
+                          for i, arg in enumerate(call.args)})
+            return bound
         if any(arg.star for arg in call.args):
             return "its arguments are unpacked with * or **, so they cannot be mapped one by one"
-        if self.params and self.params[0][1] == VARARGS:
-            bound.update({f"dim{i}": arg.value for i, arg in enumerate(positional)})
-            if len(positional) != len(call.args):
-                return "it takes dimensions positionally only"
-            return bound
         if len(positional) > len(names):
             return "it has more positional arguments than NumPy's signature"
         for name, arg in zip(names, positional):
@@ -154,7 +156,12 @@ class Sampler:
 
 
 def _dims(a: Args) -> str:
-    dims = [a.atom(name) for name in sorted(a.nodes, key=lambda n: int(n[3:]))]
+    """``rand(d0, d1)`` -> ``(d0, d1)``; ``rand(*shape)`` -> ``shape`` itself."""
+    nodes = [a.nodes[name] for name in sorted(a.nodes, key=lambda n: int(n[3:]))]
+    if len(nodes) == 1 and isinstance(nodes[0], cst.StarredElement):
+        return source(nodes[0].value)
+    dims = [source(node) if isinstance(node, cst.StarredElement) else a.atom(name)
+            for name, node in zip(sorted(a.nodes, key=lambda n: int(n[3:])), nodes)]
     if not dims:
         return "()"
     return "({},)".format(", ".join(dims)) if len(dims) == 1 else "({})".format(", ".join(dims))

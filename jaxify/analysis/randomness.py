@@ -256,7 +256,8 @@ class _Collector(cst.CSTVisitor):
                 return
             if not attribute and stream.owner is not self.module and user is not stream.owner:
                 # the split would rebind the name inside the nested function, making it a new local
-                stream.problem = f"`{stream.name}` is used inside the nested function `{user.name.value}`"
+                where = f"inside the nested function `{user.name.value}`" if user else "in the function's signature"
+                stream.problem = f"`{stream.name}` is used {where}"
                 return
             call = self.parents.get(parent) if parent is not None else None
             if isinstance(parent, cst.Attribute) and parent.value is expr and isinstance(call, cst.Call) \
@@ -349,26 +350,31 @@ class _Collector(cst.CSTVisitor):
         return None
 
     def _written_to_host(self, call: cst.Call) -> str:
-        """The output call (file, print, text) the draw's value goes into, directly or by name."""
-        node: cst.CSTNode = call
-        parent = self.parents.get(node)
-        while isinstance(parent, (cst.Arg, cst.Call, cst.Attribute)) and parent is not None:
-            if isinstance(parent, cst.Call) and parent is not call and self._is_output(parent):
-                return self.module.code_for_node(parent.func)
-            node, parent = parent, self.parents.get(parent)
+        """The output call (file, print, text) the draw's value goes straight into, as an argument
+        or through the name it is assigned to; values computed from it further on do not count."""
+        output = self._output_taking(call)
+        if output is not None:
+            return self.module.code_for_node(output.func)
+        parent = self.parents.get(call)
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
-            name = parent.targets[0].target.value
             scope = self.scopes.get(call)
-            if scope is None:
-                return ""
-            for assignment in scope[name]:
+            for assignment in scope[parent.targets[0].target.value] if scope is not None else ():
                 for access in assignment.references:
-                    outer = self.parents.get(access.node)
-                    while isinstance(outer, (cst.Arg, cst.Attribute, cst.Call)):
-                        if isinstance(outer, cst.Call) and self._is_output(outer):
-                            return self.module.code_for_node(outer.func)
-                        outer = self.parents.get(outer)
+                    output = self._output_taking(access.node)
+                    if output is not None:
+                        return self.module.code_for_node(output.func)
         return ""
+
+    def _output_taking(self, value: cst.CSTNode) -> cst.Call | None:
+        """``print(value)``, ``np.savetxt(path, value)``, ``value.tofile(path)``: the output call."""
+        parent = self.parents.get(value)
+        call = self.parents.get(parent) if parent is not None else None
+        if isinstance(parent, cst.Arg) and isinstance(call, cst.Call) and self._is_output(call):
+            return call
+        if isinstance(parent, cst.Attribute) and parent.value is value and isinstance(call, cst.Call) \
+                and call.func is parent and parent.attr.value in HOST_OUTPUT_METHODS:
+            return call
+        return None
 
     def _is_output(self, call: cst.Call) -> bool:
         if self.qualified_name(call.func) in HOST_OUTPUT_CALLS:
