@@ -399,11 +399,13 @@ def _index_error_guarded(module: cst.Module) -> set[int]:
     class Finder(cst.CSTVisitor):
         def visit_Try(self, node: cst.Try) -> None:
             if any(_catches_index_error(h) for h in node.handlers):
-                for stmt in node.body.body:
-                    stmt.visit(Collector())
+                node.body.visit(Collector())
 
     class Collector(cst.CSTVisitor):
         def visit_SimpleStatementLine(self, node):
+            guarded.update(id(small) for small in node.body)
+
+        def visit_SimpleStatementSuite(self, node):
             guarded.update(id(small) for small in node.body)
 
     module.visit(Finder())

@@ -230,6 +230,8 @@ class _ScopeWalker:
         return env
 
     def statement(self, stmt: cst.CSTNode, env: Env) -> Env:
+        if isinstance(stmt, cst.BaseSmallStatement):  # the body of `if c: x[0] = 1`
+            return self.small(stmt, env)
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 env = self.small(small, env)
