@@ -54,6 +54,14 @@ After:
   rewrites in `jnp.asarray`. So a write JX1 cannot rewrite still meets a NumPy array, and the
   program keeps working. The same holds for arrays used where only NumPy arrays work
   (`isinstance(x, np.ndarray)`, `x.flags`, `x.tofile()`).
+- Same name, different result dtype (measured against the installed versions with x64 on):
+  `np.histogram` (float counts in jax), `np.searchsorted` and `np.digitize` (int32 indices) stay
+  NumPy (JX604); `np.convolve`, `np.correlate`, `np.reciprocal` move only when an argument is
+  known to be floating (jax returns floats for integers); `np.mean`, `np.std`, `np.median`,
+  `np.cov`, `np.percentile` and the like compute in float64 in NumPy even for bool and 32-bit
+  inputs, so an argument the analysis knows is bool or narrower is cast to float64 first
+  (`np.mean(x > 0)` -> `jnp.mean(jnp.asarray(x > 0, dtype=jnp.float64))`). Inputs of unknown dtype
+  are taken to have NumPy's defaults (float64, int64).
 - `np.argsort` without `kind="stable"` moves only with `--unsafe` (JX605): jax.numpy's sort is
   stable, NumPy's default quicksort may order equal values differently. `np.sort` moves as is
   (equal values are indistinguishable) and a `kind=` argument is dropped.
@@ -158,7 +166,8 @@ class NumpyNamespace(Codemod):
             if not self.fix(move.call, "JX602", f"Python list passed to `{target}` is wrapped in jnp.asarray"):
                 return False
         code = "JX605" if move.unsafe_because else "JX601"
-        return self.fix(move.call, code, f"`{label}` -> `{target}`" + self._precision_note(move.call),
+        widened = " (bool/narrow argument cast to float64, as NumPy computes it)" if move.widen_args else ""
+        return self.fix(move.call, code, f"`{label}` -> `{target}`" + widened + self._precision_note(move.call),
                         unsafe_because=move.unsafe_because,
                         hint="pass kind='stable' to np.argsort if ties must keep their order" if move.unsafe_because else "")
 
@@ -184,8 +193,13 @@ class NumpyNamespace(Codemod):
     def _jnp_function(self, member: str) -> cst.BaseExpression:
         return cst.parse_expression(f"{self._jnp}.{member}")
 
-    def _asarray(self, value: cst.BaseExpression) -> cst.Call:
-        return cst.Call(self._jnp_function("asarray"), [cst.Arg(value)])
+    def _asarray(self, value: cst.BaseExpression, dtype: str | None = None) -> cst.Call:
+        args = [cst.Arg(value)]
+        if dtype is not None:
+            args = [cst.Arg(value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                    cst.Arg(self._jnp_function(dtype), keyword=cst.Name("dtype"),
+                            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))]
+        return cst.Call(self._jnp_function("asarray"), args)
 
     def _moved_call(self, move: Move, call: cst.Call) -> cst.Call:
         args = []
@@ -194,6 +208,8 @@ class NumpyNamespace(Codemod):
                 continue
             if index in move.wrap_args:
                 arg = arg.with_changes(value=self._asarray(arg.value))
+            if index in move.widen_args:
+                arg = arg.with_changes(value=self._asarray(arg.value, dtype="float64"))
             if index == 0 and move.wrap_elements:
                 elements = [
                     e.with_changes(value=self._asarray(e.value)) if i in move.wrap_elements else e

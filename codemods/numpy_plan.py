@@ -28,7 +28,11 @@ from jaxify.analysis.numpy_api import (
 from jaxify.codemods.numpy_support import (
     ACCEPT_LISTS,
     ATTRIBUTES_MISSING_ON_JAX_ARRAYS,
+    DIFFERENT_RESULT_DTYPE,
     DYNAMIC_SHAPE,
+    FLOAT64_INSIDE,
+    INTEGER_INPUTS_BECOME_FLOAT,
+    NARROW_DTYPES,
     HOST_ONLY,
     HOST_ROUND_TRIP_BUILTINS,
     HOST_ROUND_TRIP_METHODS,
@@ -59,6 +63,7 @@ class Move:
     wrap_elements: tuple[int, ...] = ()  # for concatenate & co: list elements of the first argument
     drop_keywords: frozenset[str] = frozenset()
     unsafe_because: str = ""
+    widen_args: tuple[int, ...] = ()  # positions in call.args cast to float64 (NumPy's inner precision)
 
 
 @dataclasses.dataclass
@@ -233,6 +238,9 @@ class Planner:
         qualified = self.analysis.qualified_name(call.func)
         member = self.numpy_member(call.func)
         positional = [arg.value for arg in call.args if arg.keyword is None]
+        if member is not None and self._stays_numpy(member, call):
+            for arg in self._data_args(member, call):
+                roots |= self.value_flow(arg.value)[0]
         if member is not None:
             writes_first = member in IN_PLACE_FUNCTIONS or member.endswith(".at")
             if writes_first and positional:
@@ -352,11 +360,25 @@ class Planner:
 
     def pinned_calls(self, info: FunctionInfo) -> set[int]:
         """Calls whose result may be written in place: they stay NumPy (the in-place codemod,
-        JX1, decides about the write, and wraps what it rewrites in ``jnp.asarray``)."""
+        JX1, decides about the write, and wraps what it rewrites in ``jnp.asarray``). Also the
+        calls feeding a NumPy call that stays NumPy: given a jax array, NumPy functions such as
+        ``np.searchsorted`` hand the work to the jax array's own method, with jax's result."""
         sources = self._kept_values(info, self.kept_names[id(info.scope)])
         if id(info.scope) in self.kept_returns:
             sources += info.scope.returns
+        for node in self.bodies[id(info)]:
+            member = self.numpy_member(node.func) if isinstance(node, cst.Call) else None
+            if member is not None and self._stays_numpy(member, node):
+                sources += [arg.value for arg in self._data_args(member, node)]
         return {id(call) for source in sources for call in self.value_flow(source)[1]}
+
+    def _stays_numpy(self, member: str, call: cst.Call) -> bool:
+        """A NumPy call on array data that this codemod reports and leaves on NumPy."""
+        if member in STATIC_RESULT or member.startswith("random.") or member.split(".")[-1] in HOST_ONLY:
+            return False
+        if member in DYNAMIC_SHAPE or member == "where" and sum(a.keyword is None for a in call.args) == 1:
+            return True
+        return bool(self._why_not_jax(member, call, self._data_args(member, call)))
 
     # -- one function --------------------------------------------------------------------------
 
@@ -426,7 +448,7 @@ class Planner:
                 hint="compute it with jax.numpy functions, or keep this code out of jitted functions",
             ))
             return
-        plan.moves.append(self._move(member, call))
+        plan.moves.append(self._move(member, call, data))
 
     def _why_not_jax(self, member: str, call: cst.Call, data: list[cst.Arg]) -> str:
         if member in SCALAR_TYPES:
@@ -435,6 +457,12 @@ class Planner:
             return f"jax.numpy has no `{member}`"
         if member not in _SUBSCRIPT_STRINGS and any(isinstance(arg.value, cst.BaseString) for arg in data):
             return "jax arrays cannot hold strings"
+        if member in DIFFERENT_RESULT_DTYPE:
+            return DIFFERENT_RESULT_DTYPE[member]
+        if member in INTEGER_INPUTS_BECOME_FLOAT and not any(
+            (self.analysis.dtype_of(arg.value) or "").startswith(("float", "complex")) for arg in data
+        ):
+            return f"with integer inputs jnp.{member} returns floats; no argument is known to be floating"
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == "dtype":
                 why = self._dtype_problem(arg.value)
@@ -450,7 +478,14 @@ class Planner:
             return ""  # the dtype of an array computed here
         return f"dtype `{_code(expr)}` is not known to be one jax arrays can hold"
 
-    def _move(self, member: str, call: cst.Call) -> Move:
+    def _move(self, member: str, call: cst.Call, data: list[cst.Arg]) -> Move:
+        widen_args: list[int] = []
+        if member in FLOAT64_INSIDE and self.analysis.options.precision == "keep":
+            data_ids = {id(arg) for arg in data}
+            widen_args = [
+                i for i, arg in enumerate(call.args)
+                if id(arg) in data_ids and self.analysis.dtype_of(arg.value) in NARROW_DTYPES
+            ]
         wrap_args: list[int] = []
         wrap_elements: list[int] = []
         if member in SEQUENCE_OF_ARRAYS:
@@ -472,7 +507,7 @@ class Planner:
                     "jnp.argsort is stable: equal values keep their original order, where NumPy's "
                     "default quicksort may order them differently"
                 )
-        return Move(call, member, tuple(wrap_args), tuple(wrap_elements), dropped, unsafe)
+        return Move(call, member, tuple(wrap_args), tuple(wrap_elements), dropped, unsafe, tuple(widen_args))
 
     def _plan_round_trip(self, plan: FunctionPlan, call: cst.Call) -> None:
         qualified = self.analysis.qualified_name(call.func)

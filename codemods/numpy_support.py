@@ -66,6 +66,29 @@ ACCEPT_LISTS = frozenset({"array", "asarray", "asanyarray", "ascontiguousarray"}
 SEQUENCE_OF_ARRAYS = frozenset({"concatenate", "stack", "vstack", "hstack", "dstack", "column_stack",
                                 "block", "row_stack", "broadcast_arrays", "meshgrid"})
 
+# Measured with x64 on (jax 0.10.2, NumPy 2.4) by calling both libraries on bool, int8, int32,
+# int64, float32 and float64 inputs; the rows below are where the results' dtypes differ.
+#
+# The result's dtype differs whatever the input: the call stays NumPy.
+DIFFERENT_RESULT_DTYPE = {
+    "histogram": "jnp.histogram returns float counts where NumPy returns int64",
+    "searchsorted": "jnp.searchsorted returns int32 indices where NumPy returns int64",
+    "digitize": "jnp.digitize returns int32 indices where NumPy returns int64",
+}
+# With only integer or bool inputs, jax.numpy returns floats where NumPy keeps integers: these
+# move only when an argument is known to be floating.
+INTEGER_INPUTS_BECOME_FLOAT = frozenset({"convolve", "correlate", "reciprocal"})
+# NumPy computes these in float64 for bool, integer and float32 inputs; jax.numpy computes them in
+# float32 for bool and 8- to 32-bit inputs even with x64 on. Arguments known to have such a dtype
+# are cast to float64 first, which is what NumPy does inside.
+FLOAT64_INSIDE = frozenset(
+    {"mean", "std", "var", "median", "average", "nanmean", "nanstd", "nanvar", "nanmedian",
+     "percentile", "quantile", "nanpercentile", "nanquantile", "cov", "corrcoef", "interp",
+     "gradient", "linalg.norm", "linalg.det", "trapezoid", "true_divide", "divide",
+     "fft.fft", "fft.ifft", "fft.rfft", "fft.fft2", "fft.fftn"}
+)
+NARROW_DTYPES = frozenset({"bool", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float16", "float32"})
+
 # Sort-kind keywords jax.numpy rejects: its sorts are always stable.
 STABLE_KINDS = ("stable", "mergesort")
 
