@@ -66,7 +66,15 @@ that fix is unsafe (applied with `--unsafe`) and its finding says which paramete
 - The write sits in a `try` that catches IndexError (JX112): JAX drops out-of-bounds writes
   instead of raising, so the handler would never run.
 - A masked write of an array of values (JX103), whose shape jaxify cannot prove.
-- Another write to the same name in the same scope cannot be rewritten: all or none are.
+- Another write to the same name in the same scope cannot be rewritten: all or none are (for a
+  module-level array, its writes inside functions count too).
+- A function that writes its parameter cannot hand it back (JX107): it is a method or nested,
+  generator, async or decorated; it is used other than by a plain call; a call passes the
+  parameter by `*args` or not at all; the parameter has a default value (NumPy's write would
+  change the default for later calls); a call passes the same array for two parameters; a
+  module-level call passes an array the functions also read as a global.
+- An index that calls a function of the program in a read-compute-write form (JX102): the call
+  would run twice.
 
 Unsafe fixes (applied with `--unsafe`): a write of an array of values at an integer-array index
 that may repeat (NumPy keeps the last write; JAX's order is unspecified), a masked write whose

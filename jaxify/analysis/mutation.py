@@ -180,7 +180,10 @@ class _ScopeWalker:
                 if isinstance(side, CONTAINER_LITERALS):
                     return self.refs(side, env)
         if self.owner.is_array(expr):  # arithmetic on arrays makes a new array
-            return frozenset({Ref(Buffer("local", f"the new array made at line {self.owner.line_of(expr)}"), False)})
+            operands = [expr.left, expr.right] if isinstance(expr, cst.BinaryOperation) else []
+            made_by = "jax.numpy" if any(_made_by_jax(self.refs(o, env)) for o in operands) else ""
+            made = f"the new array made at line {self.owner.line_of(expr)}"
+            return frozenset({Ref(Buffer("local", made, made_by), False)})
         return frozenset({VALUE})
 
     def _call_refs(self, call: cst.Call, env: Env) -> frozenset[Ref]:
@@ -203,6 +206,8 @@ class _ScopeWalker:
             if found:
                 return found
         line = self.owner.line_of(call)
+        if isinstance(func, cst.Attribute) and not qualified and _made_by_jax(self.refs(func.value, env)):
+            qualified = "jax.Array." + func.attr.value  # a method of a jax array returns a jax array
         if qualified in CONTAINER_BUILDERS:
             return frozenset({Ref(Buffer("container", f"the container made at line {line}", qualified), False)})
         return frozenset({Ref(Buffer("local", f"the new array made at line {line}", qualified or ""), False)})
@@ -244,6 +249,11 @@ class _ScopeWalker:
             return self.block(stmt.body.body, env)
         if isinstance(stmt, (cst.For, cst.While)):
             return self.loop(stmt, env)
+        if isinstance(stmt, cst.Match):
+            joined = env
+            for case in stmt.cases:
+                joined = _join(joined, self.block(case.body.body, dict(env)))
+            return joined
         if isinstance(stmt, cst.Try):
             after = self.block(stmt.body.body, dict(env))
             joined = _join(env, after)
@@ -420,6 +430,11 @@ CONTAINER_LITERALS = (
 
 def _as_views(refs: frozenset[Ref]) -> frozenset[Ref]:
     return frozenset(Ref(ref.buffer, True) for ref in refs)
+
+
+def _made_by_jax(refs: frozenset[Ref]) -> bool:
+    """True when every buffer ``refs`` may be was made by jax (so it is an immutable jax array)."""
+    return bool(refs) and all(ref.buffer.origin == "local" and ref.buffer.creator.startswith("jax.") for ref in refs)
 
 
 def _items(refs: frozenset[Ref], whole: cst.BaseExpression) -> frozenset[Ref]:
