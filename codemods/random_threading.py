@@ -88,7 +88,7 @@ class Planner:
             stream.creation, "JX203",
             f"{what} becomes the key `jax.random.key({seed})`; each draw splits it: {CHANGES_NUMBERS}",
             unsafe_because=unsafe,
-            hint="rename the attribute with a leading underscore if only the class uses it" if unsafe else "",
+            hint="rename the attribute with a leading underscore if only the class uses it" if unsafe else _SEED_HINT,
         ):
             return
         self.plan.creations.add(stream.creation)
@@ -445,6 +445,7 @@ class _GlobalThreading:
             seed.call, "JX203",
             f"`np.random.seed({source(seed.call.args[0].value)})` -> root key `{key_var}`, passed down to every draw: "
             f"{CHANGES_NUMBERS}",
+            hint=_SEED_HINT,
         )
 
 
@@ -457,6 +458,7 @@ def _is_main_guard(node: cst.CSTNode) -> bool:
 
 
 _TRANSPARENT_DECORATORS = frozenset({"staticmethod", "classmethod", "jax.jit", "jit", "functools.wraps"})
+_SEED_HINT = "without jax_enable_x64, JAX truncates seeds of 2**32 or more to their low 32 bits"
 _PUBLIC_REASON = "callers outside this module must now pass `key=`; calls inside this module are updated"
 _HINTS = {
     "JX204": "",
