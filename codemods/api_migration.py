@@ -188,7 +188,8 @@ class ApiMigration(Codemod):
         ),
         Rule(
             "JX505", "removed-jax-api-manual", Safety.REPORT,
-            "Removed JAX API with no mechanical replacement (`xmap`, `pmap`, `host_callback`, ...): what to use instead.",
+            "Removed JAX API with no mechanical replacement (`xmap`, `pmap`, `host_callback`, ...): "
+            "what to use instead.",
         ),
         Rule(
             "JX506", "discarded-at-update", Safety.UNSAFE,
@@ -384,14 +385,16 @@ class ApiMigration(Codemod):
         return self._leave_reference(original_node, updated_node)
 
     def _leave_reference(self, original, updated):
-        if self._shim_depth or self.get_metadata(ExpressionContextProvider, original, None) is not ExpressionContext.LOAD:
+        context = self.get_metadata(ExpressionContextProvider, original, None)
+        if self._shim_depth or context is not ExpressionContext.LOAD:
             return updated  # a shim, or a name being bound (``def tree_map``), not a reference
         mapping, ambiguous = self._resolve(original)
         if mapping is None:
             return updated
         if ambiguous:
             self.refuse(
-                original, mapping.code, f"`{get_full_name_for_node(original)}` may be `{mapping.old}` or something else",
+                original, mapping.code,
+                f"`{get_full_name_for_node(original)}` may be `{mapping.old}` or something else",
                 reason="the name is bound in more than one way", hint="bind it once, to the current API",
             )
             return updated
@@ -581,7 +584,9 @@ class ApiMigration(Codemod):
             return updated_node
         receiver = call.func.value.value.value
         method = call.func.attr.value
-        message = f"the result of `.at[...].{method}(...)` is thrown away: JAX arrays are immutable, so nothing is updated"
+        message = (
+            f"the result of `.at[...].{method}(...)` is thrown away: JAX arrays are immutable, so nothing is updated"
+        )
         if not isinstance(receiver, cst.Name):
             self.refuse(
                 original_node, DISCARDED_AT, message,

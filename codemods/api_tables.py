@@ -129,7 +129,7 @@ NUMPY2_NAMES: dict[str, Mapping] = {
             "round_": "round", "mat": "asmatrix",
         },
     ),
-    **_renames(NUMPY2_NAME, "numpy", "removed in NumPy 2.4", {"trapz": "trapezoid"}),
+    **_renames(NUMPY2_NAME, "numpy", "removed in NumPy 2.4 (`trapezoid` needs NumPy >= 2.0)", {"trapz": "trapezoid"}),
     **_renames(NUMPY2_NAME, "numpy", "deprecated in NumPy 2.0, removed in 2.5", {"row_stack": "vstack"}),
     **_entry("numpy.NINF", Form.NEGATED, "numpy.inf", NUMPY2_NAME, "removed in NumPy 2.0"),
     **_entry("numpy.NZERO", Form.LITERAL, "-0.0", NUMPY2_NAME, "removed in NumPy 2.0"),
@@ -256,7 +256,8 @@ def lookup_prefix(table: dict[str, Mapping], qualified_name: str) -> Mapping | N
 
 
 REMOVED_SUBMODULE_IMPORTS: dict[str, Mapping] = _entry(
-    "jax.config", Form.RENAME, "jax", JAX_API, "the submodule was removed in JAX 0.4.29 (`jax.config` is an attribute of `jax`)"
+    "jax.config", Form.RENAME, "jax", JAX_API,
+    "the submodule was removed in JAX 0.4.29 (`jax.config` is an attribute of `jax`)",
 )
 """``import jax.config`` -> ``import jax``: the statement only, since ``jax.config`` itself still works."""
 
