@@ -24,10 +24,11 @@ class Carry:
     """How the carried names travel through a body function: one name as itself, several as a tuple."""
 
     names: tuple[str, ...]
+    tuple_name: str = "carry"  # the body function's parameter when several names travel together
 
     @property
     def param(self) -> str:
-        return self.names[0] if len(self.names) == 1 else "carry"
+        return self.names[0] if len(self.names) == 1 else self.tuple_name
 
     @property
     def value(self) -> str:
@@ -45,7 +46,7 @@ class Carry:
 
     def unpack(self) -> list[cst.BaseStatement]:
         if len(self.names) > 1:
-            return [cst.parse_statement(f"{', '.join(self.names)} = carry\n")]
+            return [cst.parse_statement(f"{', '.join(self.names)} = {self.tuple_name}\n")]
         return []
 
 
@@ -109,7 +110,7 @@ def scan(
     the scanned argument (``A``, ``(A, B)``, ``length=n``).
     """
     unpack = [statement(f"{item_unpack} = {item_param}")] if item_unpack else []
-    carry_param = carry.param if carry.names else "carry"
+    carry_param = carry.param if carry.names else carry.tuple_name
     returned = f"{carry.value if carry.names else carry_param}, {ys[1] if ys else 'None'}"
     statements = [*carry.unpack(), *unpack, *_leading_body(body), statement(f"return {returned}")]
     definition = function(step_name, [carry_param, item_param], statements, loop.body.header)

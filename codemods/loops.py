@@ -112,6 +112,7 @@ class LoopCodemod(Codemod):
         self._hoisted_out: dict[cst.CSTNode, list[cst.BaseStatement]] = {}  # per rewritten loop
         self._vmapped: dict[cst.CSTNode, _VmapRecord] = {}  # loops rewritten as vmap, for nests
         self._used_names = _identifiers(wrapper.module)
+        self._user_names = frozenset(self._used_names)
         self._functions = _functions_by_name(wrapper.module)
         self._purity: dict[str, bool] = {}
         self._jax_helpers: dict[str, bool] = {}
@@ -134,6 +135,16 @@ class LoopCodemod(Codemod):
 
     def _resolve(self, node: cst.CSTNode) -> str | None:
         return self.analysis.qualified_name(node)
+
+    def _carry(self, names) -> build.Carry:
+        return build.Carry(tuple(names), self._unused("carry"))
+
+    def _unused(self, base: str) -> str:
+        """``base`` for a parameter of a generated function, unless the module uses that name."""
+        name, number = base, 2
+        while name in self._user_names:
+            name, number = f"{base}_{number}", number + 1
+        return name
 
     def _fresh(self, base: str) -> str:
         name, number = base, 2
@@ -308,7 +319,7 @@ class LoopCodemod(Codemod):
             if test is None:
                 return Blocker(space.test, "a chained comparison in the loop condition")
             statements = build.while_loop(
-                info.node, self._fresh("_cond"), self._fresh("_body"), test, build.Carry(tuple(carried)), body
+                info.node, self._fresh("_cond"), self._fresh("_body"), test, self._carry(carried), body
             )
             message = (f"`while` loop rewritten as `lax.while_loop` ({summary}); "
                        "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
@@ -344,7 +355,7 @@ class LoopCodemod(Codemod):
                 return Blocker(trajectory.statement, moved)
             body = self._updated_body(info.node, drop=trajectory.statement)
             ys = (trajectory.name, build.code(trajectory.value))
-        carry = build.Carry(tuple(carried))
+        carry = self._carry(carried)
         if not carried and ys is None:
             return Blocker(info.node, "the loop computes nothing that is used after it")
 
@@ -370,7 +381,7 @@ class LoopCodemod(Codemod):
         if isinstance(target, cst.Name):
             param, unpack = target.value, None
         else:
-            param, unpack = self._fresh("item"), build.code(target)
+            param, unpack = self._unused("item"), build.code(target)
         statements = build.scan(info.node, self._fresh("_step"), param, unpack, xs, carry, body, ys)
         unsafe = ""
         if unknown:
@@ -424,7 +435,7 @@ class LoopCodemod(Codemod):
             build.statement(f"{done} = {test}").with_changes(leading_lines=updated_early.leading_lines),
             *body[split + 1:],
         ]
-        carry = build.Carry(tuple(carried))
+        carry = self._carry(carried)
         cond = f"jnp.logical_and(jnp.logical_not({done}), {index} + 1 < {build.code(space.stop)})"
         init = ", ".join(first if n == index else "False" if n == done else n for n in carried)
         statements = build.while_loop(info.node, self._fresh("_cond"), self._fresh("_body"), cond, carry, loop_body,
@@ -464,7 +475,7 @@ class LoopCodemod(Codemod):
                 return Blocker(info.node, "the loop computes nothing that is used after it")
             loop_body = [*body[:split], build.statement(f"{flag} = {test}").with_changes(leading_lines=updated_jump.leading_lines), *guarded]
             statements = build.fori_loop(info.node, self._fresh("_body"), index, start, build.code(space.stop),
-                                         build.Carry(tuple(carried)), loop_body)
+                                         self._carry(carried), loop_body)
             message = f"loop with `continue` rewritten as `lax.fori_loop`; skipped iterations keep the carry ({summary})"
             return "JX303", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")]
         if set(reads_of(space.stop)) & info.written:
@@ -475,7 +486,7 @@ class LoopCodemod(Codemod):
         cond = f"jnp.logical_and(jnp.logical_not({flag}), {index} + 1 < {build.code(space.stop)})"
         init = ", ".join(first if n == index else "False" if n == flag else n for n in names)
         statements = build.while_loop(info.node, self._fresh("_cond"), self._fresh("_body"), cond,
-                                      build.Carry(tuple(names)), loop_body, init=f"({init})")
+                                      self._carry(names), loop_body, init=f"({init})")
         message = (f"loop with `break` rewritten as `lax.while_loop` that stops on a flag ({summary_of_carry(names)}); "
                    "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
         return "JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")]
