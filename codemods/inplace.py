@@ -163,7 +163,6 @@ class InplaceUpdates(Codemod):
         self.rebinds: dict[int, list[str]] = {}
         self.conversions: dict[int, str] = {}  # small statement -> name converted just before it
         self.chained: dict[int, str] = {}  # call statement -> argument that the result rebinds too
-        applied_params: dict[str, set[str]] = {}
         for plan in self.plan.plans:
             write = plan.write
             if plan.refusal is not None:
@@ -185,8 +184,6 @@ class InplaceUpdates(Codemod):
                     self.conversions[id(write.node)] = form.convert
                 if form.convert or "jnp." in cst.Module(body=[]).code_for_node(form.statement):
                     self.add_import("jax.numpy", asname="jnp")
-            if plan.param:
-                applied_params.setdefault(plan.scope.function.name.value, set()).add(plan.param)
         self.returned: dict[int, list[str]] = {}
         for function, params in self.plan.returned.items():
             node_def = planner.top_level[function]

@@ -310,7 +310,7 @@ class Planner:
         """Why rebinding ``write.name`` would not reach everyone who sees the array (empty: it would)."""
         name = write.name
         if write.escapes:
-            buffer, how = next(iter(write.escapes.items()))
+            how = next(iter(write.escapes.values()))
             return f"`{name}`'s array is also held by {how}, which would keep the old values"
         if write.sharers:
             others = ", ".join(f"`{n}`" for n in sorted(write.sharers))
