@@ -22,6 +22,7 @@ import numpy as np
 from jaxify.verify.compare import compare
 from jaxify.verify.contract import call_original, match
 from jaxify.verify.distribution import same_distribution
+from jaxify.verify.gradient import gradient_findings
 from jaxify.verify.jit_errors import explain_jit_failure
 from jaxify.verify.samples import captured_calls, declared_examples, example_snippet, import_file
 from jaxify.verify.timing import compile_ms, copier, time_calls
@@ -380,82 +381,17 @@ class FunctionCheck:
 
     # -- gradient ------------------------------------------------------------------------------------
     def _check_gradient(self, args, kwargs) -> None:
-        """Reverse-mode gradient of the summed float outputs: NaN/inf where the value is finite is a finding,
-        and so is a gradient that disagrees with finite differences of the original."""
+        """Gradient findings (see gradient.py), once per function, on its first passing input."""
         if self.gradient_checked or not self.job.get("gradient", True):
             return
         self.gradient_checked = True
-        jax, jnp = self.jax, self.jax.numpy
-        positions = [i for i, a in enumerate(args) if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
-        if not positions:
-            return
-        static = self._static_for(args, kwargs)
-        dynamic = [i for i in positions if self._param_names(args, kwargs)[i] not in static]
-        if not dynamic:
-            return
-        # A slightly moved copy of the input: generated and real inputs often sit exactly on a kink
-        # (zeros under abs, ties under max), where a gradient is a matter of convention.
-        rng = np.random.default_rng(1)
-        args = list(args)
-        for index in dynamic:
-            args[index] = args[index] + 1e-3 * (1.0 + np.abs(args[index])) * rng.uniform(-1, 1, args[index].shape)
-        args = tuple(args)
-
-        def total(*floats):
-            full = list(args)
-            for index, value in zip(dynamic, floats):
-                full[index] = value
-            leaves = jax.tree_util.tree_leaves(self.rewritten(*full, **kwargs))
-            floats_out = [jnp.sum(leaf) for leaf in leaves if jnp.issubdtype(jnp.result_type(leaf), jnp.floating)]
-            return sum(floats_out) if floats_out else jnp.float64(0.0)
-
-        inputs = [jnp.asarray(args[i]) for i in dynamic]
-        try:
-            value, grads = jax.jit(jax.value_and_grad(total, argnums=tuple(range(len(dynamic)))))(*inputs)
-        except Exception:
-            return  # not reverse-differentiable (while_loop, integer outputs): nothing to say
-        if not np.isfinite(np.asarray(value)):
-            return
-        bad = [self._param_names(args, kwargs)[dynamic[k]] for k, g in enumerate(grads)
-               if not np.all(np.isfinite(np.asarray(g)))]
-        if bad:
-            self.result["findings"].append({
-                "kind": "gradient", "line": self.info["line"],
-                "message": f"the gradient with respect to {', '.join(f'`{b}`' for b in bad)} is NaN or inf "
-                           f"where the value is finite (often jnp.where evaluating a branch that is not taken)",
-                "hint": "use the double-where form: f(jnp.where(ok, x, safe_value)) inside jnp.where(ok, ..., ...)"})
-        else:
-            self._compare_with_finite_differences(args, kwargs, dynamic, grads)
-
-    def _compare_with_finite_differences(self, args, kwargs, dynamic, grads) -> None:
-        """The rewrite's gradient along a random direction against a central difference of the *original*."""
-        rng = np.random.default_rng(0)
-        # Each element moves in proportion to its own size, far less than the jitter that kept it off a kink.
-        directions = [rng.standard_normal(np.shape(args[i])) * (1.0 + np.abs(args[i])) for i in dynamic]
-        slope = sum(float(np.sum(np.asarray(g) * d)) for g, d in zip(grads, directions))
-        step = 1e-7
         names = self._param_names(args, kwargs)
-
-        def original_total(sign: float) -> float:
-            shifted = list(args)
-            for index, direction in zip(dynamic, directions):
-                shifted[index] = args[index] + sign * step * direction
-            out = call_original(self.original, tuple(shifted), kwargs, names).expected()
-            return sum(float(np.sum(leaf)) for leaf in _leaves(out) if leaf.dtype.kind == "f")
-
-        try:
-            high, low = original_total(1.0), original_total(-1.0)
-        except Exception:
-            return
-        numeric = (high - low) / (2 * step)
-        rounding = 1e-9 * (1.0 + abs(high) + abs(low)) / step  # cancellation error of the difference
-        if np.isfinite(numeric) and abs(slope - numeric) > 1e-3 * (abs(slope) + abs(numeric)) + rounding:
-            self.result["findings"].append({
-                "kind": "gradient", "line": self.info["line"],
-                "message": f"the rewrite's gradient disagrees with the original's: along a random direction its "
-                           f"slope is {slope:.6g}, finite differences of the original give {numeric:.6g}",
-                "hint": "look for stop_gradient, a detour through NumPy or integers, or a branch chosen "
-                        "differently near this input"})
+        static = self._static_for(args, kwargs)
+        dynamic = [i for i, a in enumerate(args)
+                   if isinstance(a, np.ndarray) and a.dtype.kind == "f" and names[i] not in static]
+        if dynamic:
+            for finding in gradient_findings(self.rewritten, self.original, args, kwargs, dynamic, names):
+                self.result["findings"].append({**finding, "line": self.info["line"]})
 
     # -- timing ---------------------------------------------------------------------------------------
     def _timing_input(self, calls):
