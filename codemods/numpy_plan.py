@@ -299,9 +299,10 @@ class Planner:
 
     def value_flow(self, expr: cst.CSTNode) -> tuple[set[str], list[cst.Call]]:
         """The names and calls whose values can become (part of) the value of ``expr``, or decide
-        whether it is a NumPy or a JAX array: through arithmetic, containers, indexing, views and
-        methods. A NumPy call's own arguments do not count (its result is a NumPy array whatever
-        they are), nor do static reads (``x.shape``, ``len(x)``) or subscript indices."""
+        whether it is a NumPy or a JAX array: through arithmetic, containers, indexing, views,
+        methods, and the data arguments of NumPy calls (given a jax array, `np.sum`, `np.cumsum`,
+        `np.transpose` and others hand the work to its methods and return a jax array). Static
+        reads (``x.shape``, ``len(x)``) and subscript indices do not count."""
         names: set[str] = set()
         calls: list[cst.Call] = []
 
@@ -325,7 +326,11 @@ class Planner:
             qualified = self.analysis.qualified_name(call.func)
             if is_numpy(qualified) or self.analysis.values.local_function(call) is not None:
                 calls.append(call)
-            if self.analysis.values.local_function(call) is not None:
+            member = self.numpy_member(call.func)
+            if member is not None:
+                for arg in self._data_args(member, call):
+                    walk(arg)
+            elif self.analysis.values.local_function(call) is not None:
                 for arg in call.args:  # a helper may return what it was given
                     walk(arg)
             elif qualified in _VALUE_BUILTINS:
