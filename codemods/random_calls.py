@@ -379,8 +379,6 @@ NO_EQUIVALENT = frozenset(
      "noncentral_f", "bytes", "tomaxint", "spawn"}
 )
 STATE_ACCESS = frozenset({"get_state", "set_state", "set_bit_generator", "get_bit_generator", "bit_generator"})
-SEEDS = frozenset({"seed"})
-CONSTRUCTORS = {"numpy.random.RandomState": "legacy", "numpy.random.default_rng": "generator"}
 
 
 def sampler_for(api: str, name: str) -> Sampler | None:

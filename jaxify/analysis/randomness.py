@@ -218,10 +218,8 @@ class _Collector(cst.CSTVisitor):
         if isinstance(parent, cst.Call) and parent.func is node:
             site = CallSite(parent, function.node, self.placement(parent))
             function.callers.append(site)
-            if site.place.function is not None and site.place.function in self.functions:
+            if site.place.function in self.functions:  # module-level call sites live in ``callers`` only
                 self.functions[site.place.function].calls.append(site)
-            elif site.place.function is None:
-                pass  # module-level call sites are read from ``callers``
         else:
             function.value_uses.append(node)
 
