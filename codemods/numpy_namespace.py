@@ -134,6 +134,7 @@ class NumpyNamespace(Codemod):
         self._masked: dict[int, MaskedReduction] = {}
         self._jnp = "jnp"
         self._from_imports: dict[str, tuple[str, str | None]] = {}
+        self._x64_enabled = False
 
     # -- deciding ------------------------------------------------------------------------------
 
@@ -146,6 +147,7 @@ class NumpyNamespace(Codemod):
         if stars:
             return
         self._jnp = _jax_numpy_alias(node) or "jnp"
+        self._x64_enabled = self._enables_x64(node)
         self._from_imports = _numpy_from_imports(node)
         for plan in Planner(self.analysis).plans:
             for report in plan.reports:
@@ -239,6 +241,23 @@ class NumpyNamespace(Codemod):
             return call.with_changes(func=call.func.with_changes(value=selected))
         return cst.Call(self._jnp_function("sum"), [cst.Arg(selected)])
 
+    def _enables_x64(self, module: cst.Module) -> bool:
+        """The module already switches x64 on at its top level (any spelling of the call)."""
+        for statement in module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                call = small.value if isinstance(small, cst.Expr) else None
+                if not (isinstance(call, cst.Call) and len(call.args) >= 2):
+                    continue
+                name = self.analysis.qualified_name(call.func) or ""
+                flag = call.args[0].value
+                if name.endswith("config.update") and isinstance(flag, cst.SimpleString) and (
+                    flag.evaluated_value == "jax_enable_x64"
+                ):
+                    return True
+        return False
+
     def _use_jnp(self) -> None:
         if self._jnp == "jnp":
             self.add_import("jax.numpy", asname="jnp")
@@ -251,7 +270,7 @@ class NumpyNamespace(Codemod):
                         reason="--precision float32 trades exactness for speed",
                         hint="run without --precision float32 to keep float64")
             return updated_node
-        if _enables_x64(updated_node) or not self.fix(
+        if self._x64_enabled or not self.fix(
             original_node, "JX607", "x64 enabled after the imports: the rewritten code keeps NumPy's float64"
         ):
             return updated_node
@@ -303,13 +322,6 @@ def _numpy_from_imports(module: cst.Module) -> dict[str, tuple[str, str | None]]
                 for alias in small.names:
                     found[alias.evaluated_alias or alias.evaluated_name] = (alias.evaluated_name, alias.evaluated_alias)
     return found
-
-
-def _enables_x64(module: cst.Module) -> bool:
-    return any(
-        isinstance(s, cst.SimpleStatementLine) and cst.Module([]).code_for_node(s).strip() == _X64
-        for s in module.body
-    )
 
 
 def _after_imports(body: list[cst.CSTNode]) -> int:
