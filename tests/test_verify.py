@@ -390,3 +390,16 @@ def test_reports_render_an_empty_run():
     assert "no rewritten function" in to_text([])
     assert json.loads(to_json([]))["summary"]["functions"] == 0
     assert "jaxify verify" in to_markdown([])
+
+
+def test_cli_reports_a_file_the_engine_could_not_rewrite(project, monkeypatch):
+    from jaxify.findings import Finding, Status
+
+    def failing(text, path, options):
+        finding = Finding(path, 1, 1, "JX003", "internal error, please report it", Status.NOT_FIXED)
+        return FileResult(path=path, original=text, failed=True, findings=[finding])
+
+    monkeypatch.setattr("jaxify.verify.session.rewrite_text", failing)
+    result = CliRunner().invoke(main, ["verify", "pkg"])
+    assert result.exit_code == 1
+    assert "pkg/maths.py:1 not rewritten: JX003 internal error" in result.output

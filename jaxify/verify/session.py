@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jaxify.codemod import LineMap
 from jaxify.config import Options
-from jaxify.discovery import iter_python_files
+from jaxify.discovery import iter_python_files, mentions_numpy_or_jax
 from jaxify.engine import rewrite_text
 from jaxify.source import UnreadableSource, decode
 from jaxify.verify.functions import changed_functions
@@ -54,14 +54,22 @@ def verify_paths(paths: list[Path], options: Options, settings: VerifySettings) 
         reports = []
         for path in files:
             try:
-                text = decode(path.read_bytes()).text
+                data = path.read_bytes()
+                if not mentions_numpy_or_jax(data):
+                    continue  # nothing jaxify would rewrite
+                text = decode(data).text
             except (OSError, UnreadableSource) as error:
                 reports.append(ModuleReport(str(path), findings=[{"line": 1, "message": f"cannot read: {error}"}]))
                 continue
+            result = rewrite_text(text, str(path), options)
+            if result.failed:
+                reports.append(ModuleReport(str(path), findings=[
+                    {"line": f.line, "message": f"not rewritten: {f.code} {f.message}"} for f in result.findings]))
+                continue
             examples = settings.examples or corpus_examples_for(path)
             calls = captured.get(str(path.resolve())) if captured else None
-            reports.append(verify_source(text, rewrite_text(text, str(path), options).rewritten, path, options,
-                                         settings, examples=examples, captured=calls))
+            reports.append(verify_source(text, result.rewritten, path, options, settings, examples=examples,
+                                         captured=calls))
         return reports
 
 
