@@ -62,8 +62,10 @@ After:
   inputs, so an argument the analysis knows is bool or narrower is cast to float64 first
   (`np.mean(x > 0)` -> `jnp.mean(jnp.asarray(x > 0, dtype=jnp.float64))`). Inputs of unknown dtype
   are taken to have NumPy's defaults (float64, int64).
-- `np.argsort` without `kind="stable"` moves only with `--unsafe` (JX605): jax.numpy's sort is
-  stable, NumPy's default quicksort may order equal values differently. `np.sort` moves as is
+- Results with more than one right form move only with `--unsafe` (JX605): `np.argsort` without
+  `kind="stable"` (jax.numpy's sort is stable, NumPy's default quicksort may order equal values
+  differently), and the eigenvectors, singular vectors and QR factors of `np.linalg.eigh`, `eig`,
+  `svd` and `qr` (unique only up to sign, which jax may choose differently). `np.sort` moves as is
   (equal values are indistinguishable) and a `kind=` argument is dropped.
 
 ## Precision
@@ -91,6 +93,7 @@ from libcst.metadata import PositionProvider, QualifiedNameProvider
 
 from jaxify.codemod import Codemod
 from jaxify.codemods.numpy_plan import MaskedReduction, Move, Planner
+from jaxify.codemods.numpy_support import DEFAULT_NOT_UNIQUE_HINT, NOT_UNIQUE_HINT
 from jaxify.rules import Rule, Safety
 
 _X64 = 'jax.config.update("jax_enable_x64", True)'
@@ -106,8 +109,8 @@ class NumpyNamespace(Codemod):
              "x[x > t].sum() / .mean() becomes jnp.where / where= without a data-dependent shape."),
         Rule("JX604", "kept-on-numpy", Safety.REPORT,
              "A NumPy call on arrays stays NumPy: jax.numpy lacks it or treats it differently."),
-        Rule("JX605", "argsort-stability", Safety.UNSAFE,
-             "np.argsort moves to the stable jnp.argsort: ties may come out in another order."),
+        Rule("JX605", "not-unique-result", Safety.UNSAFE,
+             "A result NumPy and jax may give in different valid forms (argsort ties, eigenvector signs)."),
         Rule("JX606", "numpy-star-import", Safety.REPORT,
              "`from numpy import *` hides which names are NumPy's; the module is left alone."),
         Rule("JX607", "enable-x64", Safety.SAFE,
@@ -149,7 +152,13 @@ class NumpyNamespace(Codemod):
         self._jnp = _jax_numpy_alias(node) or "jnp"
         self._x64_enabled = self._enables_x64(node)
         self._from_imports = _numpy_from_imports(node)
-        for plan in Planner(self.analysis).plans:
+        planner = Planner(self.analysis)
+        declined = frozenset(
+            id(move.call) for plan in planner.plans for move in plan.moves if not self._would_apply(move)
+        )
+        if declined:  # what feeds a call that stays NumPy must stay NumPy too: plan again
+            planner = Planner(self.analysis, declined)
+        for plan in planner.plans:
             for report in plan.reports:
                 self.refuse(report.node, report.code, report.message, reason=report.reason, hint=report.hint)
             for move in plan.moves:
@@ -161,6 +170,16 @@ class NumpyNamespace(Codemod):
                             + self._precision_note(masked.call)):
                     self._masked[id(masked.call)] = masked
 
+    def _would_apply(self, move: Move) -> bool:
+        """Whether the options and ``# jaxify: ignore`` comments let this move happen."""
+        line = self.position(move.call)[0]
+        code = "JX605" if move.unsafe_because else "JX601"
+        if move.unsafe_because and not self.options.unsafe:
+            return False
+        if (move.wrap_args or move.wrap_elements) and not self._enabled("JX602", line):
+            return False
+        return self._enabled(code, line)
+
     def _decide_move(self, move: Move) -> bool:
         label = cst.Module([]).code_for_node(move.call.func)
         target = f"{self._jnp}.{move.member}"
@@ -171,7 +190,7 @@ class NumpyNamespace(Codemod):
         widened = " (bool/narrow argument cast to float64, as NumPy computes it)" if move.widen_args else ""
         return self.fix(move.call, code, f"`{label}` -> `{target}`" + widened + self._precision_note(move.call),
                         unsafe_because=move.unsafe_because,
-                        hint="pass kind='stable' to np.argsort if ties must keep their order" if move.unsafe_because else "")
+                        hint=NOT_UNIQUE_HINT.get(move.member, DEFAULT_NOT_UNIQUE_HINT) if move.unsafe_because else "")
 
     def _precision_note(self, node: cst.CSTNode) -> str:
         if self.options.precision != "float32":

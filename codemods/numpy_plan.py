@@ -33,6 +33,7 @@ from jaxify.codemods.numpy_support import (
     FLOAT64_INSIDE,
     INTEGER_INPUTS_BECOME_FLOAT,
     NARROW_DTYPES,
+    NOT_UNIQUE,
     HOST_ONLY,
     HOST_ROUND_TRIP_BUILTINS,
     HOST_ROUND_TRIP_METHODS,
@@ -118,16 +119,51 @@ class _BodyNodes(cst.CSTVisitor):
         return True
 
 
+_INDEX_ERROR_CATCHERS = frozenset({"IndexError", "LookupError", "Exception", "BaseException"})
+
+
+def _catches_index_error(handler: cst.ExceptHandler) -> bool:
+    """A handler that would catch NumPy's IndexError (jax clamps the index and never raises)."""
+    if handler.type is None:
+        return True
+    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    for entry in types:
+        expr = entry.value if isinstance(entry, cst.Element) else entry
+        name = expr.attr.value if isinstance(expr, cst.Attribute) else getattr(expr, "value", None)
+        if name in _INDEX_ERROR_CATCHERS:
+            return True
+    return False
+
+
+def _all_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
+    found: list[cst.CSTNode] = []
+
+    class Collect(cst.CSTVisitor):
+        def on_visit(self, inner: cst.CSTNode) -> bool:
+            found.append(inner)
+            return True
+
+    node.visit(Collect())
+    return found
+
+
 class Planner:
     """Plans every function of a module; ``plans`` lists them in source order."""
 
-    def __init__(self, analysis: ModuleAnalysis):
+    def __init__(self, analysis: ModuleAnalysis, declined: frozenset[int] = frozenset()):
+        """``declined``: ids of calls whose move the user's options turn down; they stay NumPy,
+        so what feeds them stays NumPy too."""
         self.analysis = analysis
+        self.declined = declined
         self.bodies: dict[int, list[cst.CSTNode]] = {}
+        self.guarded: set[int] = set()  # nodes inside a `try` that catches IndexError
         for info in analysis.functions:
             walker = _BodyNodes(info.node)
             info.node.visit(walker)
             self.bodies[id(info)] = walker.nodes
+            for node in walker.nodes:
+                if isinstance(node, cst.Try) and any(_catches_index_error(h) for h in node.handlers):
+                    self.guarded |= {id(inner) for inner in _all_nodes(node.body)}
         self.kept_names, self.kept_returns = self._names_kept_on_numpy()
         self.traced: dict[int, set[str]] = {}
         for info in analysis.functions:  # source order: enclosing functions come first
@@ -217,6 +253,8 @@ class Planner:
                 roots |= self._roots_of_call(node)
             elif isinstance(node, cst.Assign):
                 roots |= self._rewrapped_names(node)
+            if isinstance(node, cst.Subscript) and id(node) in self.guarded:
+                roots.add(root_name(node.value))  # NumPy raises IndexError here; jax would clamp
         roots.discard(None)
         return roots
 
@@ -379,6 +417,8 @@ class Planner:
 
     def _stays_numpy(self, member: str, call: cst.Call) -> bool:
         """A NumPy call on array data that this codemod reports and leaves on NumPy."""
+        if id(call) in self.declined or id(call) in self.guarded:
+            return True
         if member in STATIC_RESULT or member.startswith("random.") or member.split(".")[-1] in HOST_ONLY:
             return False
         if member in DYNAMIC_SHAPE or member == "where" and sum(a.keyword is None for a in call.args) == 1:
@@ -447,6 +487,8 @@ class Planner:
         if member in IN_PLACE_FUNCTIONS or member.endswith(".at"):
             return  # an in-place write: JX1's
         why_not = self._why_not_jax(member, call, data)
+        if id(call) in self.guarded:
+            why_not = "it runs inside a `try` that catches IndexError: jax clamps out-of-range indices instead of raising"
         if why_not:
             plan.reports.append(Report(
                 call, "JX604", f"`{label}` stays NumPy", reason=why_not,
@@ -500,10 +542,11 @@ class Planner:
         elif member not in ACCEPT_LISTS:
             data = {id(arg) for arg in self._data_args(member, call)}
             wrap_args = [i for i, arg in enumerate(call.args) if id(arg) in data and isinstance(arg.value, _LIST_LITERALS)]
-        dropped, unsafe = frozenset(), ""
+        dropped = frozenset()
         kinds = [arg for arg in call.args if arg.keyword is not None and arg.keyword.value == "kind"]
         if member in ("sort", "argsort") and kinds:
             dropped = frozenset({"kind"})
+        unsafe = NOT_UNIQUE.get(member, "")
         if member == "argsort":
             kind = kinds[0].value if kinds else None
             stable = isinstance(kind, cst.SimpleString) and kind.evaluated_value in STABLE_KINDS

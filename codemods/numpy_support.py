@@ -89,6 +89,19 @@ FLOAT64_INSIDE = frozenset(
 )
 NARROW_DTYPES = frozenset({"bool", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float16", "float32"})
 
+# Results that are right in more than one form, where jax may return another form than NumPy:
+# moved only with --unsafe (JX605), with this as the assumption.
+NOT_UNIQUE = {
+    "linalg.eigh": "eigenvectors are unique only up to sign; jax may return some with the other sign",
+    "linalg.eig": "eigenvectors are unique only up to a factor; jax may scale or order them differently",
+    "linalg.svd": "singular vectors are unique only up to sign; jax may return some with the other sign",
+    "linalg.qr": "a QR factorisation is unique only up to the signs of R's diagonal; jax may pick others",
+}
+NOT_UNIQUE_HINT = {
+    "argsort": "pass kind='stable' to np.argsort if ties must keep their order",
+}
+DEFAULT_NOT_UNIQUE_HINT = "fix the convention explicitly (e.g. make the largest component of each vector positive)"
+
 # Sort-kind keywords jax.numpy rejects: its sorts are always stable.
 STABLE_KINDS = ("stable", "mergesort")
 
