@@ -52,7 +52,7 @@ import dataclasses
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from jaxify.analysis.expressions import calls_in, code_of, string_literal
+from jaxify.analysis.expressions import at_update_base, calls_in, code_of, string_literal
 from jaxify.codemod import Codemod
 from jaxify.rules import Rule, Safety
 
@@ -76,8 +76,12 @@ TRACEABLE_BUILTINS = frozenset(
     {"len", "range", "isinstance", "tuple", "list", "dict", "zip", "enumerate", "abs", "sum", "print",
      "reversed", "sorted", "slice", "getattr", "hasattr", "min", "max", "pow", "divmod", "round", "map"}
 )
+HOST_TRANSFORMS = frozenset({"jax.pure_callback", "jax.debug.callback", "jax.experimental.io_callback"})
 CONCRETE_BUILTINS = frozenset({"float", "int", "bool", "complex", "str"})
 CONCRETE_METHODS = frozenset({"item", "tolist", "tobytes", "__array__"})
+# NumPy methods that change the array in place; on a jax array `sort` returns a new array and
+# leaves its receiver as it was, the others raise.
+IN_PLACE_METHODS = frozenset({"sort", "fill", "resize", "put", "itemset", "partition", "setflags"})
 MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "add", "pop", "remove", "clear", "setdefault"})
 TRACEABLE_MODULES = ("jax.", "functools.partial")
 # Arguments of JAX functions that must be concrete Python values under jit (positions, keywords);
@@ -236,6 +240,7 @@ class JitWrap(Codemod):
         return self.analysis.qualified_name(_decorator_target(decorator)) == "jax.jit"
 
     def _choose_functions(self) -> None:
+        candidates = []
         for name, function in self._functions.items():
             if name in self._jitted or name.startswith("jaxify_"):
                 continue
@@ -246,7 +251,12 @@ class JitWrap(Codemod):
                 continue
             if function.asynchronous is not None:
                 continue
-            blockers = self.blockers(name)
+            candidates.append(name)
+        statics = self._static_parameters(candidates)
+        for name in candidates:
+            function = self._functions[name]
+            blockers = sorted([*self.blockers(name), *self._static_blockers(name, statics)],
+                              key=lambda b: self.position(b.node))
             if blockers:
                 first = blockers[0]
                 line, _col = self.position(first.node)
@@ -254,19 +264,69 @@ class JitWrap(Codemod):
                             reason=f"line {line}: {first.reason}",
                             hint="fix the blocking line, or keep this function out of jax.jit")
                 continue
-            info = self.analysis.function_of(function)
-            static = info.static_argnames if info is not None else ()
-            static += tuple(p for p in self._concrete_parameters(function) if p not in static)
+            static = statics[name]
             shown = f"static_argnames={static!r}" if static else "no static arguments"
             if self.fix(function, "JX801", f"`{name}` is jit-compatible -> `jax.jit` ({shown})"):
                 self._wrap[name] = static
                 self._jitted.add(name)
 
+    def _static_parameters(self, candidates: list[str]) -> dict[str, tuple[str, ...]]:
+        """Static argnames per function: the analysis's, the parameters JAX needs concrete, and
+        (to a fixpoint) parameters passed on unchanged as a static argument of another jitted
+        function of the module."""
+        statics: dict[str, tuple[str, ...]] = {}
+        for name in candidates:
+            info = self.analysis.function_of(self._functions[name])
+            static = info.static_argnames if info is not None else ()
+            statics[name] = static + tuple(p for p in self._concrete_parameters(self._functions[name]) if p not in static)
+        changed = True
+        while changed:
+            changed = False
+            for name in candidates:
+                params = _parameters(self._functions[name])
+                for _callee, param, arg in self._static_arguments_passed(name, statics):
+                    if isinstance(arg, cst.Name) and arg.value in params and arg.value not in statics[name]:
+                        statics[name] += (arg.value,)
+                        changed = True
+        return statics
+
+    def _static_arguments_passed(self, name: str, statics: dict[str, tuple[str, ...]]):
+        """(callee, its static parameter, the argument) for calls from ``name`` to module functions."""
+        for call in calls_in(self._functions[name].body):
+            callee = call.func.value if isinstance(call.func, cst.Name) else None
+            if callee not in self._functions or callee == name:
+                continue
+            static = statics.get(callee) or (self._static_of(callee) if callee in self._jitted else ())
+            for param, arg in _bind_arguments(self._functions[callee], call):
+                if param in static:
+                    yield callee, param, arg
+
+    def _static_blockers(self, name: str, statics: dict[str, tuple[str, ...]]) -> list[Blocker]:
+        """Static arguments that cannot be: traced values passed as another function's static
+        argument, and parameters deemed static that are the data of an ``.at[].max/min`` update."""
+        from jaxify.analysis import Kind
+
+        found = []
+        for callee, param, arg in self._static_arguments_passed(name, statics):
+            is_static_param = isinstance(arg, cst.Name) and arg.value in statics[name]
+            if not is_static_param and self.analysis.kind_of(arg) is not Kind.STATIC:
+                found.append(Blocker(arg, f"passes `{code_of(arg)}`, which may be traced, as static argument "
+                                          f"`{param}` of `{callee}`"))
+        for call in calls_in(self._functions[name].body):
+            # `x.at[i].max(v)` reads like NumPy's `x.max(axis)`, whose argument is static; a
+            # parameter that is only "static" that way is array data, and jit cannot hash it.
+            if at_update_base(call) is None or call.func.attr.value not in ("max", "min"):
+                continue
+            for arg in call.args:
+                if isinstance(arg.value, cst.Name) and arg.value.value in statics[name]:
+                    found.append(Blocker(arg.value, f"`{arg.value.value}` looks static but is array data in "
+                                                    f"`{code_of(call)}`"))
+        return found
+
     def _concrete_parameters(self, function: cst.FunctionDef) -> list[str]:
         """Parameters passed unchanged where a JAX function needs a concrete value (scan lengths,
         loop bounds, split counts): they must be static arguments."""
-        params = {p.name.value for p in (*function.params.posonly_params, *function.params.params,
-                                         *function.params.kwonly_params)}
+        params = _parameters(function)
         found: list[str] = []
         for call in calls_in(function.body):
             positions, keywords = CONCRETE_ARGUMENTS.get(self.analysis.qualified_name(call.func), ((), ()))
@@ -336,6 +396,13 @@ class JitWrap(Codemod):
             def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
                 codemod._check_target(node.target, found)
 
+            def visit_Subscript(self, node: cst.Subscript) -> None:
+                for element in node.slice:
+                    index = element.slice
+                    if isinstance(index, cst.Index) and codemod._is_mask(index.value):
+                        found.append(Blocker(node, f"`{code_of(node)}` selects with a boolean mask: "
+                                                   "its shape depends on the data"))
+
             def visit_AugAssign(self, node: cst.AugAssign) -> None:
                 codemod._check_target(node.target, found)
 
@@ -346,6 +413,17 @@ class JitWrap(Codemod):
 
         function.body.visit(Finder())
         return sorted(found, key=lambda b: self.position(b.node))
+
+    def _is_mask(self, index: cst.BaseExpression) -> bool:
+        from jaxify.analysis import Kind
+
+        if self.analysis.kind_of(index) is Kind.STATIC:
+            return False
+        if isinstance(index, cst.Comparison) or (
+            isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.BitInvert)
+        ):
+            return True
+        return self.analysis.dtype_of(index) == "bool"
 
     def _local_names(self, function: cst.FunctionDef) -> set[str]:
         info = self.analysis.function_of(function)
@@ -382,10 +460,17 @@ class JitWrap(Codemod):
             method = func.attr.value
             if method in CONCRETE_METHODS:
                 return Blocker(call, f"`{shown}()` needs a concrete value")
+            if method in IN_PLACE_METHODS and self.analysis.kind_of(func.value) is not Kind.STATIC:
+                return Blocker(call, f"`{shown}()` changes the array in place; jax arrays are immutable")
             receiver = func.value
             if method in MUTATING_METHODS and isinstance(receiver, cst.Name) and receiver.value not in local_names:
                 return Blocker(call, f"`{shown}(...)` changes the outer `{receiver.value}` only at trace time", True)
             return None
+        if qualified is None and isinstance(func, cst.Call):
+            # `jax.grad(f)(x)`, `jax.vmap(g)(xs)`: a JAX transformation of a function, traced as is.
+            inner = self.analysis.qualified_name(func.func)
+            if inner is not None and inner.startswith("jax.") and inner not in HOST_TRANSFORMS:
+                return None
         if qualified is None:
             return Blocker(call, f"calls `{shown}`, which jaxify cannot check")
         if qualified.startswith("builtins."):
@@ -403,8 +488,13 @@ class JitWrap(Codemod):
         for host_call, _name, reason in (info.host_calls if info is not None else []):
             if host_call is call:
                 return Blocker(call, f"`{shown}` runs on the host ({reason})")
-        if qualified.startswith("numpy."):
+        if qualified.startswith("numpy.") and not qualified.startswith("numpy.random."):
+            # NumPy on static values (`np.zeros(n)`, `np.arange(k)`) builds a constant at trace time.
+            if all(self.analysis.kind_of(arg.value) is Kind.STATIC for arg in call.args):
+                return None
             return Blocker(call, f"`{shown}` is NumPy, which cannot take traced values")
+        if qualified.startswith("numpy.random."):
+            return Blocker(call, f"`{shown}` draws from NumPy's global random state, once at trace time")
         if qualified.startswith("math.") and all(self.analysis.kind_of(a.value) is Kind.STATIC for a in call.args):
             return None
         return Blocker(call, f"calls `{shown}`, which jaxify cannot check")
@@ -545,6 +635,11 @@ def _with_commas(args: list[cst.Arg]) -> list[cst.Arg]:
     comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     return [arg.with_changes(comma=comma if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT)
             for i, arg in enumerate(args)]
+
+
+def _parameters(function: cst.FunctionDef) -> set[str]:
+    params = function.params
+    return {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
 
 
 def _names_in(node: cst.CSTNode) -> set[str]:

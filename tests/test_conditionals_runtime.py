@@ -7,6 +7,8 @@ double-where rewrite is also differentiated where the naive ``jnp.where`` gives 
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -76,6 +78,13 @@ CASES = {
         "energy": (None, [(VEC, "sum"), (VEC, "mean")]),
         "loss": (None, [(VEC, VEC[::-1])]),
     },
+    "jit/static_propagation": {
+        "solve": (None, [(VEC, 3)]),
+        "grid": (None, [(2.0, 4)]),
+        "loss_grad": (None, [(VEC, MAT)]),
+        "bump": (None, [(VEC, 2)]),
+        "peaks": (None, [(np.abs(VEC) / 3.0, 4)]),
+    },
     "jit/static_from_lax": {
         "doubling": (None, [(1.5, 4)]),
         "ramp": (None, [(0.5, 2, 7)]),
@@ -84,7 +93,9 @@ CASES = {
 }
 
 
+@functools.lru_cache(maxsize=None)
 def _modules(fixture: str):
+    """(original module, rewritten module) of a fixture, rewritten once per test session."""
     case = FIXTURES / f"{fixture}.py"
     source = case.read_text(encoding="utf-8")
     result = rewrite(source, flags_of(source), path=case.name)
