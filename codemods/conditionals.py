@@ -69,6 +69,20 @@ from jaxify.analysis.expressions import (
     string_literal,
 )
 from jaxify.codemod import Codemod
+from jaxify.codemods.branches import (
+    Link,
+    Refusal,
+    assigned_name,
+    assigned_pairs,
+    binds_looser,
+    comment_lines,
+    names_read,
+    raise_message,
+    small_statements,
+    statement_reads,
+    target_names,
+    unparen,
+)
 from jaxify.rules import Rule, Safety
 
 RULES = (
@@ -91,139 +105,6 @@ CHECKIFY_ASSUMPTION = (
     "`checkify.debug_check` raises only when the caller wraps the function in `checkify.checkify`; "
     "under plain `jax.jit` the check does nothing"
 )
-
-
-class Refusal(Exception):
-    """A branch shape a rewrite form cannot take; the message is the reason given to the user."""
-
-
-@dataclasses.dataclass
-class Link:
-    """One arm of an if/elif/else chain: the test (None for else) and its body, original and updated."""
-
-    test_original: cst.BaseExpression | None
-    test: cst.BaseExpression | None
-    block_original: cst.BaseSuite
-    block: cst.BaseSuite
-
-
-def _small_statements(block: cst.BaseSuite | cst.SimpleStatementLine | None) -> list[cst.BaseSmallStatement]:
-    """The simple statements of a branch body; nested compound statements are refused."""
-    if block is None:
-        return []
-    if isinstance(block, (cst.SimpleStatementSuite, cst.SimpleStatementLine)):
-        return list(block.body)
-    statements: list[cst.BaseSmallStatement] = []
-    for line in block.body:
-        if not isinstance(line, cst.SimpleStatementLine):
-            raise Refusal(f"a branch holds a nested `{type(line).__name__.lower()}` block")
-        statements.extend(line.body)
-    return statements
-
-
-def _comments(block: cst.BaseSuite) -> list[cst.EmptyLine]:
-    """The comments of a branch, kept as comment lines above the rewritten statement."""
-    found: list[cst.EmptyLine] = []
-
-    def keep(comment: cst.Comment | None) -> None:
-        if comment is not None:
-            found.append(cst.EmptyLine(comment=comment))
-
-    if isinstance(block, cst.IndentedBlock):
-        keep(block.header.comment)
-        for line in block.body:
-            found.extend(empty for empty in line.leading_lines if empty.comment is not None)
-            if isinstance(line, cst.SimpleStatementLine):
-                keep(line.trailing_whitespace.comment)
-        found.extend(empty for empty in block.footer if empty.comment is not None)
-    elif isinstance(block, cst.SimpleStatementLine):
-        found.extend(empty for empty in block.leading_lines if empty.comment is not None)
-        keep(block.trailing_whitespace.comment)
-    elif isinstance(block, cst.SimpleStatementSuite):
-        keep(block.trailing_whitespace.comment)
-    return found
-
-
-def _assigned_name(statement: cst.BaseSmallStatement) -> tuple[str, cst.BaseExpression] | None:
-    pairs = _assigned_pairs(statement)
-    return pairs[0] if pairs is not None and len(pairs) == 1 else None
-
-
-def _assigned_pairs(statement: cst.BaseSmallStatement) -> list[tuple[str, cst.BaseExpression]] | None:
-    """``y = v`` -> [(y, v)]; ``a, b = u, v`` -> [(a, u), (b, v)] (values read before any store)."""
-    if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-        target, value = statement.targets[0].target, statement.value
-        if isinstance(target, cst.Name):
-            return [(target.value, value)]
-        if (
-            isinstance(target, cst.Tuple) and isinstance(value, cst.Tuple)
-            and len(target.elements) == len(value.elements)
-            and all(isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in target.elements)
-            and all(isinstance(e, cst.Element) for e in value.elements)
-        ):
-            return [(t.value.value, v.value) for t, v in zip(target.elements, value.elements)]
-    if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name) and statement.value:
-        return [(statement.target.value, statement.value)]
-    return None
-
-
-def _statement_reads(statement: cst.BaseSmallStatement) -> set[str]:
-    """Names a simple statement loads (its assignment targets excluded)."""
-    if isinstance(statement, (cst.Assign, cst.AnnAssign)):
-        return _names_read(statement.value) if statement.value is not None else set()
-    if isinstance(statement, cst.AugAssign):
-        return _names_read(statement.target) | _names_read(statement.value)
-    return _names_read(statement)
-
-
-def _target_names(target: cst.BaseExpression) -> list[str] | None:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        names: list[str] = []
-        for element in target.elements:
-            inner = _target_names(element.value)
-            if inner is None:
-                return None
-            names.extend(inner)
-        return names
-    return None
-
-
-def _names_read(node: cst.CSTNode) -> set[str]:
-    """Names loaded anywhere in ``node`` (attribute names and keywords excluded)."""
-    found: set[str] = set()
-
-    class Reader(cst.CSTVisitor):
-        def visit_Attribute(self, attribute: cst.Attribute) -> bool:
-            attribute.value.visit(self)
-            return False
-
-        def visit_Arg(self, arg: cst.Arg) -> bool:
-            arg.value.visit(self)
-            return False
-
-        def visit_Name(self, name: cst.Name) -> None:
-            found.add(name.value)
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return True
-
-    node.visit(Reader())
-    return found
-
-
-def _raise_message(raise_: cst.Raise) -> str:
-    """The text of ``raise ValueError("...")`` as a checkify message (its braces escaped)."""
-    exc = raise_.exc
-    if isinstance(exc, cst.Call):
-        name = code_of(exc.func)
-        if exc.args and isinstance(exc.args[0].value, cst.SimpleString):
-            value = exc.args[0].value.evaluated_value
-            if isinstance(value, str):
-                return f"{name}: {value}".replace("{", "{{").replace("}", "}}")
-        return name
-    return code_of(exc) if exc is not None else "raise"
 
 
 class Conditionals(Codemod):
@@ -361,7 +242,7 @@ class Conditionals(Codemod):
 
             def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
                 nonlocal impure
-                impure |= _target_names(node.target) is None
+                impure |= target_names(node.target) is None
 
             def visit_AugAssign(self, node: cst.AugAssign) -> None:
                 nonlocal impure
@@ -473,7 +354,7 @@ class Conditionals(Codemod):
         return statements, consumed
 
     def _rewrite_chain(self, original, updated, links, following):
-        statements = [_small_statements(link.block) for link in links]
+        statements = [small_statements(link.block) for link in links]
         for body in statements:
             if any(isinstance(s, cst.Raise) for s in body):
                 raise Refusal("a branch raises an exception on an array value (see JX406 for `if c: raise`)")
@@ -512,7 +393,7 @@ class Conditionals(Codemod):
         if not self.fix(original, code, message):
             return None
         if code == "JX401":
-            comments = [line for link in links for line in _comments(link.block)]
+            comments = [line for link in links for line in comment_lines(link.block)]
             statements_out[0] = statements_out[0].with_changes(
                 leading_lines=[*comments, *statements_out[0].leading_lines]
             )
@@ -524,7 +405,7 @@ class Conditionals(Codemod):
         since the tests run before the branch. Without an ``else``, only conversions that keep
         the value (``out = jnp.asarray(out)``, which the in-place codemod puts before each
         ``.at[]`` update) may also run where no branch is taken."""
-        tests_read = set().union(*(_names_read(link.test) for link in links if link.test is not None))
+        tests_read = set().union(*(names_read(link.test) for link in links if link.test is not None))
         blocks = [link.block for link in links]
         if not all(isinstance(block, cst.IndentedBlock) for block in blocks):
             return []
@@ -534,7 +415,7 @@ class Conditionals(Codemod):
             if not all(isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 for line in lines):
                 break
             first = lines[0].body[0]
-            pairs = _assigned_pairs(first)
+            pairs = assigned_pairs(first)
             if (
                 pairs is None
                 or len({code_of(line.body[0]).strip() for line in lines}) != 1
@@ -560,7 +441,7 @@ class Conditionals(Codemod):
 
     def _keeps_value(self, statement: cst.BaseSmallStatement) -> bool:
         """``x = jnp.asarray(x)``: the same values, only held as a jax array."""
-        pair = _assigned_name(statement)
+        pair = assigned_name(statement)
         if pair is None or not isinstance(pair[1], cst.Call):
             return False
         call = pair[1]
@@ -607,7 +488,7 @@ class Conditionals(Codemod):
             return [cst.SimpleStatementLine([cst.Return(value)])], note
         reads: set[str] = set()
         for part in [*tests, *(value for column in columns for value in column)]:
-            reads |= _names_read(part)
+            reads |= names_read(part)
         if len(names) > 1 and reads & set(names):
             # One tuple assignment, so every where reads the values from before the if.
             target = cst.Tuple([cst.Element(cst.Name(n)) for n in names], lpar=[], rpar=[])
@@ -633,10 +514,10 @@ class Conditionals(Codemod):
             for statement in body:
                 if isinstance(statement, cst.Pass):
                     continue
-                pairs = _assigned_pairs(statement) or self._rebinding(statement)
+                pairs = assigned_pairs(statement) or self._rebinding(statement)
                 if pairs is None:
                     raise Refusal(f"a branch holds `{code_of(statement).strip()}`, not a plain assignment")
-                if _statement_reads(statement) & set(assigned):
+                if statement_reads(statement) & set(assigned):
                     raise Refusal("a branch reads a name it assigned earlier")
                 for name, value in pairs:
                     if name in assigned:
@@ -818,7 +699,7 @@ class Conditionals(Codemod):
             assigned: set[str] = set()
             for statement in body:
                 self._check_branch_statement(statement)
-                reads_before |= _statement_reads(statement) - assigned
+                reads_before |= statement_reads(statement) - assigned
                 assigned |= self._statement_targets(statement)
             assigned_per_branch.append(assigned)
         all_assigned = set().union(*assigned_per_branch)
@@ -878,7 +759,7 @@ class Conditionals(Codemod):
             return None
         operator = getattr(cst, type(statement.operator).__name__.replace("Assign", ""))()
         value = statement.value
-        if _binds_looser(value, operator):
+        if binds_looser(value, operator):
             value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return [(statement.target.value, cst.BinaryOperation(statement.target, operator, value))]
 
@@ -886,10 +767,10 @@ class Conditionals(Codemod):
         if self._rebinding(statement) is not None:
             self._check_pure(statement)
             return
-        if isinstance(statement, (cst.Pass, cst.Return)) or _assigned_name(statement) is not None:
+        if isinstance(statement, (cst.Pass, cst.Return)) or assigned_name(statement) is not None:
             self._check_pure(statement)
             return
-        if isinstance(statement, cst.Assign) and all(_target_names(t.target) for t in statement.targets):
+        if isinstance(statement, cst.Assign) and all(target_names(t.target) for t in statement.targets):
             self._check_pure(statement)
             return
         raise Refusal(f"a branch holds `{code_of(statement).strip()}`, which may mutate or have side effects")
@@ -899,7 +780,7 @@ class Conditionals(Codemod):
         if isinstance(statement, cst.AugAssign) and isinstance(statement.target, cst.Name):
             return {statement.target.value}
         if isinstance(statement, cst.Assign):
-            return {name for t in statement.targets for name in (_target_names(t.target) or [])}
+            return {name for t in statement.targets for name in (target_names(t.target) or [])}
         if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
             return {statement.target.value}
         return set()
@@ -908,7 +789,7 @@ class Conditionals(Codemod):
         """lax.cond needs array outputs of equal dtypes: strings and None are refused, and so is a
         bare int literal against anything else."""
         for name in outputs:
-            values = [v for body in statements for s in body if (p := _assigned_name(s)) and p[0] == name
+            values = [v for body in statements for s in body if (p := assigned_name(s)) and p[0] == name
                       for v in [p[1]]]
             for value in values:
                 if isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)) or (
@@ -950,14 +831,14 @@ class Conditionals(Codemod):
         if len(links) != 1:
             return False
         try:
-            body = _small_statements(links[0].block)
+            body = small_statements(links[0].block)
         except Refusal:
             return False
         return len(body) == 1 and isinstance(body[0], cst.Raise)
 
     def _raise_to_check(self, original, link):
-        raise_ = _small_statements(link.block)[0]
-        message = _raise_message(raise_)
+        raise_ = small_statements(link.block)[0]
+        message = raise_message(raise_)
         if not self.fix(
             original, "JX406", f"`if {code_of(original.test)}: raise` on an array value cannot raise under jax.jit",
             unsafe_because=CHECKIFY_ASSUMPTION,
@@ -1060,25 +941,3 @@ class Conditionals(Codemod):
             return updated_node
         call = self._jnp("logical_not", unparen(updated_node.expression))
         return call.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
-
-
-_PRECEDENCE = {
-    cst.BitOr: 1, cst.BitXor: 2, cst.BitAnd: 3, cst.LeftShift: 4, cst.RightShift: 4, cst.Add: 5,
-    cst.Subtract: 5, cst.Multiply: 6, cst.Divide: 6, cst.FloorDivide: 6, cst.Modulo: 6,
-    cst.MatrixMultiply: 6, cst.Power: 8,
-}
-
-
-def _binds_looser(value: cst.BaseExpression, operator: cst.BaseBinaryOp) -> bool:
-    """Whether ``left <operator> value`` needs parentheses around ``value``."""
-    if value.lpar:
-        return False
-    if isinstance(value, cst.BinaryOperation):
-        return _PRECEDENCE[type(value.operator)] <= _PRECEDENCE[type(operator)]
-    return isinstance(value, (cst.BooleanOperation, cst.Comparison, cst.IfExp, cst.Lambda, cst.NamedExpr)) or (
-        isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not)
-    )
-
-
-def unparen(node: cst.BaseExpression) -> cst.BaseExpression:
-    return node.with_changes(lpar=[], rpar=[]) if getattr(node, "lpar", None) else node
