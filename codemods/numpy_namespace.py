@@ -68,6 +68,16 @@ After:
   `svd` and `qr` (unique only up to sign, which jax may choose differently). `np.sort` moves as is
   (equal values are indistinguishable) and a `kind=` argument is dropped.
 
+## Assumptions (what the analysis cannot see)
+- Array parameters receive arrays (NumPy or JAX), not Python lists: jax.numpy refuses lists with a
+  TypeError (loud, never a different number).
+- Functions of other modules do not keep or write the arrays passed to them; containers holding
+  arrays are not written in place through the container.
+- Functions now return jax arrays; callers in other modules that write into a result in place
+  must be migrated too (a jax array raises on `r[i] = v`; note `r.sort()` returns a new array).
+- Out-of-range indexing raises in NumPy and clamps in JAX; only code inside a `try` that catches
+  IndexError can tell, and that code keeps its NumPy arrays.
+
 ## Precision
 NumPy computes in float64 (`np.zeros(n)`, Python floats); JAX computes in float32 unless x64 is
 enabled. With `--precision keep` (the default), a module in which anything moved gets

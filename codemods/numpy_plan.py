@@ -164,6 +164,7 @@ class Planner:
             for node in walker.nodes:
                 if isinstance(node, cst.Try) and any(_catches_index_error(h) for h in node.handlers):
                     self.guarded |= {id(inner) for inner in _all_nodes(node.body)}
+        self.mutated_attributes = self._attributes_written_in_place()
         self.kept_names, self.kept_returns = self._names_kept_on_numpy()
         self.traced: dict[int, set[str]] = {}
         for info in analysis.functions:  # source order: enclosing functions come first
@@ -253,10 +254,47 @@ class Planner:
                 roots |= self._roots_of_call(node)
             elif isinstance(node, cst.Assign):
                 roots |= self._rewrapped_names(node)
+            if isinstance(node, cst.Assign) and any(
+                isinstance(t.target, cst.Attribute) and t.target.attr.value in self.mutated_attributes
+                for t in node.targets
+            ):
+                roots |= self.value_flow(node.value)[0]
             if isinstance(node, cst.Subscript) and id(node) in self.guarded:
                 roots.add(root_name(node.value))  # NumPy raises IndexError here; jax would clamp
         roots.discard(None)
         return roots
+
+    def _attributes_written_in_place(self) -> set[str]:
+        """Attribute names written in place anywhere in the module (``self.buf[i] = v``,
+        ``self.total += v``): what any function stores there must stay a NumPy array."""
+        found: set[str] = set()
+        for nodes in self.bodies.values():
+            for node in nodes:
+                target = None
+                if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
+                    target = node.target
+                elif isinstance(node, cst.AugAssign):
+                    target = node.target
+                elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and (
+                    node.func.attr.value in IN_PLACE_METHODS
+                ):
+                    target = node.func.value
+                while isinstance(target, cst.Subscript):
+                    target = target.value
+                if isinstance(target, cst.Attribute):
+                    found.add(target.attr.value)
+        return found
+
+    def _stored_in_mutated_attributes(self, info: FunctionInfo) -> list[cst.CSTNode]:
+        """Values this function stores in an attribute that some code writes in place."""
+        return [
+            node.value
+            for node in self.bodies[id(info)]
+            if isinstance(node, cst.Assign) and any(
+                isinstance(t.target, cst.Attribute) and t.target.attr.value in self.mutated_attributes
+                for t in node.targets
+            )
+        ]
 
     def _rewrapped_names(self, node: cst.Assign) -> set[str]:
         """``x = jnp.asarray(x)``: the in-place codemod's mark that ``x`` may still be a NumPy
@@ -409,6 +447,7 @@ class Planner:
         sources = self._kept_values(info, self.kept_names[id(info.scope)])
         if id(info.scope) in self.kept_returns:
             sources += info.scope.returns
+        sources += self._stored_in_mutated_attributes(info)
         for node in self.bodies[id(info)]:
             member = self.numpy_member(node.func) if isinstance(node, cst.Call) else None
             if member is not None and self._stays_numpy(member, node):
