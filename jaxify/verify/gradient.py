@@ -67,20 +67,21 @@ def _finite_difference_findings(original, args, kwargs, dynamic, names, grads) -
     directions = [rng.standard_normal(np.shape(args[i])) * (1.0 + np.abs(args[i])) for i in dynamic]
     slope = sum(float(np.sum(np.asarray(g) * d)) for g, d in zip(grads, directions))
 
-    def original_total(sign: float) -> float:
+    def original_total(sign: float) -> tuple[float, float]:
+        """The summed float outputs, and the sum of their magnitudes (what rounding scales with)."""
         shifted = list(args)
         for index, direction in zip(dynamic, directions):
             shifted[index] = args[index] + sign * STEP * direction
         out = call_original(original, tuple(shifted), kwargs, names).expected()
-        leaves = [np.asarray(leaf) for leaf in _flatten(out)]
-        return sum(float(np.sum(leaf)) for leaf in leaves if leaf.dtype.kind == "f")
+        leaves = [leaf for leaf in map(np.asarray, _flatten(out)) if leaf.dtype.kind == "f"]
+        return sum(float(np.sum(leaf)) for leaf in leaves), sum(float(np.sum(np.abs(leaf))) for leaf in leaves)
 
     try:
-        high, low = original_total(1.0), original_total(-1.0)
+        (high, magnitude), (low, _) = original_total(1.0), original_total(-1.0)
     except Exception:
         return []
     numeric = (high - low) / (2 * STEP)
-    rounding = ROUNDING * (1.0 + abs(high) + abs(low)) / STEP
+    rounding = ROUNDING * (1.0 + magnitude) / STEP  # outputs that cancel (z-scores sum to 0) still round
     if not np.isfinite(numeric) or abs(slope - numeric) <= 1e-3 * (abs(slope) + abs(numeric)) + rounding:
         return []
     return [{
