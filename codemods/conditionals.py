@@ -36,7 +36,7 @@ Example
 
     After::
 
-        y = jnp.where(x > 0, jnp.log(jnp.where(x > 0, x, 1.0)), 0.0)
+        y = jnp.where(x > 0, jnp.log(jnp.where(x > 0, x, 1)), 0.0)
 
 When it refuses
     - a branch has side effects (I/O, calls jaxify cannot prove pure, in-place updates),
@@ -336,6 +336,12 @@ class Conditionals(Codemod):
                         reason="the elif chain mixes traced and static conditions",
                         hint="split the static tests into their own `if` around the traced ones")
             return None
+        if any(_has_bool_operation(link.test) for link in links if link.test is not None):
+            self.refuse(original, "JX405", f"`if {test_text}` on an array value cannot run under jax.jit",
+                        reason="its condition keeps a Python `and`/`or` that jaxify could not turn into "
+                               "`jnp.logical_and`/`logical_or` (see JX404)",
+                        hint="split the static part of the condition into its own `if`")
+            return None
         if self._is_raise_guard(links):
             result = self._raise_to_check(original, links[0])
         else:
@@ -630,7 +636,7 @@ class Conditionals(Codemod):
         guard, positive = self._guard(links, index)
         replacements = {}
         for operand, safe in unsafe:
-            stand_in = cst.Float(safe)
+            stand_in = cst.Integer(safe)
             pair = (unparen(operand), stand_in) if positive else (stand_in, unparen(operand))
             replacements[id(operand)] = self._jnp("where", guard, *pair)
 
@@ -873,7 +879,7 @@ class Conditionals(Codemod):
     # -- expressions ---------------------------------------------------------------------------------
 
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp):
-        if not self._is_array(updated_node.test):
+        if not self._is_array(updated_node.test) or _has_bool_operation(updated_node.test):
             return updated_node
         links = [Link(original_node.test, updated_node.test, None, None), Link(None, None, None, None)]
         column = [updated_node.body, updated_node.orelse]
@@ -941,3 +947,16 @@ class Conditionals(Codemod):
             return updated_node
         call = self._jnp("logical_not", unparen(updated_node.expression))
         return call.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+
+def _has_bool_operation(test: cst.BaseExpression) -> bool:
+    """A Python `and`/`or` left in a condition: under jit it would still test a tracer's truth."""
+    found = False
+
+    class Finder(cst.CSTVisitor):
+        def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+            nonlocal found
+            found = True
+
+    test.visit(Finder())
+    return found

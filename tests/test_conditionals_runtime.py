@@ -144,6 +144,15 @@ def test_double_where_gradient_is_finite(function, points):
         assert_same(jax.grad(getattr(original, function))(jnp.asarray(point)), value)
 
 
+def test_double_where_keeps_integer_dtype():
+    original, rewritten = _modules("conditionals/where_assign")
+    for d in (3, 0, -4):
+        expected = original.safe_ratio(jnp.asarray(d))
+        actual = jax.jit(rewritten.safe_ratio)(jnp.asarray(d))
+        assert jnp.asarray(actual).dtype == jnp.asarray(expected).dtype == jnp.int64
+        assert_same(expected, actual)
+
+
 def test_single_where_would_give_nan_gradient():
     """The reason for the double where: the naive rewrite has a NaN gradient at x = 0."""
     naive = jax.grad(lambda x: jnp.where(x > 0, jnp.log(x), 0.0))

@@ -43,10 +43,11 @@ PURE_METHODS = FULL_REDUCTIONS | frozenset(
 
 # Functions whose gradient is infinite or NaN somewhere their argument can go, with an argument
 # value at which both the function and its gradient are finite (the double-where stand-in).
+# Python ints, so the stand-in never changes the dtype (`n // jnp.where(d != 0, d, 1)` stays int).
 DOMAIN_SAFE_VALUE = {
-    "log": "1.0", "log2": "1.0", "log10": "1.0", "log1p": "0.0", "sqrt": "1.0", "cbrt": "1.0",
-    "reciprocal": "1.0", "arcsin": "0.0", "arccos": "0.0", "arctanh": "0.0", "arccosh": "2.0",
-    "power": "1.0", "float_power": "1.0",
+    "log": "1", "log2": "1", "log10": "1", "log1p": "0", "sqrt": "1", "cbrt": "1",
+    "reciprocal": "1", "arcsin": "0", "arccos": "0", "arctanh": "0", "arccosh": "2",
+    "power": "1", "float_power": "1",
 }
 DIVISIONS = (cst.Divide, cst.FloorDivide, cst.Modulo)
 
@@ -232,9 +233,9 @@ def domain_unsafe_operands(expr: cst.BaseExpression, qualified_name: QualifiedNa
 
         def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
             if isinstance(node.operator, DIVISIONS) and not is_literal(node.right):
-                found.append((node.right, "1.0"))
+                found.append((node.right, "1"))
             elif isinstance(node.operator, cst.Power) and not _is_whole_exponent(node.right) and not is_literal(node.left):
-                found.append((node.left, "1.0"))
+                found.append((node.left, "1"))
 
     expr.visit(Finder())
     return found
