@@ -478,7 +478,7 @@ class Conditionals(Codemod):
         for position, column in enumerate(columns):
             merged = None if returns else self._merge_at_set(names[position], column)
             if merged is None:
-                self._check_same_shape(column, condition_operands)
+                self._check_same_shape(column, condition_operands, original)
             else:
                 template, column = merged
             for value in column:
@@ -548,38 +548,68 @@ class Conditionals(Codemod):
         return node
 
     def _prior_operands(self, node: cst.Name) -> frozenset[str]:
-        """The shape operands of a name's value from before the if: none when static, those of its
-        one earlier assignment when there is exactly one, else the name itself."""
+        """The shape operands of a name's value from before the if: none when it is static."""
         from jaxify.analysis import Kind
 
-        if_original = self._priors[id(node)][1]
-        info = self.analysis.function_of(if_original)
+        info = self.analysis.function_of(self._priors[id(node)][1])
         if info is not None and info.kinds.get(node.value) is Kind.STATIC:
             return frozenset()
-        scope = self.get_metadata(ScopeProvider, if_original.test, None)
-        start, _end = self._line_range(if_original)
-        earlier = [
-            a for a in (scope.assignments[node.value] if scope is not None else [])
-            if (p := self.get_metadata(PositionProvider, getattr(a, "node", None), None)) is not None
-            and p.start.line < start
-        ]
-        if len(earlier) == 1 and id(earlier[0].node) in self._assigned_values:
-            operands = self.shapes.operands(self._assigned_values[id(earlier[0].node)])
-            if operands is not None:
-                return operands
         return frozenset({node.value})
+
+    def _assignment_lines(self, name: str, if_original: cst.If) -> list[tuple[int, cst.CSTNode]]:
+        scope = self.get_metadata(ScopeProvider, if_original.test, None)
+        found = []
+        for assignment in scope.assignments[name] if scope is not None else []:
+            node = getattr(assignment, "node", None)
+            position = self.get_metadata(PositionProvider, node, None) if node is not None else None
+            if position is not None:
+                found.append((position.start.line, node))
+        return found
+
+    def _definition_operands(self, name: str, if_original: cst.If) -> frozenset[str] | None:
+        """The operands of the one value ``name`` can hold when the if starts: its only assignment
+        outside the if, before it, whose own operands are not rebound after it (so they still
+        name the same values). None when that is not certain."""
+        start, end = self._line_range(if_original)
+        outside = [(line, node) for line, node in self._assignment_lines(name, if_original)
+                   if not start <= line <= end]
+        if len(outside) != 1 or outside[0][0] >= start or id(outside[0][1]) not in self._assigned_values:
+            return None
+        defined_at = outside[0][0]
+        operands = self.shapes.operands(self._assigned_values[id(outside[0][1])])
+        if operands is None:
+            return None
+        for operand in operands:
+            if not operand.isidentifier() or operand == name:
+                return None
+            if any(line >= defined_at for line, _ in self._assignment_lines(operand, if_original)):
+                return None
+        return operands
+
+    def _normalized(self, operands: frozenset[str], if_original: cst.If | None) -> frozenset[str]:
+        """Names replaced by the operands of their single definition: ``y = x`` then ``y`` is ``x``."""
+        if if_original is None:
+            return operands
+        result: set[str] = set()
+        for key in operands:
+            expanded = self._definition_operands(key, if_original) if key.isidentifier() else None
+            result |= expanded if expanded is not None else {key}
+        return frozenset(result)
 
     def _is_prior(self, node: cst.CSTNode) -> bool:
         entry = self._priors.get(id(node))
         return entry is not None and entry[0] is node
 
-    def _check_same_shape(self, column, condition_operands) -> None:
+    def _check_same_shape(self, column, condition_operands, if_original: cst.If | None = None) -> None:
+        """Every branch value has the shape of the others: elementwise over the same operands,
+        apart from the condition's own operands (size 1, or NumPy could not have tested it)."""
         shapes = []
+        condition = self._normalized(frozenset(condition_operands), if_original)
         for value in column:
             operands = self._prior_operands(value) if self._is_prior(value) else self.shapes.operands(value)
             if operands is None:
                 raise Refusal(f"`{code_of(value)}` is not an elementwise expression")
-            shapes.append(operands - condition_operands)
+            shapes.append(self._normalized(operands, if_original) - condition - frozenset(condition_operands))
         if len(set(shapes)) > 1:
             raise Refusal("the branch values may have different shapes")
 

@@ -41,6 +41,7 @@ CASES = {
     "conditionals/where_prior_value": {
         "clip_high": ((), [(5.0, 2.0), (1.0, 2.0)]),
         "swap_if_less": ((), [(1.0, 2.0), (3.0, 2.0)]),
+        "sum_positive": ((), [(VEC,)]),
     },
     "conditionals/cond_form": {
         "normalize": ((), [(VEC, 1e-3), (np.zeros(5), 1e-3)]),
