@@ -207,7 +207,7 @@ class Planner:
             by_statement.setdefault(statement, []).append((call, key_var, count))
         for statement, consumers in by_statement.items():
             consumers.sort(key=lambda c: self.codemod.position(c[0]))
-            taken = self._names_near(statement)
+            taken = self._names_near(statement) | {key_var for _, key_var, _ in consumers}
             total = sum(count for _, _, count in consumers)
             names = iter(_fresh_names("sub", total, taken))
             splits: dict[str, list[str]] = {}
