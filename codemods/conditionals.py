@@ -832,6 +832,10 @@ class Conditionals(Codemod):
                     isinstance(value, cst.Name) and value.value == "None"
                 ):
                     raise Refusal(f"`{name}` is `{code_of(value)}` in a branch, which is not an array")
+            dtypes = {self.analysis.dtype_of(o) for v in values if (o := self._original(v)) is not None} - {None}
+            if len(dtypes) > 1:
+                raise Refusal(f"`{name}` is {' or '.join(sorted(dtypes))} depending on the branch; "
+                              "lax.cond needs equal dtypes")
             ints = [isinstance(v, cst.Integer) for v in values]
             if any(ints) and not all(ints):
                 raise Refusal(f"`{name}` is a Python int in one branch and may be a float array in another; "

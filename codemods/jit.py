@@ -76,6 +76,7 @@ TRACEABLE_BUILTINS = frozenset(
     {"len", "range", "isinstance", "tuple", "list", "dict", "zip", "enumerate", "abs", "sum", "print",
      "reversed", "sorted", "slice", "getattr", "hasattr", "min", "max", "pow", "divmod", "round", "map"}
 )
+UNHASHABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
 HOST_TRANSFORMS = frozenset({"jax.pure_callback", "jax.debug.callback", "jax.experimental.io_callback"})
 CONCRETE_BUILTINS = frozenset({"float", "int", "bool", "complex", "str"})
 CONCRETE_METHODS = frozenset({"item", "tolist", "tobytes", "__array__"})
@@ -222,6 +223,7 @@ class JitWrap(Codemod):
     # -- compatibility -------------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
         self._functions = {s.name.value: s for s in node.body if isinstance(s, cst.FunctionDef)}
         for name, function in self._functions.items():
             if any(self._is_jit(d) for d in function.decorators):
@@ -312,6 +314,13 @@ class JitWrap(Codemod):
             if not is_static_param and self.analysis.kind_of(arg) is not Kind.STATIC:
                 found.append(Blocker(arg, f"passes `{code_of(arg)}`, which may be traced, as static argument "
                                           f"`{param}` of `{callee}`"))
+        for call in calls_in(self._module):
+            if isinstance(call.func, cst.Name) and call.func.value == name:
+                for param, arg in _bind_arguments(self._functions[name], call):
+                    if param in statics[name] and isinstance(arg, UNHASHABLE_LITERALS):
+                        line, _col = self.position(call)
+                        found.append(Blocker(self._functions[name], f"static argument `{param}` receives "
+                                                                    f"`{code_of(arg)}` at line {line}, which jit cannot hash"))
         for call in calls_in(self._functions[name].body):
             # `x.at[i].max(v)` reads like NumPy's `x.max(axis)`, whose argument is static; a
             # parameter that is only "static" that way is array data, and jit cannot hash it.
@@ -384,6 +393,13 @@ class JitWrap(Codemod):
 
             def visit_Yield(self, node: cst.Yield) -> None:
                 found.append(Blocker(node, "generators cannot be jitted"))
+
+            def visit_Return(self, node: cst.Return) -> None:
+                values = node.value.elements if isinstance(node.value, cst.Tuple) else [node.value]
+                for value in values:
+                    value = getattr(value, "value", value)
+                    if isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
+                        found.append(Blocker(node, f"returns the string `{code_of(value)}`, which is not a JAX type"))
 
             def visit_Global(self, node: cst.Global) -> None:
                 names = ", ".join(n.name.value for n in node.names)
