@@ -412,7 +412,8 @@ class _GlobalThreading:
             self.planner.plan.key_params[node] = key_vars[node]
             code = "JX205" if info.public else "JX204"
             self.codemod.fix(node, code, self._key_param_message(info),
-                             unsafe_because=_PUBLIC_REASON if info.public else "", hint=_HINTS[code])
+                             unsafe_because=_PUBLIC_REASON if info.public else "",
+                             hint="update callers in other modules to pass a key" if info.public else "")
         module_sites = [d for d in self.usable if d.place.function is None]
         module_calls = [s for node in drawing if node not in seeded for s in functions[node].callers
                         if s.place.function is None]
