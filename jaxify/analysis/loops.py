@@ -97,7 +97,10 @@ class IterationSpace:
             return stop
         if isinstance(self.start, cst.Integer) and isinstance(self.stop, cst.Integer):
             return str(max(0, self.stop.evaluated_value - self.start.evaluated_value))
-        return f"{stop} - {_code(self.start)}"
+        start = _code(self.start)
+        if not isinstance(self.start, (cst.Name, cst.Integer, cst.Attribute, cst.Call, cst.Subscript)):
+            start = f"({start})"
+        return f"{stop} - {start}"
 
 
 @dataclasses.dataclass(frozen=True)
