@@ -11,10 +11,12 @@ next, and replaces it with the JAX loop primitive that computes exactly the same
   collects one value per iteration in a list (`ys.append(v)`, stacked after the loop) ->
   `lax.scan` (the list becomes the scan's stacked output).
 - JX303: a `range` loop with carried state -> `lax.fori_loop` (reductions and arrays updated with
-  `.at[i]` travel in the carry).
+  `.at[i]` travel in the carry); a lone `if T: continue` becomes a `skip` flag, and the
+  assignments after it keep their old value when it is set (`n = jnp.where(skip, n, new)`).
 - JX304: a `while` loop -> `lax.while_loop` (exit condition and counters in the carry); a range
   loop whose only early exit is `if T: return R`, followed by `return F`, -> a `lax.while_loop`
-  that also stops on a `done` flag, then `lax.cond(done, lambda: R, lambda: F)`.
+  that also stops on a `done` flag, then `lax.cond(done, lambda: R, lambda: F)`; a lone
+  `if T: break` the same way, its later assignments guarded like `continue`'s.
 - JX305: every other loop that touches arrays is left alone, with the blocking statement and its
   line, and, in a jitted function, how many iterations jit will unroll.
 
@@ -55,8 +57,11 @@ finding says so. A list collected by a loop must be created empty (`ys = []`) an
 loop only through `jnp.array` / `jnp.stack` / `jnp.asarray`; with zero iterations the stacked
 result is `(0, *shape)` where the list would give `(0,)`. A loop over a value not known to be an
 array is rewritten only with `--unsafe` (a list of ragged or non-numeric items cannot be scanned).
-Carries keep their initial dtype: an initial value whose dtype differs from what the body produces
-fails at trace time ("carry input and carry output must have equal types"), never silently.
+Carries keep their initial dtype and shape: an initial value whose dtype or shape differs from
+what the body produces (`acc = 0.0` then `acc = acc + row`) fails at trace time ("carry input and
+carry output must have equal types"), never silently. `jax.vmap` is used only over ranges that
+never go negative (a negative index wraps onto an element another iteration writes, and the order
+of a scatter to repeated positions is undefined); other ranges get `lax.fori_loop`.
 """
 
 from __future__ import annotations
