@@ -153,7 +153,26 @@ def pjit(call: cst.Call, func: cst.BaseExpression, original: cst.Call, qualified
     return call.with_changes(func=func)
 
 
-CALL_REWRITES: dict[str, CallRewrite] = {"in1d": in1d, "msort": msort, "asfarray": asfarray, "pjit": pjit}
+def _x64_context(default: str):
+    """``enable_x64(new_val=True)`` / ``disable_x64()`` -> ``jax.enable_x64(<flag>)``."""
+
+    def rewrite(call: cst.Call, func: cst.BaseExpression, original: cst.Call, qualified_names: QualifiedNames):
+        if _has_star(call) or len(call.args) > (default == "True"):
+            return "the call does not match the old signature"
+        if not call.args:
+            return call.with_changes(func=func, args=[cst.Arg(cst.Name(default))])
+        (arg,) = call.args
+        if arg.keyword is not None and arg.keyword.value != "new_val":
+            return f"the old function has no parameter `{arg.keyword.value}`"
+        return call.with_changes(func=func, args=[arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)])
+
+    return rewrite
+
+
+CALL_REWRITES: dict[str, CallRewrite] = {
+    "in1d": in1d, "msort": msort, "asfarray": asfarray, "pjit": pjit,
+    "enable_x64": _x64_context("True"), "disable_x64": _x64_context("False"),
+}
 
 
 def by_position(call: cst.Call, names: tuple[str, ...]) -> cst.Call | str:

@@ -17,7 +17,8 @@ name in every import form (``import jax``, ``import jax as j``, ``from jax impor
   ``from jax import config``, ``import jax.config`` -> ``import jax``,
   ``jnp.percentile(..., interpolation=)`` -> ``method=``, ``jnp.clip(x, a_min=lo, a_max=hi)`` ->
   ``jnp.clip(x, lo, hi)`` (positions work on every JAX version), ``pjit(f)`` -> ``jax.jit(f)``,
-  ``DeviceArray`` / ``KeyArray`` in annotations -> ``jax.Array``. Elsewhere ``DeviceArray`` ->
+  ``jax.experimental.enable_x64()`` -> ``jax.enable_x64(True)``, ``DeviceArray`` / ``KeyArray``
+  in annotations -> ``jax.Array``. Elsewhere ``DeviceArray`` ->
   ``jax.Array``, ``jax.clear_backends`` -> ``jax.clear_caches`` and ``jax.linear_util`` ->
   ``jax.extend.linear_util`` are unsafe fixes (each finding says what differs).
 - JX505 removed JAX API with no mechanical replacement (``xmap``, ``pmap``, ``host_callback``,

@@ -213,14 +213,29 @@ JAX_API_REPORTS: dict[str, Mapping] = {
         "jax.abstract_arrays", Form.REPORT, "", JAX_API_MANUAL, "removed in JAX 0.4.17",
         hint="use `jax.core.ShapedArray`",
     ),
-    **{
-        old: Mapping(
-            old, Form.REPORT, "", JAX_API_MANUAL, "removed by JAX 0.10.2",
-            hint=f"use the context manager `jax.enable_x64({flag})`",
-        )
-        for old, flag in (("jax.experimental.enable_x64", True), ("jax.experimental.disable_x64", False))
-    },
 }
+
+JAX_ENABLE_X64_SINCE = (0, 8, 0)
+
+
+def x64_mappings(target_jax: tuple[int, ...]) -> dict[str, Mapping]:
+    """``jax.experimental.enable_x64()`` / ``disable_x64()`` -> ``jax.enable_x64(True / False)``.
+
+    Code that must still run on JAX older than ``jax.enable_x64`` has no spelling that works on
+    both its target and current JAX: reported instead (JX505).
+    """
+    table = {}
+    for old, flag in (("jax.experimental.enable_x64", "True"), ("jax.experimental.disable_x64", "False")):
+        if target_jax >= JAX_ENABLE_X64_SINCE:
+            table[old] = Mapping(
+                old, Form.CALL, "jax.enable_x64", JAX_API, "removed by JAX 0.10.2", call=old.rpartition(".")[2]
+            )
+        else:
+            table[old] = Mapping(
+                old, Form.REPORT, "", JAX_API_MANUAL, "removed by JAX 0.10.2",
+                hint=f"use the context manager `jax.enable_x64({flag})` where JAX has it",
+            )
+    return table
 
 KEYWORD_RENAMES: dict[str, dict[str, str]] = {
     f"jax.numpy.{function}": {"interpolation": "method"}
@@ -242,7 +257,10 @@ KEYWORD_HISTORY = {
 
 def mappings(target_jax: tuple[int, ...]) -> dict[str, Mapping]:
     """Every mapping for code that must keep running on ``target_jax``."""
-    return {**tree_mappings(target_jax), **JNP_ALIASES, **NUMPY2_NAMES, **JAX_APIS, **JAX_API_REPORTS}
+    return {
+        **tree_mappings(target_jax), **JNP_ALIASES, **NUMPY2_NAMES, **JAX_APIS, **JAX_API_REPORTS,
+        **x64_mappings(target_jax),
+    }
 
 
 def lookup_prefix(table: dict[str, Mapping], qualified_name: str) -> Mapping | None:
