@@ -142,7 +142,9 @@ def pjit(call: cst.Call, func: cst.BaseExpression, original: cst.Call, qualified
     if _has_star(call):
         return STAR_REASON
     positional = [arg for arg in call.args if arg.keyword is None]
-    if len(positional) != 1:
+    if not positional:
+        return "no function is passed to `pjit` here"
+    if len(positional) > 1:
         return "shardings are passed positionally; `jax.jit` takes them only as keywords"
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value not in JIT_KEYWORDS:
@@ -168,6 +170,9 @@ def _x64_context(default: str):
 
     return rewrite
 
+
+BARE_DECORATORS = frozenset({"pjit"})
+"""Rewrites whose function, used bare as a decorator (``@pjit`` is ``pjit(f)``), is replaced as is."""
 
 CALL_REWRITES: dict[str, CallRewrite] = {
     "in1d": in1d, "msort": msort, "asfarray": asfarray, "pjit": pjit,

@@ -215,6 +215,7 @@ class ApiMigration(Codemod):
         self._module_aliases: dict[str, str] = {}  # module -> the name a module-level import binds it to
         self._tight: set[int] = set()  # nodes where a unary minus would need parentheses
         self._call_funcs: set[int] = set()  # the ``func`` of every call
+        self._decorators: set[int] = set()  # bare decorators: ``@pjit``
 
     @classmethod
     def applies_to(cls, text: str) -> bool:
@@ -375,6 +376,9 @@ class ApiMigration(Codemod):
         if isinstance(node.operator, cst.Power):
             self._tight.add(id(node.left))
 
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self._decorators.add(id(node.decorator))
+
     def visit_Call(self, node: cst.Call) -> None:
         self._tight.add(id(node.func))
         self._call_funcs.add(id(node.func))
@@ -404,7 +408,8 @@ class ApiMigration(Codemod):
         if mapping.form is Form.REPORT:
             self._refuse_manual(original, mapping)
             return updated
-        if mapping.form is Form.CALL:
+        bare_decorator = mapping.call in api_calls.BARE_DECORATORS and id(original) in self._decorators
+        if mapping.form is Form.CALL and not bare_decorator:
             if id(original) not in self._call_funcs:
                 self.refuse(
                     original, mapping.code, f"`{mapping.old}`: {mapping.history}",
