@@ -57,7 +57,7 @@ After:
   names bound by imports inside such a shim, are left alone without a finding.
 - A name that may be the removed API or something else (bound in several ways) is reported.
 - ``np.asfarray(x, dtype)`` with a dtype that is not visibly floating or complex, ``np.msort`` /
-  ``in1d`` / ``pjit`` used other than in a plain call, ``pjit`` with shardings (it resolved bare
+  ``in1d`` / ``pjit`` used other than in a plain call (a bare ``@pjit`` decorator is rewritten), ``pjit`` with shardings (it resolved bare
   PartitionSpecs against ``with mesh:``, ``jax.jit`` does not), ``np.cast`` and
   ``np.find_common_type`` (no exact replacement) are reported, not rewritten.
 - A replacement that needs ``jax`` / ``numpy`` where that name means something else is reported.
