@@ -56,10 +56,11 @@ After:
 - Code inside a ``try: ... except (ImportError, AttributeError):`` compatibility shim, and
   names bound by imports inside such a shim, are left alone without a finding.
 - A name that may be the removed API or something else (bound in several ways) is reported.
-- ``np.asfarray(x, dtype)`` with a dtype that is not visibly floating or complex, ``np.msort`` /
-  ``in1d`` / ``pjit`` used other than in a plain call (a bare ``@pjit`` decorator is rewritten), ``pjit`` with shardings (it resolved bare
-  PartitionSpecs against ``with mesh:``, ``jax.jit`` does not), ``np.cast`` and
-  ``np.find_common_type`` (no exact replacement) are reported, not rewritten.
+- ``np.asfarray(x, dtype)`` with a dtype that is not visibly floating or complex; ``np.msort``,
+  ``in1d`` and ``pjit`` used other than in a plain call (a bare ``@pjit`` decorator is rewritten);
+  ``pjit`` with shardings (it resolved bare PartitionSpecs against ``with mesh:``, ``jax.jit``
+  does not); ``np.cast`` and ``np.find_common_type`` (no exact replacement): reported, not
+  rewritten.
 - A replacement that needs ``jax`` / ``numpy`` where that name means something else is reported.
 - ``obj.x.at[i].set(v)`` as a statement is reported; only ``x.at[i].set(v)`` on a plain name that
   is bound in the same function (or at module level) gets the unsafe fix ``x = x.at[i].set(v)``;
