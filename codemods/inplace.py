@@ -148,7 +148,7 @@ class InplaceUpdates(Codemod):
     # -- planning (before anything changes) ------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
-        facts = Facts(self.analysis)
+        facts = Facts(self.analysis, self.options.precision)
         mutation = MutationAnalysis(
             node,
             qualified_name=facts.qualified,

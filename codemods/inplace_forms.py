@@ -75,8 +75,9 @@ class Refusal:
 class Facts:
     """What the builders ask the shared analysis, with the few syntactic facts they add."""
 
-    def __init__(self, analysis):
+    def __init__(self, analysis, precision: str = "keep"):
         self.analysis = analysis
+        self.precision_is_float32 = precision == "float32"
 
     def kind(self, expr: cst.BaseExpression) -> Kind:
         return self.analysis.kind_of(expr)

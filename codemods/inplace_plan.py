@@ -68,6 +68,8 @@ class Planner:
         self.other_uses = _other_uses(module, set(self.top_level), line_of)
         self.calls = _calls(module, set(self.top_level))
         self.read_in_functions = _names_in_functions(module)
+        # jax.numpy keeps NumPy's float64 only under x64 (or the user chose float32 outright)
+        self.keeps_float64 = facts.precision_is_float32 or enables_x64(module, facts.qualified)
 
     # -- the whole module ------------------------------------------------------------------
 
@@ -97,13 +99,14 @@ class Planner:
             for name, params in returned.items()
         }
         for plan in plans:
-            if plan.form is None or plan.form.unsafe_because:
-                continue
-            owners = [plan.write.callee] if plan.write.form == "helper" else []
-            if plan.param:
-                owners.append(_function_name(plan))
-            plan.form.unsafe_because = next((public[o] for o in owners if public.get(o)), "")
-        _share_unsafety(plans, self.line_of)
+            if plan.rewrites and not plan.form.unsafe_because:
+                owners = [plan.write.callee] if plan.write.form == "helper" else []
+                if plan.param:
+                    owners.append(_function_name(plan))
+                plan.form.unsafe_because = next((public[o] for o in owners if public.get(o)), "")
+        for name, reason in _share_unsafety(plans, self.line_of).items():
+            if name in public and not public[name]:
+                public[name] = reason
         already = {
             name for name, params in returned.items()
             if len(params) == 1 and returns_only(self.top_level[name], params[0])
@@ -255,6 +258,14 @@ class Planner:
         if isinstance(built, Refusal):
             plan.refusal = built
             return plan
+        if not self.keeps_float64 and self.builder.needs_wrap(write) and (
+            built.convert or "jnp." in code(built.statement)
+        ):
+            built.unsafe_because = built.unsafe_because or (
+                f"`{write.name}` may be a NumPy float64 array, and this module does not enable x64, so the "
+                "jax.numpy result would be float32; it is exact once the module runs "
+                '`jax.config.update("jax_enable_x64", True)` (JX607 adds it when NumPy calls move to jax.numpy)'
+            )
         plan.form = built
         plan.disabled = not self.enabled(built.code, write.node)
         if {ref.buffer.origin for ref in write.refs} == {"param"}:
@@ -374,22 +385,48 @@ def _group_key(plan: Plan) -> tuple:
     return (id(plan.scope), name)
 
 
-def _share_unsafety(plans: list[Plan], line_of) -> None:
-    """A write that waits for ``--unsafe`` holds back the other writes of the same name."""
-    groups: dict[tuple, list[Plan]] = {}
-    for plan in plans:
-        if plan.write.name is not None and plan.rewrites:
-            groups.setdefault(_group_key(plan), []).append(plan)
-    for group in groups.values():
-        unsafe = next((p for p in group if p.form.unsafe_because), None)
-        if unsafe is None:
-            continue
-        for plan in group:
-            if not plan.form.unsafe_because:
-                plan.form.unsafe_because = (
-                    f"`{plan.write.name}` is also written at line {line_of(unsafe.write.node)}, whose fix assumes "
-                    f"{unsafe.form.unsafe_because}"
-                )
+def _share_unsafety(plans: list[Plan], line_of) -> dict[str, str]:
+    """A fix that waits for ``--unsafe`` holds back every fix that only works together with it: the
+    other writes of the same name, and a function's new return value together with its own writes
+    and the call sites that take the value back. Returns the reason for each function involved."""
+    parent: dict[object, object] = {}
+
+    def find(key):
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    def keys(plan: Plan) -> list[object]:
+        found: list[object] = [("name", _group_key(plan))]
+        if plan.write.form == "helper":
+            found.append(("function", plan.write.callee))
+        if plan.param:
+            found.append(("function", _function_name(plan)))
+        return found
+
+    rewriting = [plan for plan in plans if plan.write.name is not None and plan.rewrites]
+    for plan in rewriting:
+        first, *rest = keys(plan)
+        for key in rest:
+            parent[find(key)] = find(first)
+    reasons: dict[object, Plan] = {}
+    for plan in rewriting:
+        if plan.form.unsafe_because:
+            reasons.setdefault(find(keys(plan)[0]), plan)
+    for plan in rewriting:
+        unsafe = reasons.get(find(keys(plan)[0]))
+        if unsafe is not None and not plan.form.unsafe_because:
+            plan.form.unsafe_because = (
+                f"it goes together with the fix at line {line_of(unsafe.write.node)}, which assumes "
+                f"{unsafe.form.unsafe_because}"
+            )
+    functions: dict[str, str] = {}
+    for plan in rewriting:
+        for key in keys(plan)[1:]:
+            unsafe = reasons.get(find(key))
+            if unsafe is not None:
+                functions.setdefault(key[1], unsafe.form.unsafe_because)
+    return functions
 
 
 def _index_error_guarded(module: cst.Module) -> set[int]:
@@ -441,12 +478,31 @@ def _other_uses(module: cst.Module, functions: set[str], line_of) -> dict[str, i
         def visit_FunctionDef(self, node):
             allowed.add(id(node.name))
 
+        def visit_Attribute(self, node):
+            allowed.add(id(node.attr))  # `jax.config.update` does not name a function `update`
+
         def visit_Name(self, node):
             if node.value in functions and id(node) not in allowed and node.value not in found:
                 found[node.value] = line_of(node)
 
     module.visit(Uses())
     return found
+
+
+def enables_x64(module: cst.Module, qualified_name) -> bool:
+    """The module switches x64 on at its top level (``jax.config.update("jax_enable_x64", True)``).
+
+    The same test as the NumPy-namespace codemod's JX607 check; kept apart because that one is a
+    method of its codemod."""
+    for statement in module.body:
+        for small in getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ():
+            call = small.value if isinstance(small, cst.Expr) else None
+            if isinstance(call, cst.Call) and len(call.args) >= 2 and isinstance(call.args[0].value, cst.SimpleString):
+                if (qualified_name(call.func) or "").endswith("config.update") and (
+                    call.args[0].value.evaluated_value == "jax_enable_x64"
+                ):
+                    return True
+    return False
 
 
 def _names_in_functions(module: cst.Module) -> set[str]:

@@ -23,8 +23,13 @@ IDX_REPEATED = np.array([0, 0, 3, 5, 5, 5])
 MAT = RNG.normal(size=(4, 4))
 
 
+# What the NumPy-namespace codemod (JX607) puts after the imports of a module it rewrites: with
+# it, jax.numpy keeps NumPy's float64, so converting a NumPy array before `.at` is exact.
+X64 = 'import jax\njax.config.update("jax_enable_x64", True)\n'
+
+
 def _case(source, function, args, *, static=(), mutated=(), flags=("--select", "JX1")):
-    return pytest.param(textwrap.dedent(source), function, args, static, mutated, list(flags), id=function)
+    return pytest.param(X64 + textwrap.dedent(source), function, args, static, mutated, list(flags), id=function)
 
 
 CASES = [
@@ -226,7 +231,7 @@ def _assert_same_dtypes(expected, actual):
 
 def test_repeated_index_keeps_numpy_buffered_semantics():
     """``x[idx] += 1`` bumps a repeated place once in NumPy; ``np.add.at`` bumps it every time."""
-    source = textwrap.dedent(
+    source = X64 + textwrap.dedent(
         """
         import numpy as np
 
@@ -247,7 +252,7 @@ def test_repeated_index_keeps_numpy_buffered_semantics():
 
 def test_caller_sees_the_returned_parameter():
     """A private helper that wrote its argument now returns it, and the caller rebinds it."""
-    source = textwrap.dedent(
+    source = X64 + textwrap.dedent(
         """
         import numpy as np
 
@@ -295,7 +300,7 @@ def _findings_by_function(result, tree_source):
 def test_corpus_program_rewrite_matches_under_jit(name):
     """Every function of an inplace_ corpus program that jaxify rewrote completely runs under jit
     and computes what the legacy program computed on its examples (mutated arguments included)."""
-    source = (CORPUS / "programs" / f"{name}.py").read_text(encoding="utf-8")
+    source = X64 + (CORPUS / "programs" / f"{name}.py").read_text(encoding="utf-8")
     result = rewrite(source, ["--select", "JX1", "--unsafe"])
     assert not result.failed, result.findings
     examples_module = load_module((CORPUS / "examples" / f"{name}.py").read_text(encoding="utf-8"), "examples")
