@@ -157,6 +157,38 @@ KIND_CASES = [
         (),
     ),
     (
+        "comprehensions and conditional expressions join their parts; a string comparison is static",
+        """
+        import numpy as np
+        def f(xs, mode, k):
+            squares = [np.square(x) for x in xs]
+            sizes = [len(x) for x in xs]
+            pick = squares[0] if mode == "first" else squares[-1]
+            return np.stack(squares), sizes, pick, np.roll(pick, k)
+        """,
+        "f",
+        {"squares": A, "sizes": S, "pick": A, "mode": S, "k": A},
+        ("mode",),
+    ),
+    (
+        "a while loop's carried value joins every assignment",
+        """
+        import numpy as np
+        def f(x, tol):
+            err = 1.0
+            steps = 0
+            while err > tol:
+                new = np.cos(x)
+                err = np.max(np.abs(new - x))
+                x = new
+                steps += 1
+            return x, steps
+        """,
+        "f",
+        {"err": A, "steps": S, "new": A, "x": A, "tol": U},
+        (),
+    ),
+    (
         "a local np that shadows numpy is not numpy",
         """
         def f(np, n):
@@ -282,6 +314,38 @@ def test_host_calls_and_function_of():
     data = names_in(wrapper, "data")[-1]
     assert analysis.function_of(data) is info
     assert analysis.function_of(wrapper.module.body[0]) is None
+
+
+def test_function_of_is_the_innermost_function():
+    wrapper, analysis = analysis_of(
+        """
+        def outer(x):
+            def inner(y):
+                return y + 1
+            return inner(x)
+        """
+    )
+    y = names_in(wrapper, "y")[-1]
+    x = names_in(wrapper, "x")[-1]
+    assert analysis.function_of(y).name == "inner"
+    assert analysis.function_of(x).name == "outer"
+
+
+def test_dtype_of_a_name_with_consistent_bindings():
+    wrapper, analysis = analysis_of(
+        """
+        import numpy as np
+        def f(n, flag):
+            if flag:
+                grid = np.linspace(0.0, 1.0, n)
+            else:
+                grid = np.zeros(n)
+            counts = np.zeros(n, dtype=np.int32)
+            return grid, counts
+        """
+    )
+    assert analysis.dtype_of(names_in(wrapper, "grid")[-1]) == "float64"
+    assert analysis.dtype_of(names_in(wrapper, "counts")[-1]) == "int32"
 
 
 def test_analysis_is_computed_once_per_wrapper():
