@@ -68,7 +68,7 @@ def test_reference_matches_program_on_its_examples(name, tmp_path):
     program = _runnable_program(name, tmp_path)
     reference = import_file(CORPUS / "references" / f"{name}.py", f"corpus_reference_{name}")
     examples, statics = declared_examples(import_file(CORPUS / "examples" / f"{name}.py", f"corpus_ex_{name}"))
-    job = {"hypothesis": 0, "precision": "keep", "key_name": "key", "timing": False, "gradient": False,
+    job = {"hypothesis": 0, "precision": "keep", "key_name": "key", "timing": False, "gradient": False, "random_runs": 100,
            "rewritten": str(CORPUS / "references" / f"{name}.py")}
     for function, calls in examples.items():
         result = check_function(job, {"name": function, "line": 1}, program, reference, calls, "examples", statics)

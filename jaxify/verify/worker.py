@@ -336,12 +336,13 @@ class FunctionCheck:
     # -- randomness ----------------------------------------------------------------------------------
     def _run_random(self, calls) -> None:
         """Compare by distribution over seeds/keys, with JAX's key-reuse checking switched on."""
+        runs = self.job.get("random_runs", RANDOM_RUNS)
         args, kwargs = calls[0]
         static = self._static_for(args, kwargs)
         jitted = self._jitted(static)
         original_runs, rewritten_runs = [], []
         try:
-            for seed in range(RANDOM_RUNS):
+            for seed in range(runs):
                 np.random.seed(seed)
                 expected = call_original(self.original, args, kwargs, self._param_names(args, kwargs)).expected()
                 original_runs.append(expected)
@@ -350,7 +351,7 @@ class FunctionCheck:
             return
         try:
             with self.jax.debug_key_reuse(True):
-                for seed in range(RANDOM_RUNS):
+                for seed in range(runs):
                     extra = {self.key_name: self.jax.random.key(seed)} if self.key_name else {}
                     np.random.seed(seed)  # a rewrite that kept np.random draws from the same seeds
                     out = jitted(*copy.deepcopy(args), **{**copy.deepcopy(kwargs), **extra})
@@ -369,7 +370,7 @@ class FunctionCheck:
                                                    [_leaves(r) for r in rewritten_runs])
         self.result["inputs"] = 1
         self.result["random"] = True
-        self.result["notes"].append(f"random: compared by distribution over {RANDOM_RUNS} seeds/keys "
+        self.result["notes"].append(f"random: compared by distribution over {runs} seeds/keys "
                                     f"(smallest KS p = {p_value:.2g}); values are not expected to match")
         self.result["equivalent"] = same
         if not same and all(compare(rewritten_runs[0], run).equal for run in rewritten_runs[1:]):
