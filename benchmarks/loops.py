@@ -1,6 +1,6 @@
 """How the loop rewrites (JX3xx) do on the corpus's loop programs, measured in one run.
 
-    python3 benchmarks/loops.py [--only NAME ...]
+    python3 benchmarks/loops.py [--unsafe] [--only NAME ...]
 
 For every ``corpus/programs/loop_*.py`` the program goes through the whole jaxify pipeline. Every
 function of it that holds a loop is then run on its first example input (``corpus/examples/``):
@@ -62,9 +62,9 @@ def as_jax(args: tuple) -> tuple:
     return tuple(jnp.asarray(a) if isinstance(a, (np.ndarray, np.generic)) else a for a in args)
 
 
-def measure_program(path: Path) -> list[dict]:
+def measure_program(path: Path, options: Options) -> list[dict]:
     text = path.read_text(encoding="utf-8")
-    result = rewrite_text(text, str(path), Options())
+    result = rewrite_text(text, str(path), options)
     loop_findings = [f for f in result.findings if f.code.startswith("JX3")]
     all_rewritten = (
         not result.failed and result.rewritten is not None
@@ -106,12 +106,15 @@ def measure_program(path: Path) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=None, help="program names (without .py)")
+    parser.add_argument("--unsafe", action="store_true", help="apply unsafe fixes too (as `jaxify --unsafe`)")
     arguments = parser.parse_args(argv)
     jax.config.update("jax_enable_x64", True)  # the legacy programs compute in float64
     programs = sorted((CORPUS / "programs").glob("loop_*.py"))
     if arguments.only:
         programs = [p for p in programs if p.stem in arguments.only]
-    rows = [row for program in programs for row in measure_program(program)]
+    options = Options(unsafe=arguments.unsafe)
+    print(f"jaxify options: {'--unsafe' if arguments.unsafe else 'defaults (safe fixes only)'}")
+    rows = [row for program in programs for row in measure_program(program, options)]
     print(f"{'program':<28} {'function':<22} {'rewritten':>9} {'equiv@jit':>9} {'speedup':>9} {'vs ref':>7}  note")
     for row in rows:
         speedup = f"{row['speedup']:.1f}x" if row["speedup"] is not None else "-"

@@ -103,6 +103,7 @@ def scan(
     carry: Carry,
     body: Sequence[cst.BaseStatement],
     ys: tuple[str, str] | None,
+    comments: Sequence[cst.EmptyLine] = (),
 ) -> list[cst.BaseStatement]:
     """``def _step(carry, x): ...; return carry, y`` then ``carry, ys = lax.scan(_step, carry, xs)``.
 
@@ -112,7 +113,8 @@ def scan(
     unpack = [statement(f"{item_unpack} = {item_param}")] if item_unpack else []
     carry_param = carry.param if carry.names else carry.tuple_name
     returned = f"{carry.value if carry.names else carry_param}, {ys[1] if ys else 'None'}"
-    statements = [*carry.unpack(), *unpack, *_leading_body(body), statement(f"return {returned}")]
+    last = statement(f"return {returned}").with_changes(leading_lines=[c for c in comments if c.comment])
+    statements = [*carry.unpack(), *unpack, *_leading_body(body), last]
     definition = function(step_name, [carry_param, item_param], statements, loop.body.header)
     outputs = f"{carry.value if carry.names else '_'}, {ys[0] if ys else '_'}"
     call = statement(f"{outputs} = lax.scan({step_name}, {carry.value}, {xs})")
@@ -147,10 +149,13 @@ def vmap(
     method: str,
     value: str,
     body: Sequence[cst.BaseStatement],
+    comments: Sequence[cst.EmptyLine] = (),
 ) -> list[cst.BaseStatement]:
     """``def _row(i): ...; return v`` then ``out = out.at[where].method(jax.vmap(_row)(indices))``,
-    ``where`` being the loop's index expression with the loop index replaced by ``indices``."""
-    statements = [*_leading_body(body), statement(f"return {value}")]
+    ``where`` being the loop's index expression with the loop index replaced by ``indices``;
+    ``comments``: those above the write, kept above the ``return``."""
+    returned = statement(f"return {value}").with_changes(leading_lines=[c for c in comments if c.comment])
+    statements = [*_leading_body(body), returned]
     definition = function(function_name, [index], statements, loop.body.header)
     call = statement(f"{output} = {output}.at[{where}].{method}(jax.vmap({function_name})({indices}))")
     return [definition, call]

@@ -81,6 +81,7 @@ from jaxify.analysis.loops import (
     first_write_order,
     analyze_loop,
     block_flow,
+    window_length,
     reads_of,
     side_effects_of,
 )
@@ -114,6 +115,7 @@ class LoopCodemod(Codemod):
         self._converted: set[cst.CSTNode] = set()
         self._dropped: set[cst.CSTNode] = set()  # updated statements to remove from their block
         self._hoisted: set[cst.CSTNode] = set()  # the current loop's conversions, moved before it
+        self._windows: list[cst.Subscript] = []  # the current loop's `x[i:i + k]` reads
         self._hoisted_out: dict[cst.CSTNode, list[cst.BaseStatement]] = {}  # per rewritten loop
         self._vmapped: dict[cst.CSTNode, _VmapRecord] = {}  # loops rewritten as vmap, for nests
         self._used_names = _identifiers(wrapper.module)
@@ -140,6 +142,10 @@ class LoopCodemod(Codemod):
 
     def _resolve(self, node: cst.CSTNode) -> str | None:
         return self.analysis.qualified_name(node)
+
+    def _transformed(self, expr: cst.BaseExpression) -> cst.BaseExpression:
+        """An expression of the loop as it reads inside the body function (windows made dynamic)."""
+        return expr.visit(_DynamicSlices(self._windows)) if self._windows else expr
 
     def _carry(self, names) -> build.Carry:
         return build.Carry(tuple(names), self._unused("carry"))
@@ -186,6 +192,7 @@ class LoopCodemod(Codemod):
             return updated
         info = analyze_loop(original, scope, self._resolve, self._is_pure_function)
         self._hoisted = set(info.conversions)
+        self._windows = info.windows
         blockers = info.blockers + self._structural_blockers(info, scope)
         if blockers:
             self._refuse(original, info, blockers[0])
@@ -195,8 +202,14 @@ class LoopCodemod(Codemod):
             self._refuse(original, info, plan)
             return updated
         code, message, unsafe_because, statements, imports = plan
-        if not self.fix(original, code, message, unsafe_because=unsafe_because,
-                        hint="" if not unsafe_because else "make sure the iterated value is a jax array"):
+        if info.windows:
+            window = build.code(info.windows[0])
+            unsafe_because = (f"assumes every window `{window}` lies inside `{build.code(info.windows[0].value)}`: "
+                              "`lax.dynamic_slice` shifts a window that would run past an end, where slicing shortens it")
+            imports = [*imports, ("jax", "lax", None)]
+        hint = ("check the loop's bounds keep every window inside the array" if info.windows
+                else "make sure the iterated value is a jax array" if unsafe_because else "")
+        if not self.fix(original, code, message, unsafe_because=unsafe_because, hint=hint):
             return updated
         for module, obj, asname in imports:
             self.add_import(module, obj, asname)
@@ -277,6 +290,8 @@ class LoopCodemod(Codemod):
                 body.extend(node for node in replacement.nodes if not any(node is h for h in moved))
             elif isinstance(replacement, cst.BaseStatement):
                 body.append(replacement)
+        if self._windows:
+            body = [statement.visit(_DynamicSlices(self._windows)) for statement in body]
         return body
 
     def _inherited_conversions(self, original: cst.For | cst.While) -> list[cst.BaseStatement]:
@@ -320,7 +335,7 @@ class LoopCodemod(Codemod):
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")
-            test = _traced_test(space.test, self._resolve)
+            test = _traced_test(self._transformed(space.test), self._resolve)
             if test is None:
                 return Blocker(space.test, "a chained comparison in the loop condition")
             statements = build.while_loop(
@@ -347,19 +362,21 @@ class LoopCodemod(Codemod):
                 for element in output.index
             )
             statements = build.vmap(info.node, self._fresh("_element"), space.index_name, indices, where, output.name,
-                                    output.method, build.code(output.value), body)
+                                    output.method, build.code(self._transformed(output.value)), body,
+                                    output.statement.leading_lines)
             self._vmapped[info.node] = _VmapRecord(output, space.index_name, indices, statements[0])
             message = f"loop rewritten as `jax.vmap`: iterations are independent and write `{output.name}` only at `{space.index_name}`"
             return "JX301", message, "", statements, [("jax", None, None), jnp_import]
 
-        ys = None
+        ys, comments = None, ()
         if info.trajectories:
             trajectory = info.trajectories[0]
             moved = _moved_value_problem(trajectory.statement, trajectory.value, info.node.body.body)
             if moved:
                 return Blocker(trajectory.statement, moved)
             body = self._updated_body(info.node, drop=trajectory.statement)
-            ys = (trajectory.name, build.code(trajectory.value))
+            ys = (trajectory.name, build.code(self._transformed(trajectory.value)))
+            comments = trajectory.statement.leading_lines
         carry = self._carry(carried)
         if not carried and ys is None:
             return Blocker(info.node, "the loop computes nothing that is used after it")
@@ -375,7 +392,7 @@ class LoopCodemod(Codemod):
                 xs, param, imports = f"jnp.arange({_range_args(space)})", index if uses_index else "_", [lax_import, jnp_import]
             else:
                 xs, param, imports = f"length={build.code(space.stop)}", "_", [lax_import]
-            statements = build.scan(info.node, self._fresh("_step"), param, None, xs, carry, body, ys)
+            statements = build.scan(info.node, self._fresh("_step"), param, None, xs, carry, body, ys, comments)
             return "JX302", f"loop rewritten as `lax.scan` ({summary})", "", statements, imports
 
         # for x in xs / enumerate(xs) / zip(xs, ys): scan over the leading axis
@@ -387,7 +404,7 @@ class LoopCodemod(Codemod):
             param, unpack = target.value, None
         else:
             param, unpack = self._unused("item"), build.code(target)
-        statements = build.scan(info.node, self._fresh("_step"), param, unpack, xs, carry, body, ys)
+        statements = build.scan(info.node, self._fresh("_step"), param, unpack, xs, carry, body, ys, comments)
         unsafe = ""
         if unknown:
             unsafe = (f"`{build.code(unknown[0])}` is scanned along its first axis, which assumes it is an array "
@@ -414,12 +431,13 @@ class LoopCodemod(Codemod):
         if not all(isinstance(s, cst.SimpleStatementLine) for s in later):
             return Blocker(early.statement, "`return` inside the loop before a compound statement")
         value = _substitute_copies(early.value, later)
+        value = self._transformed(value) if value is not None else None
         if value is None or (final is None) != (early.value is None):
             return Blocker(early.statement, "the value returned inside the loop changes later in the iteration")
         stop_reads = set(reads_of(space.stop)) | (set(reads_of(space.start)) if space.start is not None else set())
         if stop_reads & info.written:
             return Blocker(info.node, "the range's bounds read names the loop changes")
-        test = _traced_test(early.test, self._resolve)
+        test = _traced_test(self._transformed(early.test), self._resolve)
         if test is None:
             return Blocker(early.test, "a chained comparison in the exit test")
         index = space.index_name
@@ -462,7 +480,7 @@ class LoopCodemod(Codemod):
         space, jump = info.space, info.jump
         if space.step is not None and not m.matches(space.step, m.Integer("1")):
             return Blocker(jump.statement, f"`{jump.kind}` inside a loop whose range has a step")
-        test = _traced_test(jump.test, self._resolve)
+        test = _traced_test(self._transformed(jump.test), self._resolve)
         if test is None:
             return Blocker(jump.test, "a chained comparison in the exit test")
         updated_jump = self._replacement.get(jump.statement, jump.statement)
@@ -587,8 +605,26 @@ def _functions_by_name(module: cst.Module) -> dict[str, list[cst.FunctionDef]]:
     return found
 
 
+class _DynamicSlices(cst.CSTTransformer):
+    """``x[s:s + k]`` -> ``lax.dynamic_slice_in_dim(x, s, k)`` for the windows the analysis found."""
+
+    def __init__(self, windows: Sequence[cst.Subscript]) -> None:
+        self.windows = windows
+
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+        if not any(original_node.deep_equals(window) for window in self.windows):
+            return updated_node
+        part = updated_node.slice[0].slice
+        return cst.parse_expression(
+            f"lax.dynamic_slice_in_dim({build.code(updated_node.value)}, {build.code(part.lower)}, {window_length(updated_node)})"
+        )
+
+
+ARRAY_MODULES = ("jax", "numpy")
+
+
 class _JaxUse(cst.CSTVisitor):
-    """Does a loop call into jax / jax.numpy, update an array with `.at[...]`, or use a name the
+    """Does a loop call into jax or NumPy, update an array with `.at[...]`, or use a name the
     value-kind analysis knows to be an array?"""
 
     def __init__(self, resolve, analysis, helper_uses_jax) -> None:
@@ -605,14 +641,14 @@ class _JaxUse(cst.CSTVisitor):
         if node.attr.value == "at":
             self.found = True
         qualified = self.resolve(node)
-        if qualified is not None and qualified.split(".")[0] == "jax":
+        if qualified is not None and qualified.split(".")[0] in ARRAY_MODULES:
             self.found = True
             return False
         return not self.found
 
     def visit_Name(self, node: cst.Name) -> None:
         qualified = self.resolve(node)
-        if qualified is not None and qualified.split(".")[0] == "jax":
+        if qualified is not None and qualified.split(".")[0] in ARRAY_MODULES:
             self.found = True
         elif qualified is None and self.analysis.kind_of(node) == Kind.ARRAY:
             self.found = True

@@ -186,7 +186,7 @@ def test_iterating_an_array_enumerate_and_zip():
         ("s = s + np.random.normal()", "global random state"),
         ("items.extend([s])", "mutates `items`"),
         ("x = jnp.append(x, s)", "changes shape every iteration"),
-        ("s = s + jnp.sum(x[i:i + 2])", "slice whose bounds change"),
+        ("s = s + jnp.sum(x[i:])", "slice whose bounds change"),
         ("s = s if s > 0 else -s", "conditional expression"),
         ("if s > 0:\n                    s = s - 1.0", "an `if` on `s`"),
         ("self.total = s", "attribute assignment"),
@@ -240,6 +240,18 @@ def test_a_later_loop_rebinding_the_index_is_not_a_read_of_it():
     """)
     assert "i" not in info.live_out
     assert info.blockers == []
+
+
+def test_fixed_length_window_is_not_a_blocker():
+    info = analyze("""
+        def f(x, n):
+            s = 0.0
+            for i in range(n):
+                s = s + jnp.sum(x[i:i + 3])
+            return s
+    """)
+    assert info.blockers == []
+    assert len(info.windows) == 1
 
 
 def test_conversion_before_at_is_hoisted_out_of_the_data_flow():

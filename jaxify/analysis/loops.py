@@ -156,6 +156,7 @@ class LoopInfo:
     trajectories: list[Trajectory]
     blockers: list[Blocker]
     conversions: list[cst.SimpleStatementLine]  # `x = jnp.asarray(x)`: hoisted before the loop
+    windows: list[cst.Subscript] = dataclasses.field(default_factory=list)  # `x[i:i + k]` reads
     early_return: EarlyReturn | None = None
     jump: FlagJump | None = None
 
@@ -346,6 +347,7 @@ class _BlockerFinder(cst.CSTVisitor):
         self.loop_writes = loop_writes
         self.trajectory_statements = trajectory_statements
         self.blockers: list[Blocker] = []
+        self.windows: list[cst.Subscript] = []  # `x[i:i + k]` reads: lax.dynamic_slice, if in bounds
         self._loop_depth = 0  # loops nested inside the analysed one: their break/continue are theirs
 
     def _block(self, node: cst.CSTNode, reason: str) -> None:
@@ -439,6 +441,14 @@ class _BlockerFinder(cst.CSTVisitor):
         if len(node.comparisons) > 1 and self._depends(node):
             self._block(node, "a chained comparison on traced values")
 
+    def visit_Subscript(self, node: cst.Subscript) -> bool:
+        if window_length(node) is not None and self._depends(node.slice[0].slice.lower):
+            self.windows.append(node)
+            node.value.visit(self)
+            node.slice[0].slice.lower.visit(self)
+            return False
+        return True
+
     def visit_Slice(self, node: cst.Slice) -> None:
         if self._depends(node.lower) or self._depends(node.upper) or self._depends(node.step):
             self._block(node, "a slice whose bounds change every iteration (a traced slice needs `lax.dynamic_slice`)")
@@ -524,6 +534,21 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
             return None
         return f"calls `{_code(func)}`, not known to be pure"
     return f"calls `{_code(func)}`, not known to be pure"
+
+
+def window_length(subscript: cst.Subscript) -> int | None:
+    """``k`` for a read ``x[s:s + k]`` (one axis, no step, ``k`` a positive literal), else None."""
+    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Slice):
+        return None
+    if m.matches(subscript.value, m.Attribute(attr=m.Name("at"))):
+        return None
+    part = subscript.slice[0].slice
+    upper = part.upper
+    if part.step is not None or part.lower is None or not m.matches(upper, m.BinaryOperation(operator=m.Add(), right=m.Integer())):
+        return None
+    if not upper.left.deep_equals(part.lower) or upper.right.evaluated_value <= 0:
+        return None
+    return upper.right.evaluated_value
 
 
 class _SideEffectFinder(_BlockerFinder):
@@ -921,6 +946,7 @@ def analyze_loop(
         conversions=conversions,
         early_return=early_return,
         jump=jump,
+        windows=finder.windows,
     )
 
 
