@@ -403,3 +403,14 @@ def test_cli_reports_a_file_the_engine_could_not_rewrite(project, monkeypatch):
     result = CliRunner().invoke(main, ["verify", "pkg"])
     assert result.exit_code == 1
     assert "pkg/maths.py:1 not rewritten: JX003 internal error" in result.output
+
+
+def test_cli_sidecar_examples_and_static_argnames(project):
+    (project / "inputs.py").write_text(
+        "import numpy as np\n\nSTATIC_ARGNAMES = {'total': ()}\n\n"
+        "def jaxify_examples():\n    return {'total': [(np.arange(4.0),), {'x': np.ones(3)}]}\n")
+    result = CliRunner().invoke(main, ["verify", "pkg", "--examples", "inputs.py", "--hypothesis", "0",
+                                       "--format", "json"])
+    functions = {f["function"]: f for f in json.loads(result.output)["modules"][0]["functions"]}
+    assert functions["total"]["input_source"] == "examples" and functions["total"]["inputs"] == 2
+    assert functions["shift"]["evidence"] == "unverified"  # no example, no generated input: said, not hidden
