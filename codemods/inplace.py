@@ -83,7 +83,16 @@ mask is not computed from the target itself, and the public-function contract ab
 Assumptions: a call to a function that is neither a NumPy view function nor a function of this
 module returns a new array and keeps no reference to its arguments; `.set(v)` casts `v` to the
 target's dtype as NumPy does, and `.astype(x.dtype)` is added when the dtypes are known to differ.
-A target that may still be a NumPy array is wrapped in `jnp.asarray` before `.at`.
+A target that may still be a NumPy array is converted first (`x = jnp.asarray(x)`, once per
+path), because `.at` exists only on jax arrays.
+
+## Precision (JX113)
+jax.numpy keeps NumPy's float64 only when x64 is on. When a rewrite turns what may be a NumPy
+float64 array into a jax array (the `jnp.asarray` conversion, `jnp.where`, `jnp.sort`, ...) and
+the module does not switch x64 on yet (the NumPy-namespace codemod's JX607 does so when it moves
+NumPy calls), `jax.config.update("jax_enable_x64", True)` is added after the imports, with the
+same process-wide effect JX607 describes. With `--ignore JX113` those rewrites become unsafe
+instead; with `--precision float32` no switch is added.
 """
 
 from __future__ import annotations
@@ -132,6 +141,9 @@ class InplaceUpdates(Codemod):
         Rule("JX111", "unknown-target", Safety.REPORT, "A subscript write to something not known to be an array."),
         Rule("JX112", "index-error-relied-on", Safety.REPORT,
              "A write inside `try ... except IndexError`: JAX would drop it silently instead of raising."),
+        Rule("JX113", "enable-x64", Safety.SAFE,
+             "x64 is switched on after the imports when rewritten writes turn NumPy float64 arrays into jax "
+             "arrays, so they stay float64 (the same switch as JX607)."),
     )
     METADATA_DEPENDENCIES = (PositionProvider,)
 
@@ -163,6 +175,7 @@ class InplaceUpdates(Codemod):
         self.rebinds: dict[int, list[str]] = {}
         self.conversions: dict[int, str] = {}  # small statement -> name converted just before it
         self.chained: dict[int, str] = {}  # call statement -> argument that the result rebinds too
+        self.x64_needed = False
         for plan in self.plan.plans:
             write = plan.write
             if plan.refusal is not None:
@@ -179,6 +192,7 @@ class InplaceUpdates(Codemod):
             elif write.form == "helper":
                 self.rebinds.setdefault(id(write.node), []).append(write.name)
             else:
+                self.x64_needed |= form.needs_x64
                 self.replacements[id(write.node)] = form.statement
                 if form.convert:
                     self.conversions[id(write.node)] = form.convert
@@ -199,6 +213,26 @@ class InplaceUpdates(Codemod):
                 unsafe_because=self.plan.public_reason[function],
             ) and function not in self.plan.already_returned:
                 self.returned[id(node_def)] = params
+
+    def finish(self, module: cst.Module) -> cst.Module:
+        """Imports first, then (JX113) the x64 switch right after the last top-level import."""
+        switch = self.x64_needed and self.fix(
+            self.wrapper.module, "JX113",
+            "x64 enabled after the imports: arrays the in-place rewrites convert to jax keep NumPy's float64",
+        )
+        if switch:
+            self.add_import("jax")
+        module = super().finish(module)
+        if not switch:
+            return module
+        body = list(module.body)
+        last_import = max(
+            (i for i, stmt in enumerate(body) if isinstance(stmt, cst.SimpleStatementLine)
+             and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom))),
+            default=-1,
+        )
+        body.insert(last_import + 1, cst.parse_statement('jax.config.update("jax_enable_x64", True)\n'))
+        return module.with_changes(body=body)
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.position(node)[0]

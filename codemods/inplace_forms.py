@@ -62,6 +62,7 @@ class Form:
     statement: cst.BaseSmallStatement
     unsafe_because: str = ""
     convert: str = ""  # a name to turn into a jax array (``x = jnp.asarray(x)``) just before
+    needs_x64: bool = False  # keeps float64 only once the module enables x64
 
 
 @dataclasses.dataclass

@@ -70,6 +70,7 @@ class Planner:
         self.read_in_functions = _names_in_functions(module)
         # jax.numpy keeps NumPy's float64 only under x64 (or the user chose float32 outright)
         self.keeps_float64 = facts.precision_is_float32 or enables_x64(module, facts.qualified)
+        self.x64_allowed = enabled("JX113", module)
 
     # -- the whole module ------------------------------------------------------------------
 
@@ -261,11 +262,13 @@ class Planner:
         if not self.keeps_float64 and self.builder.needs_wrap(write) and (
             built.convert or "jnp." in code(built.statement)
         ):
-            built.unsafe_because = built.unsafe_because or (
-                f"`{write.name}` may be a NumPy float64 array, and this module does not enable x64, so the "
-                "jax.numpy result would be float32; it is exact once the module runs "
-                '`jax.config.update("jax_enable_x64", True)` (JX607 adds it when NumPy calls move to jax.numpy)'
-            )
+            # jax.numpy keeps a NumPy float64 array's precision only under x64 (JX113 switches it on)
+            built.needs_x64 = True
+            if not self.x64_allowed:
+                built.unsafe_because = built.unsafe_because or (
+                    f"`{write.name}` may be a NumPy float64 array and this module does not enable x64, so the "
+                    "jax.numpy result would be float32 (JX113, which would switch x64 on, is deselected)"
+                )
         plan.form = built
         plan.disabled = not self.enabled(built.code, write.node)
         if {ref.buffer.origin for ref in write.refs} == {"param"}:
