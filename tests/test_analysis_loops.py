@@ -7,7 +7,7 @@ import textwrap
 
 import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper, QualifiedNameProvider
+from libcst.metadata import MetadataWrapper
 
 from jaxify.analysis.loops import LoopInfo, analyze_loop
 from jaxify.analysis.names import QualifiedNames

@@ -160,10 +160,6 @@ class LoopInfo:
     early_return: EarlyReturn | None = None
     jump: FlagJump | None = None
 
-    @property
-    def target_names(self) -> set[str]:
-        return set(_target_names(self.space.target)) if self.space.target is not None else set()
-
 
 # -- names read and written -----------------------------------------------------------------
 
@@ -597,7 +593,7 @@ def iteration_space(loop: cst.For | cst.While, resolve: Resolve) -> IterationSpa
             if len(args) == 1:
                 return IterationSpace("range", target, stop=args[0])
             return IterationSpace("range", target, args[0], args[1], args[2] if len(args) == 3 else None)
-        if qualified == "builtins.enumerate" and len(args) in (1, 2) and _is_pair(target, first_is_name=True):
+        if qualified == "builtins.enumerate" and len(args) in (1, 2) and _is_index_pair(target):
             return IterationSpace("enumerate", target, start=args[1] if len(args) == 2 else None, sequences=(args[0],))
         if qualified == "builtins.zip" and len(args) >= 2 and isinstance(target, cst.Tuple) and len(target.elements) == len(args):
             return IterationSpace("zip", target, sequences=tuple(args))
@@ -606,11 +602,12 @@ def iteration_space(loop: cst.For | cst.While, resolve: Resolve) -> IterationSpa
     return IterationSpace("array", target, sequences=(iterable,))
 
 
-def _is_pair(target: cst.BaseExpression, first_is_name: bool) -> bool:
+def _is_index_pair(target: cst.BaseExpression) -> bool:
+    """``i, x`` (the index a plain name) as the target of ``enumerate``."""
     return (
         isinstance(target, cst.Tuple)
         and len(target.elements) == 2
-        and (not first_is_name or isinstance(target.elements[0].value, cst.Name))
+        and isinstance(target.elements[0].value, cst.Name)
     )
 
 
