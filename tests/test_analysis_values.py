@@ -171,7 +171,7 @@ KIND_CASES = [
         ("mode",),
     ),
     (
-        "a while loop's carried value joins every assignment",
+        "a while loop's carried value joins every assignment; a plain value tested by `while` is static",
         """
         import numpy as np
         def f(x, tol):
@@ -185,8 +185,8 @@ KIND_CASES = [
             return x, steps
         """,
         "f",
-        {"err": A, "steps": S, "new": A, "x": A, "tol": U},
-        (),
+        {"err": A, "steps": S, "new": A, "x": A, "tol": S},
+        ("tol",),
     ),
     (
         "a local np that shadows numpy is not numpy",

@@ -92,13 +92,9 @@ class ValueKinds:
                     changed = True
         return changed
 
-    def _strongest(self, scope: Scope, name: str) -> Evidence | None:
-        # An `if`/`while` test that compares with an array is the conditional codemods' matter
-        # (lax.cond, while_loop): it says nothing about the other operand being static.
-        found = [
-            e for e in scope.evidence.get(name, [])
-            if not (e.strength == SOFT_STATIC and self.name_rank and self.rank(e.node) == _ARRAY)
-        ]
+    @staticmethod
+    def _strongest(scope: Scope, name: str) -> Evidence | None:
+        found = scope.evidence.get(name, [])
         return min(found, key=lambda e: e.strength) if found else None
 
     def _partner_evidence(self, scope: Scope, param: str) -> Evidence | None:
