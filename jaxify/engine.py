@@ -70,15 +70,16 @@ def run_codemods(text: str, path: str, options: Options) -> tuple[str, list[Find
     context = FileContext(path=path, options=options, original_text=text, suppressions=suppressions)
     if suppressions.skip_file:
         return text, []
-    module = cst.parse_module(text)
     current = text
+    # One wrapper per distinct tree: codemods that change nothing hand the same wrapper, and so
+    # the metadata and analyses already resolved on it, to the next codemod.
+    wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
     for codemod_class in CODEMODS:
         if not options.family_selected([rule.code for rule in codemod_class.RULES]):
             continue
         if not codemod_class.applies_to(current):
             continue
         context.line_map = LineMap(text, current)
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         codemod = codemod_class(context, wrapper)
         try:
             new_module = codemod.finish(wrapper.visit(codemod))
@@ -90,7 +91,7 @@ def run_codemods(text: str, path: str, options: Options) -> tuple[str, list[Find
         if new_text == current:
             continue
         try:
-            module = cst.parse_module(new_text)
+            wrapper = MetadataWrapper(cst.parse_module(new_text), unsafe_skip_copy=True)
         except cst.ParserSyntaxError as error:
             raise RewriteError(f"{codemod_class.__name__} produced code that does not parse: {error}") from error
         current = new_text

@@ -51,6 +51,10 @@ class Dtypes:
         self.collector = collector
         self.names = names
         self._busy: set[int] = set()
+        # Real code rebinds the same names many times (`norm = ...` five times in one function);
+        # without a memo every use re-evaluates every binding, exponentially. A value computed
+        # while a cycle was cut is at most less certain (None), never wrong, so caching it is safe.
+        self._memo: dict[cst.CSTNode, object] = {}
 
     def dtype_of(self, expr: cst.CSTNode) -> str | None:
         typed = self._typed(expr)
@@ -60,14 +64,18 @@ class Dtypes:
 
     # A "typed" value is a dtype name (str) or a Python scalar type (weak).
     def _typed(self, expr: cst.CSTNode):
+        if expr in self._memo:
+            return self._memo[expr]
         if id(expr) in self._busy:
             return None
         self._busy.add(id(expr))
         try:
             handler = getattr(self, f"_of_{type(expr).__name__}", None)
-            return handler(expr) if handler is not None else None
+            typed = handler(expr) if handler is not None else None
         finally:
             self._busy.discard(id(expr))
+        self._memo[expr] = typed
+        return typed
 
     def _of_Integer(self, expr):
         return int
