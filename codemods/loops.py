@@ -418,6 +418,8 @@ class LoopCodemod(Codemod):
         is evaluated after it: allowed when ``S2`` changes nothing ``R`` reads, except plain copies
         ``a = b`` (then ``R`` reads ``a`` instead of ``b``)."""
         space, early = info.space, info.early_return
+        if _assigns_index(info):
+            return Blocker(info.node, f"the body assigns the loop variable `{space.index_name}`, which counts the iterations here")
         if space.step is not None and not m.matches(space.step, m.Integer("1")):
             return Blocker(early.statement, "`return` inside a loop whose range has a step")
         block = list(getattr(self._path[-1], "body", ()))
@@ -478,6 +480,8 @@ class LoopCodemod(Codemod):
         leaves the carry as it was. ``continue`` -> `lax.fori_loop` with a per-iteration flag;
         ``break`` -> `lax.while_loop` that also stops once the flag is set."""
         space, jump = info.space, info.jump
+        if jump.kind == "break" and _assigns_index(info):
+            return Blocker(info.node, f"the body assigns the loop variable `{space.index_name}`, which counts the iterations here")
         if space.step is not None and not m.matches(space.step, m.Integer("1")):
             return Blocker(jump.statement, f"`{jump.kind}` inside a loop whose range has a step")
         test = _traced_test(self._transformed(jump.test), self._resolve)
@@ -729,6 +733,11 @@ def _moved_value_problem(statement: cst.CSTNode, value: cst.BaseExpression, body
     if changed:
         return f"`{changed[0]}` is reassigned after the value that depends on it is stored"
     return None
+
+
+def _assigns_index(info: LoopInfo) -> bool:
+    """Does the body rebind the loop variable? (Harmless in Python; fatal for a while-loop counter.)"""
+    return info.space.index_name in block_flow(info.node.body.body).written
 
 
 def _distinct_indices(space) -> bool:
