@@ -9,7 +9,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxify.analysis.dtypes import Dtypes
 from jaxify.analysis.names import QualifiedNames
-from jaxify.analysis.scopes import ANNOTATED_ARRAY, USED_AS_ARRAY, Scope, ScopeCollector
+from jaxify.analysis.scopes import Scope, ScopeCollector
 from jaxify.analysis.values import Kind, ValueKinds, kind_of_rank
 
 
@@ -115,10 +115,6 @@ class ModuleAnalysis:
     def _is_plain_param(scope: Scope, name: str) -> bool:
         params = scope.node.params
         return any(p.name.value == name for p in (*params.posonly_params, *params.params, *params.kwonly_params))
-
-
-def array_evidence(strength: int) -> bool:
-    return strength in (ANNOTATED_ARRAY, USED_AS_ARRAY)
 
 
 def analyze(wrapper: MetadataWrapper, options) -> ModuleAnalysis:

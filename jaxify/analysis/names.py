@@ -58,10 +58,6 @@ def is_numpy(qualified: str | None) -> bool:
     return qualified is not None and (qualified == "numpy" or qualified.startswith("numpy."))
 
 
-def is_jax_numpy(qualified: str | None) -> bool:
-    return qualified is not None and (qualified == "jax.numpy" or qualified.startswith("jax.numpy."))
-
-
 def array_api_member(qualified: str | None) -> str | None:
     """``"zeros"`` for ``numpy.zeros`` and ``jax.numpy.zeros``; ``"random.normal"`` for numpy.random."""
     if qualified is None:

@@ -46,7 +46,6 @@ class Kind(enum.Enum):
 
 # Ranks for the join; 0 means "no information yet" while the fixpoint runs.
 _BOTTOM = 0
-_RANK = {Kind.STATIC: 1, Kind.UNKNOWN: 2, Kind.ARRAY: 3}
 _KIND = {1: Kind.STATIC, 2: Kind.UNKNOWN, 3: Kind.ARRAY}
 _STATIC, _UNKNOWN, _ARRAY = 1, 2, 3
 
