@@ -143,3 +143,32 @@ def test_discovery_exclude_globs(tmp_path):
     kept = write(tmp_path / "src" / "b.py", LEGACY)
     assert list(iter_python_files([tmp_path], ("gen",))) == [kept]
     assert list(iter_python_files([tmp_path], ("gen/*",))) == [kept]
+
+
+def test_names_rebound_many_times_stay_cheap_to_analyse():
+    """Legacy code rebinds `norm`, `steer`, ... again and again; each use must not re-walk every
+    earlier binding (that was exponential: this case never finished). SIGALRM only guards a hang."""
+    import signal
+
+    body = ["    steer = velocity * 1.0", "    norm = velocity * 1.0"]
+    for _ in range(12):
+        body += [
+            "    norm = np.sqrt((steer * steer).sum(axis=1)).reshape(n, 1)",
+            "    steer = np.multiply(steer, limit / norm, out=steer, where=norm > limit)",
+            "    steer -= velocity",
+        ]
+    source = (
+        "import numpy as np\n\n\ndef f(velocity, limit, n):\n" + "\n".join(body) + "\n    return steer\n"
+    )
+
+    def hang(*_):
+        raise TimeoutError("analysis did not finish")
+
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(300)
+    try:
+        result = rewrite_text(source, "m.py", Options())
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not result.failed
