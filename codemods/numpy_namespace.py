@@ -148,6 +148,7 @@ class NumpyNamespace(Codemod):
         self._jnp = "jnp"
         self._from_imports: dict[str, tuple[str, str | None]] = {}
         self._x64_enabled = False
+        self._jnp_import_scheduled = False
 
     # -- deciding ------------------------------------------------------------------------------
 
@@ -222,7 +223,12 @@ class NumpyNamespace(Codemod):
         return updated_node
 
     def _jnp_function(self, member: str) -> cst.BaseExpression:
-        return cst.parse_expression(f"{self._jnp}.{member}")
+        """``jnp.linalg.norm`` for "linalg.norm", built directly (no parse per call)."""
+        parts = f"{self._jnp}.{member}".split(".")
+        expr: cst.BaseExpression = cst.Name(parts[0])
+        for part in parts[1:]:
+            expr = cst.Attribute(expr, cst.Name(part))
+        return expr
 
     def _asarray(self, value: cst.BaseExpression, dtype: str | None = None) -> cst.Call:
         args = [cst.Arg(value)]
@@ -288,8 +294,9 @@ class NumpyNamespace(Codemod):
         return False
 
     def _use_jnp(self) -> None:
-        if self._jnp == "jnp":
+        if self._jnp == "jnp" and not self._jnp_import_scheduled:
             self.add_import("jax.numpy", asname="jnp")
+            self._jnp_import_scheduled = True
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if not (self._moves or self._masked):

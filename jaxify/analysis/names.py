@@ -31,11 +31,16 @@ class QualifiedNames:
         found = sorted(q.name for q in names if q.source in _TRUSTED_SOURCES)
         return found[0] if found else None
 
-    def star_imports(self, module: cst.Module) -> list[cst.ImportFrom]:
-        """``from X import *`` statements anywhere in the module (their names cannot be resolved)."""
-        finder = _StarImportFinder()
-        module.visit(finder)
-        return finder.found
+    @staticmethod
+    def star_imports(module: cst.Module) -> list[cst.ImportFrom]:
+        """``from X import *`` statements (Python allows them only at the top level of a module)."""
+        return [
+            small
+            for statement in module.body
+            if isinstance(statement, cst.SimpleStatementLine)
+            for small in statement.body
+            if isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar)
+        ]
 
 
 def _is_dotted_name(expr: cst.CSTNode) -> bool:
@@ -43,15 +48,6 @@ def _is_dotted_name(expr: cst.CSTNode) -> bool:
     while isinstance(expr, cst.Attribute):
         expr = expr.value
     return isinstance(expr, cst.Name)
-
-
-class _StarImportFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found: list[cst.ImportFrom] = []
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            self.found.append(node)
 
 
 def is_numpy(qualified: str | None) -> bool:
