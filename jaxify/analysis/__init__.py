@@ -4,7 +4,11 @@
 visiting. Codemods reach it as ``self.analysis``; they never re-derive these facts themselves.
 
 - ``kind_of(expr)`` / ``why(expr)``: is a value an array (traced under jit), static, or unknown,
-  and the evidence ("`n` is static: parameter used as a bound of range() at line 12").
+  and the evidence ("`n` is static: parameter used as a bound of range() at line 12"). ARRAY
+  covers every NumPy/jnp array result (also ``np.zeros(n)`` built from static values) and any
+  container holding one; STATIC covers Python scalars, shapes, dtypes, strings, functions; a
+  parameter's kind comes from its strongest evidence (annotation, then uses that need a static
+  value, then uses as array data, then ``if`` tests and defaults, then what local callers pass).
 - ``dtype_of(expr)``: its NumPy dtype name when the code makes it certain.
 - ``qualified_name(expr)``: "numpy.zeros" for ``np.zeros``, resolved from imports.
 - ``function_of(node)``: the enclosing function's :class:`FunctionInfo` (params, static argnames,
