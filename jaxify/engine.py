@@ -62,15 +62,19 @@ def _syntax_error_finding(path: str, text: str, error: cst.ParserSyntaxError) ->
     )
 
 
-def run_codemods(text: str, path: str, options: Options) -> tuple[str, list[Finding]]:
-    """Rewrite one module's text; raises ParserSyntaxError for invalid input, RewriteError for bugs."""
+def run_codemods(text: str, path: str, options: Options) -> tuple[str, list[Finding], list[str]]:
+    """Rewrite one module's text: the new text, the findings, and the codemods that changed it.
+
+    Raises ParserSyntaxError for invalid input and RewriteError for bugs in a codemod.
+    """
     from jaxify.codemods import CODEMODS
 
     suppressions = Suppressions(text)
     context = FileContext(path=path, options=options, original_text=text, suppressions=suppressions)
     if suppressions.skip_file:
-        return text, []
+        return text, [], []
     current = text
+    changed_by: list[str] = []
     # One wrapper per distinct tree: codemods that change nothing hand the same wrapper, and so
     # the metadata and analyses already resolved on it, to the next codemod.
     wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
@@ -95,18 +99,21 @@ def run_codemods(text: str, path: str, options: Options) -> tuple[str, list[Find
         except cst.ParserSyntaxError as error:
             raise RewriteError(f"{codemod_class.__name__} produced code that does not parse: {error}") from error
         current = new_text
-    return current, context.findings
+        changed_by.append(codemod_class.__name__)
+    return current, context.findings, changed_by
 
 
 def rewrite_text(text: str, path: str, options: Options) -> FileResult:
     """Rewrite a module held in memory; engine problems become findings, never exceptions."""
     result = FileResult(path=path, original=text)
     try:
-        rewritten, findings = run_codemods(text, path, options)
+        rewritten, findings, _ = run_codemods(text, path, options)
         if rewritten != text:
-            again, _ = run_codemods(rewritten, path, options)
+            again, _, changed_again = run_codemods(rewritten, path, options)
             if again != rewritten:
-                raise RewriteError("the rewrite is not idempotent: a second run changes the output again")
+                raise RewriteError(
+                    f"the rewrite is not idempotent: a second run of {', '.join(changed_again)} changes the output again"
+                )
     except cst.ParserSyntaxError as error:
         result.failed = True
         result.findings = [_syntax_error_finding(path, text, error)]
