@@ -202,11 +202,6 @@ class ApiMigration(Codemod):
     )
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ExpressionContextProvider)
 
-    # LibCST's matcher transformer reads every attribute but plain properties while it is built, so
-    # the base class's cached ``analysis`` would be computed for every file (two thirds of the time
-    # on a large module). This codemod needs only names, from LibCST metadata: a plain property.
-    analysis = property(Codemod.analysis.func)
-
     def __init__(self, context, wrapper):
         super().__init__(context, wrapper)
         self.table = mappings(self.options.target_jax)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from functools import cached_property
 from typing import TYPE_CHECKING, Callable, ClassVar
 
 import libcst as cst
@@ -70,9 +69,10 @@ class Codemod(m.MatcherDecoratableTransformer):
     RULES: ClassVar[tuple[Rule, ...]] = ()
 
     def __init__(self, context: FileContext, wrapper: MetadataWrapper):
-        super().__init__()
         self.context = context
         self.wrapper = wrapper
+        self._analysis: ModuleAnalysis | None = None
+        super().__init__()
         self.import_context = CodemodContext(filename=context.path, wrapper=wrapper)
         self._last_visited: cst.CSTNode | None = None
         self._codes = {rule.code: rule for rule in self.RULES}
@@ -82,11 +82,16 @@ class Codemod(m.MatcherDecoratableTransformer):
         """A cheap look at the source text: False when this codemod cannot have work to do."""
         return True
 
-    @cached_property
+    @property
     def analysis(self) -> ModuleAnalysis:
-        from jaxify.analysis import analyze
+        # A plain property on purpose: LibCST's matcher machinery reads every attribute of a
+        # transformer when it is built except properties, so a cached_property would compute
+        # the analysis for every file, even for codemods that never need it.
+        if self._analysis is None:
+            from jaxify.analysis import analyze
 
-        return analyze(self.wrapper, self.context.options)
+            self._analysis = analyze(self.wrapper, self.context.options)
+        return self._analysis
 
     @property
     def options(self) -> Options:

@@ -2,9 +2,10 @@
 
 Each codemod's output is the next one's input. After a codemod changes the module, its code is
 parsed again: that proves the output is valid Python before anything else happens, and gives the
-next codemod a tree with fresh node identities for its metadata. A changed file is then run
-through the whole pipeline a second time; if that changes anything, the rewrite is not idempotent
-and the file is left untouched with an internal-error finding.
+next codemod a tree with fresh node identities for its metadata. A changed file is run
+through the whole pipeline again until a pass changes nothing; if that takes more than
+``MAX_PASSES``, the rewrite is not idempotent and the file is left untouched with an
+internal-error finding.
 """
 
 from __future__ import annotations
@@ -62,15 +63,20 @@ def _syntax_error_finding(path: str, text: str, error: cst.ParserSyntaxError) ->
     )
 
 
-def run_codemods(text: str, path: str, options: Options) -> tuple[str, list[Finding], list[str]]:
-    """Rewrite one module's text: the new text, the findings, and the codemods that changed it.
+def run_codemods(
+    text: str, path: str, options: Options, origin: str | None = None
+) -> tuple[str, list[Finding], list[str]]:
+    """One pass of the pipeline over ``text``: the new text, the findings, the codemods that changed it.
 
+    ``origin`` is the file as the user wrote it (``text`` itself on the first pass): findings
+    carry its line numbers and its ``# jaxify:`` comments decide what is suppressed.
     Raises ParserSyntaxError for invalid input and RewriteError for bugs in a codemod.
     """
     from jaxify.codemods import CODEMODS
 
-    suppressions = Suppressions(text)
-    context = FileContext(path=path, options=options, original_text=text, suppressions=suppressions)
+    origin = text if origin is None else origin
+    suppressions = Suppressions(origin)
+    context = FileContext(path=path, options=options, original_text=origin, suppressions=suppressions)
     if suppressions.skip_file:
         return text, [], []
     current = text
@@ -83,7 +89,7 @@ def run_codemods(text: str, path: str, options: Options) -> tuple[str, list[Find
             continue
         if not codemod_class.applies_to(current):
             continue
-        context.line_map = LineMap(text, current)
+        context.line_map = LineMap(origin, current)
         codemod = codemod_class(context, wrapper)
         try:
             new_module = codemod.finish(wrapper.visit(codemod))
@@ -103,17 +109,35 @@ def run_codemods(text: str, path: str, options: Options) -> tuple[str, list[Find
     return current, context.findings, changed_by
 
 
+MAX_PASSES = 4
+
+
+def _run_to_fixpoint(text: str, path: str, options: Options) -> tuple[str, list[Finding]]:
+    """Run the pipeline until a pass changes nothing, as ruff repeats its fixes.
+
+    A later codemod's rewrite can make an earlier one applicable (an array that became a jax
+    array lets a NumPy call on it move to jax.numpy), so one pass is not always a fixpoint. Every
+    pass keeps the program's meaning, so repeating them does too. The fixes of every pass are
+    reported; what is left unfixed is reported as the last, unchanging pass sees it.
+    """
+    fixed: list[Finding] = []
+    current = text
+    for _ in range(MAX_PASSES):
+        new, findings, changed_by = run_codemods(current, path, options, origin=text)
+        if new == current:
+            return current, fixed + findings
+        fixed += [finding for finding in findings if finding.status is Status.FIXED]
+        current = new
+    raise RewriteError(
+        f"the rewrite is not idempotent: pass {MAX_PASSES} of {', '.join(changed_by)} still changes the output"
+    )
+
+
 def rewrite_text(text: str, path: str, options: Options) -> FileResult:
     """Rewrite a module held in memory; engine problems become findings, never exceptions."""
     result = FileResult(path=path, original=text)
     try:
-        rewritten, findings, _ = run_codemods(text, path, options)
-        if rewritten != text:
-            again, _, changed_again = run_codemods(rewritten, path, options)
-            if again != rewritten:
-                raise RewriteError(
-                    f"the rewrite is not idempotent: a second run of {', '.join(changed_again)} changes the output again"
-                )
+        rewritten, findings = _run_to_fixpoint(text, path, options)
     except cst.ParserSyntaxError as error:
         result.failed = True
         result.findings = [_syntax_error_finding(path, text, error)]
