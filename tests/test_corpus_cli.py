@@ -1,0 +1,34 @@
+"""The issue's acceptance run, on a copy of the bundled corpus: `jaxify corpus/ --check` exits 1,
+`--apply` rewrites without a single failed file, and `--check` then exits 0."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from harness import REPO
+
+
+def jaxify(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "jaxify", *args, "--jobs", "2"],
+        cwd=cwd, capture_output=True, text=True, timeout=1200,
+    )
+
+
+def test_check_apply_check_on_the_corpus(tmp_path):
+    shutil.copytree(REPO / "corpus", tmp_path / "corpus")
+    before = jaxify("corpus", "--check", "--format", "json", cwd=tmp_path)
+    assert before.returncode == 1, before.stderr
+    summary = json.loads(before.stdout)["summary"]
+    assert summary["files_failed"] == 0 and summary["files_changed"] > 0
+
+    applied = jaxify("corpus", "--apply", "-q", cwd=tmp_path)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+
+    after = jaxify("corpus", "--check", "-q", cwd=tmp_path)
+    assert after.returncode == 0, after.stdout + after.stderr
+    for program in (tmp_path / "corpus" / "programs").glob("*.py"):
+        compile(program.read_text(encoding="utf-8"), str(program), "exec")
