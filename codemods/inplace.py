@@ -246,8 +246,8 @@ class InplaceUpdates(Codemod):
         qualified = facts.qualified(call.func)
         if qualified is None and isinstance(call.func, cst.Attribute) and call.func.attr.value in ("fill", "sort"):
             return call.func.value
-        if qualified is None or not qualified.startswith(("numpy.", "jax.numpy.")):
-            return None
+        if qualified is None or not qualified.startswith("numpy."):
+            return None  # jax.numpy never writes in place (its in-place spellings raise)
         member = qualified.split(".")[-1]
         first = call.args[0].value if call.args and not call.args[0].keyword else None
         if first is not None and (member in _WRITING_FUNCTIONS or qualified.endswith(".at")):
