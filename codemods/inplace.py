@@ -147,12 +147,6 @@ class InplaceUpdates(Codemod):
     )
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, context, wrapper):
-        # LibCST's matcher transformer reads every attribute while it is constructed, the cached
-        # ``analysis`` included, which needs these two set first.
-        self.context, self.wrapper = context, wrapper
-        super().__init__(context, wrapper)
-
     @classmethod
     def applies_to(cls, text: str) -> bool:
         return bool(_IN_PLACE_TEXT.search(text))
