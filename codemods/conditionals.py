@@ -112,9 +112,6 @@ class Conditionals(Codemod):
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
 
     def __init__(self, context, wrapper):
-        # LibCST's matcher transformer reads every attribute while it is constructed, the cached
-        # ``analysis`` included, which needs these two already set.
-        self.context, self.wrapper = context, wrapper
         super().__init__(context, wrapper)
         # Updated nodes -> the original nodes they came from, so analysis facts (kinds, qualified
         # names) stay reachable while rewriting nodes whose children were already rewritten.

@@ -209,9 +209,6 @@ class JitWrap(Codemod):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, context, wrapper):
-        # LibCST's matcher transformer reads every attribute while it is constructed, the cached
-        # ``analysis`` included, which needs these two already set.
-        self.context, self.wrapper = context, wrapper
         super().__init__(context, wrapper)
         self._functions: dict[str, cst.FunctionDef] = {}
         self._blockers: dict[str, list[Blocker]] = {}
