@@ -139,9 +139,6 @@ class NumpyNamespace(Codemod):
         return "numpy" in text
 
     def __init__(self, context, wrapper):
-        # LibCST's matcher transformer reads every attribute while it is constructed, the cached
-        # ``analysis`` included, which needs these two set first.
-        self.context, self.wrapper = context, wrapper
         super().__init__(context, wrapper)
         self._moves: dict[int, Move] = {}
         self._masked: dict[int, MaskedReduction] = {}
@@ -276,6 +273,11 @@ class NumpyNamespace(Codemod):
             return call.with_changes(func=call.func.with_changes(value=selected))
         return cst.Call(self._jnp_function("sum"), [cst.Arg(selected)])
 
+    def _jax_numpy_is_new(self, module: cst.Module) -> bool:
+        """The module uses jax.numpy now, and the file as the user wrote it did not."""
+        original = self.context.original_text
+        return _jax_numpy_alias(module) is not None and "jax.numpy" not in original and "from jax import" not in original
+
     def _enables_x64(self, module: cst.Module) -> bool:
         """The module already switches x64 on at its top level (any spelling of the call)."""
         for statement in module.body:
@@ -299,12 +301,14 @@ class NumpyNamespace(Codemod):
             self._jnp_import_scheduled = True
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if not (self._moves or self._masked):
-            return updated_node
         if self.options.precision == "float32":
-            self.refuse(original_node, "JX703", "this module now computes in float32 where NumPy used float64",
-                        reason="--precision float32 trades exactness for speed",
-                        hint="run without --precision float32 to keep float64")
+            if self._moves or self._masked or self._jax_numpy_is_new(original_node):
+                # reported on every pass, so the engine's last, unchanging pass reports it too
+                self.refuse(original_node, "JX703", "this module now computes in float32 where NumPy used float64",
+                            reason="--precision float32 trades exactness for speed",
+                            hint="run without --precision float32 to keep float64")
+            return updated_node
+        if not (self._moves or self._masked):
             return updated_node
         if self._x64_enabled or not self.fix(
             original_node, "JX607", "x64 enabled after the imports: the rewritten code keeps NumPy's float64"
