@@ -414,3 +414,23 @@ def test_cli_sidecar_examples_and_static_argnames(project):
     functions = {f["function"]: f for f in json.loads(result.output)["modules"][0]["functions"]}
     assert functions["total"]["input_source"] == "examples" and functions["total"]["inputs"] == 2
     assert functions["shift"]["evidence"] == "unverified"  # no example, no generated input: said, not hidden
+
+
+def test_mutation_contract_matches_the_inplace_codemod():
+    """JX107's contract: the old result stays one element, mutated arguments follow it."""
+    from jaxify.verify.contract import call_original
+
+    def stats_and_scale(x, y):
+        x *= 2.0
+        y += 1.0
+        return x.sum(), y.sum()
+
+    def scale_and_return(x):
+        x *= 2.0
+        return x
+
+    call = call_original(stats_and_scale, (np.ones(2), np.zeros(2)), {}, ["x", "y"])
+    (r, s), x_new, y_new = call.expected()
+    assert (r, s) == (4.0, 2.0) and x_new.tolist() == [2.0, 2.0] and y_new.tolist() == [1.0, 1.0]
+    whole = call_original(scale_and_return, (np.ones(2),), {}, ["x"])
+    assert whole.expected().tolist() == [2.0, 2.0]

@@ -1,21 +1,22 @@
 """What the rewritten function must return, given what the original returned and mutated.
 
-The mutation contract shared with the in-place codemod: a legacy function that changes some of
-its array arguments in place cannot do so in JAX, so its rewrite returns the new values instead,
-*appended* to what it returned, in parameter order:
+The mutation contract of the in-place codemod (JX107, documented in ``codemods/inplace.py``): a
+legacy function that changes some of its array arguments in place cannot do so in JAX, so its
+rewrite returns the new values instead, after what it returned, in parameter order; the old
+result stays one element even when it is itself a tuple:
 
-    original returns None,  mutates a      -> rewrite returns a_new
-    original returns None,  mutates a, b   -> rewrite returns (a_new, b_new)
-    original returns r,     mutates a      -> rewrite returns (r, a_new)
-    original returns (r, s), mutates a, b  -> rewrite returns (r, s, a_new, b_new)
+    original returns None,   mutates a      -> rewrite returns a_new
+    original returns None,   mutates a, b   -> rewrite returns (a_new, b_new)
+    original returns r,      mutates a      -> rewrite returns (r, a_new)
+    original returns (r, s), mutates a, b   -> rewrite returns ((r, s), a_new, b_new)
 
 An argument counts as mutated when its value after the original call differs from a deep copy
-taken before it. A mutated argument the original also returns itself (``x[i] = v; return x``)
-already reaches the caller through the result, so it is not appended a second time. On an input where a mutation
-happens to change nothing (``x /= 1``), a rewrite that appends that argument is still right: the
-matcher accepts any set of appended array arguments that includes every one that changed. A
-rewrite that returns only the original's result has dropped a mutation the caller could see, and
-fails with a message that names the argument.
+taken before it. A function whose whole result is the one argument it mutated
+(``x[i] = v; return x``) keeps returning just that. On an input where a mutation happens to change
+nothing (``x /= 1``), a rewrite that appends that argument is still right: the matcher accepts
+any set of appended array arguments that includes every one that changed. A rewrite that returns
+only the original's result has dropped a mutation the caller could see, and fails with a message
+that names the argument.
 """
 
 from __future__ import annotations
@@ -46,8 +47,6 @@ class OriginalCall:
         new_values = tuple(appended[name] for name in self.order if name in appended)
         if self.returned is None:
             return new_values[0] if len(new_values) == 1 else new_values
-        if isinstance(self.returned, tuple):
-            return self.returned + new_values
         return (self.returned, *new_values)
 
 
@@ -55,10 +54,9 @@ def call_original(function, args: tuple, kwargs: dict, bound_names: list[str]) -
     """Call ``function`` on deep copies of the inputs, noting which arguments it changed."""
     work_args, work_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
     returned = function(*work_args, **work_kwargs)
-    returned_objects = {id(item) for item in (returned if isinstance(returned, tuple) else (returned,))}
     mutated, unchanged = {}, {}
     for name, before, after in zip(bound_names, [*args, *kwargs.values()], [*work_args, *work_kwargs.values()]):
-        if id(after) in returned_objects:
+        if after is returned:
             continue
         if _changed(before, after):
             mutated[name] = after
