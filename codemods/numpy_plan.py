@@ -164,6 +164,7 @@ class Planner:
             for node in walker.nodes:
                 if isinstance(node, cst.Try) and any(_catches_index_error(h) for h in node.handlers):
                     self.guarded |= {id(inner) for inner in _all_nodes(node.body)}
+        self.numpy_subclass_methods = self._methods_of_numpy_subclasses()
         self.mutated_attributes = self._attributes_written_in_place()
         self.kept_names, self.kept_returns = self._names_kept_on_numpy()
         self.traced: dict[int, set[str]] = {}
@@ -466,8 +467,21 @@ class Planner:
 
     # -- one function --------------------------------------------------------------------------
 
+    def _methods_of_numpy_subclasses(self) -> set[int]:
+        """Functions inside a class deriving from a NumPy type (``class Grid(np.ndarray)``): their
+        ``self`` is a NumPy array with NumPy's protocol, so their code stays NumPy."""
+        inside: set[int] = set()
+        for node in _all_nodes(self.analysis.module):
+            if isinstance(node, cst.ClassDef) and any(
+                is_numpy(self.analysis.qualified_name(base.value)) for base in node.bases
+            ):
+                inside |= {id(inner) for inner in _all_nodes(node) if isinstance(inner, cst.FunctionDef)}
+        return inside
+
     def _plan(self, info: FunctionInfo) -> FunctionPlan:
         plan = FunctionPlan(info)
+        if id(info.node) in self.numpy_subclass_methods:
+            return plan
         pinned = self.pinned_calls(info)
         reduced: set[int] = set()
         calls = [node for node in self.bodies[id(info)] if isinstance(node, cst.Call)]

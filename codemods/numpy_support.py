@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 
 import jax
 import jax.numpy
@@ -115,11 +116,23 @@ def _attributes_missing_on_jax_arrays() -> frozenset[str]:
 ATTRIBUTES_MISSING_ON_JAX_ARRAYS = _attributes_missing_on_jax_arrays()
 
 
+def _is_numpy_module_function(member: str) -> bool:
+    """``numpy.<member>`` is reached through modules only (``linalg.norm`` yes, ``ndarray.sum`` no)."""
+    parent = numpy
+    for part in member.split(".")[:-1]:
+        parent = getattr(parent, part, None)
+        if not isinstance(parent, types.ModuleType):
+            return False
+    return True
+
+
 @functools.lru_cache(maxsize=None)
 def jax_numpy_function(member: str):
     """The installed ``jax.numpy.<member>`` (``member`` may be dotted: ``linalg.norm``), or None."""
     if member.startswith(NUMPY_ONLY_PREFIXES) or member.split(".")[-1] in HOST_ONLY:
         return None
+    if not _is_numpy_module_function(member):
+        return None  # `np.ndarray.__getitem__` names a method of NumPy's own class, not jax's
     target = jax.numpy
     for part in member.split("."):
         try:
