@@ -308,9 +308,15 @@ class LoopCodemod(Codemod):
                 line = self.position(loop)[0]
                 blockers.append(Blocker(loop, f"the nested loop at line {line} stays a Python loop"))
         defined = _bound_before(scope, info.node)
+        containers = _python_container_names(scope[0])
         for name in info.carried:
             if name not in defined:
                 blockers.append(Blocker(info.node, f"`{name}` is first assigned inside the loop and read after it or in the next iteration"))
+            elif name in containers:
+                blockers.append(Blocker(containers[name], (
+                    f"`{name}` holds a Python {_CONTAINER_KINDS[type(containers[name])]}: a JAX loop carry must "
+                    "keep one array shape, and a value built on the host must stay static"
+                )))
         trajectory_names = {t.name for t in info.trajectories}
         if len(info.trajectories) > 1 or len(trajectory_names) != len(info.trajectories):
             blockers.append(Blocker(info.trajectories[-1].statement, "more than one `append` per iteration"))
@@ -670,6 +676,37 @@ class _NestedLoops(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
+
+
+_CONTAINER_KINDS = {
+    cst.Tuple: "tuple", cst.List: "list", cst.Dict: "dict", cst.Set: "set", cst.ListComp: "list",
+    cst.DictComp: "dict", cst.SetComp: "set", cst.SimpleString: "string", cst.ConcatenatedString: "string",
+    cst.FormattedString: "string",
+}
+
+
+def _python_container_names(function: cst.CSTNode) -> dict[str, cst.CSTNode]:
+    """Names the function ever binds to a tuple, list, dict, set or string display (``shape = ()``,
+    ``shape += (n,)``), with the first such value: none of them can be a loop carry."""
+    found: dict[str, cst.CSTNode] = {}
+
+    class Collect(cst.CSTVisitor):
+        def _note(self, target: cst.CSTNode, value: cst.CSTNode | None) -> None:
+            if isinstance(target, cst.Name) and type(value) in _CONTAINER_KINDS:
+                found.setdefault(target.value, value)
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                self._note(target.target, node.value)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            self._note(node.target, node.value)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            self._note(node.target, node.value)
+
+    function.visit(Collect())
+    return found
 
 
 def _bound_before(scope: Sequence[cst.CSTNode], loop: cst.CSTNode) -> set[str]:
