@@ -263,9 +263,11 @@ class ValueKinds:
         if attr in STATIC_ATTRIBUTES:
             return _STATIC
         base = self._rank(expr.value)
-        if attr in ARRAY_ATTRIBUTES or base == _STATIC:
+        if attr in ARRAY_ATTRIBUTES or attr == "at" or base == _STATIC:
             return base
-        return max(base, _UNKNOWN) if base != _BOTTOM else _BOTTOM
+        # Any other attribute, even of an array-like value (`self._sizeable` where `self` is an
+        # ndarray subclass, a field of a state object), may be a plain Python value: unknown.
+        return _UNKNOWN if base != _BOTTOM else _BOTTOM
 
     def _rank_Subscript(self, expr: cst.Subscript) -> int:
         base = self._rank(expr.value)
