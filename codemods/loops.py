@@ -106,9 +106,6 @@ class LoopCodemod(Codemod):
         return ("for " in text or "while " in text) and "jax" in text
 
     def __init__(self, context, wrapper):
-        # LibCST's matcher transformer inspects every attribute while it is constructed, the base
-        # class's cached ``analysis`` included, which needs these two already set.
-        self.context, self.wrapper = context, wrapper
         super().__init__(context, wrapper)
         self._path: list[cst.CSTNode] = []
         self._replacement: dict[cst.CSTNode, object] = {}

@@ -128,9 +128,6 @@ class Randomness(Codemod):
         return "random" in text
 
     def __init__(self, context, wrapper):
-        # LibCST's matcher transformer reads every attribute while it initialises, the base
-        # class's cached ``analysis`` included, which needs these two set first.
-        self.context, self.wrapper = context, wrapper
         super().__init__(context, wrapper)
 
     @property
