@@ -127,9 +127,6 @@ class Randomness(Codemod):
     def applies_to(cls, text: str) -> bool:
         return "random" in text
 
-    def __init__(self, context, wrapper):
-        super().__init__(context, wrapper)
-
     @property
     def parents(self):
         return self.wrapper.resolve(ParentNodeProvider)  # resolved once; the wrapper caches it
