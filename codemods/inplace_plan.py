@@ -13,11 +13,11 @@ from typing import Callable
 
 import libcst as cst
 
-from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
+from jaxify.analysis.expressions import catches_index_error
 from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write, bind_arguments, parameters
 from jaxify.analysis.values import Kind
+from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
 
-CATCHES_INDEX_ERROR = frozenset({"IndexError", "LookupError", "Exception", "BaseException"})
 INDEXED_FORMS = ("subscript", "call")
 
 WriteKey = tuple[int, int]  # (scope number, write number)
@@ -438,7 +438,7 @@ def _index_error_guarded(module: cst.Module) -> set[int]:
 
     class Finder(cst.CSTVisitor):
         def visit_Try(self, node: cst.Try) -> None:
-            if any(_catches_index_error(h) for h in node.handlers):
+            if any(catches_index_error(h) for h in node.handlers):
                 node.body.visit(Collector())
 
     class Collector(cst.CSTVisitor):
@@ -450,18 +450,6 @@ def _index_error_guarded(module: cst.Module) -> set[int]:
 
     module.visit(Finder())
     return guarded
-
-
-def _catches_index_error(handler: cst.ExceptHandler) -> bool:
-    if handler.type is None:
-        return True
-    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
-    for element in types:
-        value = element.value if isinstance(element, cst.Element) else element
-        name = value.attr.value if isinstance(value, cst.Attribute) else getattr(value, "value", "")
-        if name in CATCHES_INDEX_ERROR:
-            return True
-    return False
 
 
 def _other_uses(module: cst.Module, functions: set[str], line_of) -> dict[str, int]:

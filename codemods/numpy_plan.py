@@ -16,6 +16,7 @@ import libcst as cst
 import numpy
 
 from jaxify.analysis import FunctionInfo, Kind, ModuleAnalysis
+from jaxify.analysis.expressions import catches_index_error
 from jaxify.analysis.names import array_api_member, is_numpy
 from jaxify.analysis.numpy_api import (
     SCALAR_TYPES,
@@ -119,22 +120,6 @@ class _BodyNodes(cst.CSTVisitor):
         return True
 
 
-_INDEX_ERROR_CATCHERS = frozenset({"IndexError", "LookupError", "Exception", "BaseException"})
-
-
-def _catches_index_error(handler: cst.ExceptHandler) -> bool:
-    """A handler that would catch NumPy's IndexError (jax clamps the index and never raises)."""
-    if handler.type is None:
-        return True
-    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
-    for entry in types:
-        expr = entry.value if isinstance(entry, cst.Element) else entry
-        name = expr.attr.value if isinstance(expr, cst.Attribute) else getattr(expr, "value", None)
-        if name in _INDEX_ERROR_CATCHERS:
-            return True
-    return False
-
-
 def _all_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     found: list[cst.CSTNode] = []
 
@@ -162,7 +147,7 @@ class Planner:
             info.node.visit(walker)
             self.bodies[id(info)] = walker.nodes
             for node in walker.nodes:
-                if isinstance(node, cst.Try) and any(_catches_index_error(h) for h in node.handlers):
+                if isinstance(node, cst.Try) and any(catches_index_error(h) for h in node.handlers):
                     self.guarded |= {id(inner) for inner in _all_nodes(node.body)}
         self.numpy_subclass_methods = self._methods_of_numpy_subclasses()
         self.mutated_attributes = self._attributes_written_in_place()

@@ -260,3 +260,20 @@ def pure_call_target(call: cst.Call, qualified_name: QualifiedName) -> tuple[boo
     if isinstance(func, cst.Attribute) and func.attr.value in PURE_METHODS:
         return True, shown
     return False, shown
+
+
+INDEX_ERROR_CATCHERS = frozenset({"IndexError", "LookupError", "Exception", "BaseException"})
+
+
+def catches_index_error(handler: cst.ExceptHandler) -> bool:
+    """A handler that would catch NumPy's IndexError: jax clamps indices and never raises, so
+    code under it relies on an error that a rewrite would silently remove."""
+    if handler.type is None:
+        return True
+    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    for entry in types:
+        expr = entry.value if isinstance(entry, cst.Element) else entry
+        name = expr.attr.value if isinstance(expr, cst.Attribute) else getattr(expr, "value", None)
+        if name in INDEX_ERROR_CATCHERS:
+            return True
+    return False
