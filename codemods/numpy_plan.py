@@ -149,6 +149,7 @@ class Planner:
             for node in walker.nodes:
                 if isinstance(node, cst.Try) and any(catches_index_error(h) for h in node.handlers):
                     self.guarded |= {id(inner) for inner in _all_nodes(node.body)}
+        self.previous_statement = self._previous_statements()
         self.numpy_subclass_methods = self._methods_of_numpy_subclasses()
         self.mutated_attributes = self._attributes_written_in_place()
         self.kept_names, self.kept_returns = self._names_kept_on_numpy()
@@ -293,7 +294,35 @@ class Planner:
             return set()
         name = value.args[0].value.value
         targets = {t.target.value for t in node.targets if isinstance(t.target, cst.Name)}
-        return {name} if name in targets else set()
+        if name not in targets or self._creates_just_before(node, name):
+            return set()
+        return {name}
+
+    def _creates_just_before(self, rewrap: cst.Assign, name: str) -> bool:
+        """``y = np.empty_like(x)`` right before ``y = jnp.asarray(y)``: nothing sees the NumPy
+        array in between, so its creation may move to jax.numpy (a later pass of the pipeline
+        does it) and the function stays traceable when ``x`` is traced."""
+        previous = self.previous_statement.get(id(rewrap))
+        return (
+            isinstance(previous, cst.Assign)
+            and len(previous.targets) == 1
+            and isinstance(previous.targets[0].target, cst.Name)
+            and previous.targets[0].target.value == name
+            and isinstance(previous.value, cst.Call)
+            and self.numpy_member(previous.value.func) is not None
+        )
+
+    def _previous_statements(self) -> dict[int, cst.CSTNode]:
+        """For each one-statement line, the one-statement line just before it in its block."""
+        previous: dict[int, cst.CSTNode] = {}
+        for nodes in self.bodies.values():
+            for block in nodes:
+                if not isinstance(block, cst.IndentedBlock):
+                    continue
+                for before, after in zip(block.body, block.body[1:]):
+                    if all(isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 for s in (before, after)):
+                        previous[id(after.body[0])] = before.body[0]
+        return previous
 
     def _roots_of_call(self, call: cst.Call) -> set[str]:
         roots: set[str | None] = set()

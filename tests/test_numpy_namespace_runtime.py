@@ -173,3 +173,13 @@ def test_fixture_rewrites_match_under_jit(case):
         actual = function(*_as_jax(args))
         assert_same(expected, actual, path=f"{case}.{name}")
         assert _dtypes(expected) == _dtypes(actual), f"{case}.{name}"
+
+
+def test_array_created_then_written_in_place_runs_under_jit():
+    """`y = np.empty_like(x)` filled element by element: after the in-place rewrite the creation
+    moves to jax.numpy (a second pass), so the function traces with `x` traced."""
+    source = (REPO / "tests" / "fixtures" / "numpy_namespace" / "creation_moves_once_writes_are_rewritten.py").read_text()
+    original = load_module(source).smooth
+    rewritten = load_module(rewrite(source).rewritten).smooth
+    x = np.linspace(-1.0, 2.0, 9)
+    assert_same(original(x, 0.3), jax.jit(rewritten)(x, 0.3))
