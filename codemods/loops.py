@@ -199,6 +199,7 @@ class LoopCodemod(Codemod):
             self._refuse(original, info, plan)
             return updated
         code, message, unsafe_because, statements, imports = plan
+        statements = self._index_host_arrays_as_jax(original, statements)
         if info.windows:
             window = build.code(info.windows[0])
             unsafe_because = (f"assumes every window `{window}` lies inside `{build.code(info.windows[0].value)}`: "
@@ -290,6 +291,18 @@ class LoopCodemod(Codemod):
         if self._windows:
             body = [statement.visit(_DynamicSlices(self._windows)) for statement in body]
         return body
+
+    def _index_host_arrays_as_jax(self, original: cst.For | cst.While, statements: list) -> list:
+        """Arrays from outside the loop indexed by what the loop varies are read through
+        ``jnp.asarray``: callers of legacy code pass NumPy arrays (see ``_HostArrayReads``)."""
+        varying = block_flow(list(original.body.body)).written
+        if isinstance(original, cst.For):
+            varying |= set(reads_of(original.target))
+        reads = _HostArrayReads(varying, _jax_bound_names(self._scope_path()[0], self._resolve))
+        statements = [statement.visit(reads) for statement in statements]
+        if reads.wrapped:
+            self.add_import("jax.numpy", None, "jnp")
+        return statements
 
     def _inherited_conversions(self, original: cst.For | cst.While) -> list[cst.BaseStatement]:
         """Conversions that rewritten loops directly inside this one hoisted: they move further out."""
@@ -625,6 +638,55 @@ class _DynamicSlices(cst.CSTTransformer):
         return cst.parse_expression(
             f"lax.dynamic_slice_in_dim({build.code(updated_node.value)}, {build.code(part.lower)}, {window_length(updated_node)})"
         )
+
+
+class _HostArrayReads(cst.CSTTransformer):
+    """``x[i]`` -> ``jnp.asarray(x)[i]`` when ``x`` comes from outside the loop and the index
+    varies with it. Inside a JAX loop the index is traced, and a NumPy array (what legacy callers
+    pass) cannot be indexed by a tracer; ``jnp.asarray`` of a jax array is the array itself."""
+
+    def __init__(self, varying: set[str], jax_bound: set[str]) -> None:
+        self.varying = varying
+        self.jax_bound = jax_bound
+        self.wrapped = False
+
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+        base = updated_node.value
+        if not isinstance(base, cst.Name) or base.value in self.varying or base.value in self.jax_bound:
+            return updated_node
+        if not _names_in(original_node.slice) & self.varying:
+            return updated_node
+        self.wrapped = True
+        return updated_node.with_changes(value=cst.parse_expression(f"jnp.asarray({base.value})"))
+
+
+def _names_in(elements: Sequence[cst.SubscriptElement]) -> set[str]:
+    found: set[str] = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+    for element in elements:
+        element.visit(Collect())
+    return found
+
+
+def _jax_bound_names(function: cst.CSTNode, resolve) -> set[str]:
+    """Names the function binds only to results of jax calls (already jax arrays)."""
+    jax_valued: set[str] = set()
+    other: set[str] = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    call = node.value
+                    qualified = resolve(call.func) if isinstance(call, cst.Call) else None
+                    (jax_valued if qualified and qualified.startswith("jax.") else other).add(target.target.value)
+
+    function.visit(Collect())
+    return jax_valued - other
 
 
 ARRAY_MODULES = ("jax", "numpy")

@@ -299,18 +299,22 @@ class Planner:
         return {name}
 
     def _creates_just_before(self, rewrap: cst.Assign, name: str) -> bool:
-        """``y = np.empty_like(x)`` right before ``y = jnp.asarray(y)``: nothing sees the NumPy
-        array in between, so its creation may move to jax.numpy (a later pass of the pipeline
+        """``y = np.empty_like(x)`` before ``y = jnp.asarray(y)``, with no statement in between
+        that mentions ``y``: nothing sees the NumPy array, so its creation may move to jax.numpy (a later pass of the pipeline
         does it) and the function stays traceable when ``x`` is traced."""
         previous = self.previous_statement.get(id(rewrap))
-        return (
-            isinstance(previous, cst.Assign)
-            and len(previous.targets) == 1
-            and isinstance(previous.targets[0].target, cst.Name)
-            and previous.targets[0].target.value == name
-            and isinstance(previous.value, cst.Call)
-            and self.numpy_member(previous.value.func) is not None
-        )
+        while previous is not None:
+            if (
+                isinstance(previous, cst.Assign)
+                and len(previous.targets) == 1
+                and isinstance(previous.targets[0].target, cst.Name)
+                and previous.targets[0].target.value == name
+            ):
+                return isinstance(previous.value, cst.Call) and self.numpy_member(previous.value.func) is not None
+            if name in {node.value for node in _all_nodes(previous) if isinstance(node, cst.Name)}:
+                return False  # something between creation and conversion sees the NumPy array
+            previous = self.previous_statement.get(id(previous))
+        return False
 
     def _previous_statements(self) -> dict[int, cst.CSTNode]:
         """For each one-statement line, the one-statement line just before it in its block."""
