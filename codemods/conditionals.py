@@ -54,6 +54,7 @@ import dataclasses
 import re
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import PositionProvider, ScopeProvider
 
 from jaxify.analysis.expressions import (
@@ -961,6 +962,12 @@ class Conditionals(Codemod):
                         reason=f"an operand is not boolean, and Python's `{word}` returns an operand, not a bool",
                         hint=f"use `jnp.logical_{word}` on explicit comparisons")
             return updated_node
+        if _indexes(updated_node.right):
+            self.refuse(original_node, "JX404", f"{message} cannot run under jax.jit",
+                        reason=f"the right operand indexes an array and the left one may guard it: Python's "
+                               f"`{word}` skips it, `jnp.logical_{word}` would evaluate it (NumPy raises IndexError)",
+                        hint=f"use `jnp.logical_{word}` by hand where every index is in bounds")
+            return updated_node
         if self._impure_call(updated_node) is not None:
             self.refuse(original_node, "JX404", f"{message} cannot run under jax.jit",
                         reason="an operand may have side effects that `and`/`or` would skip",
@@ -978,6 +985,11 @@ class Conditionals(Codemod):
             return updated_node
         call = self._jnp("logical_not", unparen(updated_node.expression))
         return call.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+
+def _indexes(expr: cst.BaseExpression) -> bool:
+    """Does ``expr`` subscript anything (a read that can raise IndexError)?"""
+    return m.findall(expr, m.Subscript()) != []
 
 
 def _has_bool_operation(test: cst.BaseExpression) -> bool:
