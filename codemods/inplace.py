@@ -104,6 +104,7 @@ from libcst.metadata import PositionProvider
 
 from jaxify.codemods.inplace_forms import Builder, Facts
 from jaxify.codemods.inplace_plan import ModulePlan, Planner, returns_a_value
+from jaxify.codemods.precision import X64_SWITCH
 from jaxify.analysis.mutation import MutationAnalysis, Write
 from jaxify.analysis.values import Kind
 from jaxify.codemod import Codemod
@@ -225,7 +226,7 @@ class InplaceUpdates(Codemod):
              and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom))),
             default=-1,
         )
-        body.insert(last_import + 1, cst.parse_statement('jax.config.update("jax_enable_x64", True)\n'))
+        body.insert(last_import + 1, cst.parse_statement(X64_SWITCH + "\n"))
         return module.with_changes(body=body)
 
     def _line(self, node: cst.CSTNode) -> int:

@@ -17,6 +17,7 @@ from jaxify.analysis.expressions import catches_index_error
 from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write, bind_arguments, parameters
 from jaxify.analysis.values import Kind
 from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
+from jaxify.codemods.precision import enables_x64
 
 INDEXED_FORMS = ("subscript", "call")
 
@@ -478,22 +479,6 @@ def _other_uses(module: cst.Module, functions: set[str], line_of) -> dict[str, i
 
     module.visit(Uses())
     return found
-
-
-def enables_x64(module: cst.Module, qualified_name) -> bool:
-    """The module switches x64 on at its top level (``jax.config.update("jax_enable_x64", True)``).
-
-    The same test as the NumPy-namespace codemod's JX607 check; kept apart because that one is a
-    method of its codemod."""
-    for statement in module.body:
-        for small in getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ():
-            call = small.value if isinstance(small, cst.Expr) else None
-            if isinstance(call, cst.Call) and len(call.args) >= 2 and isinstance(call.args[0].value, cst.SimpleString):
-                if (qualified_name(call.func) or "").endswith("config.update") and (
-                    call.args[0].value.evaluated_value == "jax_enable_x64"
-                ):
-                    return True
-    return False
 
 
 def _names_in_functions(module: cst.Module) -> set[str]:

@@ -104,9 +104,8 @@ from libcst.metadata import PositionProvider, QualifiedNameProvider
 from jaxify.codemod import Codemod
 from jaxify.codemods.numpy_plan import MaskedReduction, Move, Planner
 from jaxify.codemods.numpy_support import DEFAULT_NOT_UNIQUE_HINT, NOT_UNIQUE_HINT
+from jaxify.codemods.precision import X64_SWITCH, enables_x64
 from jaxify.rules import Rule, Safety
-
-_X64 = 'jax.config.update("jax_enable_x64", True)'
 
 
 class NumpyNamespace(Codemod):
@@ -158,7 +157,7 @@ class NumpyNamespace(Codemod):
         if stars:
             return
         self._jnp = _jax_numpy_alias(node) or "jnp"
-        self._x64_enabled = self._enables_x64(node)
+        self._x64_enabled = enables_x64(node, self.analysis.qualified_name)
         self._from_imports = _numpy_from_imports(node)
         planner = Planner(self.analysis)
         declined = frozenset(
@@ -278,23 +277,6 @@ class NumpyNamespace(Codemod):
         original = self.context.original_text
         return _jax_numpy_alias(module) is not None and "jax.numpy" not in original and "from jax import" not in original
 
-    def _enables_x64(self, module: cst.Module) -> bool:
-        """The module already switches x64 on at its top level (any spelling of the call)."""
-        for statement in module.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                call = small.value if isinstance(small, cst.Expr) else None
-                if not (isinstance(call, cst.Call) and len(call.args) >= 2):
-                    continue
-                name = self.analysis.qualified_name(call.func) or ""
-                flag = call.args[0].value
-                if name.endswith("config.update") and isinstance(flag, cst.SimpleString) and (
-                    flag.evaluated_value == "jax_enable_x64"
-                ):
-                    return True
-        return False
-
     def _use_jnp(self) -> None:
         if self._jnp == "jnp" and not self._jnp_import_scheduled:
             self.add_import("jax.numpy", asname="jnp")
@@ -317,7 +299,7 @@ class NumpyNamespace(Codemod):
         self.add_import("jax")
         body = list(updated_node.body)
         at = _after_imports(body)
-        line = cst.parse_statement(_X64 + "\n")
+        line = cst.parse_statement(X64_SWITCH + "\n")
         body.insert(at, line.with_changes(leading_lines=[cst.EmptyLine()]))
         if at < len(body) - 1:
             following = body[at + 1]
