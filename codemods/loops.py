@@ -603,14 +603,15 @@ class _VmapRecord:
     function: cst.FunctionDef  # the rewritten body function
 
 
-def _identifiers(module: cst.Module) -> set[str]:
+def _identifiers(node: cst.CSTNode) -> set[str]:
+    """Every name that appears in ``node``."""
     names: set[str] = set()
 
     class _Names(cst.CSTVisitor):
         def visit_Name(self, node: cst.Name) -> None:
             names.add(node.value)
 
-    module.visit(_Names())
+    node.visit(_Names())
     return names
 
 
@@ -654,22 +655,10 @@ class _HostArrayReads(cst.CSTTransformer):
         base = updated_node.value
         if not isinstance(base, cst.Name) or base.value in self.varying or base.value in self.jax_bound:
             return updated_node
-        if not _names_in(original_node.slice) & self.varying:
+        if not set().union(*(_identifiers(element) for element in original_node.slice)) & self.varying:
             return updated_node
         self.wrapped = True
         return updated_node.with_changes(value=cst.parse_expression(f"jnp.asarray({base.value})"))
-
-
-def _names_in(elements: Sequence[cst.SubscriptElement]) -> set[str]:
-    found: set[str] = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            found.add(node.value)
-
-    for element in elements:
-        element.visit(Collect())
-    return found
 
 
 def _jax_bound_names(function: cst.CSTNode, resolve) -> set[str]:
