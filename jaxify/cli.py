@@ -1,15 +1,5 @@
-"""The ``jaxify`` command line.
-
-    jaxify PATH...            dry run: unified diff + findings, nothing written
-    jaxify PATH... --apply    rewrite files in place
-    jaxify PATH... --check    exit 1 if anything would change
-    jaxify -                  rewrite a module read on stdin, print it on stdout
-    jaxify rules [CODE]       list the rules, or print one rule's documentation
-    jaxify verify PATH        run original and rewritten side by side
-
-Exit codes: 0 success (nothing to change, or changes applied); 1 changes needed under --check;
-2 usage error, or a file that could not be read, parsed or rewritten.
-"""
+"""The ``jaxify`` command line: the rewrite (the default command) and the ``rules`` and ``verify``
+subcommands."""
 
 from __future__ import annotations
 
@@ -21,144 +11,252 @@ from pathlib import Path
 import click
 
 from jaxify import __version__
-from jaxify.config import PRECISIONS, Options, load_config, parse_version
+from jaxify.config import PRECISIONS, ConfigError, Options, check_codes, parse_version, split_codes
 from jaxify.discovery import iter_python_files
 from jaxify.engine import FileResult, process_file, rewrite_text
-from jaxify.report import colour_diff, summarize, summary_line, to_json, unified_diff
+from jaxify.formats import FORMATS, render
+from jaxify.formats.text import COLOR_CHOICES, TextView, statistics_table, use_colour
+from jaxify.report import EXIT_OK, RunReport, exit_status, statistics
+from jaxify.settings import Flags, Settings
+from jaxify.suppression import Suppressions
 
-EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
+HELP = """Rewrite legacy NumPy / imperative scientific Python into idiomatic JAX.
+
+A dry run by default: prints the diff and the findings that need a decision, writes nothing.
+"""
+
+EXAMPLES = """\b
+Examples:
+  jaxify src/                         dry run: diff + findings that need a person
+  jaxify src/ --apply                 rewrite the files in place
+  jaxify src/ --check                 CI gate: exit 1 if anything would change
+  jaxify src/ --output-format github  annotations for a GitHub workflow
+  jaxify - < module.py                rewrite stdin, print the module
+  jaxify rules JX501                  one rule's documentation
+  jaxify verify src/                  run original vs rewritten under jax.jit
+
+\b
+Exit codes: 0 nothing left to do; 1 findings that need a person remain, or (--check) files
+would change; 2 usage error, or a file that could not be read, parsed or rewritten.
+"""
 
 
 class DefaultCommandGroup(click.Group):
-    """A group whose default command is ``fix``: ``jaxify src/`` means ``jaxify fix src/``."""
+    """A group whose default command is ``fix``: ``jaxify src/`` means ``jaxify fix src/``.
+
+    Its help shows the rewrite's own options (``fix`` is hidden) and the subcommands; bare
+    ``jaxify`` prints that help.
+    """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] in ("--help", "-h", "--version"):
+        if not args:
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit(EXIT_OK)
+        if args[0] in ("--help", "-h", "--version"):
             return super().parse_args(ctx, args)
-        if not args or args[0] not in self.commands:
+        if args[0] not in self.commands:
             args = ["fix", *args]
         return super().parse_args(ctx, args)
 
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] PATH... | COMMAND [ARGS]...")
 
-@click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=__doc__)
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rewrite = self.commands["fix"]
+        records = [param.get_help_record(ctx) for param in self.get_params(ctx)]
+        records += [param.get_help_record(ctx) for param in rewrite.params]
+        with formatter.section("Options"):
+            formatter.write_dl([record for record in records if record])
+        self.format_commands(ctx, formatter)
+
+
+def _version_flag(ctx: click.Context, param: click.Parameter, value: str | None):
+    if value is None:
+        return None
+    try:
+        return parse_version(value)
+    except ConfigError as error:
+        raise click.BadParameter(str(error), ctx, param) from error
+
+
+def _codes_flag(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    try:
+        return check_codes(split_codes(value), f"--{param.name.replace('_', '-')}")
+    except ConfigError as error:
+        raise click.BadParameter(str(error), ctx, param) from error
+
+
+@click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=HELP,
+             epilog=EXAMPLES)
 @click.version_option(__version__, "--version", prog_name="jaxify")
 def main() -> None:
     pass
 
 
-def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
-
-
 def build_options(start: Path, **flags) -> Options:
+    """The Options a file in folder ``start`` gets from ``flags`` (Options' field names) and its config."""
+    if isinstance(flags.get("target_jax"), str):
+        flags["target_jax"] = parse_version(flags["target_jax"])
+    flags = {key: value for key, value in flags.items() if value not in (None, ())}
     try:
-        config = load_config(start)
-    except ValueError as error:
+        return Settings(Flags(**flags)).options_for(Path(start) / "__jaxify_options__.py")
+    except ConfigError as error:
         raise click.UsageError(str(error)) from error
-    known = {field for field in Options.__dataclass_fields__}
-    unknown = set(config) - known
-    if unknown:
-        raise click.UsageError(f"unknown [tool.jaxify] keys: {', '.join(sorted(unknown))}")
-    merged = dict(config)
-    for key, value in flags.items():
-        if value not in (None, ()):
-            merged[key] = value
-    for key in ("select", "ignore", "exclude"):
-        if key in merged:
-            raw = merged[key]
-            merged[key] = _codes(tuple(raw) if not isinstance(raw, str) else (raw,)) if key != "exclude" else tuple(
-                [raw] if isinstance(raw, str) else raw
-            )
-    if "target_jax" in merged and isinstance(merged["target_jax"], str):
-        try:
-            merged["target_jax"] = parse_version(merged["target_jax"])
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="--target-jax") from error
-    if merged.get("precision", "keep") not in PRECISIONS:
-        raise click.BadParameter(f"must be one of {', '.join(PRECISIONS)}", param_hint="--precision")
-    return Options(**merged)
 
 
-def _run_all(files: list[Path], options: Options, apply: bool, jobs: int) -> list[FileResult]:
+def _run_all(files: list[Path], options: list[Options], apply: bool, jobs: int):
+    """Each file's result, in the order of ``files``, as soon as it and those before it are done."""
     if jobs <= 1 or len(files) <= 1:
-        return [process_file(path, options, apply) for path in files]
+        yield from (process_file(path, own, apply) for path, own in zip(files, options))
+        return
     with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-        return list(pool.map(process_file, files, [options] * len(files), [apply] * len(files), chunksize=4))
+        yield from pool.map(process_file, files, options, [apply] * len(files), chunksize=4)
+
+
+def _warn_unknown_suppressions(result: FileResult) -> None:
+    if result.original and "jaxify" in result.original:
+        for line, code in Suppressions(result.original).unknown_codes():
+            click.echo(f"warning: {result.path}:{line}: unknown rule code {code} in a `# jaxify: ignore` comment",
+                       err=True)
 
 
 @main.command("fix", hidden=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--apply", is_flag=True, help="Write the rewritten files in place.")
 @click.option("--check", is_flag=True, help="Exit 1 if anything would change (a CI gate).")
-@click.option("--diff/--no-diff", default=True, help="Show the unified diff of each changed file.")
-@click.option("--select", multiple=True, help="Only these rule codes or prefixes (JX5, JX501).")
-@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes.")
+@click.option("--diff/--no-diff", default=None, help="Show the unified diff of each changed file.")
+@click.option("--output-format", "--format", "output_format", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="How to print the results.")
+@click.option("--select", multiple=True, callback=_codes_flag, help="Only these rule codes or prefixes (JX5, JX501).")
+@click.option("--extend-select", multiple=True, callback=_codes_flag, help="Add rule codes to the selection.")
+@click.option("--ignore", multiple=True, callback=_codes_flag, help="Skip these rule codes or prefixes.")
+@click.option("--extend-ignore", multiple=True, callback=_codes_flag, help="Same as --ignore (kept for ruff users).")
 @click.option("--unsafe", is_flag=True, default=None, help="Also apply fixes marked unsafe.")
 @click.option("--precision", type=click.Choice(PRECISIONS), default=None,
               help="keep (default): results stay float64 where NumPy computed in float64; "
                    "float32: trade exactness for speed.")
-@click.option("--target-jax", default=None, help="Oldest JAX version the code must run on (default: installed).")
+@click.option("--target-jax", callback=_version_flag, help="Oldest JAX version the code must run on (default: installed).")
 @click.option("--jit", is_flag=True, default=None, help="Wrap jit-compatible functions in jax.jit.")
 @click.option("--key-name", default=None, help="Name of the PRNG key parameter added to functions (default: key).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--jobs", "-j", type=int, default=None, help="Parallel processes (default: all cores).")
-@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
-@click.option("-q", "--quiet", is_flag=True, help="Only the summary line (and errors).")
+@click.option("--show-fixes", is_flag=True, help="Also list the findings that were fixed.")
+@click.option("--statistics", "show_statistics", is_flag=True, help="Print how often each rule fired, per outcome.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (2 still means a failure).")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --apply, exit 1 if any file was rewritten.")
+@click.option("--add-ignore", is_flag=True,
+              help="Write `# jaxify: ignore[CODE]` on the lines whose findings need a person.")
+@click.option("--exclude", multiple=True, help="Gitignore-style pattern of paths to skip (repeatable).")
+@click.option("--extend-exclude", multiple=True, help="Pattern to skip on top of the configured ones.")
+@click.option("--force-exclude/--no-force-exclude", default=None,
+              help="Apply exclusions to files named on the command line too (pre-commit).")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip what .gitignore ignores (default: on).")
+@click.option("--stdin-filename", help="The name of the module read on stdin, for findings and configuration.")
+@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+              help="Colour the output (auto honours NO_COLOR, FORCE_COLOR and the terminal).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel processes (default: all cores).")
+@click.option("-q", "--quiet", is_flag=True, help="No diff: the findings that need a person and the summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every file processed.")
-def fix_command(paths, apply, check, diff, select, ignore, unsafe, precision, target_jax, jit, key_name,
-                output_format, jobs, exclude, quiet, verbose):
+@click.pass_context
+def fix_command(ctx, paths, apply, check, diff, output_format, show_fixes, show_statistics, exit_zero,
+                exit_non_zero_on_fix, add_ignore, stdin_filename, color, jobs, quiet, verbose, **flags):
     """Rewrite PATH... (files or folders) into JAX; a dry run unless --apply."""
     if not paths:
         raise click.UsageError("no path given (use '-' to read a module on stdin)")
-    options = build_options(
-        Path.cwd(), select=_codes(select), ignore=_codes(ignore), unsafe=unsafe, precision=precision,
-        target_jax=target_jax, jit=jit, key_name=key_name, exclude=tuple(exclude),
-    )
+    if apply and check:
+        raise click.UsageError("--apply and --check cannot be combined: --check only reports what --apply would do")
+    if add_ignore and (apply or check):
+        raise click.UsageError("--add-ignore cannot be combined with --apply or --check")
+    if show_statistics and output_format not in ("text", "json"):
+        raise click.UsageError("--statistics prints text or json")
+    try:
+        settings = Settings(Flags(**flags))
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from error
     if paths == (Path("-"),):
-        sys.exit(_run_stdin(options, output_format))
+        if add_ignore:
+            raise click.UsageError("--add-ignore needs files, not stdin")
+        ctx.exit(_run_stdin(settings, stdin_filename, check=check, diff=diff, output_format=output_format,
+                            colour=use_colour(color, sys.stdout), exit_zero=exit_zero))
     if Path("-") in paths:
         raise click.UsageError("'-' (stdin) cannot be combined with other paths")
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
 
-    files = list(iter_python_files(list(paths), options.exclude))
-    results = _run_all(files, options, apply, jobs or os.cpu_count() or 1)
-
-    if output_format == "json":
-        click.echo(to_json(results, apply, with_diff=diff))
+    try:
+        files = list(iter_python_files(list(paths), excluded=settings.excluded, force_exclude=settings.force_exclude))
+        options = [settings.options_for(path) for path in files]
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from error
+    colour = use_colour(color, sys.stdout)
+    text = output_format == "text" and not show_statistics
+    view = TextView(colour=colour, diff=diff is not False, quiet=quiet or add_ignore,
+                    verbose=verbose, applied=apply)
+    results = []
+    for result in _run_all(files, options, apply, jobs or os.cpu_count() or 1):
+        _warn_unknown_suppressions(result)
+        if text:
+            view.file_done(result)
+        results.append(result)
+    report = RunReport(results, applied=apply, check=check, show_fixes=show_fixes, with_diff=diff is not False,
+                       float32=any(option.precision == "float32" for option in options))
+    if add_ignore:
+        ctx.exit(_add_ignore(report))
+    if show_statistics:
+        _print_statistics(report, output_format)
+    elif text:
+        view.finish(report)
     else:
-        _print_text(results, options, apply, diff, quiet, verbose)
-
-    if any(result.failed for result in results):
-        sys.exit(EXIT_ERROR)
-    if check and any(result.changed for result in results) and not apply:
-        sys.exit(EXIT_CHANGES)
-    sys.exit(EXIT_OK)
+        click.echo(render(output_format, report), nl=False)
+    ctx.exit(exit_status(report, exit_zero=exit_zero, exit_non_zero_on_fix=exit_non_zero_on_fix))
 
 
-def _print_text(results, options, apply, diff, quiet, verbose) -> None:
-    colour = sys.stdout.isatty()
-    for result in results:
-        if verbose:
-            state = "skipped" if result.skipped else ("changed" if result.changed else "unchanged")
-            click.echo(f"{result.path}: {state}", err=True)
-        if diff and not quiet and result.changed and not apply:
-            text = unified_diff(result)
-            click.echo(colour_diff(text) if colour else text, nl=False)
-        for finding in result.findings:
-            if not quiet or result.failed:
-                click.echo(finding.format())
-    click.echo(summary_line(summarize(results, apply), options.precision))
+def _print_statistics(report: RunReport, output_format: str) -> None:
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps(statistics(report), indent=2))
+    else:
+        click.echo(statistics_table(report), nl=False)
 
 
-def _run_stdin(options: Options, output_format: str) -> int:
+def _add_ignore(report: RunReport) -> int:
+    from jaxify.add_ignore import add_ignore_comments
+
+    added = add_ignore_comments(report.findings())
+    for finding in added.left:
+        click.echo(f"warning: {finding.path}:{finding.line}: {finding.code} is on a line that cannot carry a "
+                   "comment (inside a string or after a backslash); left as it is", err=True)
+    click.echo(f"Added {added.comments} `# jaxify: ignore` comment{'s' if added.comments != 1 else ''} "
+               f"to {added.files} file{'s' if added.files != 1 else ''}.", err=True)
+    return exit_status(report) if any(result.failed for result in report.results) else EXIT_OK
+
+
+def _run_stdin(settings: Settings, filename: str | None, *, check: bool, diff: bool | None, output_format: str,
+               colour: bool, exit_zero: bool) -> int:
+    """A module read on stdin. Plain ``jaxify -`` is a filter: the rewritten module on stdout and
+    the findings on stderr. With --check, --diff or another --output-format it is a report on
+    stdout, as for a file; ``--stdin-filename`` names it and chooses its configuration."""
+    name = filename or "-"
+    try:
+        options = settings.options_for(Path(filename) if filename else Path.cwd() / "-")
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from error
     text = sys.stdin.read()
-    result = rewrite_text(text, "<stdin>", options)
-    sys.stdout.write(result.rewritten if result.changed else text)
-    for finding in result.findings:
-        click.echo(finding.format(), err=True)
-    return EXIT_ERROR if result.failed else EXIT_OK
+    result = rewrite_text(text, name, options)
+    report = RunReport([result], check=check, with_diff=diff is not False,
+                       float32=options.precision == "float32")
+    _warn_unknown_suppressions(result)
+    if output_format != "text":
+        click.echo(render(output_format, report), nl=False)
+    elif check or diff:
+        view = TextView(colour=colour, diff=diff is not False, quiet=False, verbose=False, applied=False)
+        view.file_done(result)
+        view.finish(report)
+    else:
+        sys.stdout.write(result.rewritten if result.changed else text)
+        for finding in report.findings():
+            click.echo(finding.format(), err=True)
+    return exit_status(report, exit_zero=exit_zero)
 
 
 @main.command("rules")
@@ -192,16 +290,15 @@ def rules_command(code: str | None) -> None:
               help="float32: rewrite with float32 and compare with float32 tolerances (said in the report).")
 @click.option("--unsafe", is_flag=True, default=None, help="Verify the rewrite made with --unsafe.")
 @click.option("--jit", is_flag=True, default=None, help="Verify the rewrite made with --jit.")
-@click.option("--select", multiple=True, help="Only these rule codes or prefixes.")
-@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes.")
+@click.option("--select", multiple=True, callback=_codes_flag, help="Only these rule codes or prefixes.")
+@click.option("--ignore", multiple=True, callback=_codes_flag, help="Skip these rule codes or prefixes.")
 def verify_command(paths, examples, capture, hypothesis, device, output_format, plot, timeout, precision, unsafe,
                    jit, select, ignore):
     """Run original and rewritten code side by side on the same inputs, under jax.jit, and compare."""
     from jaxify.verify.command import run_verify
     from jaxify.verify.session import VerifySettings
 
-    options = build_options(Path.cwd(), select=_codes(select), ignore=_codes(ignore), unsafe=unsafe,
-                            precision=precision, jit=jit)
+    options = build_options(Path.cwd(), select=select, ignore=ignore, unsafe=unsafe, precision=precision, jit=jit)
     settings = VerifySettings(examples=examples, capture=capture, hypothesis=hypothesis, timeout=timeout,
                               device=device)
     sys.exit(run_verify(list(paths), options, settings, output_format, plot))

@@ -103,13 +103,18 @@ class Codemod(m.MatcherDecoratableTransformer):
 
     # -- reporting ---------------------------------------------------------------------------
 
-    def position(self, node: cst.CSTNode) -> tuple[int, int]:
-        """(line, column) in the original file, both 1-based; ``node`` is from the tree visited."""
+    def span(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column) in the original file, 1-based, the end exclusive."""
         positions = self.wrapper.resolve(PositionProvider)
         where = positions.get(node) or positions.get(self._last_visited)
         if where is None:
-            return (1, 1)
-        return self.context.line_map(where.start.line), where.start.column + 1
+            return (1, 1, 1, 1)
+        line, end_line = self.context.line_map(where.start.line), self.context.line_map(where.end.line)
+        return line, where.start.column + 1, max(line, end_line), where.end.column + 1
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        """(line, column) in the original file, both 1-based; ``node`` is from the tree visited."""
+        return self.span(node)[:2]
 
     def _enabled(self, code: str, line: int) -> bool:
         if code not in self._codes:
@@ -131,7 +136,7 @@ class Codemod(m.MatcherDecoratableTransformer):
         states the assumption it rests on and is made only under ``--unsafe``; otherwise it is
         reported as fixable. Returns False when the codemod must leave ``node`` as it is.
         """
-        line, col = self.position(node)
+        line, col, end_line, end_col = self.span(node)
         if not self._enabled(code, line):
             return False
         if unsafe_because and not self.options.unsafe:
@@ -142,16 +147,20 @@ class Codemod(m.MatcherDecoratableTransformer):
             Finding(
                 self.context.path, line, col, code, message, status,
                 reason=unsafe_because, hint=hint, unsafe_applied=bool(unsafe_because) and applied,
+                end_line=end_line, end_col=end_col,
             )
         )
         return applied
 
     def refuse(self, node: cst.CSTNode, code: str, message: str, *, reason: str, hint: str = "") -> None:
         """Report a place left alone, with the reason and what the user can do."""
-        line, col = self.position(node)
+        line, col, end_line, end_col = self.span(node)
         if self._enabled(code, line):
             self.context.findings.append(
-                Finding(self.context.path, line, col, code, message, Status.NOT_FIXED, reason=reason, hint=hint)
+                Finding(
+                    self.context.path, line, col, code, message, Status.NOT_FIXED, reason=reason, hint=hint,
+                    end_line=end_line, end_col=end_col,
+                )
             )
 
     # -- imports -----------------------------------------------------------------------------

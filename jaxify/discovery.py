@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from jaxify.exclusion import PatternSet
 
 SKIPPED_FOLDERS = frozenset(
     {
@@ -24,16 +25,6 @@ def is_virtualenv(folder: Path) -> bool:
     return (folder / "pyvenv.cfg").is_file()
 
 
-def is_excluded(path: Path, root: Path, patterns: tuple[str, ...]) -> bool:
-    try:
-        relative = path.relative_to(root).as_posix()
-    except ValueError:
-        relative = path.as_posix()
-    return any(
-        fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern) for pattern in patterns
-    )
-
-
 def _within(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root)
@@ -42,14 +33,27 @@ def _within(path: Path, root: Path) -> bool:
         return False
 
 
-def iter_python_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]:
-    """Yield each ``.py`` file once: named files always, folders walked with the skip rules.
+def iter_python_files(
+    paths: list[Path],
+    exclude: tuple[str, ...] = (),
+    *,
+    excluded: Callable[[Path, bool], bool] | None = None,
+    force_exclude: bool = False,
+) -> Iterator[Path]:
+    """Yield each ``.py`` file once: named files, and folders walked with the skip rules.
 
+    ``excluded(path, is_dir)`` says what the user excluded; by default the gitignore-style
+    ``exclude`` patterns, relative to the current folder. Paths named on the command line are
+    taken as given unless ``force_exclude`` (what pre-commit needs: it names every file).
     A symbolic link is followed only when its target stays inside the folder being walked, so a
     link to ``/`` or to a sibling project is never entered.
     """
+    if excluded is None:
+        excluded = PatternSet(exclude, Path.cwd()).matches
     seen: set[Path] = set()
     for given in paths:
+        if force_exclude and excluded(given, given.is_dir()):
+            continue
         if given.is_file():
             real = given.resolve()
             if real not in seen:
@@ -68,7 +72,7 @@ def iter_python_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Itera
                     or name.endswith(".egg-info")
                     or is_virtualenv(candidate)
                     or not _within(candidate, root)
-                    or is_excluded(candidate, given, exclude)
+                    or excluded(candidate, True)
                     or candidate.resolve() in walked
                 ):
                     continue
@@ -77,7 +81,7 @@ def iter_python_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Itera
             subfolders[:] = kept
             for name in sorted(files):
                 path = here / name
-                if not name.endswith(".py") or is_excluded(path, given, exclude):
+                if not name.endswith(".py") or excluded(path, False):
                     continue
                 if not _within(path, root):
                     continue

@@ -23,13 +23,17 @@ class Finding:
     reason: str = ""  # why it was not fixed, or the assumption an unsafe fix rests on
     hint: str = ""  # what the user can do
     unsafe_applied: bool = False  # an unsafe fix applied because --unsafe was given
+    end_line: int = 0  # where the reported code ends (column exclusive); 0 when not known
+    end_col: int = 0
 
     def status_text(self) -> str:
         if self.status is Status.FIXED:
             return "fixed (unsafe)" if self.unsafe_applied else "fixed"
+        # A message that already gives the reason does not repeat it.
+        reason = self.reason if self.reason and self.reason not in self.message else ""
         if self.status is Status.UNSAFE:
-            return f"unsafe: {self.reason}" if self.reason else "unsafe"
-        return f"not fixed: {self.reason}" if self.reason else "not fixed"
+            return f"unsafe: {reason}" if reason else "unsafe"
+        return f"not fixed: {reason}" if reason else "not fixed"
 
     def format(self) -> str:
         text = f"{self.path}:{self.line}:{self.col} {self.code} {self.message} [{self.status_text()}]"

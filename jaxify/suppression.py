@@ -58,3 +58,14 @@ class Suppressions:
         if line in self._lines and matches(self._lines[line]):
             return True
         return any(start <= line <= end and matches(codes) for start, end, codes in self._ranges)
+
+    def unknown_codes(self) -> list[tuple[int, str]]:
+        """(line, code) for each code in an ignore comment that names no rule, e.g. a typo."""
+        from jaxify.config import unknown_codes
+
+        return [
+            (line, code)
+            for line, codes in sorted(self._lines.items())
+            if codes is not ALL
+            for code in unknown_codes(codes)
+        ]

@@ -34,9 +34,11 @@ def test_dry_run_prints_diff_and_findings_and_writes_nothing(project):
     assert result.exit_code == 0
     assert "-    return jax.tree_map(" in result.output
     assert "+    return jax.tree.map(" in result.output
-    assert "legacy.py:5:" in result.output and "[fixed]" in result.output
-    assert "2 files scanned, 1 would change, 0 failed" in result.output
+    assert "[fixed]" not in result.output  # fixes are counted, not listed
+    assert "2 files scanned, 1 would change, 0 failed; findings: 1 fixed (--show-fixes lists them)" in result.output
     assert (project / "pkg" / "legacy.py").read_text() == LEGACY
+    shown = run(project, "--jobs", "1", "--show-fixes")
+    assert "legacy.py:5:12 JX501" in shown.output and "[fixed]" in shown.output
 
 
 def test_apply_writes_and_check_gates(project):
@@ -48,7 +50,7 @@ def test_apply_writes_and_check_gates(project):
 
 
 def test_no_diff_and_quiet(project):
-    result = run(project, "--no-diff", "--jobs", "1")
+    result = run(project, "--no-diff", "--show-fixes", "--jobs", "1")
     assert "@@" not in result.output and "JX5" in result.output
     quiet = run(project, "-q", "--jobs", "1")
     assert quiet.output.strip().count("\n") == 0 and "files scanned" in quiet.output
@@ -103,7 +105,7 @@ def test_rules_lists_and_documents():
 def test_usage_errors_exit_2(tmp_path):
     assert run(tmp_path / "missing").exit_code == 2
     assert run("--precision", "float16", tmp_path).exit_code == 2
-    assert run().exit_code == 2
+    assert run("--check").exit_code == 2  # options but no path
 
 
 def test_version_and_help():

@@ -138,7 +138,8 @@ def test_discovery_never_follows_a_symlink_out_of_the_tree(tmp_path):
     assert list(iter_python_files([tree])) == [inside]
 
 
-def test_discovery_exclude_globs(tmp_path):
+def test_discovery_exclude_globs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # patterns are gitignore-style, relative to the current folder
     write(tmp_path / "gen" / "a.py", LEGACY)
     kept = write(tmp_path / "src" / "b.py", LEGACY)
     assert list(iter_python_files([tmp_path], ("gen",))) == [kept]
