@@ -131,3 +131,97 @@ def test_parallel_jobs_in_real_processes(project):
     )
     assert completed.returncode == 0, completed.stderr
     assert all(p.read_text() == MODERN for p in (project / "pkg").glob("legacy*.py"))
+
+
+NEEDS_PERSON = "import numpy as np\n\n\ndef peaks(x):\n    return np.maximum.accumulate(x)\n"
+
+
+def test_exit_codes_follow_ruff(project):
+    (project / "pkg" / "review.py").write_text(NEEDS_PERSON)
+    assert run(project, "--jobs", "1").exit_code == 1  # a finding needs a person, even in a dry run
+    assert run(project, "--jobs", "1", "--exit-zero").exit_code == 0
+    assert run(project, "--apply", "--jobs", "1").exit_code == 1  # applied, but JX604 is still there
+    assert run(project, "--check", "--jobs", "1").exit_code == 1
+    (project / "pkg" / "review.py").write_text(CLEAN)
+    assert run(project, "--check", "--jobs", "1").exit_code == 0
+    (project / "pkg" / "legacy.py").write_text(LEGACY)
+    assert run(project, "--jobs", "1").exit_code == 0  # safe fixes only: nothing needs a person
+    assert run(project, "--check", "--jobs", "1").exit_code == 1
+    assert run(project, "--apply", "--exit-non-zero-on-fix", "--jobs", "1").exit_code == 1
+    assert run(project, "--apply", "--exit-non-zero-on-fix", "--jobs", "1").exit_code == 0  # nothing left to fix
+    (project / "pkg" / "broken.py").write_text("import numpy\nx = (\n")
+    assert run(project, "--exit-zero", "--jobs", "1").exit_code == 2
+
+
+def test_apply_with_check_is_a_usage_error(project):
+    result = run(project, "--apply", "--check")
+    assert result.exit_code == 2 and "--apply and --check" in result.output
+
+
+def test_unknown_rule_codes_are_usage_errors(project):
+    for flag in ("--select", "--ignore", "--extend-select"):
+        result = run(project, flag, "JX999")
+        assert result.exit_code == 2 and "JX999" in result.output
+    assert run(project, "--select", "jx5,ALL", "--jobs", "1").exit_code == 0
+
+
+def test_stdin_honours_check_format_diff_and_filename():
+    assert CliRunner().invoke(main, ["-", "--check"], input=LEGACY).exit_code == 1
+    assert CliRunner().invoke(main, ["-", "--check"], input=MODERN).exit_code == 0
+    diff = CliRunner().invoke(main, ["-", "--diff", "--stdin-filename", "pkg/mod.py"], input=LEGACY)
+    assert "+++ b/pkg/mod.py" in diff.stdout and "+    return jax.tree.map(" in diff.stdout
+    document = json.loads(
+        CliRunner().invoke(main, ["-", "--format", "json", "--stdin-filename", "pkg/mod.py"], input=LEGACY).stdout
+    )
+    assert [(f["path"], f["code"]) for f in document["findings"]] == [("pkg/mod.py", "JX501")]
+    needs_person = CliRunner().invoke(main, ["-", "--stdin-filename", "x.py"], input=NEEDS_PERSON)
+    assert needs_person.exit_code == 1 and needs_person.stdout == NEEDS_PERSON
+    assert "x.py:5:12 JX604" in needs_person.stderr
+
+
+def test_stdin_filename_chooses_the_configuration(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "pyproject.toml").write_text('[tool.jaxify]\nignore = ["JX501"]\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["-", "--check", "--stdin-filename", "sub/m.py"], input=LEGACY)
+    assert result.exit_code == 0
+
+
+def test_bare_jaxify_prints_help_with_the_rewrite_options_and_subcommands():
+    result = run()
+    assert result.exit_code == 0
+    for text in ("--apply", "--check", "--output-format", "--select", "verify", "rules", "Examples:", "Exit codes"):
+        assert text in result.output
+    assert result.output == run("--help").output
+
+
+def test_summary_uses_singular_and_plural(tmp_path):
+    (tmp_path / "one.py").write_text(LEGACY)
+    assert "1 file scanned, 1 would change" in run(tmp_path / "one.py").output
+
+
+def test_findings_that_need_a_person_are_sorted_by_file_and_line(project):
+    (project / "pkg" / "a.py").write_text(NEEDS_PERSON + NEEDS_PERSON.replace("peaks", "peaks2").split("\n", 1)[1])
+    (project / "pkg" / "z.py").write_text(NEEDS_PERSON)
+    lines = [line for line in run(project, "--no-diff", "--jobs", "2").output.splitlines() if " JX604 " in line]
+    where = [(line.split(":")[0].rsplit("/", 1)[1], int(line.split(":")[1])) for line in lines]
+    assert where == sorted(where) and len(where) == 3
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "coloured"),
+    [
+        ((), {}, False),  # not a terminal
+        ((), {"FORCE_COLOR": "1"}, True),
+        ((), {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+        (("--color", "always"), {"NO_COLOR": "1"}, True),
+        (("--color", "never"), {"FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_colour_follows_the_flag_then_no_color_and_force_color(project, monkeypatch, arguments, environment, coloured):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    output = CliRunner().invoke(main, [str(project), "--jobs", "1", *arguments]).output
+    assert ("\x1b[" in output) is coloured
