@@ -206,19 +206,3 @@ def read_config(pyproject: Path) -> ProjectConfig | None:
     if table is None:
         return None
     return ProjectConfig(pyproject.parent, pyproject, validate(table, str(pyproject)))
-
-
-def find_config(folder: Path) -> ProjectConfig:
-    """The nearest ``pyproject.toml`` with a ``[tool.jaxify]`` table, from ``folder`` upwards (as ruff).
-
-    A pyproject.toml without that table is passed over; with none found, the defaults apply and
-    patterns are relative to ``folder``.
-    """
-    folder = Path(folder).absolute()
-    for candidate in (folder, *folder.parents):
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            config = read_config(pyproject)
-            if config is not None:
-                return config
-    return ProjectConfig(folder)

@@ -40,6 +40,10 @@ class RunReport:
         ]
         return sorted(chosen, key=lambda f: (f.path, f.line, f.col, f.code))
 
+    def pending(self) -> list[FileResult]:
+        """Under ``--check``, the files that fail it because they would change."""
+        return [result for result in self.results if self.check and result.changed]
+
     def shown_findings(self) -> list[Finding]:
         """What a report for people lists: what needs a decision, and the fixes with --show-fixes."""
         return self.findings(everything=self.show_fixes)
@@ -203,7 +207,7 @@ def exit_status(report: RunReport, *, exit_zero: bool = False, exit_non_zero_on_
         return EXIT_OK
     if report.findings():
         return EXIT_FINDINGS
-    if report.check and any(result.changed for result in report.results):
+    if report.pending():
         return EXIT_FINDINGS
     if exit_non_zero_on_fix and any(result.written for result in report.results):
         return EXIT_FINDINGS

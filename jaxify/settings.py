@@ -17,7 +17,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from jaxify.config import EVERY_CODE, Options, ProjectConfig, find_config
+from jaxify.config import EVERY_CODE, Options, ProjectConfig, read_config
 from jaxify.exclusion import GitIgnores, PatternSet
 
 # The Options fields a flag or a config key sets directly, one to one.
@@ -63,16 +63,25 @@ class Settings:
         self._configs: dict[Path, ProjectConfig] = {}
         self._options: dict[tuple, Options] = {}
         self._exclusions: dict[Path, tuple[PatternSet, ...]] = {}
+        self._per_file: dict[tuple[str, Path], PatternSet] = {}
         root = self.config_for(self.cwd).values
         self.force_exclude = _first(flags.force_exclude, root.get("force_exclude"), False)
         self.respect_gitignore = _first(flags.respect_gitignore, root.get("respect_gitignore"), True)
         self._gitignores = GitIgnores()
 
     def config_for(self, folder: Path) -> ProjectConfig:
-        """The configuration governing ``folder``; raises ConfigError for a bad table."""
+        """The nearest ``pyproject.toml`` with a ``[tool.jaxify]`` table, from ``folder`` upwards.
+
+        A pyproject.toml without that table is passed over; with none, the defaults apply.
+        Raises ConfigError for a table with a bad key or value. Each folder is looked at once.
+        """
         folder = folder.absolute()
         if folder not in self._configs:
-            self._configs[folder] = find_config(folder)
+            pyproject = folder / "pyproject.toml"
+            config = read_config(pyproject) if pyproject.is_file() else None
+            if config is None:
+                config = ProjectConfig(self.cwd) if folder.parent == folder else self.config_for(folder.parent)
+            self._configs[folder] = config
         return self._configs[folder]
 
     def options_for(self, path: Path) -> Options:
@@ -82,7 +91,7 @@ class Settings:
         values = dict(config.values)
         select, ignore = _selection(values, self.flags)
         for pattern, codes in values.get("per_file_ignores", {}).items():
-            if PatternSet([pattern], config.root).matches(path):
+            if self._pattern(pattern, config.root).matches(path):
                 ignore += codes
         chosen = {"select": select, "ignore": ignore, "exclude": self.flags.exclude or values.get("exclude", ())}
         for name in PLAIN_OPTIONS:
@@ -95,6 +104,11 @@ class Settings:
         if key not in self._options:
             self._options[key] = Options(**chosen)
         return self._options[key]
+
+    def _pattern(self, pattern: str, root: Path) -> PatternSet:
+        if (pattern, root) not in self._per_file:
+            self._per_file[(pattern, root)] = PatternSet([pattern], root)
+        return self._per_file[(pattern, root)]
 
     def _patterns_for(self, folder: Path) -> tuple[PatternSet, ...]:
         if folder not in self._exclusions:

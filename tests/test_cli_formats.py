@@ -175,3 +175,18 @@ def test_statistics_count_each_rule_by_outcome(project):
         ("JX205", "unsafe", 1), ("JX501", "fixed", 1), ("JX604", "not fixed", 1)
     }
     assert run("--statistics", "--format", "sarif").exit_code == 2
+
+
+def test_under_check_a_file_that_would_change_is_reported_by_every_ci_format(project):
+    (project / "pkg" / "review.py").unlink()
+    github = run("--check", "--output-format", "github")
+    assert github.exit_code == 1
+    assert github.output.splitlines() == [
+        "::error file=pkg/legacy.py,title=jaxify::would be rewritten: run jaxify --apply, or jaxify on it to see "
+        "the diff"
+    ]
+    assert run("--output-format", "github").output == ""  # a dry run without --check fails on nothing
+    issues = json.loads(run("--check", "--output-format", "gitlab").output)
+    assert [(i["check_name"], i["location"]["path"]) for i in issues] == [("jaxify-would-change", "pkg/legacy.py")]
+    root = ElementTree.fromstring(run("--check", "--output-format", "junit").output)
+    assert root.get("failures") == "1" and root.find("testsuite/testcase/failure").get("type") == "check"

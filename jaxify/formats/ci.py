@@ -13,6 +13,9 @@ from jaxify.findings import Finding, Status
 from jaxify.report import RunReport, needs_person, rule_info, summary_line
 
 
+WOULD_CHANGE = "would be rewritten: run jaxify --apply, or jaxify on it to see the diff"
+
+
 def _text(finding: Finding) -> str:
     """The finding as one message: what, outcome, and what the user can do."""
     text = f"{finding.message} [{finding.status_text()}]"
@@ -45,6 +48,8 @@ def to_github(report: RunReport) -> str:
             properties += f",endLine={finding.end_line}"
         properties += f",title={_escape_property(finding.code)}"
         lines.append(f"::{github_level(finding)} {properties}::{_escape_data(_text(finding))}\n")
+    for result in report.pending():  # what makes --check fail, even when no finding needs a person
+        lines.append(f"::error file={_escape_property(result.path)},title=jaxify::{_escape_data(WOULD_CHANGE)}\n")
     return "".join(lines)
 
 
@@ -74,6 +79,14 @@ def to_gitlab(report: RunReport) -> str:
             "location": {"path": finding.path,
                          "lines": {"begin": finding.line, "end": max(finding.line, finding.end_line)}},
         })
+    for result in report.pending():
+        issues.append({
+            "description": f"jaxify: {WOULD_CHANGE}",
+            "check_name": "jaxify-would-change",
+            "fingerprint": hashlib.sha256(repr((result.path, WOULD_CHANGE)).encode()).hexdigest(),
+            "severity": "minor",
+            "location": {"path": result.path, "lines": {"begin": 1}},
+        })
     return json.dumps(issues, indent=2) + "\n"
 
 
@@ -102,12 +115,18 @@ def to_junit(report: RunReport) -> str:
                                                  type=finding.code)
                 failure.text = f"{finding.path}:{finding.line}:{finding.col} {finding.code} {_text(finding)}"
                 failures += 1
-        if not own:
+        failed = sum(needs_person(f) for f in own)
+        if result in report.pending():
+            case = ElementTree.SubElement(suite, "testcase", name="jaxify --check", classname=result.path,
+                                          file=result.path)
+            ElementTree.SubElement(case, "failure", message=WOULD_CHANGE, type="check").text = WOULD_CHANGE
+            cases, failed, failures = cases + 1, failed + 1, failures + 1
+        if not cases:
             ElementTree.SubElement(suite, "testcase", name="nothing needs a decision", classname=result.path,
                                    file=result.path)
             cases = 1
         suite.set("tests", str(cases))
-        suite.set("failures", str(sum(needs_person(f) for f in own)))
+        suite.set("failures", str(failed))
         total += cases
     suites.set("tests", str(total))
     suites.set("failures", str(failures))
