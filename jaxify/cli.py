@@ -189,13 +189,12 @@ def fix_command(ctx, paths, apply, check, diff, output_format, show_fixes, show_
         raise click.UsageError(str(error)) from error
     colour = use_colour(color, sys.stdout)
     text = output_format == "text" and not show_statistics
-    view = TextView(colour=colour, diff=diff is not False, quiet=quiet or add_ignore,
+    view = TextView(colour=colour, diff=text and diff is not False, quiet=quiet or add_ignore,
                     verbose=verbose, applied=apply)
     results = []
     for result in _run_all(files, options, apply, jobs or os.cpu_count() or 1):
         _warn_unknown_suppressions(result)
-        if text:
-            view.file_done(result)
+        view.file_done(result)
         results.append(result)
     report = RunReport(results, applied=apply, check=check, show_fixes=show_fixes, with_diff=diff is not False,
                        float32=any(option.precision == "float32" for option in options))
