@@ -225,3 +225,13 @@ def test_colour_follows_the_flag_then_no_color_and_force_color(project, monkeypa
         monkeypatch.setenv(name, value)
     output = CliRunner().invoke(main, [str(project), "--jobs", "1", *arguments]).output
     assert ("\x1b[" in output) is coloured
+
+
+def test_a_reason_the_message_already_gives_is_not_repeated():
+    from jaxify.findings import Finding, Status
+
+    said = Finding("m.py", 8, 5, "JX305", "loop left alone: `k` is read after the loop (line 8)", Status.NOT_FIXED,
+                   reason="`k` is read after the loop")
+    assert said.format() == "m.py:8:5 JX305 loop left alone: `k` is read after the loop (line 8) [not fixed]"
+    new = Finding("m.py", 1, 1, "JX604", "`np.x` stays NumPy", Status.NOT_FIXED, reason="jax.numpy has no `x`")
+    assert new.format().endswith("[not fixed: jax.numpy has no `x`]")
