@@ -8,14 +8,17 @@
     jaxify verify PATH        run original and rewritten side by side
 
 Exit codes: 0 success (nothing to change, or changes applied); 1 changes needed under --check;
-2 usage error, or a file that could not be read, parsed or rewritten.
+2 usage error, a file that could not be read, parsed or rewritten, an internal error, or SIGTERM;
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
-import os
+import dataclasses
+import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import tempfile
+import traceback
 from pathlib import Path
 
 import click
@@ -23,10 +26,20 @@ import click
 from jaxify import __version__
 from jaxify.config import PRECISIONS, Options, load_config, parse_version
 from jaxify.discovery import iter_python_files
-from jaxify.engine import FileResult, process_file, rewrite_text
+from jaxify.engine import FileResult, engine_finding
 from jaxify.report import colour_diff, summarize, summary_line, to_json, unified_diff
+from jaxify.runner import DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT, Limits, iter_results
+from jaxify.source import UnreadableSource, decode
 
-EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_CHANGES, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the main process is, so that the workers are stopped on the way out."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated
 
 
 class DefaultCommandGroup(click.Group):
@@ -38,6 +51,26 @@ class DefaultCommandGroup(click.Group):
         if not args or args[0] not in self.commands:
             args = ["fix", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context):
+        """Exit 130 on Ctrl-C and 2 on SIGTERM or a bug, never 1 (which CI reads as "changes needed")."""
+        signal.signal(signal.SIGTERM, _raise_terminated)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("jaxify: interrupted; files already written stay written, the others are untouched",
+                       err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            click.echo("jaxify: terminated; files already written stay written, the others are untouched",
+                       err=True)
+            ctx.exit(EXIT_ERROR)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            click.echo(f"jaxify: internal error, please report it: {type(error).__name__}: {error}\n"
+                       f"{traceback.format_exc()}", err=True)
+            ctx.exit(EXIT_ERROR)
 
 
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=__doc__)
@@ -79,11 +112,11 @@ def build_options(start: Path, **flags) -> Options:
     return Options(**merged)
 
 
-def _run_all(files: list[Path], options: Options, apply: bool, jobs: int) -> list[FileResult]:
-    if jobs <= 1 or len(files) <= 1:
-        return [process_file(path, options, apply) for path in files]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-        return list(pool.map(process_file, files, [options] * len(files), [apply] * len(files), chunksize=4))
+def _run_all(files: list[Path], options: Options, apply: bool, jobs: int | None, limits: Limits) -> list[FileResult]:
+    """Every file's result, reported in discovery order whatever order they finished in."""
+    order = {str(path): index for index, path in enumerate(files)}
+    results = list(iter_results(files, options, apply, jobs, limits))
+    return sorted(results, key=lambda result: order.get(result.path, len(order)))
 
 
 @main.command("fix", hidden=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,12 +134,17 @@ def _run_all(files: list[Path], options: Options, apply: bool, jobs: int) -> lis
 @click.option("--jit", is_flag=True, default=None, help="Wrap jit-compatible functions in jax.jit.")
 @click.option("--key-name", default=None, help="Name of the PRNG key parameter added to functions (default: key).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--jobs", "-j", type=int, default=None, help="Parallel processes (default: all cores).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Parallel processes (default: the cores this process may use).")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_FILE_TIMEOUT,
+              show_default=True, help="Seconds one file's rewrite may take; past it, a JX003 finding.")
+@click.option("--file-memory", type=click.IntRange(min=64), default=DEFAULT_FILE_MEMORY_MB, show_default=True,
+              help="MiB of memory one file's rewrite may use; past it, a JX003 finding.")
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line (and errors).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every file processed.")
 def fix_command(paths, apply, check, diff, select, ignore, unsafe, precision, target_jax, jit, key_name,
-                output_format, jobs, exclude, quiet, verbose):
+                output_format, jobs, file_timeout, file_memory, exclude, quiet, verbose):
     """Rewrite PATH... (files or folders) into JAX; a dry run unless --apply."""
     if not paths:
         raise click.UsageError("no path given (use '-' to read a module on stdin)")
@@ -114,8 +152,9 @@ def fix_command(paths, apply, check, diff, select, ignore, unsafe, precision, ta
         Path.cwd(), select=_codes(select), ignore=_codes(ignore), unsafe=unsafe, precision=precision,
         target_jax=target_jax, jit=jit, key_name=key_name, exclude=tuple(exclude),
     )
+    limits = Limits(seconds=file_timeout, memory_mb=file_memory)
     if paths == (Path("-"),):
-        sys.exit(_run_stdin(options, output_format))
+        sys.exit(_run_stdin(options, limits))
     if Path("-") in paths:
         raise click.UsageError("'-' (stdin) cannot be combined with other paths")
     missing = [str(p) for p in paths if not p.exists()]
@@ -123,7 +162,7 @@ def fix_command(paths, apply, check, diff, select, ignore, unsafe, precision, ta
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
 
     files = list(iter_python_files(list(paths), options.exclude))
-    results = _run_all(files, options, apply, jobs or os.cpu_count() or 1)
+    results = _run_all(files, options, apply, jobs, limits)
 
     if output_format == "json":
         click.echo(to_json(results, apply, with_diff=diff))
@@ -152,13 +191,31 @@ def _print_text(results, options, apply, diff, quiet, verbose) -> None:
     click.echo(summary_line(summarize(results, apply), options.precision))
 
 
-def _run_stdin(options: Options, output_format: str) -> int:
-    text = sys.stdin.read()
-    result = rewrite_text(text, "<stdin>", options)
-    sys.stdout.write(result.rewritten if result.changed else text)
+def _run_stdin(options: Options, limits: Limits) -> int:
+    """Rewrite stdin to stdout. Whatever goes wrong, stdout gets the input back unchanged: an editor
+    that filters its buffer through jaxify must never be left with nothing."""
+    data = sys.stdin.buffer.read()
+    try:
+        source = decode(data)
+    except UnreadableSource as error:
+        result = FileResult("<stdin>", failed=True, findings=[engine_finding("<stdin>", "JX001", str(error))])
+    else:
+        result = _rewrite_isolated(data, options, limits)
+    sys.stdout.buffer.write(source.encode(result.rewritten) if result.changed else data)
+    sys.stdout.flush()
     for finding in result.findings:
         click.echo(finding.format(), err=True)
     return EXIT_ERROR if result.failed else EXIT_OK
+
+
+def _rewrite_isolated(data: bytes, options: Options, limits: Limits) -> FileResult:
+    """The rewrite of stdin, in a worker like any file (a crash or a limit fails it, nothing else)."""
+    with tempfile.TemporaryDirectory(prefix="jaxify-stdin-") as scratch:
+        path = Path(scratch) / "stdin.py"
+        path.write_bytes(data)
+        (result,) = iter_results([path], options, apply=False, jobs=1, limits=limits)
+    findings = [dataclasses.replace(finding, path="<stdin>") for finding in result.findings]
+    return dataclasses.replace(result, path="<stdin>", findings=findings)
 
 
 @main.command("rules")
