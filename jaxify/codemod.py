@@ -166,8 +166,12 @@ class Codemod(m.MatcherDecoratableTransformer):
     def finish(self, module: cst.Module) -> cst.Module:
         """Apply the scheduled import changes to the transformed module."""
         scratch = self.import_context.scratch
+        # LibCST's import visitors refuse a form feed in the inferred indentation (a form feed may
+        # start an indented line); they run without it and the file's own indentation is put back.
+        indent = module.default_indent
+        module = module.with_changes(default_indent=indent.replace("\x0c", ""))
         if scratch.get(AddImportsVisitor.CONTEXT_KEY):
             module = AddImportsVisitor(self.import_context).transform_module(module)
         if scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
             module = RemoveImportsVisitor(self.import_context).transform_module(module)
-        return module
+        return module.with_changes(default_indent=indent)
