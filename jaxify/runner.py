@@ -80,9 +80,7 @@ def iter_results(files: Iterable[Path], options: Options, apply: bool, jobs: int
                 workers.append(_Worker(context, options, apply, limits, work))
             for worker in workers:
                 if worker.path is None and pending:
-                    path = pending.popleft()
-                    if not worker.give(path, limits.seconds):
-                        pending.appendleft(path)  # it had exited (after running out of memory): retry elsewhere
+                    worker.give(pending.popleft(), limits.seconds)
             for finished in _wait(workers):
                 yield finished
             workers = [worker for worker in workers if worker.alive]
@@ -112,24 +110,23 @@ class _Worker:
         self.deadline: float | None = None
         self.alive = True
 
-    def give(self, path: Path, seconds: float | None) -> bool:
-        """Start ``path``; False when this worker has already exited."""
+    def give(self, path: Path, seconds: float | None) -> None:
+        self.path = path
+        self.deadline = time.monotonic() + seconds if seconds else None
         try:
             self.connection.send(path)
         except OSError:
-            _stop([self])
-            return False
-        self.path = path
-        self.deadline = time.monotonic() + seconds if seconds else None
-        return True
+            pass  # it died while idle (the OOM killer?): collect() reports the file as crashed
 
     def collect(self) -> FileResult | None:
         """The result of the current file if it is over (done, crashed or out of time), else None."""
         name = str(self.path)
         if self.connection.poll():
             try:
-                result = self.connection.recv()
+                result, keep_going = self.connection.recv()
                 self.path = self.deadline = None
+                if not keep_going:
+                    _stop([self])
                 return result
             except (EOFError, OSError):
                 pass  # it died before sending: the sentinel tells how
@@ -210,13 +207,12 @@ def _serve(connection, parent_end, options: Options, apply: bool, memory_mb: int
         while True:
             path = connection.recv()
             try:
-                result = work(path, options, apply)
+                connection.send((work(path, options, apply), True))
             except MemoryError:
-                result = _failure(str(path), f"the rewrite ran out of memory (per-file limit {memory_mb} MiB, "
-                                             f"--file-memory)")
-                connection.send(result)
-                return  # a fresh process for the next file: this one's heap may be fragmented
-            connection.send(result)
+                # A fresh process takes the next file: this one's heap may be left fragmented.
+                connection.send((_failure(str(path), f"the rewrite ran out of memory (per-file limit {memory_mb} "
+                                                     f"MiB, --file-memory)"), False))
+                return
     except (EOFError, OSError, KeyboardInterrupt, SystemExit):
         return  # the parent is gone or stopped us; a write in progress has removed its temporary file
 
