@@ -14,7 +14,6 @@ schedule the change and LibCST's import visitors make it once, after the codemod
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from typing import TYPE_CHECKING, Callable, ClassVar
 
 import libcst as cst
@@ -30,27 +29,6 @@ from jaxify.suppression import Suppressions
 
 if TYPE_CHECKING:
     from jaxify.analysis import ModuleAnalysis
-
-
-class LineMap:
-    """Maps a line of an intermediate text (after earlier codemods) back to the original file."""
-
-    def __init__(self, original: str, current: str):
-        self._identity = original == current
-        if not self._identity:
-            matcher = difflib.SequenceMatcher(
-                None, current.splitlines(), original.splitlines(), autojunk=False
-            )
-            self._opcodes = matcher.get_opcodes()
-
-    def __call__(self, line: int) -> int:
-        if self._identity:
-            return line
-        index = line - 1
-        for _tag, i1, i2, j1, j2 in self._opcodes:
-            if i1 <= index < i2:
-                return j1 + min(index - i1, max(j2 - j1 - 1, 0)) + 1
-        return line
 
 
 @dataclasses.dataclass

@@ -19,10 +19,11 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from jaxify.codemod import FileContext, LineMap
+from jaxify.codemod import FileContext
 from jaxify.config import Options
 from jaxify.discovery import mentions_numpy_or_jax
 from jaxify.findings import Finding, Status
+from jaxify.linemap import LineMap
 from jaxify.source import (
     FileChanged, SourceText, UnreadableSource, decode, is_read_only, read_regular_file, wide_bom, write_atomically,
 )

@@ -8,10 +8,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from jaxify.codemod import LineMap
 from jaxify.config import Options
 from jaxify.discovery import iter_python_files, mentions_numpy_or_jax
 from jaxify.engine import rewrite_text
+from jaxify.linemap import LineMap
 from jaxify.source import UnreadableSource, decode
 from jaxify.verify.functions import changed_functions
 from jaxify.verify.isolation import DEFAULT_MEMORY_BYTES, WorkerRun, run_worker
