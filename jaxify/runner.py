@@ -206,12 +206,16 @@ def _serve(connection, parent_end, options: Options, apply: bool, memory_mb: int
     try:
         while True:
             path = connection.recv()
+            keep_going = True
             try:
-                connection.send((work(path, options, apply), True))
-            except MemoryError:
-                # A fresh process takes the next file: this one's heap may be left fragmented.
-                connection.send((_failure(str(path), f"the rewrite ran out of memory (per-file limit {memory_mb} "
-                                                     f"MiB, --file-memory)"), False))
+                result = work(path, options, apply)
+            except MemoryError:  # a fresh process takes the next file: this one's heap may be fragmented
+                result, keep_going = _failure(str(path), f"the rewrite ran out of memory (per-file limit "
+                                                         f"{memory_mb} MiB, --file-memory)"), False
+            except Exception as error:  # a bug in jaxify: reported, and the other files go on
+                result = _failure(str(path), f"internal error, please report it: {type(error).__name__}: {error}")
+            connection.send((result, keep_going))
+            if not keep_going:
                 return
     except (EOFError, OSError, KeyboardInterrupt, SystemExit):
         return  # the parent is gone or stopped us; a write in progress has removed its temporary file

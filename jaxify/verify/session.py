@@ -12,7 +12,7 @@ from jaxify.config import Options
 from jaxify.discovery import iter_python_files, mentions_numpy_or_jax
 from jaxify.engine import rewrite_text
 from jaxify.linemap import LineMap
-from jaxify.source import UnreadableSource, decode
+from jaxify.source import UnreadableSource, decode, read_regular_file, wide_bom
 from jaxify.verify.functions import changed_functions
 from jaxify.verify.isolation import DEFAULT_MEMORY_BYTES, WorkerRun, run_worker
 
@@ -56,11 +56,11 @@ def verify_paths(paths: list[Path], options: Options, settings: VerifySettings) 
         reports = []
         for path in files:
             try:
-                data = path.read_bytes()
-                if not mentions_numpy_or_jax(data):
+                data = read_regular_file(path)  # a FIFO named *.py must not hang the run
+                if not mentions_numpy_or_jax(data) and wide_bom(data) is None:
                     continue  # nothing jaxify would rewrite
                 text = decode(data).text
-            except (OSError, UnreadableSource) as error:
+            except UnreadableSource as error:
                 reports.append(ModuleReport(str(path), findings=[{"line": 1, "message": f"cannot read: {error}"}]))
                 continue
             result = rewrite_text(text, str(path), options)
