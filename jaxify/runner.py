@@ -29,6 +29,10 @@ from jaxify.engine import FileResult, engine_finding, process_file
 DEFAULT_FILE_TIMEOUT = 60.0
 DEFAULT_FILE_MEMORY_MB = 4096
 STOP_GRACE_SECONDS = 3.0  # how long a stopped worker gets to remove its temporary file
+# LibCST's tree and its metadata take about 9 KB of memory per byte of source (measured with
+# benchmarks/large_file.py); a file estimated at well over the limit, at a conservative 4 KB per
+# byte, is refused before it spends a minute and gigabytes getting there.
+MEMORY_PER_SOURCE_BYTE = 4096
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,6 +74,9 @@ def iter_results(files: Iterable[Path], options: Options, apply: bool, jobs: int
     Closing the iterator early (or an exception in the consumer) stops every worker.
     """
     pending = deque(largest_first(files))
+    while pending and (refusal := _too_big(pending[0], limits)) is not None:
+        pending.popleft()
+        yield refusal
     jobs = max(1, min(jobs or default_jobs(), len(pending)))
     context = _start_method()
     workers: list[_Worker] = []
@@ -86,6 +93,20 @@ def iter_results(files: Iterable[Path], options: Options, apply: bool, jobs: int
             workers = [worker for worker in workers if worker.alive]
     finally:
         _stop(workers)
+
+
+def _too_big(path: Path, limits: Limits) -> FileResult | None:
+    """A JX003 refusal for a file that cannot fit in the memory limit, else None."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # the worker reports why it cannot be read
+    if not limits.memory_mb or size * MEMORY_PER_SOURCE_BYTE <= limits.memory_mb << 20:
+        return None
+    return _failure(str(path), f"the file is {size / (1 << 20):.1f} MiB: rewriting it would need about "
+                               f"{size * MEMORY_PER_SOURCE_BYTE / (1 << 30):.0f} GiB or more, over the per-file "
+                               f"memory limit of {limits.memory_mb} MiB (--file-memory); split the module or "
+                               f"raise the limit")
 
 
 def _wait(workers: list[_Worker]) -> list[FileResult]:
@@ -133,7 +154,8 @@ class _Worker:
         if not self.process.is_alive():
             self.process.join()
             self._retire()
-            return _failure(name, f"the rewrite crashed its process ({_describe_exit(self.process.exitcode)})")
+            limit = f"; its memory limit is {self.limits.memory_mb} MiB, --file-memory" if self.limits.memory_mb else ""
+            return _failure(name, f"the rewrite crashed its process ({_describe_exit(self.process.exitcode)}{limit})")
         if self.deadline is not None and time.monotonic() >= self.deadline:
             _stop([self])
             return _failure(name, f"the rewrite took longer than the per-file time limit of "

@@ -286,3 +286,12 @@ def test_line_map_of_a_large_file_with_many_repeated_lines():
     line_map = LineMap(body, changed)
     assert line_map(4 * 1000 + 1) == 3 * 1000 + 1  # the `def f1000` line
     assert line_map(4 * 19999 + 4) == 3 * 19999 + 3  # the last `return y`
+
+
+def test_a_file_too_big_for_the_memory_limit_is_refused_before_any_work(tmp_path):
+    big = write(tmp_path / "big.py", "import numpy as np\n" + "x = np.zeros(3)\n" * 2000)  # 32 KB
+    small = write(tmp_path / "small.py", LEGACY)
+    results = _run([big, small], memory_mb=64)  # 64 MiB: files over 16 KB cannot fit
+    (finding,) = results["big.py"].findings
+    assert finding.code == "JX003" and "per-file memory limit of 64 MiB (--file-memory)" in finding.message
+    assert not any("the file is" in f.message for f in results["small.py"].findings)  # went to a worker
