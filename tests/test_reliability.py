@@ -237,6 +237,23 @@ def test_sigterm_to_jaxify_stops_its_workers_and_leaves_no_temporary_file(tmp_pa
         assert text == before[name] or "jnp" in text  # each file original or fully rewritten
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_workers_die_with_jaxify_even_when_it_is_killed(tmp_path):
+    _slow_tree(tmp_path, 12)
+    before = {path.name: path.read_text() for path in tmp_path.iterdir()}
+    marker = uuid.uuid4().hex
+    process = _start(tmp_path, marker, "--apply", "--jobs", "2")
+    _wait_for_workers(marker, 3)
+    time.sleep(0.5)
+    process.kill()
+    process.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_with(marker) == []
+    assert {path.name for path in tmp_path.iterdir()} == set(before)  # no temporary file left
+
+
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
 def test_ctrl_c_exits_130_and_stops_the_workers(tmp_path):
     _slow_tree(tmp_path, 12)
