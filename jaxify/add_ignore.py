@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from jaxify.findings import Finding
-from jaxify.source import read_source, write_atomically
+from jaxify.source import FileChanged, UnreadableSource, decode, read_regular_file, write_atomically
 from jaxify.suppression import DIRECTIVE
 
 
@@ -49,7 +49,11 @@ def _with_codes(line: str, codes: set[str]) -> str:
 
 def add_ignores(path: Path, findings: list[Finding]) -> tuple[int, list[Finding]]:
     """Write the comments for ``findings`` (all in ``path``); returns (comments written, findings left)."""
-    source = read_source(path)
+    try:
+        data = read_regular_file(path)
+        source = decode(data)
+    except UnreadableSource:
+        return 0, list(findings)
     try:
         ends = _line_ends(source.text)
     except (tokenize.TokenError, SyntaxError):
@@ -67,7 +71,10 @@ def add_ignores(path: Path, findings: list[Finding]) -> tuple[int, list[Finding]
         body = line.rstrip("\r\n")
         lines[number - 1] = _with_codes(body, codes) + line[len(body):]
     if by_line:
-        write_atomically(path, source.encode("".join(lines)))
+        try:
+            write_atomically(path, source.encode("".join(lines)), expected=data)
+        except FileChanged:  # edited since it was read: the user's edit wins
+            return 0, list(findings)
     return len(by_line), left
 
 

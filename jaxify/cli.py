@@ -3,9 +3,11 @@ subcommands."""
 
 from __future__ import annotations
 
-import os
+import dataclasses
+import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import tempfile
+import traceback
 from pathlib import Path
 
 import click
@@ -13,11 +15,13 @@ import click
 from jaxify import __version__
 from jaxify.config import PRECISIONS, ConfigError, Options, check_codes, parse_version, split_codes
 from jaxify.discovery import iter_python_files
-from jaxify.engine import FileResult, process_file, rewrite_text
+from jaxify.engine import FileResult, engine_finding
 from jaxify.formats import FORMATS, render
 from jaxify.formats.text import COLOR_CHOICES, TextView, statistics_table, use_colour
-from jaxify.report import EXIT_OK, RunReport, exit_status, statistics
+from jaxify.report import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, RunReport, exit_status, statistics
+from jaxify.runner import DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT, Limits, iter_results
 from jaxify.settings import Flags, Settings
+from jaxify.source import UnreadableSource, decode
 from jaxify.suppression import Suppressions
 
 HELP = """Rewrite legacy NumPy / imperative scientific Python into idiomatic JAX.
@@ -37,8 +41,17 @@ Examples:
 
 \b
 Exit codes: 0 nothing left to do; 1 findings that need a person remain, or (--check) files
-would change; 2 usage error, or a file that could not be read, parsed or rewritten.
+would change; 2 usage error, a file that could not be read, parsed or rewritten, an internal
+error, or SIGTERM; 130 interrupted (Ctrl-C).
 """
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the main process is, so that the workers are stopped on the way out."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated
 
 
 class DefaultCommandGroup(click.Group):
@@ -57,6 +70,26 @@ class DefaultCommandGroup(click.Group):
         if args[0] not in self.commands:
             args = ["fix", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context):
+        """Exit 130 on Ctrl-C and 2 on SIGTERM or a bug, never 1 (which CI reads as "changes needed")."""
+        signal.signal(signal.SIGTERM, _raise_terminated)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("jaxify: interrupted; files already written stay written, the others are untouched",
+                       err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            click.echo("jaxify: terminated; files already written stay written, the others are untouched",
+                       err=True)
+            ctx.exit(EXIT_ERROR)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            click.echo(f"jaxify: internal error, please report it: {type(error).__name__}: {error}\n"
+                       f"{traceback.format_exc()}", err=True)
+            ctx.exit(EXIT_ERROR)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, "[OPTIONS] PATH... | COMMAND [ARGS]...")
@@ -104,13 +137,17 @@ def build_options(start: Path, **flags) -> Options:
         raise click.UsageError(str(error)) from error
 
 
-def _run_all(files: list[Path], options: list[Options], apply: bool, jobs: int):
-    """Each file's result, in the order of ``files``, as soon as it and those before it are done."""
-    if jobs <= 1 or len(files) <= 1:
-        yield from (process_file(path, own, apply) for path, own in zip(files, options))
-        return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-        yield from pool.map(process_file, files, options, [apply] * len(files), chunksize=4)
+def _run_all(files: list[Path], options: list[Options], apply: bool, jobs: int | None, limits: Limits):
+    """Each file's result, in the order of ``files``, as soon as it and those before it are done
+    (the workers finish them in their own order, largest first)."""
+    position = {str(path): index for index, path in enumerate(files)}
+    finished: dict[int, FileResult] = {}
+    released = 0
+    for result in iter_results(files, dict(zip(files, options)), apply, jobs, limits):
+        finished[position[result.path]] = result
+        while released in finished:
+            yield finished.pop(released)
+            released += 1
 
 
 def _warn_unknown_suppressions(result: FileResult) -> None:
@@ -152,12 +189,18 @@ def _warn_unknown_suppressions(result: FileResult) -> None:
 @click.option("--stdin-filename", help="The name of the module read on stdin, for findings and configuration.")
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
               help="Colour the output (auto honours NO_COLOR, FORCE_COLOR and the terminal).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel processes (default: all cores).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Parallel processes (default: the cores this process may use).")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_FILE_TIMEOUT,
+              show_default=True, help="Seconds one file's rewrite may take; past it, a JX003 finding.")
+@click.option("--file-memory", type=click.IntRange(min=64), default=DEFAULT_FILE_MEMORY_MB, show_default=True,
+              help="MiB of memory one file's rewrite may use; past it, a JX003 finding.")
 @click.option("-q", "--quiet", is_flag=True, help="No diff: the findings that need a person and the summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every file processed.")
 @click.pass_context
 def fix_command(ctx, paths, apply, check, diff, output_format, show_fixes, show_statistics, exit_zero,
-                exit_non_zero_on_fix, add_ignore, stdin_filename, color, jobs, quiet, verbose, **flags):
+                exit_non_zero_on_fix, add_ignore, stdin_filename, color, jobs, file_timeout, file_memory, quiet,
+                verbose, **flags):
     """Rewrite PATH... (files or folders) into JAX; a dry run unless --apply."""
     if not paths:
         raise click.UsageError("no path given (use '-' to read a module on stdin)")
@@ -171,10 +214,11 @@ def fix_command(ctx, paths, apply, check, diff, output_format, show_fixes, show_
         settings = Settings(Flags(**flags))
     except ConfigError as error:
         raise click.UsageError(str(error)) from error
+    limits = Limits(seconds=file_timeout, memory_mb=file_memory)
     if paths == (Path("-"),):
         if add_ignore:
             raise click.UsageError("--add-ignore needs files, not stdin")
-        ctx.exit(_run_stdin(settings, stdin_filename, check=check, diff=diff, output_format=output_format,
+        ctx.exit(_run_stdin(settings, stdin_filename, limits, check=check, diff=diff, output_format=output_format,
                             colour=use_colour(color, sys.stdout), exit_zero=exit_zero))
     if Path("-") in paths:
         raise click.UsageError("'-' (stdin) cannot be combined with other paths")
@@ -192,7 +236,7 @@ def fix_command(ctx, paths, apply, check, diff, output_format, show_fixes, show_
     view = TextView(colour=colour, diff=text and diff is not False, quiet=quiet or add_ignore,
                     verbose=verbose, applied=apply)
     results = []
-    for result in _run_all(files, options, apply, jobs or os.cpu_count() or 1):
+    for result in _run_all(files, options, apply, jobs, limits):
         _warn_unknown_suppressions(result)
         view.file_done(result)
         results.append(result)
@@ -230,18 +274,26 @@ def _add_ignore(report: RunReport) -> int:
     return exit_status(report) if any(result.failed for result in report.results) else EXIT_OK
 
 
-def _run_stdin(settings: Settings, filename: str | None, *, check: bool, diff: bool | None, output_format: str,
-               colour: bool, exit_zero: bool) -> int:
+def _run_stdin(settings: Settings, filename: str | None, limits: Limits, *, check: bool, diff: bool | None,
+               output_format: str, colour: bool, exit_zero: bool) -> int:
     """A module read on stdin. Plain ``jaxify -`` is a filter: the rewritten module on stdout and
-    the findings on stderr. With --check, --diff or another --output-format it is a report on
-    stdout, as for a file; ``--stdin-filename`` names it and chooses its configuration."""
+    the findings on stderr; whatever goes wrong, stdout gets the input back unchanged (an editor
+    that filters its buffer through jaxify must never be left with nothing). With --check, --diff
+    or another --output-format it is a report on stdout, as for a file; ``--stdin-filename``
+    names it and chooses its configuration."""
     name = filename or "-"
     try:
         options = settings.options_for(Path(filename) if filename else Path.cwd() / "-")
     except ConfigError as error:
         raise click.UsageError(str(error)) from error
-    text = sys.stdin.read()
-    result = rewrite_text(text, name, options)
+    data = sys.stdin.buffer.read()
+    try:
+        source = decode(data)
+    except UnreadableSource as error:
+        source = None
+        result = FileResult(name, failed=True, findings=[engine_finding(name, "JX001", str(error))])
+    else:
+        result = _rewrite_isolated(data, name, options, limits)
     report = RunReport([result], check=check, with_diff=diff is not False,
                        float32=options.precision == "float32")
     _warn_unknown_suppressions(result)
@@ -252,10 +304,21 @@ def _run_stdin(settings: Settings, filename: str | None, *, check: bool, diff: b
         view.file_done(result)
         view.finish(report)
     else:
-        sys.stdout.write(result.rewritten if result.changed else text)
+        sys.stdout.buffer.write(source.encode(result.rewritten) if source and result.changed else data)
+        sys.stdout.flush()
         for finding in report.findings():
             click.echo(finding.format(), err=True)
     return exit_status(report, exit_zero=exit_zero)
+
+
+def _rewrite_isolated(data: bytes, name: str, options: Options, limits: Limits) -> FileResult:
+    """The rewrite of stdin, in a worker like any file (a crash or a limit fails it, nothing else)."""
+    with tempfile.TemporaryDirectory(prefix="jaxify-stdin-") as scratch:
+        path = Path(scratch) / "stdin.py"
+        path.write_bytes(data)
+        (result,) = iter_results([path], options, apply=False, jobs=1, limits=limits)
+    findings = [dataclasses.replace(finding, path=name) for finding in result.findings]
+    return dataclasses.replace(result, path=name, findings=findings)
 
 
 @main.command("rules")

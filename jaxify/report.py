@@ -16,7 +16,7 @@ from functools import cache
 from jaxify.engine import FileResult
 from jaxify.findings import Finding, Status
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 @dataclasses.dataclass
