@@ -40,6 +40,7 @@ class Options:
     jit: bool = False
     key_name: str = "key"
     exclude: tuple[str, ...] = ()
+    keep_outputs: bool = False  # notebooks: keep the outputs of rewritten cells
 
     def is_selected(self, code: str) -> bool:
         """ruff's convention: the most specific matching prefix wins; a tie goes to ignore."""

@@ -12,7 +12,7 @@ SKIPPED_FOLDERS = frozenset(
     {
         ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".mypy_cache", ".pytest_cache",
         ".ruff_cache", ".hypothesis", "__pycache__", "build", "dist", "node_modules", "site-packages",
-        ".eggs",
+        ".eggs", ".ipynb_checkpoints",
     }
 )
 
@@ -43,7 +43,7 @@ def _within(path: Path, root: Path) -> bool:
 
 
 def iter_python_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]:
-    """Yield each ``.py`` file once: named files always, folders walked with the skip rules.
+    """Yield each ``.py`` and ``.ipynb`` file once: named files always, folders walked with the skip rules.
 
     A symbolic link is followed only when its target stays inside the folder being walked, so a
     link to ``/`` or to a sibling project is never entered.
@@ -77,7 +77,7 @@ def iter_python_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Itera
             subfolders[:] = kept
             for name in sorted(files):
                 path = here / name
-                if not name.endswith(".py") or is_excluded(path, given, exclude):
+                if not name.endswith((".py", ".ipynb")) or is_excluded(path, given, exclude):
                     continue
                 if not _within(path, root):
                     continue

@@ -11,11 +11,14 @@ import click
 from jaxify import __version__
 from jaxify.engine import FileResult
 from jaxify.findings import Status
+from jaxify.notebook import is_notebook, notebook_diff
 
 
 def unified_diff(result: FileResult) -> str:
     if not result.changed:
         return ""
+    if is_notebook(result.path):
+        return notebook_diff(result.path, result.original, result.rewritten)
     lines = difflib.unified_diff(
         result.original.splitlines(keepends=True),
         result.rewritten.splitlines(keepends=True),

@@ -10,6 +10,7 @@ from jaxify.codemod import LineMap
 from jaxify.config import Options
 from jaxify.discovery import iter_python_files, mentions_numpy_or_jax
 from jaxify.engine import rewrite_text
+from jaxify.notebook import NotebookError, is_notebook, notebook_as_python
 from jaxify.source import UnreadableSource, decode
 from jaxify.verify.functions import changed_functions
 from jaxify.verify.isolation import run_worker
@@ -58,7 +59,9 @@ def verify_paths(paths: list[Path], options: Options, settings: VerifySettings) 
                 if not mentions_numpy_or_jax(data):
                     continue  # nothing jaxify would rewrite
                 text = decode(data).text
-            except (OSError, UnreadableSource) as error:
+                if is_notebook(path):
+                    text = notebook_as_python(text)
+            except (OSError, UnreadableSource, NotebookError) as error:
                 reports.append(ModuleReport(str(path), findings=[{"line": 1, "message": f"cannot read: {error}"}]))
                 continue
             result = rewrite_text(text, str(path), options)
@@ -90,8 +93,9 @@ def verify_source(original: str, rewritten: str | None, path: Path, options: Opt
     line_map = LineMap(original, rewritten)
     with tempfile.TemporaryDirectory(prefix="jaxify-verify-") as scratch:
         job_dir = Path(scratch)
-        original_copy = job_dir / "original" / path.name
-        rewritten_copy = job_dir / "rewritten" / path.name
+        module_name = f"{path.stem}.py"  # a notebook is verified as the module of its code cells
+        original_copy = job_dir / "original" / module_name
+        rewritten_copy = job_dir / "rewritten" / module_name
         for copy, text in ((original_copy, original), (rewritten_copy, rewritten)):
             copy.parent.mkdir()
             copy.write_text(text, encoding="utf-8")
