@@ -188,6 +188,12 @@ def rules_command(code: str | None) -> None:
 @click.option("--device", metavar="NAME", help="JAX platform to run on (cpu, cuda, tpu); default: JAX's.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Write a PNG chart of speedups.")
+@click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report as one self-contained HTML page with charts.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Modules verified at once, each in its own worker process.")
+@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Only failures and the summary line.")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds per module.")
 @click.option("--precision", type=click.Choice(PRECISIONS), default=None,
               help="float32: rewrite with float32 and compare with float32 tolerances (said in the report).")
@@ -195,14 +201,14 @@ def rules_command(code: str | None) -> None:
 @click.option("--jit", is_flag=True, default=None, help="Verify the rewrite made with --jit.")
 @click.option("--select", multiple=True, help="Only these rule codes or prefixes.")
 @click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes.")
-def verify_command(paths, examples, capture, hypothesis, device, output_format, plot, timeout, precision, unsafe,
-                   jit, select, ignore):
+def verify_command(paths, examples, capture, hypothesis, device, output_format, plot, html, jobs, exclude, quiet,
+                   timeout, precision, unsafe, jit, select, ignore):
     """Run original and rewritten code side by side on the same inputs, under jax.jit, and compare."""
     from jaxify.verify.command import run_verify
     from jaxify.verify.session import VerifySettings
 
     options = build_options(Path.cwd(), select=_codes(select), ignore=_codes(ignore), unsafe=unsafe,
-                            precision=precision, jit=jit)
+                            precision=precision, jit=jit, exclude=tuple(exclude))
     settings = VerifySettings(examples=examples, capture=capture, hypothesis=hypothesis, timeout=timeout,
                               device=device)
-    sys.exit(run_verify(list(paths), options, settings, output_format, plot))
+    sys.exit(run_verify(list(paths), options, settings, output_format, plot, html=html, jobs=jobs, quiet=quiet))

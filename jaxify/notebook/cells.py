@@ -48,14 +48,15 @@ def read_notebook(text: str) -> nbformat.NotebookNode:
         found = raw.get("nbformat") if isinstance(raw, dict) else None
         raise NotebookError(f"not an nbformat 4 notebook (nbformat: {found!r}); convert it with "
                             "`jupyter nbconvert --to notebook` first")
-    notebook = nbjson.reads(text)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. missing cell ids: kept as the file has them
-            nbformat.validate(copy.deepcopy(notebook))
+            nbformat.validate(copy.deepcopy(raw))  # validation may repair what it checks
     except nbformat.ValidationError as error:
         raise NotebookError(f"not a valid notebook: {error.message}") from error
-    return notebook
+    except (TypeError, AttributeError, KeyError) as error:  # nbformat's repairs trip on a broken shape
+        raise NotebookError(f"not a valid notebook: {type(error).__name__}: {error}") from error
+    return nbjson.reads(text)
 
 
 def write_notebook(notebook: nbformat.NotebookNode, trailing_newline: bool) -> str:

@@ -44,7 +44,8 @@ def corpus_examples_for(path: Path) -> Path | None:
     return None
 
 
-def verify_paths(paths: list[Path], options: Options, settings: VerifySettings) -> list[ModuleReport]:
+def verify_paths(paths: list[Path], options: Options, settings: VerifySettings, map_files=map) -> list[ModuleReport]:
+    """``map_files`` runs the per-file verification over the files (``verify --jobs`` passes a parallel one)."""
     files = list(iter_python_files(paths, options.exclude))
     captured = None
     with tempfile.TemporaryDirectory(prefix="jaxify-verify-") as scratch:
@@ -52,28 +53,27 @@ def verify_paths(paths: list[Path], options: Options, settings: VerifySettings) 
             from jaxify.verify.capture import capture_calls
 
             captured = capture_calls(settings.capture, files, Path(scratch), settings.timeout)
-        reports = []
-        for path in files:
+
+        def verify_file(path: Path) -> ModuleReport | None:
             try:
                 data = path.read_bytes()
                 if not mentions_numpy_or_jax(data):
-                    continue  # nothing jaxify would rewrite
+                    return None  # nothing jaxify would rewrite
                 text = decode(data).text
                 if is_notebook(path):
                     text = notebook_as_python(text)
             except (OSError, UnreadableSource, NotebookError) as error:
-                reports.append(ModuleReport(str(path), findings=[{"line": 1, "message": f"cannot read: {error}"}]))
-                continue
+                return ModuleReport(str(path), findings=[{"line": 1, "message": f"cannot read: {error}"}])
             result = rewrite_text(text, str(path), options)
             if result.failed:
-                reports.append(ModuleReport(str(path), findings=[
-                    {"line": f.line, "message": f"not rewritten: {f.code} {f.message}"} for f in result.findings]))
-                continue
+                return ModuleReport(str(path), findings=[
+                    {"line": f.line, "message": f"not rewritten: {f.code} {f.message}"} for f in result.findings])
             examples = settings.examples or corpus_examples_for(path)
             calls = captured.get(str(path.resolve())) if captured else None
-            reports.append(verify_source(text, result.rewritten, path, options, settings, examples=examples,
-                                         captured=calls))
-        return reports
+            return verify_source(text, result.rewritten, path, options, settings, examples=examples,
+                                 captured=calls)
+
+        return [report for report in map_files(verify_file, files) if report is not None]
 
 
 def verify_source(original: str, rewritten: str | None, path: Path, options: Options, settings: VerifySettings,
