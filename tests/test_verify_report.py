@@ -87,8 +87,10 @@ def test_html_is_one_well_formed_page_with_every_function_and_both_charts(report
     assert parser.tags.count("svg") == 2
     for label in ("a/utils.py:step", "a/utils.py:shift", "b/utils.py:step", "b/utils.py:draw"):
         assert label in text  # chart labels, qualified by module
-    for row in ("src/a/utils.py:3 step", "src/a/utils.py:7 shift", "src/b/utils.py:3 step", "src/b/utils.py:9 draw"):
-        assert row in text  # table rows, failed and unverified included
+    for module, rows in (("src/a/utils.py", ("step (line 3)", "shift (line 7)")),
+                         ("src/b/utils.py", ("step (line 3)", "draw (line 9)"))):
+        section = text[text.index(module):]
+        assert all(row in section for row in rows)  # table rows, failed and unverified included
     assert "compare x[1:] <with> x[:-1]" in text and "shift(np.array([0.0, 1.0]))" in text
     assert "<with>" not in page  # escaped, not markup
     # self-contained: nothing fetched from anywhere
@@ -98,8 +100,8 @@ def test_html_is_one_well_formed_page_with_every_function_and_both_charts(report
 
 def test_html_tables_list_failures_first(reports):
     text = " ".join(parse(to_html(reports)).text)
-    assert text.index("src/a/utils.py:7 shift") < text.index("src/a/utils.py:3 step")
-    assert text.index("src/b/utils.py:9 draw") < text.index("src/b/utils.py:3 step")
+    assert text.index("shift (line 7)") < text.index("step (line 3)") < text.index("src/b/utils.py")
+    assert text.index("draw (line 9)") < text.index("step (line 3)", text.index("src/b/utils.py"))
 
 
 def _bars(svg: str) -> list[tuple[float, float]]:
@@ -113,7 +115,7 @@ def test_speedup_bars_start_at_one_and_slowdowns_go_left():
     (fast_x, fast_w), (slow_x, slow_w) = _bars(svg)
     assert fast_x == pytest.approx(one) and fast_w > 0
     assert slow_x + slow_w == pytest.approx(one, abs=0.1) and slow_w > 0
-    assert "failed (failed)" in svg
+    assert "failed: no timing" in svg
     ticks = re.findall(r'text-anchor="middle" fill="#424242">([\d.e+-]+)x</text>', svg)
     assert ticks == ["0.1", "1", "10"]
 
@@ -206,3 +208,10 @@ def test_verify_a_notebook_names_cells(tmp_path, monkeypatch):
     assert (function["function"], function["cell"], function["line"]) == ("scaled", 3, 1)
     assert function["evidence"] == "verified", result.output
     assert result.exit_code == 0
+
+
+def test_reference_column_only_when_a_reference_was_timed(reports):
+    assert "reference ms" not in to_html(reports)
+    reports[0].functions[0]["reference_ms"] = 0.05
+    text = " ".join(parse(to_html(reports)).text)
+    assert "reference ms" in text and "0.05" in text

@@ -51,6 +51,11 @@ class LogScale:
         return [10.0 ** power for power in range(first, last + 1)]
 
 
+def no_timing_reason(evidence: str) -> str:
+    """What a chart row without a bar says."""
+    return "failed: no timing" if evidence == "failed" else f"no timing ({evidence})"
+
+
 def _number(value: float) -> str:
     return f"{value:g}" if value >= 0.01 else f"{value:.0e}"
 
@@ -77,10 +82,9 @@ def speedup_chart(bars: list[SpeedupBar], width: int = 860) -> str:
         body.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" fill="{AXIS}">'
                     f'{escape(_clip(bar.label, (label_width - 12) // 7))}<title>{escape(bar.label)}</title></text>')
         if bar.speedup is None:
-            why = "failed" if bar.evidence == "failed" else "no timing"
             colour = SLOWER if bar.evidence == "failed" else MUTED
-            body.append(f'<text x="{one + 6:.1f}" y="{y + 15}" fill="{colour}" font-style="italic">{why} '
-                        f'({escape(bar.evidence)})</text>')
+            body.append(f'<text x="{one + 6:.1f}" y="{y + 15}" fill="{colour}" font-style="italic">'
+                        f'{escape(no_timing_reason(bar.evidence))}</text>')
             continue
         x = scale(bar.speedup)
         left, right = min(x, one), max(x, one)

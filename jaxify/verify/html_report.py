@@ -12,7 +12,15 @@ from html import escape
 
 from jaxify import __version__
 from jaxify.verify.charts import SpeedupBar, TimingPoint, speedup_chart, timing_chart
-from jaxify.verify.report import EVIDENCE_LEVELS, cell, function_labels, speedup_text, summary, timing, where
+from jaxify.verify.report import (
+    EVIDENCE_LEVELS,
+    cell,
+    errors,
+    function_labels,
+    speedup_text,
+    summary,
+    timing,
+)
 from jaxify.verify.session import ModuleReport
 
 STYLE = """
@@ -31,13 +39,15 @@ td:first-child{font-family:ui-monospace,monospace}
 .slower{color:#c62828}.faster{color:#2e7d32}
 .failure{border-left:4px solid #c62828;background:#fff8f8;padding:.4rem .9rem;margin:.6rem 0}
 .failure p{margin:.3rem 0}.help{color:#455a64}.note{color:#616161;font-size:.85rem;margin:.2rem 0}
-pre{background:#263238;color:#eceff1;padding:.7rem;border-radius:4px;overflow-x:auto;font-size:.8rem}
+pre{background:#263238;color:#eceff1;padding:.7rem;border-radius:4px;font-size:.8rem;white-space:pre-wrap;
+word-break:break-all}
 .chart{overflow-x:auto}
 """
 
 ORDER = {"failed": 0, "unverified": 1, "verified": 2, "proven": 3}
 TABLE = ("function", "evidence", "max abs err", "max rel err", "inputs", "compile ms", "original ms",
-         "jitted ms", "reference ms", "speedup")
+         "jitted ms", "speedup")
+REFERENCE_COLUMN = "reference ms"  # the hand-written JAX of a benchmark, when one was timed
 
 
 def to_html(reports: list[ModuleReport], precision: str = "keep") -> str:
@@ -92,47 +102,58 @@ def _charts(reports: list[ModuleReport], labels: dict) -> list[str]:
 def _module(report: ModuleReport) -> list[str]:
     parts = [f"<h3>{escape(report.path)}</h3>"]
     for finding in report.findings:
-        parts.append(f'<div class="failure"><p>{escape(where(report.path, finding))}: '
+        parts.append(f'<div class="failure"><p>{escape(_place(finding))}: '
                      f"{escape(finding['message'])}</p></div>")
     if not report.functions:
         if not report.findings:
             parts.append(f"<p>{'No changed function to verify.' if report.changed else 'Nothing rewritten.'}</p>")
         return parts
     ordered = sorted(report.functions, key=lambda r: (ORDER.get(r["evidence"], 9), r.get("line", 0)))
-    parts.append("<table><thead><tr>" + "".join(f"<th>{escape(name)}</th>" for name in TABLE)
+    with_reference = any(result.get("reference_ms") is not None for result in ordered)
+    columns = (*TABLE[:-1], REFERENCE_COLUMN, TABLE[-1]) if with_reference else TABLE
+    parts.append('<div class="chart"><table><thead><tr>' + "".join(f"<th>{escape(name)}</th>" for name in columns)
                  + "</tr></thead><tbody>")
-    parts += [_table_row(report.path, result) for result in ordered]
-    parts.append("</tbody></table>")
+    parts += [_table_row(result, with_reference) for result in ordered]
+    parts.append("</tbody></table></div>")
     for result in ordered:
-        parts += _details(report.path, result)
+        parts += _details(result)
     return parts
 
 
-def _table_row(path: str, result: dict) -> str:
+def _table_row(result: dict, with_reference: bool) -> str:
     speedup = result.get("speedup")
     trend = "" if speedup is None else ("faster" if speedup >= 1 else "slower")
     cells = [
-        (f"{where(path, result)} {result['function']}", ""), (result["evidence"], f"evidence {result['evidence']}"),
-        (cell(result.get("max_abs_err")), ""), (cell(result.get("max_rel_err")), ""),
+        (_name(result), ""), (result["evidence"], f"evidence {result['evidence']}"),
+        *((text, "") for text in errors(result)),
         (f"{result.get('inputs', 0)} {result.get('input_source') or ''}".strip(), ""),
         (cell(result.get("compile_ms")), ""),
         (timing(result.get("original_ms"), result.get("original_spread_ms")), ""),
         (timing(result.get("jitted_ms"), result.get("jitted_spread_ms")), ""),
-        (cell(result.get("reference_ms")), ""), (speedup_text(speedup), trend),
+        *([(cell(result.get("reference_ms")), "")] if with_reference else []), (speedup_text(speedup), trend),
     ]
     return "<tr>" + "".join(f'<td class="{css}">{escape(text)}</td>' if css else f"<td>{escape(text)}</td>"
                             for text, css in cells) + "</tr>"
 
 
-def _details(path: str, result: dict) -> list[str]:
+def _place(item: dict) -> str:
+    """``line 8``, or ``cell 3, line 2`` in a notebook."""
+    return f"cell {item['cell']}, line {item.get('line', 1)}" if item.get("cell") else f"line {item.get('line', 1)}"
+
+
+def _name(result: dict) -> str:
+    return f"{result['function']} ({_place(result)})"
+
+
+def _details(result: dict) -> list[str]:
     """A failure's findings, help lines and minimal input; any function's notes."""
-    name = f"{where(path, result)} {result['function']}"
+    name = _name(result)
     parts = []
     if result["evidence"] == "failed" or result.get("findings") or result.get("counterexample"):
         kind = "failed" if result["evidence"] == "failed" else result["evidence"]
         parts.append(f'<div class="failure"><p><b>{escape(name)}</b> ({escape(kind)})</p>')
         for finding in result.get("findings", []):
-            parts.append(f"<p>{escape(where(path, finding))}: {escape(finding['message'])}</p>")
+            parts.append(f"<p>{escape(_place(finding))}: {escape(finding['message'])}</p>")
             if finding.get("hint"):
                 parts.append(f'<p class="help">help: {escape(finding["hint"])}</p>')
         if result.get("counterexample"):

@@ -47,11 +47,18 @@ def where(path: str, item: dict) -> str:
     return f"{path}:{item.get('line', 1)}"
 
 
+def errors(result: dict) -> tuple[str, str]:
+    """Max absolute and relative error; ``-`` when no input was compared (0 would claim exactness)."""
+    if not result.get("inputs"):
+        return "-", "-"
+    return cell(result.get("max_abs_err")), cell(result.get("max_rel_err"))
+
+
 def _row(path: str, result: dict) -> list[str]:
     return [
         f"{where(path, result)} {result['function']}", result["evidence"], cell(result.get("equivalent")),
-        f"{result.get('inputs', 0)} {result.get('input_source') or ''}".strip(), cell(result.get("max_abs_err")),
-        cell(result.get("max_rel_err")), cell(result.get("compile_ms")),
+        f"{result.get('inputs', 0)} {result.get('input_source') or ''}".strip(), *errors(result),
+        cell(result.get("compile_ms")),
         timing(result.get("original_ms"), result.get("original_spread_ms")),
         timing(result.get("jitted_ms"), result.get("jitted_spread_ms")), speedup_text(result.get("speedup")),
     ]
