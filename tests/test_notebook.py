@@ -244,3 +244,19 @@ def test_notebook_as_python_runs_without_ipython():
     code = notebook_as_python(FIXTURE.read_text(encoding="utf-8"))
     compile(code, "nb.py", "exec")
     assert "%" not in code.replace("%%bash", "") and "numpy is not imported here" not in code
+
+
+def test_older_notebook_without_ids_and_with_windows_newlines_keeps_both():
+    notebook = {
+        "cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# old\n", "notebook"]},
+                  {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+                   "source": ["import numpy as np\r\n", "def f(x):\r\n", "    return np.sum(x)\r\n", "%time f(1)"]}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 4,
+    }
+    result = rewrite(json.dumps(notebook, indent=1, sort_keys=True) + "\n")
+    assert result.changed and not result.failed
+    cells = json.loads(result.rewritten)["cells"]
+    assert all("id" not in cell for cell in cells)  # nbformat.reads would have added them
+    source = cells[1]["source"]
+    assert all(line.endswith("\r\n") for line in source[:-1]) and source[-1] == "%time f(1)"
+    assert "    return jnp.sum(x)\r\n" in source

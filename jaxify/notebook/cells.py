@@ -26,8 +26,8 @@ from jaxify.notebook.magics import PLACEHOLDER_PATTERN, Masks, MaskError, is_pyt
 
 # Without the word "jax": some codemods' text pre-filters look for it, and a marker must not
 # change which codemods run, or a notebook would be reported differently from the same .py file.
-MARKER = "# ~~ notebook cell {} ~~\n"
-MARKER_LINE = re.compile(r"^# ~~ notebook cell (\d+) ~~\n", re.MULTILINE)
+MARKER = "# ~~ notebook cell {} ~~"
+MARKER_LINE = re.compile(r"^# ~~ notebook cell (\d+) ~~\r?\n", re.MULTILINE)
 
 
 class NotebookError(Exception):
@@ -94,6 +94,8 @@ class JoinedCells:
 def join_cells(notebook: nbformat.NotebookNode) -> JoinedCells:
     masks = Masks()
     parts, cells, starts, placeholders = [], [], [], []
+    # LibCST writes new lines with the module's first newline: make it the cells' own.
+    newline = "\r\n" if any("\r\n" in cell.source for cell in notebook.cells if cell.cell_type == "code") else "\n"
     line = 1
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code" or not is_python_cell(cell.source):
@@ -101,8 +103,8 @@ def join_cells(notebook: nbformat.NotebookNode) -> JoinedCells:
         before = len(masks.texts)
         masked = mask_cell(cell.source, masks)
         if masked and not masked.endswith("\n"):
-            masked += "\n"
-        parts += [MARKER.format(index), masked]
+            masked += newline
+        parts += [MARKER.format(index) + newline, masked]
         line += 1
         cells.append(index)
         starts.append(line)
@@ -128,7 +130,7 @@ def split_cells(joined: JoinedCells, rewritten: str, notebook: nbformat.Notebook
     for index, body, expected in zip(numbers, bodies, joined.placeholders):
         original = notebook.cells[index].source
         if not original.endswith("\n") and body.endswith("\n"):
-            body = body[:-1]  # the newline join_cells added
+            body = body.removesuffix("\r\n") if body.endswith("\r\n") else body[:-1]  # join_cells added it
         source = joined.masks.restore(body, expected)
         if source != original:
             changed[index] = source
