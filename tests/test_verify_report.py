@@ -215,3 +215,19 @@ def test_reference_column_only_when_a_reference_was_timed(reports):
     reports[0].functions[0]["reference_ms"] = 0.05
     text = " ".join(parse(to_html(reports)).text)
     assert "reference ms" in text and "0.05" in text
+
+
+def test_cli_html_report_on_corpus_programs(tmp_path):
+    programs = Path(__file__).parent.parent / "corpus" / "programs"
+    target = tmp_path / "corpus.html"
+    result = CliRunner().invoke(main, ["verify", str(programs / "cond_clipping.py"), str(programs / "loop_kmeans.py"),
+                                       "--jobs", "2", "--html", str(target), "--format", "json"])
+    modules = json.loads(result.output)["modules"]
+    parser = parse(target.read_text(encoding="utf-8"))
+    text = " ".join(parser.text)
+    assert parser.tags.count("svg") == 2
+    functions = [(Path(m["path"]).name, f) for m in modules for f in m["functions"]]
+    assert len(functions) >= 5
+    for module, function in functions:
+        assert f"{module}:{function['function']}" in text  # in the speedup chart
+        assert f"{function['function']} (line {function['line']})" in text  # in its module's table
