@@ -194,6 +194,8 @@ def rules_command(code: str | None) -> None:
               help="Modules verified at once, each in its own worker process.")
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Only failures and the summary line.")
+@click.option("--sizes", metavar="N,N,...", default="",
+              help="Also time each verified function on its input grown to these lengths (10,100,1000).")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds per module.")
 @click.option("--precision", type=click.Choice(PRECISIONS), default=None,
               help="float32: rewrite with float32 and compare with float32 tolerances (said in the report).")
@@ -202,13 +204,13 @@ def rules_command(code: str | None) -> None:
 @click.option("--select", multiple=True, help="Only these rule codes or prefixes.")
 @click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes.")
 def verify_command(paths, examples, capture, hypothesis, device, output_format, plot, html, jobs, exclude, quiet,
-                   timeout, precision, unsafe, jit, select, ignore):
+                   sizes, timeout, precision, unsafe, jit, select, ignore):
     """Run original and rewritten code side by side on the same inputs, under jax.jit, and compare."""
-    from jaxify.verify.command import run_verify
+    from jaxify.verify.command import parse_sizes, run_verify
     from jaxify.verify.session import VerifySettings
 
     options = build_options(Path.cwd(), select=_codes(select), ignore=_codes(ignore), unsafe=unsafe,
                             precision=precision, jit=jit, exclude=tuple(exclude))
     settings = VerifySettings(examples=examples, capture=capture, hypothesis=hypothesis, timeout=timeout,
-                              device=device)
+                              device=device, sizes=parse_sizes(sizes))
     sys.exit(run_verify(list(paths), options, settings, output_format, plot, html=html, jobs=jobs, quiet=quiet))

@@ -9,6 +9,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -18,6 +19,7 @@ from jaxify.verify.charts import LogScale, SpeedupBar, speedup_chart
 from jaxify.verify.html_report import to_html
 from jaxify.verify.report import short_module_names, to_markdown, to_text
 from jaxify.verify.session import ModuleReport
+from jaxify.verify.sizes import crossover, grow
 
 NOTEBOOK = Path(__file__).parent / "fixtures" / "notebooks" / "legacy.ipynb"
 VOID = {"meta", "br", "img", "input", "link", "hr", "col", "area", "base", "embed", "source", "track", "wbr"}
@@ -231,3 +233,47 @@ def test_cli_html_report_on_corpus_programs(tmp_path):
     for module, function in functions:
         assert f"{module}:{function['function']}" in text  # in the speedup chart
         assert f"{function['function']} (line {function['line']})" in text  # in its module's table
+
+
+# -- verify --sizes ----------------------------------------------------------------------------------
+
+def test_grow_tiles_every_axis_of_the_leading_length():
+    matrix, vector, other = np.arange(9.0).reshape(3, 3), np.arange(3.0), np.arange(4.0)
+    grown = grow((matrix, [vector, other], {"v": vector}, 3), 3, 7)
+    assert grown[0].shape == (7, 7) and grown[0][4, 5] == matrix[1, 2]
+    assert grown[1][0].tolist() == [0, 1, 2, 0, 1, 2, 0] and grown[1][1] is other
+    assert grown[2]["v"].shape == (7,) and grown[3] == 3  # plain numbers are left alone
+
+
+@pytest.mark.parametrize("speedups, expected", [
+    ([0.2, 0.5, 2.0, 9.0], 1000), ([0.2, 1.5, 0.8, 3.0], 10000), ([0.2, 0.3, 0.5, 0.9], None),
+    ([1.2, 2.0, 3.0, 4.0], 10),
+])
+def test_crossover_is_where_jax_stays_faster(speedups, expected):
+    rows = [{"size": size, "speedup": speedup} for size, speedup in zip((10, 100, 1000, 10000), speedups)]
+    assert crossover(rows) == expected
+
+
+def test_sizes_appear_in_every_report(reports):
+    reports[0].functions[0]["sizes"] = [{"size": 10, "original_ms": 1, "jitted_ms": 2, "speedup": 0.5},
+                                        {"size": 1000, "original_ms": 8, "jitted_ms": 2, "speedup": 4.0},
+                                        {"size": 100000, "error": "SizeBudgetExceeded: over the 5 s budget"}]
+    line = ("speedup by input length: 10: 0.50x, 1000: 4.00x; JAX faster from length 1000; stopped at length "
+            "100000: SizeBudgetExceeded: over the 5 s budget")
+    assert line in to_text(reports) and line in to_markdown(reports)
+    parser = parse(to_html(reports))
+    assert parser.tags.count("svg") == 3
+    assert "a/utils.py:step: JAX faster from length 1000" in " ".join(parser.text)
+
+
+def test_cli_sizes_times_the_grown_input(project):
+    result = CliRunner().invoke(main, ["verify", "pkg/good.py", "--hypothesis", "5", "--sizes", "4,40",
+                                       "--format", "json"])
+    (function,) = json.loads(result.output)["modules"][0]["functions"]
+    assert [row["size"] for row in function["sizes"]] == [4, 40]
+    assert all(row["original_ms"] > 0 and row["jitted_ms"] > 0 for row in function["sizes"])
+
+
+def test_cli_sizes_must_be_lengths(project):
+    result = CliRunner().invoke(main, ["verify", "pkg", "--sizes", "10,big"])
+    assert result.exit_code == 2 and "--sizes" in result.output

@@ -30,6 +30,16 @@ class TimingPoint:
     speedup: float | None
 
 
+@dataclasses.dataclass(frozen=True)
+class SizeSeries:
+    label: str
+    points: list[tuple[int, float]]  # (input length, speedup)
+    crossover: int | None  # the length from which JAX stays faster
+
+
+SERIES_COLOURS = ("#1565c0", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#558b2f", "#4e342e", "#37474f")
+
+
 class LogScale:
     """Maps values in [low, high] (whole decades) to pixels in [start, end]."""
 
@@ -126,6 +136,47 @@ def timing_chart(points: list[TimingPoint], width: int = 860, height: int = 420)
             body.append(f'<text x="{x + 7:.1f}" y="{y - 6:.1f}" font-size="10" fill="{AXIS}">'
                         f'{escape(_clip(point.label.rsplit(":", 1)[-1], 24))}</text>')
     return _svg(width, height, "compile time against run time per function", body)
+
+
+def size_chart(series: list[SizeSeries], width: int = 860, plot_height: int = 380) -> str:
+    """Speedup against input length per function, both log; the 1x line is where JAX starts to win.
+
+    The legend, one line per function, sits below the plot.
+    """
+    left, right, top, bottom = 70, width - 20, 16, plot_height - 44
+    height = plot_height + 18 * len(series) + 10
+    x_scale = LogScale([size for s in series for size, _ in s.points], left, right, include_one=False)
+    y_scale = LogScale([speedup for s in series for _, speedup in s.points], bottom, top)
+    body = [f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="none" stroke="#bdbdbd"/>']
+    for tick in x_scale.ticks():
+        x = x_scale(tick)
+        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#eeeeee"/>'
+                    f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="{AXIS}">{_number(tick)}</text>')
+    for tick in y_scale.ticks():
+        y = y_scale(tick)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#eeeeee"/>'
+                    f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}">{_number(tick)}x</text>')
+    one = y_scale(1.0)
+    body.append(f'<line x1="{left}" y1="{one:.1f}" x2="{right}" y2="{one:.1f}" stroke="{AXIS}" stroke-width="1.5"/>'
+                f'<text x="{(left + right) / 2}" y="{plot_height - 8}" text-anchor="middle" fill="{AXIS}">'
+                "input length (log)</text>"
+                f'<text transform="translate(14 {(top + bottom) / 2}) rotate(-90)" text-anchor="middle" '
+                f'fill="{AXIS}">speedup (log)</text>')
+    for index, line in enumerate(series):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        coordinates = [(x_scale(size), y_scale(speedup)) for size, speedup in line.points]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
+        body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2">'
+                    f'<title>{escape(line.label)}</title></polyline>')
+        for (x, y), (size, speedup) in zip(coordinates, line.points):
+            hollow = size == line.crossover
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{6 if hollow else 3.5}" '
+                        f'fill="{"white" if hollow else colour}" stroke="{colour}" stroke-width="2">'
+                        f'<title>{escape(line.label)}: length {size}, {speedup:.3g}x</title></circle>')
+        where = f"JAX faster from length {line.crossover}" if line.crossover else "JAX not faster at these lengths"
+        body.append(f'<text x="{left}" y="{plot_height + 14 + 18 * index}" fill="{colour}">'
+                    f'\u25cf {escape(line.label)}: {where}</text>')
+    return _svg(width, height, "speedup against input length", body)
 
 
 def _calls_to_compile_lines(x_scale: LogScale, y_scale: LogScale) -> list[str]:

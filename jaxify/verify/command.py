@@ -26,6 +26,18 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 OPTIONAL_EXTRAS = {"--plot": ("matplotlib", "plot")}
 
 
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """``--sizes 10,100,1000`` as a tuple of positive lengths."""
+    try:
+        sizes = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError as error:
+        raise click.BadParameter("a comma-separated list of lengths, such as 10,100,1000", param_hint="--sizes") \
+            from error
+    if any(size < 1 for size in sizes):
+        raise click.BadParameter("lengths must be 1 or more", param_hint="--sizes")
+    return sizes
+
+
 def missing_extras(options_given: set[str]) -> list[str]:
     """One message per requested option whose optional dependency is not installed."""
     return [f"{option} needs {module}, which is not installed: pip install 'jaxify-refactor[{extra}]'"

@@ -11,16 +11,18 @@ from __future__ import annotations
 from html import escape
 
 from jaxify import __version__
-from jaxify.verify.charts import SpeedupBar, TimingPoint, speedup_chart, timing_chart
+from jaxify.verify.charts import SizeSeries, SpeedupBar, TimingPoint, size_chart, speedup_chart, timing_chart
 from jaxify.verify.report import (
     EVIDENCE_LEVELS,
     cell,
     errors,
     function_labels,
+    sizes_text,
     speedup_text,
     summary,
     timing,
 )
+from jaxify.verify.sizes import crossover
 from jaxify.verify.session import ModuleReport
 
 STYLE = """
@@ -96,6 +98,15 @@ def _charts(reports: list[ModuleReport], labels: dict) -> list[str]:
                   "<p>Each point is a function: how long <code>jax.jit</code> took to compile it, against one "
                   "call. A dashed line marks where compiling costs as much as that many calls.</p>",
                   f'<div class="chart">{timing_chart(points)}</div>']
+    series = [SizeSeries(label, [(row["size"], row["speedup"]) for row in result["sizes"] if row.get("speedup")],
+                         crossover(result["sizes"])) for label, result in rows if result.get("sizes")]
+    series = [line for line in series if line.points]
+    if series:
+        parts += ["<h2>Speedup against input length</h2>",
+                  "<p>Each verified function timed again on its input grown to the lengths given with "
+                  "<code>--sizes</code> (timing only). JAX pays a cost per call that NumPy does not, so it "
+                  "wins only from some length on: the hollow point, where the line crosses 1x for good.</p>",
+                  f'<div class="chart">{size_chart(series)}</div>']
     return parts
 
 
@@ -160,5 +171,6 @@ def _details(result: dict) -> list[str]:
             parts.append("<p>Minimal failing input, ready to paste:</p>"
                          f"<pre><code>{escape(result['counterexample'])}</code></pre>")
         parts.append("</div>")
-    parts += [f'<p class="note">{escape(name)}: note: {escape(note)}</p>' for note in result.get("notes", [])]
+    notes = [f"note: {note}" for note in result.get("notes", [])] + list(filter(None, [sizes_text(result)]))
+    parts += [f'<p class="note">{escape(name)}: {escape(note)}</p>' for note in notes]
     return parts

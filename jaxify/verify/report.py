@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from jaxify import __version__
 from jaxify.verify.session import ModuleReport
+from jaxify.verify.sizes import crossover
 
 COLUMNS = ("function", "evidence", "equivalent", "inputs", "max abs err", "max rel err", "compile ms",
            "original ms (IQR)", "jitted ms (IQR)", "speedup")
@@ -116,6 +117,23 @@ def findings(reports: list[ModuleReport]):
                 yield report.path, {**finding, "function": result["function"]}
 
 
+def sizes_text(result: dict) -> str | None:
+    """``verify --sizes``: the speedup at each input length and where JAX starts to win."""
+    rows = result.get("sizes")
+    if not rows:
+        return None
+    timed = [f"{row['size']}: {row['speedup']:.2f}x" for row in rows if row.get("speedup")]
+    stopped = next((row for row in rows if row.get("error")), None)
+    if not timed:
+        return f"speedup by input length: not measured ({stopped['error'] if stopped else 'no timing'})"
+    start = crossover(rows)
+    text = "speedup by input length: " + ", ".join(timed)
+    text += f"; JAX faster from length {start}" if start else "; JAX not faster at any length tried"
+    if stopped:
+        text += f"; stopped at length {stopped['size']}: {stopped['error']}"
+    return text
+
+
 def _finding_lines(path: str, finding: dict) -> list[str]:
     who = f" {finding['function']}:" if "function" in finding else ""
     lines = [f"{where(path, finding)}{who} {finding['message']}"]
@@ -140,6 +158,8 @@ def to_text(reports: list[ModuleReport], precision: str = "keep") -> str:
                              f"ready to paste:\n" + _indent(result["counterexample"]))
             for note in result.get("notes", []):
                 lines.append(f"{where(report.path, result)} {result['function']}: note: {note}")
+            if sizes_text(result):
+                lines.append(f"{where(report.path, result)} {result['function']}: {sizes_text(result)}")
     lines.append(summary_line(summary(reports, precision)))
     return "\n".join(lines) + "\n"
 
@@ -193,7 +213,7 @@ def to_markdown(reports: list[ModuleReport], precision: str = "keep") -> str:
             lines.append(f"- `{location}` {_markdown_text(message)}")
             lines += [f"  - help: {_markdown_text(line.strip().removeprefix('help: '))}" for line in help_lines]
     notes = [(report.path, result, note) for report in reports for result in report.functions
-             for note in result.get("notes", [])]
+             for note in [*result.get("notes", []), *filter(None, [sizes_text(result)])]]
     if notes:
         lines += ["", "**Notes**", ""]
         lines += [f"- `{where(path, result)} {result['function']}`: {_markdown_text(note)}"

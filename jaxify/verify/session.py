@@ -24,6 +24,7 @@ class VerifySettings:
     timeout: float = 300.0
     device: str | None = None
     memory_bytes: int | None = None
+    sizes: tuple[int, ...] = ()  # input lengths to time each verified function at (verify --sizes)
 
 
 @dataclasses.dataclass
@@ -106,6 +107,7 @@ def verify_source(original: str, rewritten: str | None, path: Path, options: Opt
             "captured": str(Path(captured).resolve()) if captured else None,
             "reference": str(Path(reference).resolve()) if reference else None,
             "hypothesis": settings.hypothesis, "precision": options.precision, "key_name": options.key_name,
+            "sizes": list(settings.sizes),
         }
         kwargs = {"memory_bytes": settings.memory_bytes} if settings.memory_bytes else {}
         events, death = run_worker(job, job_dir, settings.timeout, device=settings.device, **kwargs)
