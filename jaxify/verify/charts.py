@@ -112,19 +112,7 @@ def timing_chart(points: list[TimingPoint], width: int = 860, height: int = 420)
     left, right, top, bottom = 70, width - 20, 16, height - 44
     x_scale = LogScale([p.run_ms for p in points], left, right, include_one=False)
     y_scale = LogScale([p.compile_ms for p in points], bottom, top, include_one=False)
-    body = [f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="none" stroke="#bdbdbd"/>']
-    for tick in x_scale.ticks():
-        x = x_scale(tick)
-        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#eeeeee"/>'
-                    f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="{AXIS}">{_number(tick)}</text>')
-    for tick in y_scale.ticks():
-        y = y_scale(tick)
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#eeeeee"/>'
-                    f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}">{_number(tick)}</text>')
-    body.append(f'<text x="{(left + right) / 2}" y="{height - 8}" text-anchor="middle" fill="{AXIS}">'
-                "jitted run time per call (ms, log)</text>"
-                f'<text transform="translate(14 {(top + bottom) / 2}) rotate(-90)" text-anchor="middle" '
-                f'fill="{AXIS}">compile time (ms, log)</text>')
+    body = _log_axes(x_scale, y_scale, "jitted run time per call (ms, log)", "compile time (ms, log)", "")
     body += _calls_to_compile_lines(x_scale, y_scale)
     for point in points:
         x, y = x_scale(point.run_ms), y_scale(point.compile_ms)
@@ -147,21 +135,9 @@ def size_chart(series: list[SizeSeries], width: int = 860, plot_height: int = 38
     height = plot_height + 18 * len(series) + 10
     x_scale = LogScale([size for s in series for size, _ in s.points], left, right, include_one=False)
     y_scale = LogScale([speedup for s in series for _, speedup in s.points], bottom, top)
-    body = [f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="none" stroke="#bdbdbd"/>']
-    for tick in x_scale.ticks():
-        x = x_scale(tick)
-        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#eeeeee"/>'
-                    f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="{AXIS}">{_number(tick)}</text>')
-    for tick in y_scale.ticks():
-        y = y_scale(tick)
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#eeeeee"/>'
-                    f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}">{_number(tick)}x</text>')
+    body = _log_axes(x_scale, y_scale, "input length (log)", "speedup (log)", "x")
     one = y_scale(1.0)
-    body.append(f'<line x1="{left}" y1="{one:.1f}" x2="{right}" y2="{one:.1f}" stroke="{AXIS}" stroke-width="1.5"/>'
-                f'<text x="{(left + right) / 2}" y="{plot_height - 8}" text-anchor="middle" fill="{AXIS}">'
-                "input length (log)</text>"
-                f'<text transform="translate(14 {(top + bottom) / 2}) rotate(-90)" text-anchor="middle" '
-                f'fill="{AXIS}">speedup (log)</text>')
+    body.append(f'<line x1="{left}" y1="{one:.1f}" x2="{right}" y2="{one:.1f}" stroke="{AXIS}" stroke-width="1.5"/>')
     for index, line in enumerate(series):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         coordinates = [(x_scale(size), y_scale(speedup)) for size, speedup in line.points]
@@ -177,6 +153,26 @@ def size_chart(series: list[SizeSeries], width: int = 860, plot_height: int = 38
         body.append(f'<text x="{left}" y="{plot_height + 14 + 18 * index}" fill="{colour}">'
                     f'\u25cf {escape(line.label)}: {where}</text>')
     return _svg(width, height, "speedup against input length", body)
+
+
+def _log_axes(x_scale: LogScale, y_scale: LogScale, x_label: str, y_label: str, y_unit: str) -> list[str]:
+    """The frame, grid lines at every decade, tick labels and axis titles of a log-log plot."""
+    left, right, top, bottom = x_scale.start, x_scale.end, y_scale.end, y_scale.start
+    body = [f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="none" stroke="#bdbdbd"/>']
+    for tick in x_scale.ticks():
+        x = x_scale(tick)
+        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#eeeeee"/>'
+                    f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="{AXIS}">{_number(tick)}</text>')
+    for tick in y_scale.ticks():
+        y = y_scale(tick)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#eeeeee"/>'
+                    f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}">{_number(tick)}{y_unit}'
+                    "</text>")
+    body.append(f'<text x="{(left + right) / 2}" y="{bottom + 36}" text-anchor="middle" fill="{AXIS}">'
+                f"{escape(x_label)}</text>"
+                f'<text transform="translate(14 {(top + bottom) / 2}) rotate(-90)" text-anchor="middle" '
+                f'fill="{AXIS}">{escape(y_label)}</text>')
+    return body
 
 
 def _calls_to_compile_lines(x_scale: LogScale, y_scale: LogScale) -> list[str]:
