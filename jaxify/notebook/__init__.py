@@ -31,7 +31,7 @@ from jaxify.notebook.magics import MaskError
 
 SUFFIX = ".ipynb"
 
-__all__ = ["NotebookError", "is_notebook", "notebook_as_python", "notebook_diff", "rewrite_notebook"]
+__all__ = ["NotebookError", "cell_locator", "is_notebook", "notebook_as_python", "notebook_diff", "rewrite_notebook"]
 
 
 def is_notebook(path: str | Path) -> bool:
