@@ -277,3 +277,14 @@ def test_cli_sizes_times_the_grown_input(project):
 def test_cli_sizes_must_be_lengths(project):
     result = CliRunner().invoke(main, ["verify", "pkg", "--sizes", "10,big"])
     assert result.exit_code == 2 and "--sizes" in result.output
+
+
+def test_progress_bar_counts_modules_on_stderr(capsys):
+    from jaxify.verify.command import _parallel_map, _Progress
+
+    progress = _Progress(enabled=True)
+    results = _parallel_map(2, progress)(lambda path: path.upper(), ["a.py", "b.py", "c.py"])
+    progress.close()
+    assert results == ["A.PY", "B.PY", "C.PY"]  # in the order of the files, whatever finished first
+    err = capsys.readouterr().err
+    assert "] 3/3 " in err and "[########################]" in err and err.endswith("\r")  # line cleared
