@@ -175,6 +175,7 @@ def _warn_unknown_suppressions(result: FileResult) -> None:
 @click.option("--target-jax", callback=_version_flag, help="Oldest JAX version the code must run on (default: installed).")
 @click.option("--jit", is_flag=True, default=None, help="Wrap jit-compatible functions in jax.jit.")
 @click.option("--key-name", default=None, help="Name of the PRNG key parameter added to functions (default: key).")
+@click.option("--keep-outputs", is_flag=True, default=None, help="Notebooks: keep the outputs of rewritten cells.")
 @click.option("--show-fixes", is_flag=True, help="Also list the findings that were fixed.")
 @click.option("--statistics", "show_statistics", is_flag=True, help="Print how often each rule fired, per outcome.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (2 still means a failure).")
@@ -347,6 +348,14 @@ def rules_command(code: str | None) -> None:
 @click.option("--device", metavar="NAME", help="JAX platform to run on (cpu, cuda, tpu); default: JAX's.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Write a PNG chart of speedups.")
+@click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report as one self-contained HTML page with charts.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Modules verified at once, each in its own worker process.")
+@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Only failures and the summary line.")
+@click.option("--sizes", metavar="N,N,...", default="",
+              help="Also time each verified function on its input grown to these lengths (10,100,1000).")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds per module.")
 @click.option("--precision", type=click.Choice(PRECISIONS), default=None,
               help="float32: rewrite with float32 and compare with float32 tolerances (said in the report).")
@@ -354,13 +363,14 @@ def rules_command(code: str | None) -> None:
 @click.option("--jit", is_flag=True, default=None, help="Verify the rewrite made with --jit.")
 @click.option("--select", multiple=True, callback=_codes_flag, help="Only these rule codes or prefixes.")
 @click.option("--ignore", multiple=True, callback=_codes_flag, help="Skip these rule codes or prefixes.")
-def verify_command(paths, examples, capture, hypothesis, device, output_format, plot, timeout, precision, unsafe,
-                   jit, select, ignore):
+def verify_command(paths, examples, capture, hypothesis, device, output_format, plot, html, jobs, exclude, quiet,
+                   sizes, timeout, precision, unsafe, jit, select, ignore):
     """Run original and rewritten code side by side on the same inputs, under jax.jit, and compare."""
-    from jaxify.verify.command import run_verify
+    from jaxify.verify.command import parse_sizes, run_verify
     from jaxify.verify.session import VerifySettings
 
-    options = build_options(Path.cwd(), select=select, ignore=ignore, unsafe=unsafe, precision=precision, jit=jit)
+    options = build_options(Path.cwd(), select=select, ignore=ignore, unsafe=unsafe, precision=precision, jit=jit,
+                            exclude=tuple(exclude))
     settings = VerifySettings(examples=examples, capture=capture, hypothesis=hypothesis, timeout=timeout,
-                              device=device)
-    sys.exit(run_verify(list(paths), options, settings, output_format, plot))
+                              device=device, sizes=parse_sizes(sizes))
+    sys.exit(run_verify(list(paths), options, settings, output_format, plot, html=html, jobs=jobs, quiet=quiet))

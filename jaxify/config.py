@@ -61,6 +61,7 @@ class Options:
     jit: bool = False
     key_name: str = "key"
     exclude: tuple[str, ...] = ()  # gitignore-style patterns, relative to the current folder
+    keep_outputs: bool = False  # notebooks: keep the outputs of rewritten cells
 
     def is_selected(self, code: str) -> bool:
         """ruff's convention: the most specific matching prefix wins; a tie goes to ignore."""
@@ -173,6 +174,7 @@ SCHEMA: dict[str, Callable[[Any, str], Any]] = {
     "target-jax": _version,
     "jit": _boolean,
     "key-name": _identifier,
+    "keep-outputs": _boolean,
 }
 
 

@@ -13,7 +13,7 @@ SKIPPED_FOLDERS = frozenset(
     {
         ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".mypy_cache", ".pytest_cache",
         ".ruff_cache", ".hypothesis", "__pycache__", "build", "dist", "node_modules", "site-packages",
-        ".eggs",
+        ".eggs", ".ipynb_checkpoints",
     }
 )
 
@@ -40,7 +40,7 @@ def iter_python_files(
     excluded: Callable[[Path, bool], bool] | None = None,
     force_exclude: bool = False,
 ) -> Iterator[Path]:
-    """Yield each ``.py`` file once: named files, and folders walked with the skip rules.
+    """Yield each ``.py`` and ``.ipynb`` file once: named files, and folders walked with the skip rules.
 
     ``excluded(path, is_dir)`` says what the user excluded; by default the gitignore-style
     ``exclude`` patterns, relative to the current folder. Paths named on the command line are
@@ -87,7 +87,7 @@ def iter_python_files(
             subfolders[:] = kept
             for name in sorted(files):
                 path = here / name
-                if not name.endswith(".py") or excluded(path, False):
+                if not name.endswith((".py", ".ipynb")) or excluded(path, False):
                     continue
                 real = _real(path)
                 if real is None:

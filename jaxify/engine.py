@@ -203,7 +203,9 @@ def process_file(path: Path, options: Options, apply: bool) -> FileResult:
         source = decode(data)
     except UnreadableSource as error:
         return FileResult(name, failed=True, findings=[engine_finding(name, "JX001", str(error))])
-    result = rewrite_text(source.text, name, options)
+    from jaxify.notebook import is_notebook, rewrite_notebook  # imported here: jaxify.notebook imports this module
+
+    result = (rewrite_notebook if is_notebook(path) else rewrite_text)(source.text, name, options)
     if apply and result.changed and not result.failed:
         _write(path, data, source, result)
     return result

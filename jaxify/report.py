@@ -15,6 +15,7 @@ from functools import cache
 
 from jaxify.engine import FileResult
 from jaxify.findings import Finding, Status
+from jaxify.notebook import is_notebook, notebook_diff
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -95,6 +96,8 @@ def applicability(finding: Finding) -> str:
 def unified_diff(result: FileResult) -> str:
     if not result.changed:
         return ""
+    if is_notebook(result.path):
+        return notebook_diff(result.path, result.original, result.rewritten)
     lines = difflib.unified_diff(
         result.original.splitlines(keepends=True),
         result.rewritten.splitlines(keepends=True),

@@ -21,7 +21,7 @@ from jaxify.config import EVERY_CODE, Options, ProjectConfig, read_config
 from jaxify.exclusion import GitIgnores, PatternSet
 
 # The Options fields a flag or a config key sets directly, one to one.
-PLAIN_OPTIONS = ("unsafe", "precision", "target_jax", "jit", "key_name")
+PLAIN_OPTIONS = ("unsafe", "precision", "target_jax", "jit", "key_name", "keep_outputs")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Flags:
     target_jax: tuple[int, ...] | None = None
     jit: bool | None = None
     key_name: str | None = None
+    keep_outputs: bool | None = None
 
 
 def _selection(config: dict[str, Any], flags: Flags) -> tuple[tuple[str, ...], tuple[str, ...]]:

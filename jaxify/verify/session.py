@@ -12,6 +12,7 @@ from jaxify.config import Options
 from jaxify.discovery import iter_python_files, mentions_numpy_or_jax
 from jaxify.engine import rewrite_text
 from jaxify.linemap import LineMap
+from jaxify.notebook import NotebookError, is_notebook, notebook_as_python
 from jaxify.source import UnreadableSource, decode, read_regular_file, wide_bom
 from jaxify.verify.functions import changed_functions
 from jaxify.verify.isolation import DEFAULT_MEMORY_BYTES, WorkerRun, run_worker
@@ -25,6 +26,7 @@ class VerifySettings:
     timeout: float = 300.0
     device: str | None = None
     memory_bytes: int | None = None
+    sizes: tuple[int, ...] = ()  # input lengths to time each verified function at (verify --sizes)
 
 
 @dataclasses.dataclass
@@ -45,7 +47,8 @@ def corpus_examples_for(path: Path) -> Path | None:
     return None
 
 
-def verify_paths(paths: list[Path], options: Options, settings: VerifySettings) -> list[ModuleReport]:
+def verify_paths(paths: list[Path], options: Options, settings: VerifySettings, map_files=map) -> list[ModuleReport]:
+    """``map_files`` runs the per-file verification over the files (``verify --jobs`` passes a parallel one)."""
     files = list(iter_python_files(paths, options.exclude))
     captured = None
     with tempfile.TemporaryDirectory(prefix="jaxify-verify-") as scratch:
@@ -53,26 +56,27 @@ def verify_paths(paths: list[Path], options: Options, settings: VerifySettings) 
             from jaxify.verify.capture import capture_calls
 
             captured = capture_calls(settings.capture, files, Path(scratch), settings.timeout)
-        reports = []
-        for path in files:
+
+        def verify_file(path: Path) -> ModuleReport | None:
             try:
                 data = read_regular_file(path)  # a FIFO named *.py must not hang the run
                 if not mentions_numpy_or_jax(data) and wide_bom(data) is None:
-                    continue  # nothing jaxify would rewrite
+                    return None  # nothing jaxify would rewrite
                 text = decode(data).text
-            except UnreadableSource as error:
-                reports.append(ModuleReport(str(path), findings=[{"line": 1, "message": f"cannot read: {error}"}]))
-                continue
+                if is_notebook(path):
+                    text = notebook_as_python(text)
+            except (OSError, UnreadableSource, NotebookError) as error:
+                return ModuleReport(str(path), findings=[{"line": 1, "message": f"cannot read: {error}"}])
             result = rewrite_text(text, str(path), options)
             if result.failed:
-                reports.append(ModuleReport(str(path), findings=[
-                    {"line": f.line, "message": f"not rewritten: {f.code} {f.message}"} for f in result.findings]))
-                continue
+                return ModuleReport(str(path), findings=[
+                    {"line": f.line, "message": f"not rewritten: {f.code} {f.message}"} for f in result.findings])
             examples = settings.examples or corpus_examples_for(path)
             calls = captured.get(str(path.resolve())) if captured else None
-            reports.append(verify_source(text, result.rewritten, path, options, settings, examples=examples,
-                                         captured=calls))
-        return reports
+            return verify_source(text, result.rewritten, path, options, settings, examples=examples,
+                                 captured=calls)
+
+        return [report for report in map_files(verify_file, files) if report is not None]
 
 
 def verify_source(original: str, rewritten: str | None, path: Path, options: Options, settings: VerifySettings,
@@ -92,8 +96,9 @@ def verify_source(original: str, rewritten: str | None, path: Path, options: Opt
     line_map = LineMap(original, rewritten)
     with tempfile.TemporaryDirectory(prefix="jaxify-verify-") as scratch:
         job_dir = Path(scratch)
-        original_copy = job_dir / "original" / path.name
-        rewritten_copy = job_dir / "rewritten" / path.name
+        module_name = f"{path.stem}.py"  # a notebook is verified as the module of its code cells
+        original_copy = job_dir / "original" / module_name
+        rewritten_copy = job_dir / "rewritten" / module_name
         for copy, text in ((original_copy, original), (rewritten_copy, rewritten)):
             copy.parent.mkdir()
             copy.write_text(text, encoding="utf-8")
@@ -103,6 +108,7 @@ def verify_source(original: str, rewritten: str | None, path: Path, options: Opt
             "captured": str(Path(captured).resolve()) if captured else None,
             "reference": str(Path(reference).resolve()) if reference else None,
             "hypothesis": settings.hypothesis, "precision": options.precision, "key_name": options.key_name,
+            "sizes": list(settings.sizes),
         }
         _run_until_every_function_is_reported(report, job, job_dir, functions, settings, line_map)
     return report

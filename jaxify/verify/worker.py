@@ -425,6 +425,10 @@ class FunctionCheck:
             self.result["notes"].append(f"timing failed: {type(error).__name__}: {error}")
             return
         self.result["speedup"] = self.result["original_ms"] / max(self.result["jitted_ms"], 1e-9)
+        if self.job.get("sizes"):  # verify --sizes: the same input grown, timed only
+            from jaxify.verify.sizes import time_at_sizes
+
+            self.result["sizes"] = time_at_sizes(self.original, jitted, args, kwargs, extra, self.job["sizes"])
         if self.result["speedup"] < 1:
             self.result["notes"].append("JAX is slower than NumPy on these inputs (small arrays: dispatch "
                                         "overhead dominates); try larger inputs")
