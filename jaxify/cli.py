@@ -6,6 +6,7 @@
     jaxify -                  rewrite a module read on stdin, print it on stdout
     jaxify rules [CODE]       list the rules, or print one rule's documentation
     jaxify verify PATH        run original and rewritten side by side
+    jaxify merge-reports F... merge the JSON or SARIF reports of --shard K/N runs
 
 Exit codes: 0 success (nothing to change, or changes applied); 1 changes needed under --check;
 2 usage error, or a file that could not be read, parsed or rewritten.
@@ -23,7 +24,10 @@ import click
 from jaxify import __version__
 from jaxify.config import PRECISIONS, Options, load_config, parse_version
 from jaxify.discovery import iter_python_files
+from jaxify.cache import ResultCache, default_cache_dir
 from jaxify.engine import FileResult, process_file, rewrite_text
+from jaxify.progress import FileProgress, show_progress
+from jaxify.sharding import ShardError, parse_shard, select_shard
 from jaxify.report import colour_diff, summarize, summary_line, to_json, unified_diff
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
@@ -79,11 +83,29 @@ def build_options(start: Path, **flags) -> Options:
     return Options(**merged)
 
 
-def _run_all(files: list[Path], options: Options, apply: bool, jobs: int) -> list[FileResult]:
+def available_cores() -> int:
+    """The cores this process may run on (a container or taskset can allow fewer than exist)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _run_all(files: list[Path], options: Options, apply: bool, jobs: int, cache: ResultCache | None,
+             progress: FileProgress) -> list[FileResult]:
     if jobs <= 1 or len(files) <= 1:
-        return [process_file(path, options, apply) for path in files]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-        return list(pool.map(process_file, files, [options] * len(files), [apply] * len(files), chunksize=4))
+        results = []
+        for path in files:
+            results.append(process_file(path, options, apply, cache))
+            progress.advance()
+        return results
+    n = len(files)
+    with ProcessPoolExecutor(max_workers=min(jobs, n)) as pool:
+        results = []
+        for result in pool.map(process_file, files, [options] * n, [apply] * n, [cache] * n, chunksize=4):
+            results.append(result)
+            progress.advance()
+        return results
 
 
 @main.command("fix", hidden=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,12 +123,17 @@ def _run_all(files: list[Path], options: Options, apply: bool, jobs: int) -> lis
 @click.option("--jit", is_flag=True, default=None, help="Wrap jit-compatible functions in jax.jit.")
 @click.option("--key-name", default=None, help="Name of the PRNG key parameter added to functions (default: key).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--jobs", "-j", type=int, default=None, help="Parallel processes (default: all cores).")
+@click.option("--jobs", "-j", type=int, default=None, help="Parallel processes (default: the cores available).")
+@click.option("--no-cache", is_flag=True, envvar="JAXIFY_NO_CACHE",
+              help="Rewrite every file, reading and writing no cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="JAXIFY_CACHE_DIR",
+              help="Where results of unchanged files are kept (default: .jaxify_cache/ at the project root).")
+@click.option("--shard", metavar="K/N", help="Only the K-th of N deterministic shares of the files (CI matrix).")
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line (and errors).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every file processed.")
 def fix_command(paths, apply, check, diff, select, ignore, unsafe, precision, target_jax, jit, key_name,
-                output_format, jobs, exclude, quiet, verbose):
+                output_format, jobs, no_cache, cache_dir, shard, exclude, quiet, verbose):
     """Rewrite PATH... (files or folders) into JAX; a dry run unless --apply."""
     if not paths:
         raise click.UsageError("no path given (use '-' to read a module on stdin)")
@@ -123,7 +150,14 @@ def fix_command(paths, apply, check, diff, select, ignore, unsafe, precision, ta
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
 
     files = list(iter_python_files(list(paths), options.exclude))
-    results = _run_all(files, options, apply, jobs or os.cpu_count() or 1)
+    if shard:
+        try:
+            files = select_shard(files, parse_shard(shard))
+        except ShardError as error:
+            raise click.BadParameter(str(error), param_hint="--shard") from error
+    cache = None if no_cache else ResultCache.open(cache_dir or default_cache_dir(Path.cwd()), options)
+    with FileProgress(len(files), show_progress(quiet)) as progress:
+        results = _run_all(files, options, apply, jobs or available_cores(), cache, progress)
 
     if output_format == "json":
         click.echo(to_json(results, apply, with_diff=diff))
@@ -175,6 +209,18 @@ def rules_command(code: str | None) -> None:
         return
     for rule in all_rules():
         click.echo(f"{rule.code}  {rule.safety.value:<7} {family_of(rule.code):<46} {rule.summary}")
+
+
+@main.command("merge-reports")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def merge_reports_command(reports: tuple[Path, ...]) -> None:
+    """Merge the JSON or SARIF reports of the shards of a CI matrix (jaxify --shard K/N) into one."""
+    from jaxify.merge_reports import MergeError, merge_reports
+
+    try:
+        click.echo(merge_reports(list(reports)))
+    except MergeError as error:
+        raise click.UsageError(str(error)) from error
 
 
 @main.command("verify")

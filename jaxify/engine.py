@@ -17,6 +17,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from jaxify.cache import ResultCache
 from jaxify.codemod import FileContext, LineMap
 from jaxify.config import Options
 from jaxify.discovery import mentions_numpy_or_jax
@@ -154,8 +155,8 @@ def rewrite_text(text: str, path: str, options: Options) -> FileResult:
     return result
 
 
-def process_file(path: Path, options: Options, apply: bool) -> FileResult:
-    """Read, rewrite and (with ``apply``) write one file."""
+def process_file(path: Path, options: Options, apply: bool, cache: ResultCache | None = None) -> FileResult:
+    """Read, rewrite and (with ``apply``) write one file; ``cache`` holds results of unchanged files."""
     name = str(path)
     try:
         data = path.read_bytes()
@@ -169,7 +170,14 @@ def process_file(path: Path, options: Options, apply: bool) -> FileResult:
         source = decode(data)
     except UnreadableSource as error:
         return FileResult(name, failed=True, findings=[_engine_finding(name, "JX001", str(error))])
-    result = rewrite_text(source.text, name, options)
+    key = cache.key(name, data) if cache is not None else None
+    cached = cache.get(key) if cache is not None else None
+    if cached is not None:
+        result = FileResult(name, source.text, cached.rewritten, cached.findings)
+    else:
+        result = rewrite_text(source.text, name, options)
+        if cache is not None and not result.failed:
+            cache.put(key, result.rewritten, result.findings)
     if apply and result.changed and not result.failed:
         try:
             write_atomically(path, source.encode(result.rewritten))
