@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import io
 import json
 import os
@@ -42,22 +43,31 @@ from jaxify.config import Options  # noqa: E402
 from jaxify.engine import process_file  # noqa: E402
 from jaxify.report import unified_diff  # noqa: E402
 
-# Runs a command and prints the largest peak resident set size (KiB on Linux) of any process it
-# started: the kernel keeps, for a parent, the maximum over every descendant it has waited for.
-PEAK_RSS = (
+# Runs a command and prints its exit code, the CPU seconds of every process it started, and the
+# largest peak resident set size (KiB on Linux) among them: for a parent, the kernel keeps the
+# totals and the maximum over every descendant it has waited for.
+USAGE = (
     "import resource, subprocess, sys\n"
-    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode\n"
-    "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(code, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)\n"
 )
 
 
-def timed_run(command: list[str], cwd: Path) -> tuple[float, float, int]:
-    """(wall seconds, peak MiB of the largest process, exit code) of ``command``."""
+@dataclasses.dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # seconds of CPU over every process of the run: less noisy on a shared machine
+    peak_mib: float  # the largest process of the run (a worker or the main process)
+    exit: int
+
+
+def timed_run(command: list[str], cwd: Path) -> Run:
     started = time.perf_counter()
-    finished = subprocess.run([sys.executable, "-c", PEAK_RSS, *command], cwd=cwd, capture_output=True, text=True)
+    finished = subprocess.run([sys.executable, "-c", USAGE, *command], cwd=cwd, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    code, peak_kib = finished.stdout.split()
-    return wall, int(peak_kib) / 1024, int(code)
+    code, cpu, peak_kib = finished.stdout.split()
+    return Run(wall, float(cpu), int(peak_kib) / 1024, int(code))
 
 
 def jaxify_command(tree: Path, jobs: int, *extra: str) -> list[str]:
@@ -124,17 +134,21 @@ def main(argv: list[str] | None = None) -> int:
              "--no-format", "--hide-progress", str(scratch / "noop")],
             scratch,
         )
-        for name, (wall, peak, code) in runs.items():
-            print(f"{name:<24} {wall:8.2f} s   peak {peak:7.1f} MiB (largest process)   exit {code}")
-        first, rerun, noop = runs["first dry run"][0], runs["rerun, unchanged tree"][0], runs["libcst no-op codemod"][0]
-        ratios = {"dry run / libcst no-op": first / noop, "rerun / first run": rerun / first}
-        for name, value in ratios.items():
-            print(f"{name:<24} {value:8.2f}")
+        for name, run in runs.items():
+            print(f"{name:<24} {run.wall:8.2f} s wall {run.cpu:8.2f} s CPU   peak {run.peak_mib:7.1f} MiB"
+                  f" (largest process)   exit {run.exit}")
+        first, rerun, noop = runs["first dry run"], runs["rerun, unchanged tree"], runs["libcst no-op codemod"]
+        ratios = {
+            "dry run / libcst no-op": (first.wall / noop.wall, first.cpu / noop.cpu),
+            "rerun / first run": (rerun.wall / first.wall, rerun.cpu / first.cpu),
+        }
+        for name, (wall, cpu) in ratios.items():
+            print(f"{name:<24} {wall:8.2f} wall {cpu:8.2f} CPU")
 
         figures = {
             "files": len(files), "lines": lines, "jobs": args.jobs,
-            "runs": {name: {"seconds": w, "peak_mib": p, "exit": c} for name, (w, p, c) in runs.items()},
-            "ratios": ratios,
+            "runs": {name: dataclasses.asdict(run) for name, run in runs.items()},
+            "ratios": {name: {"wall": wall, "cpu": cpu} for name, (wall, cpu) in ratios.items()},
         }
         if args.profile_files:
             largest = sorted(files, key=lambda path: -path.stat().st_size)[: args.profile_files]

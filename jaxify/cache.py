@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import sys
@@ -52,11 +53,11 @@ def _installed(distribution: str) -> str:
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of jaxify's source files: an edited checkout must not read its old results."""
-    import jaxify
-    import jaxify.codemods
-
+    # found without importing them: importing the codemods imports JAX, which a run that reads
+    # every result from the cache never needs
+    roots = {Path(folder) for name in ("jaxify", "jaxify.codemods")
+             for folder in importlib.util.find_spec(name).submodule_search_locations}
     digest = hashlib.sha256()
-    roots = {Path(jaxify.__file__).parent, Path(jaxify.codemods.__file__).parent}
     for root in sorted(roots):
         for path in sorted(root.rglob("*.py")):
             digest.update(str(path.relative_to(root)).encode())
