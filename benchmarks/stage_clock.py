@@ -19,7 +19,7 @@ from collections.abc import Callable
 import libcst
 from libcst.metadata import MetadataWrapper
 
-from jaxify import codemod, engine, report, source
+from jaxify import codemod, engine, linemap, report, source
 from jaxify.analysis import module as analysis_module
 
 
@@ -81,7 +81,7 @@ class StageClock:
         self._patch(MetadataWrapper, "visit", lambda wrapper, visitor: f"codemod {type(visitor).__name__}")
         self._patch(analysis_module.ModuleAnalysis, "__init__", fixed("analysis"))
         self._patch(codemod.Codemod, "finish", fixed("imports (add/remove)"))
-        self._patch(codemod.LineMap, "__init__", fixed("line map"))
+        self._patch(linemap.LineMap, "__init__", fixed("line map"))
         self._patch(libcst.Module, "code", fixed("print (code generation)"))
         self._patch(report, "unified_diff", fixed("diff"))
         self._patch(source, "write_atomically", fixed("write"))

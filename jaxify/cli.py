@@ -9,28 +9,42 @@
     jaxify merge-reports F... merge the JSON or SARIF reports of --shard K/N runs
 
 Exit codes: 0 success (nothing to change, or changes applied); 1 changes needed under --check;
-2 usage error, or a file that could not be read, parsed or rewritten.
+2 usage error, a file that could not be read, parsed or rewritten, an internal error, or SIGTERM;
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
-import os
+import dataclasses
+import functools
+import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import tempfile
+import traceback
 from pathlib import Path
 
 import click
 
 from jaxify import __version__
+from jaxify.cache import ResultCache, default_cache_dir
 from jaxify.config import PRECISIONS, Options, load_config, parse_version
 from jaxify.discovery import iter_python_files
-from jaxify.cache import ResultCache, default_cache_dir
-from jaxify.engine import FileResult, process_file, rewrite_text
+from jaxify.engine import FileResult, engine_finding, process_file
 from jaxify.progress import FileProgress, show_progress
 from jaxify.sharding import ShardError, parse_shard, select_shard
 from jaxify.report import colour_diff, summarize, summary_line, to_json, unified_diff
+from jaxify.runner import DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT, Limits, iter_results
+from jaxify.source import UnreadableSource, decode
 
-EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_CHANGES, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the main process is, so that the workers are stopped on the way out."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated
 
 
 class DefaultCommandGroup(click.Group):
@@ -42,6 +56,26 @@ class DefaultCommandGroup(click.Group):
         if not args or args[0] not in self.commands:
             args = ["fix", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context):
+        """Exit 130 on Ctrl-C and 2 on SIGTERM or a bug, never 1 (which CI reads as "changes needed")."""
+        signal.signal(signal.SIGTERM, _raise_terminated)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("jaxify: interrupted; files already written stay written, the others are untouched",
+                       err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            click.echo("jaxify: terminated; files already written stay written, the others are untouched",
+                       err=True)
+            ctx.exit(EXIT_ERROR)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            click.echo(f"jaxify: internal error, please report it: {type(error).__name__}: {error}\n"
+                       f"{traceback.format_exc()}", err=True)
+            ctx.exit(EXIT_ERROR)
 
 
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=__doc__)
@@ -83,29 +117,15 @@ def build_options(start: Path, **flags) -> Options:
     return Options(**merged)
 
 
-def available_cores() -> int:
-    """The cores this process may run on (a container or taskset can allow fewer than exist)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _run_all(files: list[Path], options: Options, apply: bool, jobs: int, cache: ResultCache | None,
-             progress: FileProgress) -> list[FileResult]:
-    if jobs <= 1 or len(files) <= 1:
-        results = []
-        for path in files:
-            results.append(process_file(path, options, apply, cache))
-            progress.advance()
-        return results
-    n = len(files)
-    with ProcessPoolExecutor(max_workers=min(jobs, n)) as pool:
-        results = []
-        for result in pool.map(process_file, files, [options] * n, [apply] * n, [cache] * n, chunksize=4):
-            results.append(result)
-            progress.advance()
-        return results
+def _run_all(files: list[Path], options: Options, apply: bool, jobs: int | None, limits: Limits,
+             cache: ResultCache | None, progress: FileProgress) -> list[FileResult]:
+    """Every file's result, reported in discovery order whatever order they finished in."""
+    order = {str(path): index for index, path in enumerate(files)}
+    results = []
+    for result in iter_results(files, options, apply, jobs, limits, functools.partial(process_file, cache=cache)):
+        results.append(result)
+        progress.advance()
+    return sorted(results, key=lambda result: order.get(result.path, len(order)))
 
 
 @main.command("fix", hidden=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -123,7 +143,12 @@ def _run_all(files: list[Path], options: Options, apply: bool, jobs: int, cache:
 @click.option("--jit", is_flag=True, default=None, help="Wrap jit-compatible functions in jax.jit.")
 @click.option("--key-name", default=None, help="Name of the PRNG key parameter added to functions (default: key).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--jobs", "-j", type=int, default=None, help="Parallel processes (default: the cores available).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Parallel processes (default: the cores this process may use).")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_FILE_TIMEOUT,
+              show_default=True, help="Seconds one file's rewrite may take; past it, a JX003 finding.")
+@click.option("--file-memory", type=click.IntRange(min=64), default=DEFAULT_FILE_MEMORY_MB, show_default=True,
+              help="MiB of memory one file's rewrite may use; past it, a JX003 finding.")
 @click.option("--no-cache", is_flag=True, envvar="JAXIFY_NO_CACHE",
               help="Rewrite every file, reading and writing no cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="JAXIFY_CACHE_DIR",
@@ -133,7 +158,8 @@ def _run_all(files: list[Path], options: Options, apply: bool, jobs: int, cache:
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line (and errors).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every file processed.")
 def fix_command(paths, apply, check, diff, select, ignore, unsafe, precision, target_jax, jit, key_name,
-                output_format, jobs, no_cache, cache_dir, shard, exclude, quiet, verbose):
+                output_format, jobs, file_timeout, file_memory, no_cache, cache_dir, shard, exclude, quiet,
+                verbose):
     """Rewrite PATH... (files or folders) into JAX; a dry run unless --apply."""
     if not paths:
         raise click.UsageError("no path given (use '-' to read a module on stdin)")
@@ -141,8 +167,9 @@ def fix_command(paths, apply, check, diff, select, ignore, unsafe, precision, ta
         Path.cwd(), select=_codes(select), ignore=_codes(ignore), unsafe=unsafe, precision=precision,
         target_jax=target_jax, jit=jit, key_name=key_name, exclude=tuple(exclude),
     )
+    limits = Limits(seconds=file_timeout, memory_mb=file_memory)
     if paths == (Path("-"),):
-        sys.exit(_run_stdin(options, output_format))
+        sys.exit(_run_stdin(options, limits))
     if Path("-") in paths:
         raise click.UsageError("'-' (stdin) cannot be combined with other paths")
     missing = [str(p) for p in paths if not p.exists()]
@@ -157,7 +184,7 @@ def fix_command(paths, apply, check, diff, select, ignore, unsafe, precision, ta
             raise click.BadParameter(str(error), param_hint="--shard") from error
     cache = None if no_cache else ResultCache.open(cache_dir or default_cache_dir(Path.cwd()), options)
     with FileProgress(len(files), show_progress(quiet)) as progress:
-        results = _run_all(files, options, apply, jobs or available_cores(), cache, progress)
+        results = _run_all(files, options, apply, jobs, limits, cache, progress)
 
     if output_format == "json":
         click.echo(to_json(results, apply, with_diff=diff))
@@ -186,13 +213,31 @@ def _print_text(results, options, apply, diff, quiet, verbose) -> None:
     click.echo(summary_line(summarize(results, apply), options.precision))
 
 
-def _run_stdin(options: Options, output_format: str) -> int:
-    text = sys.stdin.read()
-    result = rewrite_text(text, "<stdin>", options)
-    sys.stdout.write(result.rewritten if result.changed else text)
+def _run_stdin(options: Options, limits: Limits) -> int:
+    """Rewrite stdin to stdout. Whatever goes wrong, stdout gets the input back unchanged: an editor
+    that filters its buffer through jaxify must never be left with nothing."""
+    data = sys.stdin.buffer.read()
+    try:
+        source = decode(data)
+    except UnreadableSource as error:
+        result = FileResult("<stdin>", failed=True, findings=[engine_finding("<stdin>", "JX001", str(error))])
+    else:
+        result = _rewrite_isolated(data, options, limits)
+    sys.stdout.buffer.write(source.encode(result.rewritten) if result.changed else data)
+    sys.stdout.flush()
     for finding in result.findings:
         click.echo(finding.format(), err=True)
     return EXIT_ERROR if result.failed else EXIT_OK
+
+
+def _rewrite_isolated(data: bytes, options: Options, limits: Limits) -> FileResult:
+    """The rewrite of stdin, in a worker like any file (a crash or a limit fails it, nothing else)."""
+    with tempfile.TemporaryDirectory(prefix="jaxify-stdin-") as scratch:
+        path = Path(scratch) / "stdin.py"
+        path.write_bytes(data)
+        (result,) = iter_results([path], options, apply=False, jobs=1, limits=limits)
+    findings = [dataclasses.replace(finding, path="<stdin>") for finding in result.findings]
+    return dataclasses.replace(result, path="<stdin>", findings=findings)
 
 
 @main.command("rules")

@@ -14,7 +14,6 @@ schedule the change and LibCST's import visitors make it once, after the codemod
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from typing import TYPE_CHECKING, Callable, ClassVar
 
 import libcst as cst
@@ -30,27 +29,6 @@ from jaxify.suppression import Suppressions
 
 if TYPE_CHECKING:
     from jaxify.analysis import ModuleAnalysis
-
-
-class LineMap:
-    """Maps a line of an intermediate text (after earlier codemods) back to the original file."""
-
-    def __init__(self, original: str, current: str):
-        self._identity = original == current
-        if not self._identity:
-            matcher = difflib.SequenceMatcher(
-                None, current.splitlines(), original.splitlines(), autojunk=False
-            )
-            self._opcodes = matcher.get_opcodes()
-
-    def __call__(self, line: int) -> int:
-        if self._identity:
-            return line
-        index = line - 1
-        for _tag, i1, i2, j1, j2 in self._opcodes:
-            if i1 <= index < i2:
-                return j1 + min(index - i1, max(j2 - j1 - 1, 0)) + 1
-        return line
 
 
 @dataclasses.dataclass
@@ -166,9 +144,13 @@ class Codemod(cst.CSTTransformer):
     def finish(self, module: cst.Module) -> cst.Module:
         """Apply the scheduled import changes to the transformed module."""
         scratch = self.import_context.scratch
+        # LibCST's import visitors refuse a form feed in the inferred indentation (a form feed may
+        # start an indented line); they run without it and the file's own indentation is put back.
+        indent = module.default_indent
+        module = module.with_changes(default_indent=indent.replace("\x0c", ""))
         wanted = scratch.get(AddImportsVisitor.CONTEXT_KEY)
         if wanted and not already_imported(module, wanted):
             module = AddImportsVisitor(self.import_context).transform_module(module)
         if scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
             module = RemoveImportsVisitor(self.import_context).transform_module(module)
-        return module
+        return module.with_changes(default_indent=indent)

@@ -34,55 +34,61 @@ def is_excluded(path: Path, root: Path, patterns: tuple[str, ...]) -> bool:
     )
 
 
-def _within(path: Path, root: Path) -> bool:
+def _real(path: Path) -> Path | None:
+    """The path with every link resolved; None for a symbolic link loop."""
     try:
-        path.resolve().relative_to(root)
-        return True
-    except (ValueError, OSError):
-        return False
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError up to Python 3.12, OSError (ELOOP) after
+        return None
 
 
 def iter_python_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]:
     """Yield each ``.py`` file once: named files always, folders walked with the skip rules.
 
     A symbolic link is followed only when its target stays inside the folder being walked, so a
-    link to ``/`` or to a sibling project is never entered.
+    link to ``/`` or to a sibling project is never entered; a link to a file inside the tree is
+    yielded once (as the link or as the target, whichever comes first). Symbolic link loops and
+    special files (FIFOs, sockets, devices) are yielded too: reading them fails with a finding
+    that names the problem, without blocking.
     """
     seen: set[Path] = set()
     for given in paths:
-        if given.is_file():
-            real = given.resolve()
+        if not given.is_dir():
+            real = _real(given)
             if real not in seen:
-                seen.add(real)
+                if real is not None:  # a link loop is yielded, never remembered
+                    seen.add(real)
                 yield given
             continue
-        root = given.resolve()
+        root = _real(given)
         walked = {root}  # real folders already entered: a link back up the tree is not a loop
         for folder, subfolders, files in os.walk(given, followlinks=True):
             here = Path(folder)
             kept = []
             for name in sorted(subfolders):
                 candidate = here / name
+                real = _real(candidate)
                 if (
                     name in SKIPPED_FOLDERS
                     or name.endswith(".egg-info")
+                    or real is None
+                    or not real.is_relative_to(root)
+                    or real in walked
                     or is_virtualenv(candidate)
-                    or not _within(candidate, root)
                     or is_excluded(candidate, given, exclude)
-                    or candidate.resolve() in walked
                 ):
                     continue
-                walked.add(candidate.resolve())
+                walked.add(real)
                 kept.append(name)
             subfolders[:] = kept
             for name in sorted(files):
                 path = here / name
                 if not name.endswith(".py") or is_excluded(path, given, exclude):
                     continue
-                if not _within(path, root):
-                    continue
-                real = path.resolve()
-                if real not in seen:
+                real = _real(path)
+                if real is None:
+                    yield path  # a link loop: the read reports it
+                elif real.is_relative_to(root) and real not in seen:
                     seen.add(real)
                     yield path
 

@@ -11,18 +11,23 @@ internal-error finding.
 from __future__ import annotations
 
 import dataclasses
+import os
 import traceback
+import warnings
 from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from jaxify.cache import ResultCache
-from jaxify.codemod import FileContext, LineMap
+from jaxify.codemod import FileContext
 from jaxify.config import Options
 from jaxify.discovery import mentions_numpy_or_jax
 from jaxify.findings import Finding, Status
-from jaxify.source import UnreadableSource, decode, write_atomically
+from jaxify.linemap import LineMap
+from jaxify.source import (
+    FileChanged, SourceText, UnreadableSource, decode, is_read_only, read_regular_file, wide_bom, write_atomically,
+)
 from jaxify.suppression import Suppressions
 
 
@@ -45,23 +50,49 @@ class RewriteError(Exception):
     """A codemod crashed or produced code that does not parse: a bug in jaxify."""
 
 
-def _engine_finding(path: str, code: str, message: str, line: int = 1, col: int = 1) -> Finding:
+def engine_finding(path: str, code: str, message: str, line: int = 1, col: int = 1) -> Finding:
     return Finding(path, line, col, code, message, Status.NOT_FIXED, reason="file skipped")
 
 
 def _syntax_error_finding(path: str, text: str, error: cst.ParserSyntaxError) -> Finding:
     """Python's own compiler names the line and the problem more precisely than LibCST does."""
     try:
-        compile(text, path, "exec", dont_inherit=True)
+        with warnings.catch_warnings():  # invalid escapes and the like are not jaxify's business
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
     except SyntaxError as python_error:
-        return _engine_finding(
+        return engine_finding(
             path, "JX002", f"syntax error: {python_error.msg}", python_error.lineno or 1, python_error.offset or 1
         )
     except (ValueError, RecursionError, MemoryError):
         pass
-    return _engine_finding(
+    return engine_finding(
         path, "JX002", f"LibCST cannot parse this file: {error.message}", error.editor_line, error.editor_column
     )
+
+
+NESTING_ERRORS = ("too many nested", "too many statically nested", "too deeply nested")
+
+
+def _nesting_finding(text: str, path: str) -> Finding | None:
+    """A JX002 finding when the code nests deeper than Python itself accepts, else None.
+
+    LibCST's native parser overflows its stack (a segfault) on such input, so CPython's own
+    compiler, which has explicit limits, looks first. Other syntax errors are left to LibCST:
+    it parses syntax newer than the running Python.
+    """
+    try:
+        with warnings.catch_warnings():  # invalid escapes and the like are not jaxify's business
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        if any(marker in str(error.msg) for marker in NESTING_ERRORS):
+            return engine_finding(path, "JX002", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)
+    except (RecursionError, MemoryError):
+        return engine_finding(path, "JX002", "the code nests too deeply for Python's parser")
+    except ValueError:
+        pass  # NUL bytes: LibCST reports them
+    return None
 
 
 def run_codemods(
@@ -94,6 +125,8 @@ def run_codemods(
         codemod = codemod_class(context, wrapper)
         try:
             new_module = codemod.finish(wrapper.visit(codemod))
+        except MemoryError:
+            raise  # the file is too big for the memory limit: not a bug in the codemod
         except Exception as error:
             raise RewriteError(
                 f"{codemod_class.__name__} crashed: {type(error).__name__}: {error}\n{traceback.format_exc()}"
@@ -137,6 +170,11 @@ def _run_to_fixpoint(text: str, path: str, options: Options) -> tuple[str, list[
 def rewrite_text(text: str, path: str, options: Options) -> FileResult:
     """Rewrite a module held in memory; engine problems become findings, never exceptions."""
     result = FileResult(path=path, original=text)
+    too_deep = _nesting_finding(text, path)
+    if too_deep is not None:
+        result.failed = True
+        result.findings = [too_deep]
+        return result
     try:
         rewritten, findings = _run_to_fixpoint(text, path, options)
     except cst.ParserSyntaxError as error:
@@ -147,7 +185,7 @@ def rewrite_text(text: str, path: str, options: Options) -> FileResult:
         result.failed = True
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         result.findings = [
-            _engine_finding(path, "JX003", f"internal error, please report it: {first}")
+            engine_finding(path, "JX003", f"internal error, please report it: {first}")
         ]
         return result
     result.findings = findings
@@ -156,20 +194,18 @@ def rewrite_text(text: str, path: str, options: Options) -> FileResult:
 
 
 def process_file(path: Path, options: Options, apply: bool, cache: ResultCache | None = None) -> FileResult:
-    """Read, rewrite and (with ``apply``) write one file; ``cache`` holds results of unchanged files."""
+    """Read, rewrite and (with ``apply``) write one file; every problem becomes a finding.
+
+    ``cache`` holds the results of files seen before with the same bytes and options."""
     name = str(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return FileResult(
-            name, failed=True, findings=[_engine_finding(name, "JX001", f"cannot read file: {error.strerror or error}")]
-        )
-    if not mentions_numpy_or_jax(data):
-        return FileResult(name, skipped=True)
-    try:
+        data = read_regular_file(path)
+        # The text pre-filter cannot read UTF-16/32; decode reports NUL bytes (BOM-less UTF-16).
+        if not mentions_numpy_or_jax(data) and wide_bom(data) is None and b"\x00" not in data:
+            return FileResult(name, skipped=True)
         source = decode(data)
     except UnreadableSource as error:
-        return FileResult(name, failed=True, findings=[_engine_finding(name, "JX001", str(error))])
+        return FileResult(name, failed=True, findings=[engine_finding(name, "JX001", str(error))])
     key = cache.key(name, data) if cache is not None else None
     cached = cache.get(key) if cache is not None else None
     if cached is not None:
@@ -179,10 +215,28 @@ def process_file(path: Path, options: Options, apply: bool, cache: ResultCache |
         if cache is not None and not result.failed:
             cache.put(key, result.rewritten, result.findings)
     if apply and result.changed and not result.failed:
-        try:
-            write_atomically(path, source.encode(result.rewritten))
-            result.written = True
-        except (OSError, UnicodeEncodeError) as error:
-            result.failed = True
-            result.findings.append(_engine_finding(name, "JX001", f"cannot write file: {error}"))
+        _write(path, data, source, result)
     return result
+
+
+def _write(path: Path, original: bytes, source: SourceText, result: FileResult) -> None:
+    """Write the rewrite over the file read as ``original``, or explain with a JX001 why not.
+
+    A symbolic link is kept: its target (inside the tree, discovery made sure) is rewritten.
+    """
+    target = Path(os.path.realpath(path))
+    problem = None
+    try:
+        if is_read_only(target):
+            problem = "the file is read-only; left unchanged (make it writable to let jaxify rewrite it)"
+        else:
+            write_atomically(target, source.encode(result.rewritten), expected=original)
+            result.written = True
+            return
+    except FileChanged as error:
+        problem = str(error)
+    except (OSError, UnicodeEncodeError) as error:
+        problem = f"cannot write file: {error}"
+    result.failed = True
+    result.rewritten = None  # nothing changed on disk, and the summary must not count it
+    result.findings.append(engine_finding(result.path, "JX001", problem))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
 import stat
+import time
 from pathlib import Path
-
 
 from jaxify.config import Options
 from jaxify.discovery import iter_python_files
 from jaxify.engine import process_file, rewrite_text
+from jaxify.runner import Limits, iter_results, largest_first
 from jaxify.suppression import Suppressions
 
 LEGACY = "import jax\n\n\ndef scale(tree):\n    return jax.tree_map(lambda x: 2 * x, tree)\n"
@@ -206,3 +208,64 @@ def test_pipeline_runs_to_a_fixpoint_when_one_rewrite_enables_another():
     original.rotate(0.5, 0.25)
     rewritten.rotate(0.5, 0.25)
     assert_same(original._vertices, rewritten._vertices)
+
+
+# -- the runner: every file in a worker, a bad file fails alone ------------------------------------------
+
+def misbehaving_process_file(path: Path, options: Options, apply: bool):
+    """``process_file``, except for files named after a way to fail (the worker imports this by name)."""
+    if path.name == "segfault.py":
+        ctypes.string_at(0)
+    if path.name == "slow.py":
+        time.sleep(600)
+    if path.name == "huge.py":
+        bytearray(8 << 30)
+    return process_file(path, options, apply)
+
+
+def _run(files, **limits):
+    results = list(iter_results(files, Options(), apply=True, jobs=2, limits=Limits(**limits),
+                                work=misbehaving_process_file))
+    return {Path(result.path).name: result for result in results}
+
+
+def _tree(tmp_path: Path, *bad: str) -> list[Path]:
+    return [write(tmp_path / name, LEGACY) for name in ("a.py", *bad, "b.py", "c.py")]
+
+
+def test_a_native_crash_fails_its_file_only(tmp_path):
+    results = _run(_tree(tmp_path, "segfault.py"))
+    assert sorted(results) == ["a.py", "b.py", "c.py", "segfault.py"]
+    (finding,) = results["segfault.py"].findings
+    assert finding.code == "JX003" and "SIGSEGV" in finding.message
+    assert all(results[name].written for name in ("a.py", "b.py", "c.py"))
+    assert (tmp_path / "segfault.py").read_text() == LEGACY
+
+
+def test_the_per_file_time_limit_fails_the_slow_file_and_names_the_limit(tmp_path):
+    results = _run(_tree(tmp_path, "slow.py"), seconds=2)
+    (finding,) = results["slow.py"].findings
+    assert finding.code == "JX003" and "time limit of 2 s (--file-timeout)" in finding.message
+    assert all(results[name].written for name in ("a.py", "b.py", "c.py"))
+
+
+def test_the_per_file_memory_limit_fails_the_file_and_a_fresh_worker_goes_on(tmp_path):
+    results = _run(_tree(tmp_path, "huge.py"), memory_mb=3072)
+    (finding,) = results["huge.py"].findings
+    assert finding.code == "JX003" and "memory (per-file limit 3072 MiB, --file-memory)" in finding.message
+    assert all(results[name].written for name in ("a.py", "b.py", "c.py"))
+
+
+def test_files_start_largest_first(tmp_path):
+    small, large, medium = (write(tmp_path / f"{n}.py", "x = 1\n" * size) for n, size in
+                            (("small", 1), ("large", 100), ("medium", 10)))
+    assert largest_first([small, large, medium]) == [large, medium, small]
+
+
+def test_closing_the_stream_early_stops_the_workers(tmp_path):
+    stream = iter_results(_tree(tmp_path, "slow.py"), Options(), apply=False, jobs=2,
+                          work=misbehaving_process_file)
+    next(stream)
+    processes = [child for child in __import__("multiprocessing").active_children()]
+    stream.close()
+    assert not any(process.is_alive() for process in processes)

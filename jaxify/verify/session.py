@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import tempfile
+import time
 from pathlib import Path
 
-from jaxify.codemod import LineMap
 from jaxify.config import Options
 from jaxify.discovery import iter_python_files, mentions_numpy_or_jax
 from jaxify.engine import rewrite_text
+from jaxify.linemap import LineMap
 from jaxify.source import UnreadableSource, decode
 from jaxify.verify.functions import changed_functions
-from jaxify.verify.isolation import run_worker
+from jaxify.verify.isolation import DEFAULT_MEMORY_BYTES, WorkerRun, run_worker
 
 
 @dataclasses.dataclass
@@ -97,21 +99,60 @@ def verify_source(original: str, rewritten: str | None, path: Path, options: Opt
             copy.write_text(text, encoding="utf-8")
         job = {
             "original": str(original_copy), "rewritten": str(rewritten_copy), "user_dir": str(path.parent.resolve()),
-            "functions": [dataclasses.asdict(function) for function in functions],
             "examples": str(Path(examples).resolve()) if examples else None,  # the worker runs elsewhere
             "captured": str(Path(captured).resolve()) if captured else None,
             "reference": str(Path(reference).resolve()) if reference else None,
             "hypothesis": settings.hypothesis, "precision": options.precision, "key_name": options.key_name,
         }
-        kwargs = {"memory_bytes": settings.memory_bytes} if settings.memory_bytes else {}
-        events, death = run_worker(job, job_dir, settings.timeout, device=settings.device, **kwargs)
-    _collect(report, events, death, functions, line_map)
+        _run_until_every_function_is_reported(report, job, job_dir, functions, settings, line_map)
     return report
 
 
-def _collect(report: ModuleReport, events: list[dict], death: str | None, functions, line_map) -> None:
-    running = None
-    for event in events:
+def _run_until_every_function_is_reported(report: ModuleReport, job: dict, job_dir: Path, functions, settings,
+                                          line_map) -> None:
+    """Run workers until each function has a result: a function that ends its process (a crash,
+    ``os._exit``, the memory cap) fails, and a fresh worker checks the ones after it. The module's
+    time limit is shared by all of them; functions it leaves unchecked are a module finding."""
+    kwargs = {"memory_bytes": settings.memory_bytes} if settings.memory_bytes else {}
+    deadline = time.monotonic() + settings.timeout
+    remaining = list(functions)
+    for attempt in itertools.count():
+        attempt_dir = job_dir / f"run{attempt}"
+        attempt_dir.mkdir()
+        run = run_worker({**job, "functions": [dataclasses.asdict(f) for f in remaining]}, attempt_dir,
+                         max(deadline - time.monotonic(), 1.0), device=settings.device, **kwargs)
+        reported = _collect(report, run, remaining, line_map, settings)
+        left = [function for function in remaining if function.name not in reported]
+        if not left or len(left) == len(remaining):
+            break  # all done, or no progress (the module itself cannot be imported or run)
+        remaining = left
+        if time.monotonic() >= deadline:
+            break
+    unchecked = [function.name for function in functions
+                 if function.name not in {result["function"] for result in report.functions}]
+    if unchecked and not report.findings:
+        why = (f"the module's time limit of {settings.timeout:g} s was used up" if time.monotonic() >= deadline
+               else "the verification process ended before reaching them")
+        report.findings.append({"line": 1, "message": f"not checked: {', '.join(unchecked)} ({why})"})
+
+
+def _death(run: WorkerRun, settings) -> str:
+    """How the worker ended, for the function it was running."""
+    if run.returncode is None:
+        return f"did not finish within {settings.timeout:g} s (a hang or a very slow function)"
+    if run.out_of_memory:
+        return f"ran out of memory (cap {(settings.memory_bytes or DEFAULT_MEMORY_BYTES) >> 20} MiB)"
+    if run.returncode == 0:
+        return ("the verification process exited (exit code 0) while this function ran: the code calls "
+                "sys.exit or os._exit, so it cannot be verified")
+    return f"the verification process died (exit code {run.returncode})" + (
+        f": {run.stderr_last_line}" if run.stderr_last_line else "")
+
+
+def _collect(report: ModuleReport, run: WorkerRun, functions, line_map, settings) -> set[str]:
+    """Add the run's results to ``report``; the names of the functions it reported on."""
+    running, reported = None, set()
+    for event in run.events:
         kind = event.pop("event")
         if kind == "device":
             report.device = event["device"]
@@ -124,14 +165,19 @@ def _collect(report: ModuleReport, events: list[dict], death: str | None, functi
                 if finding.get("rewritten_line"):
                     finding["line"] = line_map(finding["rewritten_line"])
             report.functions.append(event)
+            reported.add(event["function"])
             running = None
-    if death is not None:
-        stuck = next((f for f in functions if f.name == running), None)
-        if stuck is not None:
-            report.functions.append({
-                "function": stuck.name, "line": stuck.line, "evidence": "failed", "equivalent": False,
-                "inputs": 0, "findings": [{"kind": "isolation", "line": stuck.line, "message": death}],
-                "notes": [],
-            })
-        else:
-            report.findings.append({"line": 1, "message": death})
+    finished = run.returncode == 0 and running is None
+    if finished:
+        return reported
+    stuck = next((f for f in functions if f.name == running), None)
+    if stuck is not None:
+        report.functions.append({
+            "function": stuck.name, "line": stuck.line, "evidence": "failed", "equivalent": False,
+            "inputs": 0, "findings": [{"kind": "isolation", "line": stuck.line, "message": _death(run, settings)}],
+            "notes": [],
+        })
+        reported.add(stuck.name)
+    elif not report.findings:
+        report.findings.append({"line": 1, "message": _death(run, settings)})
+    return reported

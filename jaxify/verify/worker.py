@@ -90,6 +90,9 @@ def check_function(job: dict, function: dict, original, candidate, calls, source
                             reference)
     try:
         return checker.run(calls, source)
+    except SystemExit as error:  # os._exit cannot be caught: the parent reports that one
+        return checker.failed(f"the code calls sys.exit({error.code!r}), which would end the caller's program; "
+                              f"it cannot be verified")
     except Exception as error:  # a bug in a check must not lose the rest of the module
         return checker.failed(f"verification crashed: {type(error).__name__}: {error}")
 

@@ -1,0 +1,246 @@
+"""Run the per-file pipeline over many files in worker processes, yielding each result as it finishes.
+
+Every file is rewritten in a worker process, never in the process that reports, because one bad
+file must not end the run: LibCST's native parser can crash on pathological input, and a huge
+file can run for minutes or eat all memory. A worker that dies fails only the file it was on (a
+JX003 finding naming the signal or the limit), and a fresh worker takes the remaining files.
+
+Workers die with the parent: on Linux they ask for a parent-death signal, and the parent stops
+them (SIGTERM, then SIGKILL) whenever the iteration ends, normally, on Ctrl-C or on SIGTERM. A
+worker stopped by SIGTERM or SIGINT unwinds, so a write in progress removes its temporary file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from jaxify.config import Options
+from jaxify.engine import FileResult, engine_finding, process_file
+
+DEFAULT_FILE_TIMEOUT = 60.0
+DEFAULT_FILE_MEMORY_MB = 4096
+STOP_GRACE_SECONDS = 3.0  # how long a stopped worker gets to remove its temporary file
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What one file may cost; None is no limit."""
+
+    seconds: float | None = DEFAULT_FILE_TIMEOUT
+    memory_mb: int | None = DEFAULT_FILE_MEMORY_MB
+
+
+Work = Callable[[Path, Options, bool], FileResult]
+
+
+def default_jobs() -> int:
+    """The cores this process may run on (a container or `taskset` can allow fewer than exist)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def largest_first(files: Iterable[Path]) -> list[Path]:
+    """The slowest files start first, so the run does not end waiting on one big file."""
+
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+
+    return sorted(files, key=size, reverse=True)
+
+
+def iter_results(files: Iterable[Path], options: Options, apply: bool, jobs: int | None = None,
+                 limits: Limits = Limits(), work: Work = process_file) -> Iterator[FileResult]:
+    """Yield one FileResult per file, in the order they finish (the largest files are started first).
+
+    ``work`` is the per-file function (``process_file``); it must be importable by name.
+    Closing the iterator early (or an exception in the consumer) stops every worker.
+    """
+    pending = deque(largest_first(files))
+    jobs = max(1, min(jobs or default_jobs(), len(pending)))
+    context = _start_method()
+    workers: list[_Worker] = []
+    try:
+        while pending or any(worker.path for worker in workers):
+            idle = sum(worker.path is None for worker in workers)
+            for _ in range(min(jobs - len(workers), len(pending) - idle)):
+                workers.append(_Worker(context, options, apply, limits, work))
+            for worker in workers:
+                if worker.path is None and pending:
+                    worker.give(pending.popleft(), limits.seconds)
+            for finished in _wait(workers):
+                yield finished
+            workers = [worker for worker in workers if worker.alive]
+    finally:
+        _stop(workers)
+
+
+def _wait(workers: list[_Worker]) -> list[FileResult]:
+    """Block until some worker has finished, died or passed its deadline; their results."""
+    busy = [worker for worker in workers if worker.path is not None]
+    deadlines = [worker.deadline for worker in busy if worker.deadline is not None]
+    timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+    wait([handle for worker in busy for handle in (worker.connection, worker.process.sentinel)], timeout)
+    return [result for worker in busy if (result := worker.collect()) is not None]
+
+
+class _Worker:
+    def __init__(self, context, options: Options, apply: bool, limits: Limits, work: Work):
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child_end, self.connection, options, apply, limits.memory_mb, work), daemon=True
+        )
+        self.process.start()
+        child_end.close()
+        self.limits = limits
+        self.path: Path | None = None
+        self.deadline: float | None = None
+        self.alive = True
+
+    def give(self, path: Path, seconds: float | None) -> None:
+        self.path = path
+        self.deadline = time.monotonic() + seconds if seconds else None
+        try:
+            self.connection.send(path)
+        except OSError:
+            pass  # it died while idle (the OOM killer?): collect() reports the file as crashed
+
+    def collect(self) -> FileResult | None:
+        """The result of the current file if it is over (done, crashed or out of time), else None."""
+        name = str(self.path)
+        if self.connection.poll():
+            try:
+                result, keep_going = self.connection.recv()
+                self.path = self.deadline = None
+                if not keep_going:
+                    _stop([self])
+                return result
+            except (EOFError, OSError):
+                pass  # it died before sending: the sentinel tells how
+        if not self.process.is_alive():
+            self.process.join()
+            self._retire()
+            return _failure(name, f"the rewrite crashed its process ({_describe_exit(self.process.exitcode)})")
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            _stop([self])
+            return _failure(name, f"the rewrite took longer than the per-file time limit of "
+                                  f"{self.limits.seconds:g} s (--file-timeout)")
+        return None
+
+    def _retire(self) -> None:
+        self.alive = False
+        self.path = self.deadline = None
+        self.connection.close()
+
+
+def _failure(path: str, message: str) -> FileResult:
+    return FileResult(path, failed=True, findings=[engine_finding(path, "JX003", message + "; the file was left "
+                                                                  "untouched")])
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return signal.Signals(-code).name
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
+
+
+def _stop(workers: list[_Worker]) -> None:
+    """SIGTERM lets a worker remove its temporary file; SIGKILL follows for one stuck in native code."""
+    for worker in workers:
+        if worker.process.is_alive():
+            worker.process.terminate()
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for worker in workers:
+        worker.process.join(max(0.0, deadline - time.monotonic()))
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        if worker.alive:
+            worker._retire()
+
+
+def _start_method():
+    """Fork when this process runs no other thread (the command line): workers start at once with
+    the engine already imported. Forking a process with threads (JAX's, a test runner's) can
+    deadlock, so then a fork server that imported the engine forks the workers instead."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and _single_threaded():
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["jaxify.engine", "jaxify.codemods"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _single_threaded() -> bool:
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+# -- the worker side ---------------------------------------------------------------------------------
+
+def _serve(connection, parent_end, options: Options, apply: bool, memory_mb: int | None, work: Work) -> None:
+    parent_end.close()  # a forked worker inherits the parent's end; only the parent may hold it
+    _die_with_parent()
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    _limit_memory(memory_mb)
+    try:
+        while True:
+            path = connection.recv()
+            try:
+                connection.send((work(path, options, apply), True))
+            except MemoryError:
+                # A fresh process takes the next file: this one's heap may be left fragmented.
+                connection.send((_failure(str(path), f"the rewrite ran out of memory (per-file limit {memory_mb} "
+                                                     f"MiB, --file-memory)"), False))
+                return
+    except (EOFError, OSError, KeyboardInterrupt, SystemExit):
+        return  # the parent is gone or stopped us; a write in progress has removed its temporary file
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """Linux's parent-death signal: SIGTERM when the parent exits, even by SIGKILL."""
+    if sys.platform != "linux":
+        return
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    if not memory_mb:
+        return
+    try:
+        import resource
+
+        limit = memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this platform: the time limit still bounds the file
