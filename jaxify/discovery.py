@@ -11,7 +11,7 @@ from pathlib import Path
 SKIPPED_FOLDERS = frozenset(
     {
         ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".mypy_cache", ".pytest_cache",
-        ".ruff_cache", ".hypothesis", "__pycache__", "build", "dist", "node_modules", "site-packages",
+        ".ruff_cache", ".jaxify_cache", ".hypothesis", "__pycache__", "build", "dist", "node_modules", "site-packages",
         ".eggs",
     }
 )

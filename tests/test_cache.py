@@ -219,3 +219,12 @@ def test_cli_cache_flags(tmp_path, monkeypatch):
     monkeypatch.setenv("JAXIFY_CACHE_DIR", str(tmp_path / "from-env"))
     runner.invoke(main, ["m.py", "--jobs", "1"])
     assert any((tmp_path / "from-env" / "entries").rglob("*"))
+
+
+def test_discovery_does_not_walk_the_cache(tmp_path):
+    from jaxify.discovery import iter_python_files
+
+    (tmp_path / ".jaxify_cache" / "entries").mkdir(parents=True)
+    (tmp_path / ".jaxify_cache" / "entries" / "stray.py").write_text(LEGACY)
+    (tmp_path / "m.py").write_text(LEGACY)
+    assert [path.name for path in iter_python_files([tmp_path])] == ["m.py"]
