@@ -4,6 +4,7 @@ subcommands."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import signal
 import sys
 import tempfile
@@ -13,14 +14,17 @@ from pathlib import Path
 import click
 
 from jaxify import __version__
+from jaxify.cache import ResultCache, default_cache_dir
 from jaxify.config import PRECISIONS, ConfigError, Options, check_codes, parse_version, split_codes
 from jaxify.discovery import iter_python_files
-from jaxify.engine import FileResult, engine_finding
+from jaxify.engine import FileResult, engine_finding, process_file
 from jaxify.formats import FORMATS, render
 from jaxify.formats.text import COLOR_CHOICES, TextView, statistics_table, use_colour
+from jaxify.progress import FileProgress, show_progress
 from jaxify.report import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, RunReport, exit_status, statistics
 from jaxify.runner import DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT, Limits, iter_results
 from jaxify.settings import Flags, Settings
+from jaxify.sharding import ShardError, parse_shard, select_shard
 from jaxify.source import UnreadableSource, decode
 from jaxify.suppression import Suppressions
 
@@ -137,13 +141,16 @@ def build_options(start: Path, **flags) -> Options:
         raise click.UsageError(str(error)) from error
 
 
-def _run_all(files: list[Path], options: list[Options], apply: bool, jobs: int | None, limits: Limits):
+def _run_all(files: list[Path], options: list[Options], apply: bool, jobs: int | None, limits: Limits,
+             cache: ResultCache | None, progress: FileProgress):
     """Each file's result, in the order of ``files``, as soon as it and those before it are done
     (the workers finish them in their own order, largest first)."""
     position = {str(path): index for index, path in enumerate(files)}
     finished: dict[int, FileResult] = {}
     released = 0
-    for result in iter_results(files, dict(zip(files, options)), apply, jobs, limits):
+    work = functools.partial(process_file, cache=cache)
+    for result in iter_results(files, dict(zip(files, options)), apply, jobs, limits, work):
+        progress.advance()
         finished[position[result.path]] = result
         while released in finished:
             yield finished.pop(released)
@@ -196,12 +203,17 @@ def _warn_unknown_suppressions(result: FileResult) -> None:
               show_default=True, help="Seconds one file's rewrite may take; past it, a JX003 finding.")
 @click.option("--file-memory", type=click.IntRange(min=64), default=DEFAULT_FILE_MEMORY_MB, show_default=True,
               help="MiB of memory one file's rewrite may use; past it, a JX003 finding.")
+@click.option("--no-cache", is_flag=True, envvar="JAXIFY_NO_CACHE",
+              help="Rewrite every file, reading and writing no cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="JAXIFY_CACHE_DIR",
+              help="Where results of unchanged files are kept (default: .jaxify_cache/ at the project root).")
+@click.option("--shard", metavar="K/N", help="Only the K-th of N deterministic shares of the files (CI matrix).")
 @click.option("-q", "--quiet", is_flag=True, help="No diff: the findings that need a person and the summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every file processed.")
 @click.pass_context
 def fix_command(ctx, paths, apply, check, diff, output_format, show_fixes, show_statistics, exit_zero,
-                exit_non_zero_on_fix, add_ignore, stdin_filename, color, jobs, file_timeout, file_memory, quiet,
-                verbose, **flags):
+                exit_non_zero_on_fix, add_ignore, stdin_filename, color, jobs, file_timeout, file_memory, no_cache,
+                cache_dir, shard, quiet, verbose, **flags):
     """Rewrite PATH... (files or folders) into JAX; a dry run unless --apply."""
     if not paths:
         raise click.UsageError("no path given (use '-' to read a module on stdin)")
@@ -229,18 +241,24 @@ def fix_command(ctx, paths, apply, check, diff, output_format, show_fixes, show_
 
     try:
         files = list(iter_python_files(list(paths), excluded=settings.excluded, force_exclude=settings.force_exclude))
+        if shard:
+            files = select_shard(files, parse_shard(shard))
         options = [settings.options_for(path) for path in files]
+    except ShardError as error:
+        raise click.BadParameter(str(error), param_hint="--shard") from error
     except ConfigError as error:
         raise click.UsageError(str(error)) from error
+    cache = None if no_cache else ResultCache.open(cache_dir or default_cache_dir(Path.cwd()))
     colour = use_colour(color, sys.stdout)
     text = output_format == "text" and not show_statistics
     view = TextView(colour=colour, diff=text and diff is not False, quiet=quiet or add_ignore,
                     verbose=verbose, applied=apply)
     results = []
-    for result in _run_all(files, options, apply, jobs, limits):
-        _warn_unknown_suppressions(result)
-        view.file_done(result)
-        results.append(result)
+    with FileProgress(len(files), show_progress(quiet)) as progress:
+        for result in _run_all(files, options, apply, jobs, limits, cache, progress):
+            _warn_unknown_suppressions(result)
+            view.file_done(result)
+            results.append(result)
     report = RunReport(results, applied=apply, check=check, show_fixes=show_fixes, with_diff=diff is not False,
                        float32=any(option.precision == "float32" for option in options))
     if add_ignore:
@@ -336,6 +354,18 @@ def rules_command(code: str | None) -> None:
         return
     for rule in all_rules():
         click.echo(f"{rule.code}  {rule.safety.value:<7} {family_of(rule.code):<46} {rule.summary}")
+
+
+@main.command("merge-reports")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def merge_reports_command(reports: tuple[Path, ...]) -> None:
+    """Merge the JSON or SARIF reports of the shards of a CI matrix (jaxify --shard K/N) into one."""
+    from jaxify.merge_reports import MergeError, merge_reports
+
+    try:
+        click.echo(merge_reports(list(reports)))
+    except MergeError as error:
+        raise click.UsageError(str(error)) from error
 
 
 @main.command("verify")

@@ -12,8 +12,8 @@ from jaxify.exclusion import PatternSet
 SKIPPED_FOLDERS = frozenset(
     {
         ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".mypy_cache", ".pytest_cache",
-        ".ruff_cache", ".hypothesis", "__pycache__", "build", "dist", "node_modules", "site-packages",
-        ".eggs", ".ipynb_checkpoints",
+        ".ruff_cache", ".jaxify_cache", ".hypothesis", "__pycache__", "build", "dist", "node_modules",
+        "site-packages", ".eggs", ".ipynb_checkpoints",
     }
 )
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from jaxify.cache import ResultCache
 from jaxify.codemod import FileContext
 from jaxify.config import Options
 from jaxify.discovery import mentions_numpy_or_jax
@@ -192,8 +193,10 @@ def rewrite_text(text: str, path: str, options: Options) -> FileResult:
     return result
 
 
-def process_file(path: Path, options: Options, apply: bool) -> FileResult:
-    """Read, rewrite and (with ``apply``) write one file; every problem becomes a finding."""
+def process_file(path: Path, options: Options, apply: bool, cache: ResultCache | None = None) -> FileResult:
+    """Read, rewrite and (with ``apply``) write one file; every problem becomes a finding.
+
+    ``cache`` holds the results of files seen before with the same bytes and options."""
     name = str(path)
     try:
         data = read_regular_file(path)
@@ -205,7 +208,14 @@ def process_file(path: Path, options: Options, apply: bool) -> FileResult:
         return FileResult(name, failed=True, findings=[engine_finding(name, "JX001", str(error))])
     from jaxify.notebook import is_notebook, rewrite_notebook  # imported here: jaxify.notebook imports this module
 
-    result = (rewrite_notebook if is_notebook(path) else rewrite_text)(source.text, name, options)
+    key = cache.key(name, data, options) if cache is not None else None
+    cached = cache.get(key) if cache is not None else None
+    if cached is not None:
+        result = FileResult(name, source.text, cached.rewritten, cached.findings)
+    else:
+        result = (rewrite_notebook if is_notebook(path) else rewrite_text)(source.text, name, options)
+        if cache is not None and not result.failed:
+            cache.put(key, result.rewritten, result.findings)
     if apply and result.changed and not result.failed:
         _write(path, data, source, result)
     return result

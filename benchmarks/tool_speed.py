@@ -1,0 +1,173 @@
+"""How fast jaxify itself runs, next to LibCST's own no-op codemod, measured in one run.
+
+    python3 benchmarks/tool_speed.py [--lines 30000] [--tree PATH] [--jobs 2] [--profile-files 5]
+
+On a generated tree of legacy-style modules (``benchmarks/legacy_tree.py``, deterministic; or a
+tree you name with ``--tree``, copied first so nothing of yours is written) it times, each as a
+separate process at the same ``--jobs``:
+
+- ``jaxify TREE`` (dry run) with an empty cache: the first run;
+- the same dry run again: a rerun on the unchanged tree, which reads the cache;
+- ``jaxify TREE --apply`` on a copy, with an empty cache;
+- ``python -m libcst.tool codemod noop.NOOPCommand -j N`` on a copy: parse and print, nothing else;
+
+and prints the ratios (first dry run / LibCST no-op, rerun / first run), the peak memory of the
+largest process of each run (a worker or the main process), and, measured in this process on the
+``--profile-files`` largest files, seconds per pipeline stage (parse, metadata, analysis, each
+codemod, re-parse per pass, imports, printing, line map, diff, write) and cProfile's heaviest
+functions of the slowest file. ``--json FILE`` also writes the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import io
+import json
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from legacy_tree import generate_tree  # noqa: E402
+from stage_clock import StageClock  # noqa: E402
+
+from jaxify.config import Options  # noqa: E402
+from jaxify.engine import process_file  # noqa: E402
+from jaxify.report import unified_diff  # noqa: E402
+
+# Runs a command and prints its exit code, the CPU seconds of every process it started, and the
+# largest peak resident set size (KiB on Linux) among them: for a parent, the kernel keeps the
+# totals and the maximum over every descendant it has waited for.
+USAGE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(code, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)\n"
+)
+
+
+@dataclasses.dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # seconds of CPU over every process of the run: less noisy on a shared machine
+    peak_mib: float  # the largest process of the run (a worker or the main process)
+    exit: int
+
+
+def timed_run(command: list[str], cwd: Path) -> Run:
+    started = time.perf_counter()
+    finished = subprocess.run([sys.executable, "-c", USAGE, *command], cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    code, cpu, peak_kib = finished.stdout.split()
+    return Run(wall, float(cpu), int(peak_kib) / 1024, int(code))
+
+
+def jaxify_command(tree: Path, jobs: int, *extra: str) -> list[str]:
+    # --exit-zero: remaining findings exit 1, which is not a failure of the run being timed
+    return [sys.executable, "-m", "jaxify", str(tree), "--jobs", str(jobs), "-q", "--exit-zero", *extra]
+
+
+def stage_profile(files: list[Path], scratch: Path) -> tuple[StageClock, str, Path | None, dict[Path, float]]:
+    """Stage totals over ``files`` (rewritten and written to a copy), and cProfile of the slowest."""
+    options = Options()
+    per_file: dict[Path, float] = {}
+    clock = StageClock()
+    with clock:
+        for path in files:
+            copy = scratch / path.name
+            shutil.copyfile(path, copy)
+            started = time.perf_counter()
+            result = process_file(copy, options, apply=True)
+            unified_diff(result)
+            per_file[path] = time.perf_counter() - started
+    slowest = max(per_file, key=per_file.get) if per_file else None
+    if slowest is None:
+        return clock, "", None, per_file
+    profiler = cProfile.Profile()
+    copy = scratch / slowest.name
+    shutil.copyfile(slowest, copy)
+    profiler.runcall(process_file, copy, options, False)
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(15)
+    return clock, text.getvalue(), slowest, per_file
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lines", type=int, default=30_000, help="size of the generated tree (default 30000)")
+    parser.add_argument("--tree", type=Path, help="measure this tree instead (it is copied, never written)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--profile-files", type=int, default=5, help="largest files profiled in-process (0: none)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="jaxify-speed-") as scratch_name:
+        scratch = Path(scratch_name)
+        tree = scratch / "tree"
+        if args.tree:
+            shutil.copytree(args.tree, tree, symlinks=True)
+        else:
+            generate_tree(tree, args.lines)
+        files = sorted(tree.rglob("*.py"))
+        lines = sum(path.read_bytes().count(b"\n") for path in files)
+        print(f"tree: {len(files)} files, {lines} lines; --jobs {args.jobs}")
+
+        cache = scratch / "cache"
+        runs = {}
+        runs["first dry run"] = timed_run(jaxify_command(tree, args.jobs, "--cache-dir", str(cache)), scratch)
+        runs["rerun, unchanged tree"] = timed_run(jaxify_command(tree, args.jobs, "--cache-dir", str(cache)), scratch)
+        for name in ("apply", "noop"):
+            shutil.copytree(tree, scratch / name)
+        runs["--apply"] = timed_run(
+            jaxify_command(scratch / "apply", args.jobs, "--apply", "--cache-dir", str(scratch / "apply-cache")),
+            scratch,
+        )
+        runs["libcst no-op codemod"] = timed_run(
+            [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "-j", str(args.jobs),
+             "--no-format", "--hide-progress", str(scratch / "noop")],
+            scratch,
+        )
+        for name, run in runs.items():
+            print(f"{name:<24} {run.wall:8.2f} s wall {run.cpu:8.2f} s CPU   peak {run.peak_mib:7.1f} MiB"
+                  f" (largest process)   exit {run.exit}")
+        first, rerun, noop = runs["first dry run"], runs["rerun, unchanged tree"], runs["libcst no-op codemod"]
+        ratios = {
+            "dry run / libcst no-op": (first.wall / noop.wall, first.cpu / noop.cpu),
+            "rerun / first run": (rerun.wall / first.wall, rerun.cpu / first.cpu),
+        }
+        for name, (wall, cpu) in ratios.items():
+            print(f"{name:<24} {wall:8.2f} wall {cpu:8.2f} CPU")
+
+        figures = {
+            "files": len(files), "lines": lines, "jobs": args.jobs,
+            "runs": {name: dataclasses.asdict(run) for name, run in runs.items()},
+            "ratios": {name: {"wall": wall, "cpu": cpu} for name, (wall, cpu) in ratios.items()},
+        }
+        if args.profile_files:
+            largest = sorted(files, key=lambda path: -path.stat().st_size)[: args.profile_files]
+            workdir = scratch / "profile"
+            workdir.mkdir()
+            clock, top, slowest, per_file = stage_profile(largest, workdir)
+            total = sum(seconds for _, seconds, _ in clock.table())
+            print(f"\nper stage, in this process, over the {len(largest)} largest files ({total:.2f} s):")
+            for stage, seconds, calls in clock.table():
+                print(f"  {stage:<36} {seconds:8.2f} s {100 * seconds / total:5.1f}%  {calls:6d} calls")
+            figures["stages"] = {stage: seconds for stage, seconds, _ in clock.table()}
+            if slowest is not None:
+                print(f"\ncProfile of the slowest file, {slowest.relative_to(tree)} ({per_file[slowest]:.2f} s):")
+                print(top)
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
