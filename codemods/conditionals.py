@@ -782,14 +782,14 @@ class Conditionals(Codemod):
         return cst.Comparison(test, [cst.ComparisonTarget(cst.NotEqual(), cst.Integer("0"))])
 
     def _rebinding(self, statement: cst.BaseSmallStatement) -> list[tuple[str, cst.BaseExpression]] | None:
-        """``total += v`` as ``[(total, total + v)]`` when it only rebinds a name: the in-place
-        codemod ran first and turned every array mutation it could prove into a rebinding, so an
-        augmented assignment it left without a finding is on a Python scalar."""
+        """``total += v`` as ``[(total, total + v)]`` when it only rebinds a name: the analysis
+        shows ``total`` holds a Python value. An augmented assignment that may write an array in
+        place is not a rebinding (aliases and views see NumPy's write); the in-place codemod
+        rewrites the ones it can prove, and what it left (refused, deselected, suppressed) stays."""
         if not (isinstance(statement, cst.AugAssign) and isinstance(statement.target, cst.Name)):
             return None
         original = self._original(statement)
-        line = self.position(original)[0] if original is not None else None
-        if line is None or any(f.code.startswith("JX1") and f.line == line for f in self.context.findings):
+        if original is None or self.analysis.writes_array_in_place(original):
             return None
         operator = getattr(cst, type(statement.operator).__name__.replace("Assign", ""))()
         value = statement.value

@@ -105,8 +105,7 @@ from libcst.metadata import PositionProvider
 from jaxify.codemods.inplace_forms import Builder, Facts
 from jaxify.codemods.inplace_plan import ModulePlan, Planner, returns_a_value
 from jaxify.codemods.precision import X64_SWITCH
-from jaxify.analysis.mutation import MutationAnalysis, Write
-from jaxify.analysis.values import Kind
+from jaxify.analysis.mutation import Write
 from jaxify.codemod import Codemod
 from jaxify.rules import Rule, Safety
 
@@ -114,7 +113,6 @@ _IN_PLACE_TEXT = re.compile(
     r"\]\s*(?:[-+*/%@&|^]|//|\*\*|<<|>>)?=(?!=)|(?:[-+*/%@&|^]|//|\*\*|<<|>>)=|\.fill\(|\.sort\(|copyto|put\(|"
     r"fill_diagonal|\.at\(|out\s*="
 )
-_WRITING_FUNCTIONS = frozenset({"copyto", "put", "place", "fill_diagonal"})
 
 
 class InplaceUpdates(Codemod):
@@ -156,13 +154,7 @@ class InplaceUpdates(Codemod):
 
     def visit_Module(self, node: cst.Module) -> None:
         facts = Facts(self.analysis, self.options.precision)
-        mutation = MutationAnalysis(
-            node,
-            qualified_name=facts.qualified,
-            classify_call=lambda call: self._written_by(call, facts),
-            is_array=lambda expr: facts.kind(expr) is Kind.ARRAY,
-            line_of=self._line,
-        )
+        mutation = self.analysis.mutation
         builder = Builder(facts, self._needs_wrap)
         planner = Planner(node, mutation, builder, facts, self._enabled_at, self._line)
         self.plan: ModulePlan = planner.run()
@@ -234,23 +226,6 @@ class InplaceUpdates(Codemod):
 
     def _enabled_at(self, code: str, node: cst.CSTNode) -> bool:
         return self._enabled(code, self._line(node))
-
-    @staticmethod
-    def _written_by(call: cst.Call, facts: Facts) -> cst.BaseExpression | None:
-        """The array a call statement writes in place, if it is one of NumPy's in-place forms."""
-        qualified = facts.qualified(call.func)
-        if qualified is None and isinstance(call.func, cst.Attribute) and call.func.attr.value in ("fill", "sort"):
-            return call.func.value
-        if qualified is None or not qualified.startswith("numpy."):
-            return None  # jax.numpy never writes in place (its in-place spellings raise)
-        member = qualified.split(".")[-1]
-        first = call.args[0].value if call.args and not call.args[0].keyword else None
-        if first is not None and (member in _WRITING_FUNCTIONS or qualified.endswith(".at")):
-            return first
-        out = next((a.value for a in call.args if a.keyword and a.keyword.value == "out"), None)
-        if out is not None and not (isinstance(out, cst.Name) and out.value == "None"):
-            return out
-        return None
 
     def _needs_wrap(self, write: Write) -> bool:
         """False only when the written name surely holds a jax array (made by a jax.numpy call)."""

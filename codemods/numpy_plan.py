@@ -437,14 +437,17 @@ class Planner:
         walk(expr)
         return names, calls
 
-    @staticmethod
-    def _kept_values(info: FunctionInfo, names: set[str]) -> list[cst.CSTNode]:
-        """The expressions bound to kept names (``x += v`` adds to x's buffer: v is not bound)."""
+    def _kept_values(self, info: FunctionInfo, names: set[str]) -> list[cst.CSTNode]:
+        """The expressions bound to kept names, and the operands of ``x += v`` where ``x`` may be
+        an array: ``v`` is not bound to ``x``, but NumPy writes ``x`` in place only while ``v`` is
+        a NumPy value (given a jax array, ``x += v`` rebinds ``x`` to a new jax array, and x's
+        aliases miss the write)."""
         return [
             binding.source
             for name in names
             for binding in info.scope.bindings.get(name, [])
-            if binding.source is not None and not binding.augmented
+            if binding.source is not None
+            and (not binding.augmented or self.analysis.writes_array_in_place(binding.node))
         ]
 
     def _closure(self, info: FunctionInfo, names: set[str]) -> set[str]:

@@ -90,7 +90,7 @@ class Codemod(m.MatcherDecoratableTransformer):
         if self._analysis is None:
             from jaxify.analysis import analyze
 
-            self._analysis = analyze(self.wrapper, self.context.options)
+            self._analysis = analyze(self.wrapper, self.context.options, self.context.line_map)
         return self._analysis
 
     @property

@@ -23,6 +23,8 @@ from typing import Callable, Iterable, Iterator
 
 import libcst as cst
 
+from jaxify.analysis.values import Kind
+
 # NumPy functions and array methods whose result may share memory with their first argument.
 VIEW_FUNCTIONS = frozenset(
     f"numpy.{name}"
@@ -416,6 +418,56 @@ class _ScopeWalker:
         self.writes[key] = Write(node, name, target, form, refs, sharers, escapes, after_write=after_write,
                                  list_indices=list_indices, **extra)
         return name
+
+
+# NumPy functions whose first argument is the array they write in place.
+WRITING_FUNCTIONS = frozenset({"copyto", "put", "place", "fill_diagonal"})
+
+
+def written_by_call(call: cst.Call, qualified_name: Callable[[cst.BaseExpression], str | None]):
+    """The array a call writes in place, if it is one of NumPy's in-place forms; else None.
+
+    ``x.fill(v)`` / ``x.sort()`` on something that is not a module, ``np.copyto(x, ...)`` and the
+    other writing functions, ``np.add.at(x, ...)``, and any NumPy call with an ``out=`` argument.
+    """
+    qualified = qualified_name(call.func)
+    if qualified is None and isinstance(call.func, cst.Attribute) and call.func.attr.value in ("fill", "sort"):
+        return call.func.value
+    if qualified is None or not qualified.startswith("numpy."):
+        return None  # jax.numpy never writes in place (its in-place spellings raise)
+    member = qualified.split(".")[-1]
+    first = call.args[0].value if call.args and not call.args[0].keyword else None
+    if first is not None and (member in WRITING_FUNCTIONS or qualified.endswith(".at")):
+        return first
+    out = next((a.value for a in call.args if a.keyword and a.keyword.value == "out"), None)
+    if out is not None and not (isinstance(out, cst.Name) and out.value == "None"):
+        return out
+    return None
+
+
+def target_kind(write: Write, kind_of: Callable[[cst.BaseExpression], Kind]) -> str:
+    """What a recorded write writes: "array", "unknown" (may be an array), or "python".
+
+    "python": a list, dict or other container, a static value, or a name rebound by ``x += v``
+    that holds a Python value on every path; such a write is Python's own business and rebinding
+    is exactly what ``x += v`` does there. Helper calls are judged by their callee, not here.
+    """
+    origins = {ref.buffer.origin for ref in write.refs}
+    if write.name is None:
+        base = write.target.value if isinstance(write.target, cst.Subscript) else write.target
+        kind = kind_of(base)
+        return "array" if kind is Kind.ARRAY else "unknown" if kind is Kind.UNKNOWN else "python"
+    if "container" in origins:
+        return "python"
+    target = write.target.value if write.form == "subscript" else write.target
+    kind = kind_of(target)
+    if kind is Kind.STATIC:
+        return "python"
+    if kind is Kind.UNKNOWN or "value" in origins:
+        if write.form == "augmented-name" and not origins & {"param", "global", "local"}:
+            return "python"
+        return "unknown"
+    return "array"
 
 
 CONTAINER_METHODS = frozenset("append extend insert add update setdefault put".split())
