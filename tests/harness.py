@@ -60,14 +60,18 @@ class Examples:
     The sidecar defines ``jaxify_examples()`` (function name -> list of argument tuples), and
     optionally ``STATIC_ARGNAMES`` (function name -> names ``jax.jit`` must treat as static) and
     ``ARRAYS = "jax"`` when the fixture is already written in jax.numpy and its functions take
-    jax arrays (the default, ``"numpy"``, is a legacy program called with NumPy arrays).
+    jax arrays: NumPy arrays and Python floats become jax arrays (the default, ``"numpy"``, is a
+    legacy program called with exactly the sidecar's values). ``JITTED_BY_THE_REWRITE`` names the
+    functions the rewrite wraps in ``jax.jit`` itself (``--jit``).
     """
 
     def __init__(self, path: Path):
         module = load_module(path.read_text(encoding="utf-8"), "examples")
+        self.module = module
         self.calls: dict[str, list[tuple]] = module.jaxify_examples()
         self.static: dict[str, tuple[str, ...]] = getattr(module, "STATIC_ARGNAMES", {})
         self.takes_jax_arrays = getattr(module, "ARRAYS", "numpy") == "jax"
+        self.jitted_by_the_rewrite: set[str] = set(getattr(module, "JITTED_BY_THE_REWRITE", ()))
 
     def arguments(self, args: tuple) -> tuple:
         """``args`` as the fixture's functions take them: NumPy arrays, or jax arrays."""
@@ -76,7 +80,7 @@ class Examples:
         import jax.numpy as jnp
         import numpy as np
 
-        return tuple(jnp.asarray(a) if isinstance(a, (np.ndarray, np.generic)) else a for a in args)
+        return tuple(jnp.asarray(a) if isinstance(a, (float, np.ndarray, np.generic)) else a for a in args)
 
 
 def examples_of(path: Path) -> Examples:
