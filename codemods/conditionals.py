@@ -57,10 +57,10 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import PositionProvider, ScopeProvider
 
+from jaxify.analysis.effects import calls_in
 from jaxify.analysis.expressions import (
     ShapeOperands,
     at_update_base,
-    calls_in,
     code_of,
     domain_unsafe_operands,
     is_bool_valued,
@@ -119,7 +119,6 @@ class Conditionals(Codemod):
         self._origin: dict[int, tuple[cst.CSTNode, cst.CSTNode]] = {}
         self._generated: dict[int, tuple[cst.CSTNode, str]] = {}
         self._functions: dict[str, cst.FunctionDef] = {}
-        self._purity: dict[str, bool] = {}
         self._taken: set[str] = set()
         self._module_names: set[str] = set()
         self._original_ids: set[int] = set()
@@ -207,47 +206,10 @@ class Conditionals(Codemod):
     def _impure_call(self, node: cst.CSTNode) -> str | None:
         """The first call in ``node`` that may have side effects, as source text, else None."""
         for call in calls_in(node):
-            pure, shown = pure_call_target(call, self._qualified_name)
-            if pure:
-                continue
-            if isinstance(call.func, cst.Name) and self._pure_function(call.func.value):
-                continue
-            return shown
+            pure, shown = pure_call_target(call, self._qualified_name, self.analysis.effects.is_pure)
+            if not pure:
+                return shown
         return None
-
-    def _pure_function(self, name: str) -> bool:
-        """A module-level function with no global writes, I/O or mutation of its arguments."""
-        if name in self._purity:
-            return self._purity[name]
-        function = self._functions.get(name)
-        if function is None:
-            return False
-        self._purity[name] = False  # recursion: assume impure until proven otherwise
-        self._purity[name] = self._statements_pure(function.body)
-        return self._purity[name]
-
-    def _statements_pure(self, body: cst.CSTNode) -> bool:
-        impure = False
-
-        class Checker(cst.CSTVisitor):
-            def visit_Global(self, node) -> None:
-                nonlocal impure
-                impure = True
-
-            visit_Nonlocal = visit_Global
-            visit_Del = visit_Global
-            visit_Yield = visit_Global
-
-            def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-                nonlocal impure
-                impure |= target_names(node.target) is None
-
-            def visit_AugAssign(self, node: cst.AugAssign) -> None:
-                nonlocal impure
-                impure |= not isinstance(node.target, cst.Name)
-
-        body.visit(Checker())
-        return not impure and self._impure_call(body) is None
 
     # -- scopes ----------------------------------------------------------------------------------
 

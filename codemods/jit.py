@@ -52,7 +52,8 @@ import dataclasses
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from jaxify.analysis.expressions import at_update_base, calls_in, code_of, string_literal
+from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS, Effect, calls_in, effects_of_method, effects_of_name
+from jaxify.analysis.expressions import at_update_base, code_of, string_literal
 from jaxify.codemod import Codemod
 from jaxify.rules import Rule, Safety
 
@@ -71,19 +72,8 @@ RULES = (
          "A Python side effect (global write, append to an outer list) in jitted code runs only at trace time."),
 )
 
-# Builtins that are fine on traced values or only ever see static ones.
-TRACEABLE_BUILTINS = frozenset(
-    {"len", "range", "isinstance", "tuple", "list", "dict", "zip", "enumerate", "abs", "sum", "print",
-     "reversed", "sorted", "slice", "getattr", "hasattr", "min", "max", "pow", "divmod", "round", "map"}
-)
 UNHASHABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
-HOST_TRANSFORMS = frozenset({"jax.pure_callback", "jax.debug.callback", "jax.experimental.io_callback"})
-CONCRETE_BUILTINS = frozenset({"float", "int", "bool", "complex", "str"})
-CONCRETE_METHODS = frozenset({"item", "tolist", "tobytes", "__array__"})
-# NumPy methods that change the array in place; on a jax array `sort` returns a new array and
-# leaves its receiver as it was, the others raise.
-IN_PLACE_METHODS = frozenset({"sort", "fill", "resize", "put", "itemset", "partition", "setflags"})
-MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "add", "pop", "remove", "clear", "setdefault"})
+# Under jit, JAX itself is traceable, host callbacks included (they are what jit offers for effects).
 TRACEABLE_MODULES = ("jax.", "functools.partial")
 # Arguments of JAX functions that must be concrete Python values under jit (positions, keywords);
 # a parameter passed there as is must be static. (Shapes of jnp constructors are in the analysis.)
@@ -471,28 +461,30 @@ class JitWrap(Codemod):
             return None
         if isinstance(func, cst.Attribute) and qualified is None:
             method = func.attr.value
-            if method in CONCRETE_METHODS:
+            effects = effects_of_method(method)
+            if Effect.CONCRETE in effects:
                 return Blocker(call, f"`{shown}()` needs a concrete value")
-            if method in IN_PLACE_METHODS and self.analysis.kind_of(func.value) is not Kind.STATIC:
+            if method in ARRAY_IN_PLACE_METHODS and self.analysis.kind_of(func.value) is not Kind.STATIC:
                 return Blocker(call, f"`{shown}()` changes the array in place; jax arrays are immutable")
             receiver = func.value
-            if method in MUTATING_METHODS and isinstance(receiver, cst.Name) and receiver.value not in local_names:
+            if Effect.MUTATES_RECEIVER in effects and isinstance(receiver, cst.Name) and receiver.value not in local_names:
                 return Blocker(call, f"`{shown}(...)` changes the outer `{receiver.value}` only at trace time", True)
             return None
         if qualified is None and isinstance(func, cst.Call):
             # `jax.grad(f)(x)`, `jax.vmap(g)(xs)`: a JAX transformation of a function, traced as is.
             inner = self.analysis.qualified_name(func.func)
-            if inner is not None and inner.startswith("jax.") and inner not in HOST_TRANSFORMS:
+            if inner is not None and inner.startswith("jax.") and Effect.HOST_CALLBACK not in effects_of_name(inner):
                 return None
         if qualified is None:
             return Blocker(call, f"calls `{shown}`, which jaxify cannot check")
         if qualified.startswith("builtins."):
             builtin = qualified[len("builtins."):]
-            if builtin in CONCRETE_BUILTINS:
+            effects = effects_of_name(qualified)
+            if Effect.CONCRETE in effects:
                 if all(self.analysis.kind_of(arg.value) is Kind.STATIC for arg in call.args):
                     return None
                 return Blocker(call, f"`{shown}(...)` needs a concrete value")
-            if builtin in TRACEABLE_BUILTINS:
+            if not effects:
                 return None
             return Blocker(call, f"calls the builtin `{builtin}`")
         if qualified.startswith(TRACEABLE_MODULES):

@@ -18,6 +18,14 @@ import jax.numpy
 import libcst as cst
 import numpy
 
+from jaxify.analysis.effects import (  # noqa: F401  (HOST_ONLY is read through this module)
+    ARRAY_IN_PLACE_METHODS,
+    CONCRETE_METHODS,
+    CONVERTING_BUILTINS,
+    HOST_ONLY,
+    IO_METHODS,
+    NUMPY_IN_PLACE_FUNCTIONS,
+)
 from jaxify.analysis.numpy_api import numpy_function
 
 # NumPy submodules that are not array computation jax.numpy can take over (random is JX2's).
@@ -45,21 +53,12 @@ DYNAMIC_SHAPE = {
 }
 ONE_ARGUMENT_WHERE = "use jnp.where(condition, size=...) / jnp.nonzero(condition, size=...)"
 
-# jax.numpy has these names, but they are host-side I/O wrappers that cannot be traced.
-HOST_ONLY = frozenset({"load", "save", "savez", "fromfile", "frombuffer", "fromstring", "fromiter",
-                       "loadtxt", "savetxt", "genfromtxt", "savez_compressed"})
-
-# Functions that write their first argument in place (jax.numpy's versions need inplace=False).
-IN_PLACE_FUNCTIONS = frozenset({"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"})
-
-# Array methods that write in place. `sort` exists on jax arrays but returns a new array, so a
-# bare `x.sort()` would silently do nothing (jax-semantics §0).
-IN_PLACE_METHODS = frozenset({"fill", "sort", "resize", "put", "itemset", "partition", "setfield",
-                              "setflags", "byteswap"})
-
-# Calls whose result goes back to the host: a traced value cannot take this road under jit.
-HOST_ROUND_TRIP_METHODS = frozenset({"item", "tolist", "tobytes", "tofile", "__array__"})
-HOST_ROUND_TRIP_BUILTINS = frozenset({"float", "int", "bool", "complex"})
+# What the effects table says about NumPy's host-only functions, in-place functions and methods,
+# and host round trips (`x.item()`, `float(x)`, `x.tofile(f)`).
+IN_PLACE_FUNCTIONS = NUMPY_IN_PLACE_FUNCTIONS
+IN_PLACE_METHODS = ARRAY_IN_PLACE_METHODS
+HOST_ROUND_TRIP_METHODS = CONCRETE_METHODS | IO_METHODS
+HOST_ROUND_TRIP_BUILTINS = CONVERTING_BUILTINS
 
 # Creation functions that accept Python lists (every other function wants arrays).
 ACCEPT_LISTS = frozenset({"array", "asarray", "asanyarray", "ascontiguousarray"})

@@ -25,29 +25,13 @@ from typing import Callable, Iterable, Sequence
 import libcst as cst
 import libcst.matchers as m
 
+from jaxify.analysis.effects import Effect, effects_of
+
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
+# The `.at[...]` methods that write (a new array): `x = x.at[i].add(v)` is an update of `x`.
 AT_METHODS = frozenset({"set", "add", "subtract", "multiply", "mul", "divide", "power", "min", "max"})
 
-# Builtins that are fine on traced values (shapes are static, so len() is too).
-PURE_BUILTINS = frozenset({"abs", "len", "range", "pow", "divmod", "tuple", "zip", "enumerate", "isinstance"})
-# Builtins that need a concrete (non-traced) value: under a loop primitive they raise.
-CONCRETIZING_BUILTINS = frozenset({"float", "int", "bool", "complex", "min", "max", "sum", "round", "list"})
-IO_BUILTINS = frozenset({"print", "open", "input", "exec", "eval", "breakpoint"})
-MUTATING_METHODS = frozenset(
-    {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem",
-     "discard", "write", "writelines", "sort", "reverse", "fill", "resize", "put", "itemset"}
-)
-CONCRETIZING_METHODS = frozenset({"item", "tolist", "tobytes"})
-# Methods of jax arrays (and of the `.at[...]` helper) that return new values.
-ARRAY_METHODS = AT_METHODS | frozenset(
-    {"get", "apply", "sum", "mean", "prod", "std", "var", "reshape", "astype", "copy", "transpose",
-     "ravel", "flatten", "squeeze", "dot", "clip", "cumsum", "cumprod", "argmax", "argmin", "all",
-     "any", "conj", "conjugate", "swapaxes", "nonzero", "trace", "diagonal", "repeat", "take",
-     "argsort", "searchsorted", "real", "imag", "view", "block_until_ready"}
-)
-NUMPY_IMPURE = ("numpy.random.", "numpy.save", "numpy.load", "numpy.savetxt", "numpy.loadtxt", "numpy.genfromtxt",
-                "numpy.seterr", "numpy.set_printoptions", "numpy.copyto", "numpy.put", "numpy.place", "numpy.fill_diagonal")
 STACKERS = frozenset({"jax.numpy.array", "jax.numpy.asarray", "jax.numpy.stack", "numpy.array",
                       "numpy.asarray", "numpy.stack"})
 GROWERS = frozenset({"jax.numpy.append", "jax.numpy.concatenate", "jax.numpy.hstack", "jax.numpy.vstack",
@@ -490,45 +474,36 @@ class _BlockerFinder(cst.CSTVisitor):
 
 
 def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> str | None:
-    """Why this call cannot run inside a traced loop body, or None when it can."""
+    """Why this call cannot run inside a traced loop body, or None when it can: any effect at all
+    (see :mod:`jaxify.analysis.effects`) blocks it."""
+    effects = effects_of(call, resolve, is_pure_function)
+    if not effects:
+        return None
     func = call.func
     qualified = resolve(func)
+    if Effect.GLOBAL_RANDOM in effects:
+        return f"draws from a global random state (`{qualified}`)"
+    if Effect.HOST_CALLBACK in effects:
+        # Legal in a loop primitive, but the pipeline turns `print` into `jax.debug.print`
+        # after this codemod: refusing both keeps a second run from changing the result.
+        return f"a host callback (`{qualified}`)"
+    if qualified is not None and qualified.startswith("builtins."):
+        name = qualified.split(".", 1)[1]
+        if Effect.IO in effects:
+            return f"I/O (`{name}`)"
+        if Effect.CONCRETE in effects:
+            return f"`{name}(...)` needs a concrete value; in a traced loop body it raises"
+        return f"calls `{name}`, not known to be traceable"
+    if qualified is not None and qualified.startswith("numpy."):
+        return f"calls NumPy (`{qualified}`), which cannot take traced values"
     if qualified is not None:
-        if qualified.startswith(("jax.random.",)) or qualified.startswith(("numpy.random.", "random.")):
-            if qualified.startswith("jax.random."):
-                return None
-            return f"draws from a global random state (`{qualified}`)"
-        if qualified.startswith(("jax.debug.", "jax.experimental.io_callback", "jax.pure_callback")):
-            # Legal in a loop primitive, but the pipeline turns `print` into `jax.debug.print`
-            # after this codemod: refusing both keeps a second run from changing the result.
-            return f"a host callback (`{qualified}`)"
-        if qualified.startswith(("jax.", "math.", "operator.", "functools.partial")):
-            return None
-        if qualified.startswith("builtins."):
-            name = qualified.split(".", 1)[1]
-            if name in IO_BUILTINS:
-                return f"I/O (`{name}`)"
-            if name in CONCRETIZING_BUILTINS:
-                return f"`{name}(...)` needs a concrete value; in a traced loop body it raises"
-            if name in PURE_BUILTINS:
-                return None
-            return f"calls `{name}`, not known to be traceable"
-        if qualified.startswith("numpy."):
-            return f"calls NumPy (`{qualified}`), which cannot take traced values"
         return f"calls `{qualified}`, not known to be pure"
-    if isinstance(func, cst.Name):
-        if is_pure_function(func.value):
-            return None
-        return f"calls `{func.value}`, not known to be pure"
-    if isinstance(func, cst.Attribute):
+    if isinstance(func, cst.Attribute) and not isinstance(func.value, cst.Call):
         method = func.attr.value
-        if method in MUTATING_METHODS:
+        if Effect.MUTATES_RECEIVER in effects:
             return f"mutates `{_code(func.value)}` (`.{method}`)"
-        if method in CONCRETIZING_METHODS:
+        if Effect.CONCRETE in effects:
             return f"`.{method}()` needs a concrete value; in a traced loop body it raises"
-        if method in ARRAY_METHODS:
-            return None
-        return f"calls `{_code(func)}`, not known to be pure"
     return f"calls `{_code(func)}`, not known to be pure"
 
 
@@ -552,10 +527,8 @@ class _SideEffectFinder(_BlockerFinder):
     and a NumPy call there is pure (it fails loudly, never silently, if a traced value reaches it)."""
 
     def visit_Call(self, node: cst.Call) -> None:
-        reason = call_blocker(node, self.resolve, self.is_pure_function)
-        qualified = self.resolve(node.func) or ""
-        if reason and not (qualified.startswith("numpy.") and not qualified.startswith(NUMPY_IMPURE)):
-            self._block(node, reason)
+        if effects_of(node, self.resolve, self.is_pure_function) - {Effect.HOST_NUMPY}:
+            self._block(node, call_blocker(node, self.resolve, self.is_pure_function))
 
     def visit_Break(self, node: cst.Break) -> None: ...
     def visit_Continue(self, node: cst.Continue) -> None: ...

@@ -10,6 +10,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxify.analysis.dtypes import Dtypes
+from jaxify.analysis.effects import ModuleEffects
 from jaxify.analysis.mutation import MutationAnalysis, Write, target_kind, written_by_call
 from jaxify.analysis.names import QualifiedNames
 from jaxify.analysis.scopes import Scope, ScopeCollector
@@ -65,6 +66,11 @@ class ModuleAnalysis:
     @property
     def functions(self) -> list[FunctionInfo]:
         return list(self._functions.values())
+
+    @functools.cached_property
+    def effects(self) -> ModuleEffects:
+        """``effects.is_pure(name)`` for the module's functions; ``effects.effects_of(call)``."""
+        return ModuleEffects(self.module, self.qualified_name)
 
     @functools.cached_property
     def mutation(self) -> MutationAnalysis:
