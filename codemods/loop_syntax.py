@@ -11,7 +11,9 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis import Kind
-from jaxify.analysis.loops import STACKERS, LoopInfo, block_flow, reads_of, window_length
+from jaxify.analysis.loop_blockers import window_length
+from jaxify.analysis.loop_flow import block_flow, reads_of
+from jaxify.analysis.loops import STACKERS, LoopInfo
 from jaxify.codemods import loop_builders as build
 
 def identifiers(node: cst.CSTNode) -> set[str]:

@@ -72,15 +72,9 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
-from jaxify.analysis.loops import (
-    Blocker,
-    LoopInfo,
-    first_write_order,
-    analyze_loop,
-    block_flow,
-    reads_of,
-    side_effects_of,
-)
+from jaxify.analysis.loop_blockers import Blocker, side_effects_of
+from jaxify.analysis.loop_flow import block_flow, reads_of
+from jaxify.analysis.loops import LoopInfo, analyze_loop, first_write_order
 from jaxify.analysis import Kind
 from jaxify.codemod import Codemod
 from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
