@@ -53,8 +53,9 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS, Effect, calls_in, effects_of_method, effects_of_name
-from jaxify.analysis.expressions import at_update_base, code_of, string_literal
+from jaxify.analysis.expressions import at_update_base, code_of
 from jaxify.codemod import Codemod
+from jaxify.codemods.debug_print import PrintConversion, debug_print_arguments
 from jaxify.rules import Rule, Safety
 
 RULES = (
@@ -102,96 +103,6 @@ def _decorator_target(decorator: cst.Decorator) -> cst.BaseExpression:
             return expr.args[0].value
         return expr.func
     return expr
-
-
-class PrintConversion(Exception):
-    """A print call whose output jax.debug.print cannot reproduce; the message says why."""
-
-
-def _escape(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
-
-
-def debug_print_arguments(call: cst.Call) -> list[cst.Arg]:
-    """The arguments of the ``jax.debug.print`` that prints what ``call`` (a print) prints."""
-    separator = " "
-    positional = []
-    for arg in call.args:
-        if arg.star:
-            raise PrintConversion("it unpacks `*args`")
-        if arg.keyword is None:
-            positional.append(arg.value)
-            continue
-        keyword = arg.keyword.value
-        literal = arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else None
-        if keyword == "sep" and isinstance(literal, str):
-            separator = literal
-        elif keyword == "end" and literal == "\n":
-            continue
-        elif keyword == "flush":
-            continue
-        else:
-            raise PrintConversion(f"it passes `{keyword}=`, which jax.debug.print does not support")
-    if len(positional) == 1 and _is_format_call(positional[0]):
-        format_call = positional[0]
-        return [cst.Arg(format_call.func.value), *[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in format_call.args]]
-    pieces: list[str] = []
-    values: list[cst.BaseExpression] = []
-    for value in positional:
-        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
-            pieces.append(_escape(value.evaluated_value))
-        elif isinstance(value, cst.FormattedString):
-            text, inner = _formatted_string(value)
-            pieces.append(text)
-            values.extend(inner)
-        elif isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Modulo) and isinstance(
-            value.left, (cst.SimpleString, cst.ConcatenatedString)
-        ):
-            raise PrintConversion("it formats with `%`, which jaxify does not convert")
-        elif isinstance(value, cst.ConcatenatedString):
-            raise PrintConversion("it prints an implicitly concatenated string")
-        else:
-            pieces.append("{}")
-            values.append(value)
-    fmt = string_literal(separator.join(pieces))
-    return [cst.Arg(fmt), *[cst.Arg(v) for v in values]]
-
-
-def _is_format_call(node: cst.BaseExpression) -> bool:
-    return (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value == "format"
-        and isinstance(node.func.value, cst.SimpleString)
-        and not any(arg.star for arg in node.args)
-    )
-
-
-def _formatted_string(node: cst.FormattedString) -> tuple[str, list[cst.BaseExpression]]:
-    """``f"a {x:.2f} b"`` -> ("a {:.2f} b", [x]) as a str.format template."""
-    if "b" in node.prefix.lower():
-        raise PrintConversion("it prints bytes")
-    if "r" in node.prefix.lower():
-        raise PrintConversion("it prints a raw f-string")
-    text: list[str] = []
-    values: list[cst.BaseExpression] = []
-    for part in node.parts:
-        if isinstance(part, cst.FormattedStringText):
-            # Source text of the literal part: decode escapes, then re-escape braces for format().
-            literal = cst.parse_expression('"' + part.value.replace('"', '\\"') + '"').evaluated_value
-            text.append(_escape(literal.replace("{{", "{").replace("}}", "}")))
-            continue
-        if part.equal is not None:
-            raise PrintConversion("it uses the `{x=}` form")
-        spec = ""
-        if part.format_spec:
-            if any(not isinstance(p, cst.FormattedStringText) for p in part.format_spec):
-                raise PrintConversion("its format spec holds an expression")
-            spec = ":" + "".join(p.value for p in part.format_spec)
-        conversion = f"!{part.conversion}" if part.conversion else ""
-        text.append("{" + conversion + spec + "}")
-        values.append(part.expression)
-    return "".join(text), values
 
 
 class JitWrap(Codemod):
