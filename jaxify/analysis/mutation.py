@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Iterator
 
 import libcst as cst
 
+from jaxify.analysis.effects import Effect, effects_of_name
 from jaxify.analysis.values import Kind
 
 # NumPy functions and array methods whose result may share memory with their first argument.
@@ -420,10 +421,6 @@ class _ScopeWalker:
         return name
 
 
-# NumPy functions whose first argument is the array they write in place.
-WRITING_FUNCTIONS = frozenset({"copyto", "put", "place", "fill_diagonal"})
-
-
 def written_by_call(call: cst.Call, qualified_name: Callable[[cst.BaseExpression], str | None]):
     """The array a call writes in place, if it is one of NumPy's in-place forms; else None.
 
@@ -435,9 +432,8 @@ def written_by_call(call: cst.Call, qualified_name: Callable[[cst.BaseExpression
         return call.func.value
     if qualified is None or not qualified.startswith("numpy."):
         return None  # jax.numpy never writes in place (its in-place spellings raise)
-    member = qualified.split(".")[-1]
     first = call.args[0].value if call.args and not call.args[0].keyword else None
-    if first is not None and (member in WRITING_FUNCTIONS or qualified.endswith(".at")):
+    if first is not None and Effect.WRITES_ARGUMENT in effects_of_name(qualified):
         return first
     out = next((a.value for a in call.args if a.keyword and a.keyword.value == "out"), None)
     if out is not None and not (isinstance(out, cst.Name) and out.value == "None"):
