@@ -64,7 +64,7 @@ from jaxify.analysis.expressions import (
     is_bool_valued,
     pure_call_target,
 )
-from jaxify.codemod import Codemod
+from jaxify.codemod import Codemod, fresh_name
 from jaxify.codemods.conditional_builders import debug_check
 from jaxify.codemods.conditional_cond import CondForm
 from jaxify.codemods.conditional_where import WhereForm
@@ -188,10 +188,7 @@ class Conditionals(WhereForm, CondForm, Codemod):
         return cst.Call(func, [cst.Arg(arg) for arg in args])
 
     def _fresh_name(self, base: str) -> str:
-        name, counter = base, 1
-        while name in self._module_names or name in self._taken:
-            counter += 1
-            name = f"{base}_{counter}"
+        name = fresh_name(base, self._module_names | self._taken)
         self._taken.add(name)
         return name
 

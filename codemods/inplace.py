@@ -156,7 +156,7 @@ class InplaceUpdates(Codemod):
         facts = Facts(self.analysis, self.options.precision)
         mutation = self.analysis.mutation
         builder = Builder(facts, self._needs_wrap)
-        planner = Planner(node, mutation, builder, facts, self._enabled_at, self._line)
+        planner = Planner(node, mutation, builder, facts, self.enabled, self._line)
         self.plan: ModulePlan = planner.run()
         self.replacements: dict[int, cst.BaseSmallStatement] = {}
         self.rebinds: dict[int, list[str]] = {}
@@ -223,9 +223,6 @@ class InplaceUpdates(Codemod):
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.position(node)[0]
-
-    def _enabled_at(self, code: str, node: cst.CSTNode) -> bool:
-        return self._enabled(code, self._line(node))
 
     def _needs_wrap(self, write: Write) -> bool:
         """False only when the written name surely holds a jax array (made by a jax.numpy call)."""

@@ -13,6 +13,7 @@ import libcst as cst
 import numpy
 
 from jaxify.analysis.effects import SIDE_EFFECTS, effects_of
+from jaxify.analysis.expressions import code_of
 from jaxify.analysis.mutation import Write
 from jaxify.analysis.values import Kind
 
@@ -128,8 +129,7 @@ def _literal_number(expr: cst.BaseExpression):
     return None
 
 
-def code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+code = code_of  # the one node-to-source helper, under the short name the builders use
 
 
 def expr(text: str) -> cst.BaseExpression:

@@ -14,9 +14,10 @@ from typing import Callable, Sequence
 
 import libcst as cst
 
+from jaxify.analysis.expressions import code_of
 
-def code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+
+code = code_of  # the one node-to-source helper, under the short name the builders use
 
 
 @dataclasses.dataclass(frozen=True)

@@ -76,7 +76,7 @@ from jaxify.analysis.loop_blockers import Blocker, side_effects_of
 from jaxify.analysis.loop_flow import block_flow, reads_of
 from jaxify.analysis.loops import LoopInfo, analyze_loop, first_write_order
 from jaxify.analysis import Kind
-from jaxify.codemod import Codemod
+from jaxify.codemod import Codemod, Fix, Refusal, fresh_name
 from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
 from jaxify.codemods.loop_syntax import (
     CONTAINER_KINDS,
@@ -167,17 +167,10 @@ class LoopCodemod(Codemod):
 
     def _unused(self, base: str) -> str:
         """``base`` for a parameter of a generated function, unless the module uses that name."""
-        name, number = base, 2
-        while name in self._user_names:
-            name, number = f"{base}_{number}", number + 1
-        return name
+        return fresh_name(base, set(self._user_names))
 
     def _fresh(self, base: str) -> str:
-        name, number = base, 2
-        while name in self._used_names:
-            name, number = f"{base}_{number}", number + 1
-        self._used_names.add(name)
-        return name
+        return fresh_name(base, self._used_names)
 
     def _is_pure_function(self, name: str) -> bool:
         """A function of this module, defined once, whose body has no side effects."""
@@ -226,7 +219,7 @@ class LoopCodemod(Codemod):
             imports = [*imports, ("jax", "lax", None)]
         hint = ("check the loop's bounds keep every window inside the array" if info.windows
                 else "make sure the iterated value is a jax array" if unsafe_because else "")
-        if not self.fix(original, code, message, unsafe_because=unsafe_because, hint=hint):
+        if not self.report([Fix(original, code, message, unsafe_because, hint)])[0]:
             return updated
         for module, obj, asname in imports:
             self.add_import(module, obj, asname)
@@ -581,10 +574,5 @@ class LoopCodemod(Codemod):
         line = self.position(blocker.node)[0]
         message = f"loop left alone: {blocker.reason} (line {line})"
         unrolled = unrolled_note(self._path, info, self._resolve)
-        self.refuse(
-            loop,
-            "JX305",
-            message + unrolled,
-            reason=blocker.reason,
-            hint=hint or "restructure the loop body without this statement, or keep the loop outside jit",
-        )
+        self.report([Refusal(loop, "JX305", message + unrolled, blocker.reason,
+                             hint or "restructure the loop body without this statement, or keep the loop outside jit")])

@@ -179,13 +179,12 @@ class NumpyNamespace(Codemod):
 
     def _would_apply(self, move: Move) -> bool:
         """Whether the options and ``# jaxify: ignore`` comments let this move happen."""
-        line = self.position(move.call)[0]
         code = "JX605" if move.unsafe_because else "JX601"
         if move.unsafe_because and not self.options.unsafe:
             return False
-        if (move.wrap_args or move.wrap_elements) and not self._enabled("JX602", line):
+        if (move.wrap_args or move.wrap_elements) and not self.enabled("JX602", move.call):
             return False
-        return self._enabled(code, line)
+        return self.enabled(code, move.call)
 
     def _decide_move(self, move: Move) -> bool:
         label = cst.Module([]).code_for_node(move.call.func)

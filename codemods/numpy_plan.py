@@ -15,7 +15,7 @@ import dataclasses
 import libcst as cst
 
 from jaxify.analysis import FunctionInfo, Kind, ModuleAnalysis
-from jaxify.analysis.expressions import catches_index_error
+from jaxify.analysis.expressions import catches_index_error, code_of
 from jaxify.analysis.names import array_api_member, is_numpy
 from jaxify.analysis.numpy_api import (
     SCALAR_TYPES,
@@ -87,10 +87,6 @@ class FunctionPlan:
     moves: list[Move] = dataclasses.field(default_factory=list)
     masked: list[MaskedReduction] = dataclasses.field(default_factory=list)
     reports: list[Report] = dataclasses.field(default_factory=list)
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
 
 
 class _BodyNodes(cst.CSTVisitor):
@@ -267,7 +263,7 @@ class Planner(NumpyPins):
         data = self._data_args(member, call)
         if not any(self.is_traced(arg.value, plan.info) for arg in data):
             return  # computes on constants: it runs once on the host while tracing, as before
-        label = _code(call.func)
+        label = code_of(call.func)
         positional = [arg for arg in call.args if arg.keyword is None]
         if member in DYNAMIC_SHAPE or (member == "where" and len(positional) == 1):
             hint = DYNAMIC_SHAPE.get(member, ONE_ARGUMENT_WHERE)
@@ -318,7 +314,7 @@ class Planner(NumpyPins):
             return f"jax arrays cannot hold dtype {dtype}" if dtype.startswith(_NON_ARRAY_DTYPES) else ""
         if isinstance(expr, cst.Attribute) and expr.attr.value == "dtype" and self.kind(expr.value) is Kind.ARRAY:
             return ""  # the dtype of an array computed here
-        return f"dtype `{_code(expr)}` is not known to be one jax arrays can hold"
+        return f"dtype `{code_of(expr)}` is not known to be one jax arrays can hold"
 
     def _move(self, member: str, call: cst.Call, data: list[cst.Arg]) -> Move:
         widen_args: list[int] = []
@@ -364,7 +360,7 @@ class Planner(NumpyPins):
                 value = call.func.value
         if value is not None and self.is_traced(value, plan.info):
             plan.reports.append(Report(
-                call, "JX701", f"`{_code(call)}` brings an array value back to the host",
+                call, "JX701", f"`{code_of(call)}` brings an array value back to the host",
                 reason="under jax.jit the value is traced and this raises ConcretizationTypeError",
                 hint="keep the value as an array (jnp operations, jnp.where), or do this outside the jitted function",
             ))
@@ -418,7 +414,7 @@ class Planner(NumpyPins):
         for element in node.slice:
             if isinstance(element.slice, cst.Index) and self._is_boolean_mask(element.slice.value):
                 plan.reports.append(Report(
-                    node, "JX702", f"`{_code(node)}` selects with a boolean mask: its shape depends on the values",
+                    node, "JX702", f"`{code_of(node)}` selects with a boolean mask: its shape depends on the values",
                     reason="jax.jit needs static shapes; this indexing cannot be traced",
                     hint="use jnp.where(mask, x, fill) or a reduction with where=mask (jnp.sum(x, where=mask))",
                 ))

@@ -19,14 +19,12 @@ from typing import Callable
 
 import libcst as cst
 
+from jaxify.analysis.expressions import code_of
+
 REQUIRED = "<required>"
 VARARGS = "<varargs>"
 
-_EMPTY = cst.Module(body=[])
-
-
-def source(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node)
+source = code_of  # the one node-to-source helper, under the name the random codemods use
 
 
 def is_atom(node: cst.BaseExpression) -> bool:

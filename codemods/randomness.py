@@ -135,9 +135,6 @@ class Randomness(Codemod):
     def scopes(self):
         return self.wrapper.resolve(ScopeProvider)
 
-    def enabled(self, code: str, node: cst.CSTNode) -> bool:
-        return self._enabled(code, self.position(node)[0])
-
     # -- planning ------------------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:

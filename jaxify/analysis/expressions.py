@@ -54,8 +54,9 @@ EVALUATED_ANYWAY_BLOCKERS = SIDE_EFFECTS | {Effect.CONCRETE}
 NUMBER_LITERALS = (cst.Integer, cst.Float, cst.Imaginary)
 
 
-def code_of(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
+def code_of(node: cst.CSTNode | None) -> str:
+    """The source text of ``node`` ("" for None): the one node-to-source helper."""
+    return cst.Module([]).code_for_node(node) if node is not None else ""
 
 
 def string_literal(text: str) -> cst.SimpleString:

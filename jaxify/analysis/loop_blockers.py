@@ -13,7 +13,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis.effects import Effect, effects_of
-from jaxify.analysis.loop_flow import node_code, reads_of
+from jaxify.analysis.expressions import code_of
+from jaxify.analysis.loop_flow import reads_of
 
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
@@ -159,9 +160,9 @@ class BlockerFinder(cst.CSTVisitor):
 
     def _check_target(self, target: cst.BaseExpression) -> None:
         if isinstance(target, cst.Subscript):
-            self._block(target, f"item assignment to `{node_code(target.value)}`")
+            self._block(target, f"item assignment to `{code_of(target.value)}`")
         elif isinstance(target, cst.Attribute):
-            self._block(target, f"attribute assignment to `{node_code(target)}`")
+            self._block(target, f"attribute assignment to `{code_of(target)}`")
         elif isinstance(target, cst.StarredElement):
             self._block(target, "starred assignment")
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -215,10 +216,10 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
     if isinstance(func, cst.Attribute) and not isinstance(func.value, cst.Call):
         method = func.attr.value
         if Effect.MUTATES_RECEIVER in effects:
-            return f"mutates `{node_code(func.value)}` (`.{method}`)"
+            return f"mutates `{code_of(func.value)}` (`.{method}`)"
         if Effect.CONCRETE in effects:
             return f"`.{method}()` needs a concrete value; in a traced loop body it raises"
-    return f"calls `{node_code(func)}`, not known to be pure"
+    return f"calls `{code_of(func)}`, not known to be pure"
 
 
 def window_length(subscript: cst.Subscript) -> int | None:

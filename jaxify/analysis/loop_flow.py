@@ -11,10 +11,6 @@ import libcst as cst
 # -- names read and written -----------------------------------------------------------------
 
 
-def node_code(node: cst.CSTNode | None) -> str:
-    return cst.Module(body=[]).code_for_node(node) if node is not None else ""
-
-
 def target_names(target: cst.BaseExpression) -> list[str]:
     if isinstance(target, cst.Name):
         return [target.value]

@@ -25,12 +25,12 @@ from typing import Callable, Iterable, Sequence
 import libcst as cst
 import libcst.matchers as m
 
+from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_blockers import Blocker, BlockerFinder, side_effects_of
 from jaxify.analysis.loop_flow import (
     assign_targets,
     block_flow,
     free_names,
-    node_code,
     reads_of,
     statement_flow,
     target_names,
@@ -76,12 +76,12 @@ class IterationSpace:
         """``"10000"`` for ``range(10000)``, ``"n"`` for ``range(n)``; None when unknown."""
         if self.kind != "range" or self.step is not None:
             return None
-        stop = node_code(self.stop)
+        stop = code_of(self.stop)
         if self.start is None or (isinstance(self.start, cst.Integer) and self.start.evaluated_value == 0):
             return stop
         if isinstance(self.start, cst.Integer) and isinstance(self.stop, cst.Integer):
             return str(max(0, self.stop.evaluated_value - self.start.evaluated_value))
-        start = node_code(self.start)
+        start = code_of(self.start)
         if not isinstance(self.start, (cst.Name, cst.Integer, cst.Attribute, cst.Call, cst.Subscript)):
             start = f"({start})"
         return f"{stop} - {start}"
@@ -492,7 +492,7 @@ def analyze_loop(
     for name in sorted(targets & live_out):
         blockers.append(Blocker(loop, f"the loop variable `{name}` is read after the loop"))
     if space.kind == "other":
-        blockers.append(Blocker(loop, f"iterates over `{node_code(loop.iter)}`, not over a range or an array"))
+        blockers.append(Blocker(loop, f"iterates over `{code_of(loop.iter)}`, not over a range or an array"))
     dependent = _depends_on(set(carried), body)
     reductions = [name for name in carried if name not in trajectory_names and _reduction(name, dependent, body, resolve)]
     return LoopInfo(

@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Iterator
 import libcst as cst
 
 from jaxify.analysis.effects import Effect, effects_of_name
+from jaxify.analysis.expressions import code_of
 from jaxify.analysis.values import Kind
 
 # NumPy functions and array methods whose result may share memory with their first argument.
@@ -167,7 +168,7 @@ class _ScopeWalker:
                 return _as_views(self.refs(expr.value, env))
             if self.owner.qualified_name(expr):
                 return frozenset()  # a module attribute such as np.pi
-            return frozenset({Ref(Buffer("unknown", f"the attribute `{_text(expr)}`"), False)})
+            return frozenset({Ref(Buffer("unknown", f"the attribute `{code_of(expr)}`"), False)})
         if isinstance(expr, cst.Call):
             return self._call_refs(expr, env)
         if isinstance(expr, cst.IfExp):
@@ -346,7 +347,7 @@ class _ScopeWalker:
             written = self.record(node, target, "subscript", env)
             if not (isinstance(target.value, cst.Name) and self.owner.is_array(target.value)):
                 # an array stored into an array is copied; into anything else it is held
-                self.escape(value, env, f"the container `{_text(target.value)}` (line {line})")
+                self.escape(value, env, f"the container `{code_of(target.value)}` (line {line})")
             return _mark_written(env, written)
         refs = self.refs(value, env)
         if isinstance(value, cst.Call):
@@ -356,7 +357,7 @@ class _ScopeWalker:
             self.helper_call(node, value, env)
         for target in targets:
             if isinstance(target, (cst.Attribute, cst.Subscript)):
-                self.escape(value, env, f"`{_text(target)}` (line {line})")
+                self.escape(value, env, f"`{code_of(target)}` (line {line})")
             elif isinstance(target, cst.Name) and self.in_function and target.value in self.declared_global:
                 self.escape(value, env, f"the global `{target.value}` (line {line})")
             env = self.bind(target, refs, env)
@@ -370,7 +371,7 @@ class _ScopeWalker:
         self.helper_call(stmt, call, env)
         if isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_METHODS:
             for arg in call.args:
-                self.escape(arg.value, env, f"`{_text(call.func.value)}` (line {self.owner.line_of(stmt)})")
+                self.escape(arg.value, env, f"`{code_of(call.func.value)}` (line {self.owner.line_of(stmt)})")
         return None
 
     def helper_call(self, stmt, call: cst.Call, env: Env) -> None:
@@ -491,7 +492,7 @@ def _items(refs: frozenset[Ref], whole: cst.BaseExpression) -> frozenset[Ref]:
     found = set()
     for ref in refs:
         if ref.buffer.origin == "container":
-            found.add(Ref(Buffer("unknown", f"an item of the container `{_text(whole)}`"), False))
+            found.add(Ref(Buffer("unknown", f"an item of the container `{code_of(whole)}`"), False))
         elif ref.buffer.origin not in ("value", "function"):
             found.add(Ref(ref.buffer, True))
     return frozenset(found)
@@ -517,11 +518,7 @@ def _mark_written(env: Env, name: str | None) -> Env:
 
 
 def _unknown(expr: cst.BaseExpression, owner: MutationAnalysis) -> frozenset[Ref]:
-    return frozenset({Ref(Buffer("unknown", f"the value of `{_text(expr)}` (line {owner.line_of(expr)})"), False)})
-
-
-def _text(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+    return frozenset({Ref(Buffer("unknown", f"the value of `{code_of(expr)}` (line {owner.line_of(expr)})"), False)})
 
 
 def parameters(function: cst.FunctionDef) -> list[cst.Param]:
