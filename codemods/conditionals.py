@@ -1,51 +1,51 @@
 """Conditionals on array values -> ``jnp.where``, ``lax.cond`` and ``lax.switch`` (JX4xx).
 
-What it does
-    Rewrites ``if`` statements, ``if``/``elif``/``else`` chains and ``a if c else b`` expressions
-    whose condition is an array value (per the shared value-kind analysis):
+## What it does
+Rewrites ``if`` statements, ``if``/``elif``/``else`` chains and ``a if c else b`` expressions
+whose condition is an array value (per the shared value-kind analysis):
 
-    - branches that assign the same names (or return) cheap elementwise values become
-      ``jnp.where(c, a, b)`` (nested for ``elif`` chains);
-    - other pure branches become ``lax.cond(c, true_fn, false_fn, *operands)`` or, for chains,
-      ``lax.switch(index, branches, *operands)``;
-    - ``and`` / ``or`` / ``not`` on boolean arrays become ``jnp.logical_and/or/not``;
-    - a value-dependent ``raise`` or ``assert`` is reported; with ``--unsafe`` it becomes
-      ``checkify.debug_check``.
+- branches that assign the same names (or return) cheap elementwise values become
+  ``jnp.where(c, a, b)`` (nested for ``elif`` chains);
+- other pure branches become ``lax.cond(c, true_fn, false_fn, *operands)`` or, for chains,
+  ``lax.switch(index, branches, *operands)``;
+- ``and`` / ``or`` / ``not`` on boolean arrays become ``jnp.logical_and/or/not``;
+- a value-dependent ``raise`` or ``assert`` is reported; with ``--unsafe`` it becomes
+  ``checkify.debug_check``.
 
-    Conditions on static values (``if n > 0`` with a static ``n``, ``if x.ndim == 2``,
-    ``if mode == "fast"``, ``is None`` tests) stay Python ``if``: that is correct and fastest.
+Conditions on static values (``if n > 0`` with a static ``n``, ``if x.ndim == 2``,
+``if mode == "fast"``, ``is None`` tests) stay Python ``if``: that is correct and fastest.
 
-Why JAX needs it
-    Under ``jax.jit`` an array condition is a tracer; ``if x > 0:`` raises
-    TracerBoolConversionError. ``jnp.where`` evaluates both sides and selects; ``lax.cond``
-    traces both branches and runs one.
+## Why JAX needs it
+Under ``jax.jit`` an array condition is a tracer; ``if x > 0:`` raises
+TracerBoolConversionError. ``jnp.where`` evaluates both sides and selects; ``lax.cond``
+traces both branches and runs one.
 
-    ``jnp.where`` evaluates both sides, so ``jnp.where(x > 0, jnp.log(x), 0.0)`` has a NaN
-    gradient at ``x <= 0``. When a branch holds log/sqrt/division/fractional power (or another
-    function with an unbounded derivative) jaxify emits the "double where" form, which feeds
-    that branch a harmless value wherever it is not selected; values are unchanged and the
-    finding says so.
+``jnp.where`` evaluates both sides, so ``jnp.where(x > 0, jnp.log(x), 0.0)`` has a NaN
+gradient at ``x <= 0``. When a branch holds log/sqrt/division/fractional power (or another
+function with an unbounded derivative) jaxify emits the "double where" form, which feeds
+that branch a harmless value wherever it is not selected; values are unchanged and the
+finding says so.
 
-Example
-    Before::
+## Example
+Before:
 
-        if x > 0:
-            y = np.log(x)
-        else:
-            y = 0.0
+    if x > 0:
+        y = np.log(x)
+    else:
+        y = 0.0
 
-    After::
+After:
 
-        y = jnp.where(x > 0, jnp.log(jnp.where(x > 0, x, 1)), 0.0)
+    y = jnp.where(x > 0, jnp.log(jnp.where(x > 0, x, 1)), 0.0)
 
-When it refuses
-    - a branch has side effects (I/O, calls jaxify cannot prove pure, in-place updates),
-      nested loops, or a ``return`` that only some branches take;
-    - a name assigned in only one branch is used afterwards and has no earlier value;
-    - the branch values are not elementwise with matching shapes, and the condition cannot be
-      proven a scalar (``lax.cond`` needs one);
-    - the ``elif`` chain mixes traced and static conditions after a traced one;
-    - and/or on arrays that are not boolean (Python returns an operand, not a bool).
+## When it refuses
+- a branch has side effects (I/O, calls jaxify cannot prove pure, in-place updates),
+  nested loops, or a ``return`` that only some branches take;
+- a name assigned in only one branch is used afterwards and has no earlier value;
+- the branch values are not elementwise with matching shapes, and the condition cannot be
+  proven a scalar (``lax.cond`` needs one);
+- the ``elif`` chain mixes traced and static conditions after a traced one;
+- and/or on arrays that are not boolean (Python returns an operand, not a bool).
 """
 
 from __future__ import annotations

@@ -1,48 +1,48 @@
 """jit wrapping with inferred static arguments, and the traps of jitted code (JX8xx).
 
-What it does
-    With ``--jit``, wraps each top-level function that is jit-compatible after the other rewrites
-    in ``@jax.jit``, or in ``@functools.partial(jax.jit, static_argnames=(...))`` when the
-    value-kind analysis shows parameters that must stay Python values (trip counts, shapes, flags,
-    strings). A function that cannot be jitted gets a finding naming the blocking line.
+## What it does
+With ``--jit``, wraps each top-level function that is jit-compatible after the other rewrites
+in ``@jax.jit``, or in ``@functools.partial(jax.jit, static_argnames=(...))`` when the
+value-kind analysis shows parameters that must stay Python values (trip counts, shapes, flags,
+strings). A function that cannot be jitted gets a finding naming the blocking line.
 
-    In jitted functions (wrapped here or already decorated), it rewrites ``print(...)`` into
-    ``jax.debug.print(...)`` with the format string converted, and reports the traps of jitted
-    code: Python loops that unroll at trace time, static arguments that change on every call
-    (each value compiles again), and side effects that run only while tracing.
+In jitted functions (wrapped here or already decorated), it rewrites ``print(...)`` into
+``jax.debug.print(...)`` with the format string converted, and reports the traps of jitted
+code: Python loops that unroll at trace time, static arguments that change on every call
+(each value compiles again), and side effects that run only while tracing.
 
-Why JAX needs it
-    ``jax.jit`` compiles a function once per set of static values and input shapes; the compiled
-    code is what makes JAX fast. Inside it, Python runs only once, at trace time: ``print`` shows
-    tracers once instead of values on every call, a global counter counts compilations, and a
-    Python loop is unrolled into one long program.
+## Why JAX needs it
+``jax.jit`` compiles a function once per set of static values and input shapes; the compiled
+code is what makes JAX fast. Inside it, Python runs only once, at trace time: ``print`` shows
+tracers once instead of values on every call, a global counter counts compilations, and a
+Python loop is unrolled into one long program.
 
-Example
-    Before::
+## Example
+Before:
 
-        def step(x, n):
-            for i in range(n):
-                x = x * 0.5
-            print("x is", x)
-            return x
+    def step(x, n):
+        for i in range(n):
+            x = x * 0.5
+        print("x is", x)
+        return x
 
-    After (``--jit``)::
+After (`--jit`):
 
-        @functools.partial(jax.jit, static_argnames=("n",))
-        def step(x, n):
-            for i in range(n):
-                x = x * 0.5
-            jax.debug.print("x is {}", x)
-            return x
+    @functools.partial(jax.jit, static_argnames=("n",))
+    def step(x, n):
+        for i in range(n):
+            x = x * 0.5
+        jax.debug.print("x is {}", x)
+        return x
 
-    with a JX803 report that the loop unrolls into ``n`` copies of its body.
+with a JX803 report that the loop unrolls into ``n`` copies of its body.
 
-When it refuses
-    A function is left unwrapped (JX802, with the blocking line) when it branches or loops on a
-    traced or unknown value, calls NumPy or host-only functions (I/O, plotting, the clock),
-    converts arrays to Python values (``float(x)``, ``.item()``), mutates arrays in place, writes
-    global state, or calls a function that is not jit-compatible itself. A ``print`` whose format
-    cannot be converted (``file=``, ``end=``, ``%`` formatting) is left alone and reported.
+## When it refuses
+A function is left unwrapped (JX802, with the blocking line) when it branches or loops on a
+traced or unknown value, calls NumPy or host-only functions (I/O, plotting, the clock),
+converts arrays to Python values (``float(x)``, ``.item()``), mutates arrays in place, writes
+global state, or calls a function that is not jit-compatible itself. A ``print`` whose format
+cannot be converted (``file=``, ``end=``, ``%`` formatting) is left alone and reported.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 ``call_fits_jax(member, call)`` checks a call's positional count and keywords against that
 function's own signature, so a keyword jax.numpy does not take (``out=``, ``a_min=``,
 ``interpolation=``) keeps the call on NumPy. The only hand-written facts are the short tables
-below, taken from ../shared/jax-semantics.md §4: names jax.numpy has with a different meaning.
+below: names jax.numpy has with a different meaning.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from jaxify.analysis.numpy_api import numpy_function
 NUMPY_ONLY_PREFIXES = ("random.", "char.", "ma.", "polynomial.", "testing.", "lib.", "rec.",
                        "strings.", "ctypeslib.", "emath.", "typing.", "dtypes.", "exceptions.")
 
-# Output shape depends on the values: not traceable without size=/length= (jax-semantics §4).
+# Output shape depends on the values: not traceable without size=/length=.
 DYNAMIC_SHAPE = {
     "nonzero": "pass `size=` and `fill_value=` to jnp.nonzero (fill_value=0 is a valid index)",
     "argwhere": "pass `size=` and `fill_value=` to jnp.argwhere",

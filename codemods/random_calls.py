@@ -1,4 +1,4 @@
-"""The call-by-call table from NumPy samplers to ``jax.random`` (jax-semantics.md section 2).
+"""The call-by-call table from NumPy samplers to ``jax.random``.
 
 Each entry binds a NumPy call's arguments to NumPy's own signature and writes the JAX
 expression that draws from the same distribution: ``size`` becomes ``shape`` (``None`` becomes
