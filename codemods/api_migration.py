@@ -195,7 +195,8 @@ class ApiMigration(Codemod):
 
     def _resolve(self, node: cst.BaseExpression) -> tuple[Mapping | None, bool]:
         """The Mapping ``node`` refers to, and whether it may also refer to something else."""
-        found = [self.table.get(name) for name in self.qualified_names(node)]
+        # sorted: a name bound twice has two qualified names, and a set's order changes per run
+        found = [self.table.get(name) for name in sorted(self.qualified_names(node))]
         known = [mapping for mapping in found if mapping is not None]
         if not known:
             return None, False
