@@ -104,7 +104,7 @@ from libcst.metadata import PositionProvider
 
 from jaxify.codemods.inplace_forms import Builder, Facts
 from jaxify.codemods.inplace_plan import ModulePlan, Planner, returns_a_value
-from jaxify.codemods.precision import X64_SWITCH
+from jaxify.codemods.precision import insert_x64_switch
 from jaxify.analysis.mutation import Write
 from jaxify.codemod import Codemod
 from jaxify.rules import Rule, Safety
@@ -202,7 +202,7 @@ class InplaceUpdates(Codemod):
                 self.returned[id(node_def)] = params
 
     def finish(self, module: cst.Module) -> cst.Module:
-        """Imports first, then (JX113) the x64 switch right after the last top-level import."""
+        """Imports first, then (JX113) the x64 switch right after the imports."""
         switch = self.x64_needed and self.fix(
             self.wrapper.module, "JX113",
             "x64 enabled after the imports: arrays the in-place rewrites convert to jax keep NumPy's float64",
@@ -212,14 +212,7 @@ class InplaceUpdates(Codemod):
         module = super().finish(module)
         if not switch:
             return module
-        body = list(module.body)
-        last_import = max(
-            (i for i, stmt in enumerate(body) if isinstance(stmt, cst.SimpleStatementLine)
-             and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom))),
-            default=-1,
-        )
-        body.insert(last_import + 1, cst.parse_statement(X64_SWITCH + "\n"))
-        return module.with_changes(body=body)
+        return insert_x64_switch(module)
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.position(node)[0]
