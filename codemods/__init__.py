@@ -2,10 +2,11 @@
 
 API migration -> randomness -> NumPy namespace -> in-place updates -> conditionals -> loops -> jit.
 
-Randomness runs before the NumPy namespace: once `np.random` draws are `jax.random` draws, the
-namespace codemod sees the values computed from them as traced and moves their NumPy calls in the
-same run. In the other order a second run would move them, and the file would fail the
-idempotence check.
+The engine repeats the whole pipeline until a pass changes nothing (at most four passes), so the
+order decides how many passes a file needs, not what it becomes. Randomness runs before the NumPy
+namespace so that, once `np.random` draws are `jax.random` draws, the namespace codemod moves the
+NumPy calls computed from them in the same pass. No codemod reads another's findings: what they
+share are the facts of the module analysis (values, effects, mutation).
 """
 
 from jaxify.codemod import Codemod

@@ -78,6 +78,7 @@ from libcst.metadata import ExpressionContext, ExpressionContextProvider, Qualif
 from libcst.metadata.scope_provider import ImportAssignment
 
 from jaxify.codemods import api_calls
+from jaxify.codemods.compat_shims import ShimImports, is_compat_shim
 from jaxify.codemods.api_tables import (
     DISCARDED_AT,
     JAX_API,
@@ -95,8 +96,6 @@ from jaxify.codemods.api_tables import (
 from jaxify.codemod import Codemod
 from jaxify.rules import Rule, Safety
 
-SHIM_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError"})
-
 AT_UPDATES = frozenset({"set", "add", "subtract", "multiply", "mul", "divide", "power", "min", "max", "apply"})
 
 
@@ -108,40 +107,6 @@ class Reference:
     replaces_root: bool = False  # the old reference's root name is gone: its import may be unused
     needs_import: str | None = None  # a top-level module to import
     reason: str = ""  # why there is no expression
-
-
-def is_compat_shim(node: cst.Try) -> bool:
-    """``try: ... except ImportError/AttributeError:``: code written to run on old and new versions."""
-    for handler in node.handlers:
-        caught = handler.type
-        names = caught.elements if isinstance(caught, cst.Tuple) else [caught] if caught else []
-        for name in names:
-            expr = name.value if isinstance(name, cst.Element) else name
-            if (get_full_name_for_node(expr) or "").rpartition(".")[2] in SHIM_EXCEPTIONS:
-                return True
-    return False
-
-
-class _ShimImports(cst.CSTVisitor):
-    """Collects the import statements inside compatibility shims."""
-
-    def __init__(self) -> None:
-        self.imports: set[int] = set()
-        self._depth = 0
-
-    def visit_Try(self, node: cst.Try) -> None:
-        self._depth += is_compat_shim(node)
-
-    def leave_Try(self, original_node: cst.Try) -> None:
-        self._depth -= is_compat_shim(original_node)
-
-    def visit_Import(self, node: cst.Import) -> None:
-        if self._depth:
-            self.imports.add(id(node))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if self._depth:
-            self.imports.add(id(node))
 
 
 def dotted(base: cst.BaseExpression | None, path: str) -> cst.BaseExpression:
@@ -230,7 +195,8 @@ class ApiMigration(Codemod):
 
     def _resolve(self, node: cst.BaseExpression) -> tuple[Mapping | None, bool]:
         """The Mapping ``node`` refers to, and whether it may also refer to something else."""
-        found = [self.table.get(name) for name in self.qualified_names(node)]
+        # sorted: a name bound twice has two qualified names, and a set's order changes per run
+        found = [self.table.get(name) for name in sorted(self.qualified_names(node))]
         known = [mapping for mapping in found if mapping is not None]
         if not known:
             return None, False
@@ -331,7 +297,7 @@ class ApiMigration(Codemod):
     # -- visiting -------------------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
-        shims = _ShimImports()
+        shims = ShimImports()
         node.visit(shims)
         self._shim_imports = shims.imports
         for statement in node.body:

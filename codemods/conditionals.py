@@ -1,51 +1,51 @@
 """Conditionals on array values -> ``jnp.where``, ``lax.cond`` and ``lax.switch`` (JX4xx).
 
-What it does
-    Rewrites ``if`` statements, ``if``/``elif``/``else`` chains and ``a if c else b`` expressions
-    whose condition is an array value (per the shared value-kind analysis):
+## What it does
+Rewrites ``if`` statements, ``if``/``elif``/``else`` chains and ``a if c else b`` expressions
+whose condition is an array value (per the shared value-kind analysis):
 
-    - branches that assign the same names (or return) cheap elementwise values become
-      ``jnp.where(c, a, b)`` (nested for ``elif`` chains);
-    - other pure branches become ``lax.cond(c, true_fn, false_fn, *operands)`` or, for chains,
-      ``lax.switch(index, branches, *operands)``;
-    - ``and`` / ``or`` / ``not`` on boolean arrays become ``jnp.logical_and/or/not``;
-    - a value-dependent ``raise`` or ``assert`` is reported; with ``--unsafe`` it becomes
-      ``checkify.debug_check``.
+- branches that assign the same names (or return) cheap elementwise values become
+  ``jnp.where(c, a, b)`` (nested for ``elif`` chains);
+- other pure branches become ``lax.cond(c, true_fn, false_fn, *operands)`` or, for chains,
+  ``lax.switch(index, branches, *operands)``;
+- ``and`` / ``or`` / ``not`` on boolean arrays become ``jnp.logical_and/or/not``;
+- a value-dependent ``raise`` or ``assert`` is reported; with ``--unsafe`` it becomes
+  ``checkify.debug_check``.
 
-    Conditions on static values (``if n > 0`` with a static ``n``, ``if x.ndim == 2``,
-    ``if mode == "fast"``, ``is None`` tests) stay Python ``if``: that is correct and fastest.
+Conditions on static values (``if n > 0`` with a static ``n``, ``if x.ndim == 2``,
+``if mode == "fast"``, ``is None`` tests) stay Python ``if``: that is correct and fastest.
 
-Why JAX needs it
-    Under ``jax.jit`` an array condition is a tracer; ``if x > 0:`` raises
-    TracerBoolConversionError. ``jnp.where`` evaluates both sides and selects; ``lax.cond``
-    traces both branches and runs one.
+## Why JAX needs it
+Under ``jax.jit`` an array condition is a tracer; ``if x > 0:`` raises
+TracerBoolConversionError. ``jnp.where`` evaluates both sides and selects; ``lax.cond``
+traces both branches and runs one.
 
-    ``jnp.where`` evaluates both sides, so ``jnp.where(x > 0, jnp.log(x), 0.0)`` has a NaN
-    gradient at ``x <= 0``. When a branch holds log/sqrt/division/fractional power (or another
-    function with an unbounded derivative) jaxify emits the "double where" form, which feeds
-    that branch a harmless value wherever it is not selected; values are unchanged and the
-    finding says so.
+``jnp.where`` evaluates both sides, so ``jnp.where(x > 0, jnp.log(x), 0.0)`` has a NaN
+gradient at ``x <= 0``. When a branch holds log/sqrt/division/fractional power (or another
+function with an unbounded derivative) jaxify emits the "double where" form, which feeds
+that branch a harmless value wherever it is not selected; values are unchanged and the
+finding says so.
 
-Example
-    Before::
+## Example
+Before:
 
-        if x > 0:
-            y = np.log(x)
-        else:
-            y = 0.0
+    if x > 0:
+        y = np.log(x)
+    else:
+        y = 0.0
 
-    After::
+After:
 
-        y = jnp.where(x > 0, jnp.log(jnp.where(x > 0, x, 1)), 0.0)
+    y = jnp.where(x > 0, jnp.log(jnp.where(x > 0, x, 1)), 0.0)
 
-When it refuses
-    - a branch has side effects (I/O, calls jaxify cannot prove pure, in-place updates),
-      nested loops, or a ``return`` that only some branches take;
-    - a name assigned in only one branch is used afterwards and has no earlier value;
-    - the branch values are not elementwise with matching shapes, and the condition cannot be
-      proven a scalar (``lax.cond`` needs one);
-    - the ``elif`` chain mixes traced and static conditions after a traced one;
-    - and/or on arrays that are not boolean (Python returns an operand, not a bool).
+## When it refuses
+- a branch has side effects (I/O, calls jaxify cannot prove pure, in-place updates),
+  nested loops, or a ``return`` that only some branches take;
+- a name assigned in only one branch is used afterwards and has no earlier value;
+- the branch values are not elementwise with matching shapes, and the condition cannot be
+  proven a scalar (``lax.cond`` needs one);
+- the ``elif`` chain mixes traced and static conditions after a traced one;
+- and/or on arrays that are not boolean (Python returns an operand, not a bool).
 """
 
 from __future__ import annotations
@@ -57,31 +57,25 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import PositionProvider, ScopeProvider
 
+from jaxify.analysis.effects import calls_in
 from jaxify.analysis.expressions import (
     ShapeOperands,
-    at_update_base,
-    calls_in,
     code_of,
-    domain_unsafe_operands,
     is_bool_valued,
-    is_literal,
-    is_scalar_reduction,
     pure_call_target,
-    string_literal,
 )
-from jaxify.codemod import Codemod
+from jaxify.codemod import Codemod, fresh_name
+from jaxify.codemods.conditional_builders import debug_check
+from jaxify.codemods.conditional_cond import CondForm
+from jaxify.codemods.conditional_where import WhereForm
 from jaxify.codemods.branches import (
     Link,
     Refusal,
-    assigned_name,
     assigned_pairs,
-    binds_looser,
     comment_lines,
     names_read,
     raise_message,
     small_statements,
-    statement_reads,
-    target_names,
     unparen,
 )
 from jaxify.rules import Rule, Safety
@@ -108,7 +102,7 @@ CHECKIFY_ASSUMPTION = (
 )
 
 
-class Conditionals(Codemod):
+class Conditionals(WhereForm, CondForm, Codemod):
     RULES = RULES
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
 
@@ -119,7 +113,6 @@ class Conditionals(Codemod):
         self._origin: dict[int, tuple[cst.CSTNode, cst.CSTNode]] = {}
         self._generated: dict[int, tuple[cst.CSTNode, str]] = {}
         self._functions: dict[str, cst.FunctionDef] = {}
-        self._purity: dict[str, bool] = {}
         self._taken: set[str] = set()
         self._module_names: set[str] = set()
         self._original_ids: set[int] = set()
@@ -188,17 +181,14 @@ class Conditionals(Codemod):
         self._generated[id(func)] = (func, f"jax.numpy.{function}")
         return cst.Call(func, [cst.Arg(arg) for arg in args])
 
-    def _lax(self, function: str, args: list[cst.BaseExpression]) -> cst.Call:
+    def _lax(self, function: str, *args: cst.BaseExpression) -> cst.Call:
         self.add_import("jax", "lax")
         func = cst.Attribute(cst.Name("lax"), cst.Name(function))
         self._generated[id(func)] = (func, f"jax.lax.{function}")
         return cst.Call(func, [cst.Arg(arg) for arg in args])
 
     def _fresh_name(self, base: str) -> str:
-        name, counter = base, 1
-        while name in self._module_names or name in self._taken:
-            counter += 1
-            name = f"{base}_{counter}"
+        name = fresh_name(base, self._module_names | self._taken)
         self._taken.add(name)
         return name
 
@@ -207,47 +197,10 @@ class Conditionals(Codemod):
     def _impure_call(self, node: cst.CSTNode) -> str | None:
         """The first call in ``node`` that may have side effects, as source text, else None."""
         for call in calls_in(node):
-            pure, shown = pure_call_target(call, self._qualified_name)
-            if pure:
-                continue
-            if isinstance(call.func, cst.Name) and self._pure_function(call.func.value):
-                continue
-            return shown
+            pure, shown = pure_call_target(call, self._qualified_name, self.analysis.effects.is_pure)
+            if not pure:
+                return shown
         return None
-
-    def _pure_function(self, name: str) -> bool:
-        """A module-level function with no global writes, I/O or mutation of its arguments."""
-        if name in self._purity:
-            return self._purity[name]
-        function = self._functions.get(name)
-        if function is None:
-            return False
-        self._purity[name] = False  # recursion: assume impure until proven otherwise
-        self._purity[name] = self._statements_pure(function.body)
-        return self._purity[name]
-
-    def _statements_pure(self, body: cst.CSTNode) -> bool:
-        impure = False
-
-        class Checker(cst.CSTVisitor):
-            def visit_Global(self, node) -> None:
-                nonlocal impure
-                impure = True
-
-            visit_Nonlocal = visit_Global
-            visit_Del = visit_Global
-            visit_Yield = visit_Global
-
-            def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-                nonlocal impure
-                impure |= target_names(node.target) is None
-
-            def visit_AugAssign(self, node: cst.AugAssign) -> None:
-                nonlocal impure
-                impure |= not isinstance(node.target, cst.Name)
-
-        body.visit(Checker())
-        return not impure and self._impure_call(body) is None
 
     # -- scopes ----------------------------------------------------------------------------------
 
@@ -436,432 +389,6 @@ class Conditionals(Codemod):
             statements[index] = statements[index][count:]
         return list(blocks[0].body[:count])
 
-    # -- jnp.where form --------------------------------------------------------------------------
-
-    def _check_pure(self, node: cst.CSTNode) -> None:
-        impure = self._impure_call(node)
-        if impure is not None:
-            raise Refusal(f"`{impure}(...)` may have side effects and would run on both branches")
-
-    def _keeps_value(self, statement: cst.BaseSmallStatement) -> bool:
-        """``x = jnp.asarray(x)``: the same values, only held as a jax array."""
-        pair = assigned_name(statement)
-        if pair is None or not isinstance(pair[1], cst.Call):
-            return False
-        call = pair[1]
-        return (
-            self._qualified_name(call.func) == "jax.numpy.asarray"
-            and len(call.args) == 1 and call.args[0].keyword is None
-            and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == pair[0]
-        )
-
-    def _where_form(self, original, links, statements, returns):
-        tests = [link.test for link in links if link.test is not None]
-        condition_operands: set[str] = set()
-        for test in tests:
-            self._check_pure(test)
-            condition_operands |= self.shapes.operands(test) or set()
-        names: list[str] = []
-        if returns:
-            if any(len(body) != 1 for body in statements):
-                raise Refusal("a returning branch computes intermediate values")
-            values = [self._tuple_parts(body[0].value) for body in statements]
-            if len({len(v) for v in values}) != 1:
-                raise Refusal("the branches return tuples of different lengths")
-            columns = [list(column) for column in zip(*values)]
-        else:
-            names, columns = self._assigned_columns(original, statements)
-        note = ""
-        combined: list[cst.BaseExpression] = []
-        for position, column in enumerate(columns):
-            merged = None if returns else self._merge_at_set(names[position], column)
-            if merged is None:
-                self._check_same_shape(column, condition_operands, original)
-            else:
-                template, column = merged
-            for value in column:
-                self._check_pure(value)
-            sanitized = [self._sanitize(value, links, index) for index, value in enumerate(column)]
-            if any(s is not v for s, v in zip(sanitized, column)):
-                note = " (double where: the unselected branch gets a safe input, so gradients stay finite)"
-            where = self._nested_where(links, sanitized)
-            combined.append(where if merged is None else template.with_changes(args=[cst.Arg(where)]))
-        if returns:
-            tupled = isinstance(statements[0][0].value, cst.Tuple)
-            value = cst.Tuple([cst.Element(c) for c in combined], lpar=[], rpar=[]) if tupled else combined[0]
-            return [cst.SimpleStatementLine([cst.Return(value)])], note
-        reads: set[str] = set()
-        for part in [*tests, *(value for column in columns for value in column)]:
-            reads |= names_read(part)
-        if len(names) > 1 and reads & set(names):
-            # One tuple assignment, so every where reads the values from before the if.
-            target = cst.Tuple([cst.Element(cst.Name(n)) for n in names], lpar=[], rpar=[])
-            value = cst.Tuple([cst.Element(c) for c in combined], lpar=[], rpar=[])
-            return [cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(target)], value)])], note
-        return [
-            cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(name))], value)])
-            for name, value in zip(names, combined)
-        ], note
-
-    @staticmethod
-    def _tuple_parts(value: cst.BaseExpression) -> list[cst.BaseExpression]:
-        if isinstance(value, cst.Tuple) and all(isinstance(e, cst.Element) for e in value.elements):
-            return [e.value for e in value.elements]
-        return [value]
-
-    def _assigned_columns(self, original, statements):
-        """For each assigned name, its value in every branch (its prior value where unassigned)."""
-        per_branch: list[dict[str, cst.BaseExpression]] = []
-        order: list[str] = []
-        for body in statements:
-            assigned: dict[str, cst.BaseExpression] = {}
-            for statement in body:
-                if isinstance(statement, cst.Pass):
-                    continue
-                pairs = assigned_pairs(statement) or self._rebinding(statement)
-                if pairs is None:
-                    raise Refusal(f"a branch holds `{code_of(statement).strip()}`, not a plain assignment")
-                if statement_reads(statement) & set(assigned):
-                    raise Refusal("a branch reads a name it assigned earlier")
-                for name, value in pairs:
-                    if name in assigned:
-                        raise Refusal(f"a branch assigns `{name}` twice")
-                    assigned[name] = value
-                    if name not in order:
-                        order.append(name)
-            per_branch.append(assigned)
-        if not order:
-            raise Refusal("the branches assign nothing")
-        missing = {name for name in order if any(name not in branch for branch in per_branch)}
-        _used, prior = self._scope_facts(original, missing)
-        for name in sorted(missing - prior):
-            raise Refusal(f"`{name}` is assigned in only some branches and has no value before the if")
-        columns = [[branch.get(name) or self._prior_value(original, name) for branch in per_branch] for name in order]
-        return order, columns
-
-    def _prior_value(self, if_original: cst.If, name: str) -> cst.Name:
-        """A reference to the value ``name`` holds before the if, remembered as such."""
-        node = cst.Name(name)
-        self._priors[id(node)] = (node, if_original)
-        return node
-
-    def _prior_operands(self, node: cst.Name) -> frozenset[str]:
-        """The shape operands of a name's value from before the if: none when it is static."""
-        from jaxify.analysis import Kind
-
-        info = self.analysis.function_of(self._priors[id(node)][1])
-        if info is not None and info.kinds.get(node.value) is Kind.STATIC:
-            return frozenset()
-        return frozenset({node.value})
-
-    def _assignment_lines(self, name: str, if_original: cst.If) -> list[tuple[int, cst.CSTNode]]:
-        scope = self.get_metadata(ScopeProvider, if_original.test, None)
-        found = []
-        for assignment in scope.assignments[name] if scope is not None else []:
-            node = getattr(assignment, "node", None)
-            position = self.get_metadata(PositionProvider, node, None) if node is not None else None
-            if position is not None:
-                found.append((position.start.line, node))
-        return found
-
-    def _definition_operands(self, name: str, if_original: cst.If) -> frozenset[str] | None:
-        """The operands of the one value ``name`` can hold when the if starts: its only assignment
-        outside the if, before it, whose own operands are not rebound after it (so they still
-        name the same values). None when that is not certain."""
-        start, end = self._line_range(if_original)
-        outside = [(line, node) for line, node in self._assignment_lines(name, if_original)
-                   if not start <= line <= end]
-        if len(outside) != 1 or outside[0][0] >= start or id(outside[0][1]) not in self._assigned_values:
-            return None
-        defined_at = outside[0][0]
-        operands = self.shapes.operands(self._assigned_values[id(outside[0][1])])
-        if operands is None:
-            return None
-        for operand in operands:
-            if not operand.isidentifier() or operand == name:
-                return None
-            if any(line >= defined_at for line, _ in self._assignment_lines(operand, if_original)):
-                return None
-        return operands
-
-    def _normalized(self, operands: frozenset[str], if_original: cst.If | None) -> frozenset[str]:
-        """Names replaced by the operands of their single definition: ``y = x`` then ``y`` is ``x``."""
-        if if_original is None:
-            return operands
-        result: set[str] = set()
-        for key in operands:
-            expanded = self._definition_operands(key, if_original) if key.isidentifier() else None
-            result |= expanded if expanded is not None else {key}
-        return frozenset(result)
-
-    def _is_prior(self, node: cst.CSTNode) -> bool:
-        entry = self._priors.get(id(node))
-        return entry is not None and entry[0] is node
-
-    def _check_same_shape(self, column, condition_operands, if_original: cst.If | None = None) -> None:
-        """Every branch value has the shape of the others: elementwise over the same operands,
-        apart from the condition's own operands (size 1, or NumPy could not have tested it)."""
-        shapes = []
-        condition = self._normalized(frozenset(condition_operands), if_original)
-        for value in column:
-            operands = self._prior_operands(value) if self._is_prior(value) else self.shapes.operands(value)
-            if operands is None:
-                raise Refusal(f"`{code_of(value)}` is not an elementwise expression")
-            shapes.append(self._normalized(operands, if_original) - condition - frozenset(condition_operands))
-        if len(set(shapes)) > 1:
-            raise Refusal("the branch values may have different shapes")
-
-    def _merge_at_set(self, name: str, column):
-        """``y.at[i].set(a)`` / ``y.at[i].set(b)`` -> (the first call, [a, b]): the where then goes
-        inside the one update, ``y.at[i].set(jnp.where(c, a, b))``; an unassigned arm keeps ``y[i]``."""
-        template = None
-        for value in column:
-            if self._is_prior(value):
-                continue
-            func = value.func if isinstance(value, cst.Call) else None
-            if not (
-                isinstance(func, cst.Attribute) and func.attr.value == "set"
-                and isinstance(at_update_base(value), cst.Name) and at_update_base(value).value == name
-                and len(value.args) == 1 and value.args[0].keyword is None
-            ):
-                return None
-            if template is not None and code_of(func.value) != code_of(template.func.value):
-                return None
-            template = template or value
-        if template is None:
-            return None
-        index = template.func.value.slice
-        inner = [cst.Subscript(cst.Name(name), index) if self._is_prior(v) else v.args[0].value for v in column]
-        return template, inner
-
-    def _nested_where(self, links, values) -> cst.BaseExpression:
-        if len(values) == 1:
-            return unparen(values[0])
-        rest = self._nested_where(links[1:], values[1:])
-        return self._jnp("where", unparen(links[0].test), unparen(values[0]), rest)
-
-    def _guard(self, links, index) -> tuple[cst.BaseExpression, bool]:
-        """The condition under which arm ``index`` is selected, and whether it is used negated."""
-        if index == 0:
-            return links[0].test, True
-        if len(links) == 2 and links[1].test is None:
-            return links[0].test, False
-        previous = links[0].test
-        for link in links[1:index]:
-            previous = self._jnp("logical_or", previous, link.test)
-        if links[index].test is None:
-            return previous, False
-        return self._jnp("logical_and", self._jnp("logical_not", previous), links[index].test), True
-
-    def _sanitize(self, value, links, index) -> cst.BaseExpression:
-        """The double-where form of ``value``: unsafe-domain inputs replaced where not selected."""
-        unsafe = [
-            (operand, safe) for operand, safe in domain_unsafe_operands(value, self._qualified_name)
-            if self.shapes.operands(operand) != frozenset()
-        ]
-        if not unsafe:
-            return value
-        guard, positive = self._guard(links, index)
-        replacements = {}
-        for operand, safe in unsafe:
-            stand_in = cst.Integer(safe)
-            pair = (unparen(operand), stand_in) if positive else (stand_in, unparen(operand))
-            replacements[id(operand)] = self._jnp("where", guard, *pair)
-
-        class Replace(cst.CSTTransformer):
-            def on_leave(self, original_node, updated_node):
-                return replacements.get(id(original_node), updated_node)
-
-        return value.visit(Replace())
-
-    # -- lax.cond / lax.switch form --------------------------------------------------------------
-
-    def _is_scalar(self, node: cst.BaseExpression, depth: int = 0) -> bool:
-        if is_literal(node) or self._is_static(node):
-            return True
-        if isinstance(node, cst.Comparison):
-            return self._is_scalar(node.left, depth) and all(
-                self._is_scalar(c.comparator, depth) for c in node.comparisons
-            )
-        if isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
-            return self._is_scalar(node.left, depth) and self._is_scalar(node.right, depth)
-        if isinstance(node, cst.UnaryOperation):
-            return self._is_scalar(node.expression, depth)
-        if isinstance(node, cst.Call):
-            if is_scalar_reduction(node, self._qualified_name):
-                return True
-            name = self._qualified_name(node.func)
-            if name in ("jax.numpy.logical_and", "jax.numpy.logical_or", "jax.numpy.logical_not"):
-                return all(self._is_scalar(arg.value, depth) for arg in node.args)
-            return False
-        original = self._original(node)
-        if isinstance(original, cst.Name) and depth < 4:
-            value = self._single_assignment(original)
-            return value is not None and self._is_scalar(value, depth + 1)
-        return False
-
-    def _single_assignment(self, name: cst.Name) -> cst.BaseExpression | None:
-        """The value of the one assignment to ``name`` in its scope, if there is exactly one."""
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
-            return None
-        assignments = list(scope.assignments[name.value])
-        if len(assignments) != 1:
-            return None
-        target = getattr(assignments[0], "node", None)
-        return self._assigned_values.get(id(target)) if target is not None else None
-
-    def visit_Call(self, node: cst.Call) -> None:
-        # `y.at[i].set(a if c else b)`: the update broadcasts either value into the same slot,
-        # so `jnp.where` there needs no shape proof.
-        if at_update_base(node) is not None and node.func.attr.value == "set" and len(node.args) == 1:
-            self._update_values.add(id(node.args[0].value))
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self._assigned_values[id(node.targets[0].target)] = node.value
-
-    def _cond_form(self, original, links, statements, returns):
-        tests = [link.test for link in links if link.test is not None]
-        for test in tests:
-            if not self._is_scalar(test):
-                raise Refusal(f"lax.cond needs a scalar condition and `{code_of(test)}` is not provably one")
-            self._check_pure(test)
-        assigned_per_branch: list[set[str]] = []
-        reads_before: set[str] = set()
-        for body in statements:
-            assigned: set[str] = set()
-            for statement in body:
-                self._check_branch_statement(statement)
-                reads_before |= statement_reads(statement) - assigned
-                assigned |= self._statement_targets(statement)
-            assigned_per_branch.append(assigned)
-        all_assigned = set().union(*assigned_per_branch)
-        used, prior = self._scope_facts(original, all_assigned)
-        if returns:
-            outputs: list[str] = []
-        else:
-            outputs = sorted(name for name in all_assigned if name in used)
-            if not outputs:
-                raise Refusal("the branches assign nothing used after the if")
-        missing = {name for name in outputs for a in assigned_per_branch if name not in a}
-        operands = sorted((reads_before & all_assigned) | missing)
-        for name in operands:
-            if name not in prior:
-                raise Refusal(f"`{name}` is assigned in only some branches and has no value before the if")
-        if not returns:
-            self._check_output_types(outputs, statements)
-        branch_names = self._branch_names(len(links))
-        functions = [
-            self._branch_function(name, link.block, operands, outputs, returns)
-            for name, link in zip(branch_names, links)
-        ]
-        callables = [cst.Name(name) for name in branch_names]
-        operand_args = [cst.Name(name) for name in operands]
-        if len(callables) == 2:
-            call = self._lax("cond", [self._predicate(tests[0]), *callables, *operand_args])
-        else:
-            index = self._jnp(
-                "select",
-                cst.List([cst.Element(t) for t in tests]),
-                cst.List([cst.Element(cst.Integer(str(i))) for i in range(len(tests))]),
-                cst.Integer(str(len(tests))),
-            )
-            call = self._lax("switch", [index, cst.Tuple([cst.Element(c) for c in callables]), *operand_args])
-        if returns:
-            final = cst.Return(call)
-        else:
-            target = cst.Name(outputs[0]) if len(outputs) == 1 else cst.Tuple(
-                [cst.Element(cst.Name(n)) for n in outputs], lpar=[], rpar=[])
-            final = cst.Assign([cst.AssignTarget(target)], call)
-        return [*functions, cst.SimpleStatementLine([final])], ""
-
-    def _predicate(self, test: cst.BaseExpression) -> cst.BaseExpression:
-        if is_bool_valued(test, self._qualified_name):
-            return test
-        return cst.Comparison(test, [cst.ComparisonTarget(cst.NotEqual(), cst.Integer("0"))])
-
-    def _rebinding(self, statement: cst.BaseSmallStatement) -> list[tuple[str, cst.BaseExpression]] | None:
-        """``total += v`` as ``[(total, total + v)]`` when it only rebinds a name: the in-place
-        codemod ran first and turned every array mutation it could prove into a rebinding, so an
-        augmented assignment it left without a finding is on a Python scalar."""
-        if not (isinstance(statement, cst.AugAssign) and isinstance(statement.target, cst.Name)):
-            return None
-        original = self._original(statement)
-        line = self.position(original)[0] if original is not None else None
-        if line is None or any(f.code.startswith("JX1") and f.line == line for f in self.context.findings):
-            return None
-        operator = getattr(cst, type(statement.operator).__name__.replace("Assign", ""))()
-        value = statement.value
-        if binds_looser(value, operator):
-            value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-        return [(statement.target.value, cst.BinaryOperation(statement.target, operator, value))]
-
-    def _check_branch_statement(self, statement: cst.BaseSmallStatement) -> None:
-        if self._rebinding(statement) is not None:
-            self._check_pure(statement)
-            return
-        if isinstance(statement, (cst.Pass, cst.Return)) or assigned_name(statement) is not None:
-            self._check_pure(statement)
-            return
-        if isinstance(statement, cst.Assign) and all(target_names(t.target) for t in statement.targets):
-            self._check_pure(statement)
-            return
-        raise Refusal(f"a branch holds `{code_of(statement).strip()}`, which may mutate or have side effects")
-
-    @staticmethod
-    def _statement_targets(statement: cst.BaseSmallStatement) -> set[str]:
-        if isinstance(statement, cst.AugAssign) and isinstance(statement.target, cst.Name):
-            return {statement.target.value}
-        if isinstance(statement, cst.Assign):
-            return {name for t in statement.targets for name in (target_names(t.target) or [])}
-        if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
-            return {statement.target.value}
-        return set()
-
-    def _check_output_types(self, outputs, statements) -> None:
-        """lax.cond needs array outputs of equal dtypes: strings and None are refused, and so is a
-        bare int literal against anything else."""
-        for name in outputs:
-            values = [v for body in statements for s in body if (p := assigned_name(s)) and p[0] == name
-                      for v in [p[1]]]
-            for value in values:
-                if isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)) or (
-                    isinstance(value, cst.Name) and value.value == "None"
-                ):
-                    raise Refusal(f"`{name}` is `{code_of(value)}` in a branch, which is not an array")
-            dtypes = {self.analysis.dtype_of(o) for v in values if (o := self._original(v)) is not None} - {None}
-            if len(dtypes) > 1:
-                raise Refusal(f"`{name}` is {' or '.join(sorted(dtypes))} depending on the branch; "
-                              "lax.cond needs equal dtypes")
-            ints = [isinstance(v, cst.Integer) for v in values]
-            if any(ints) and not all(ints):
-                raise Refusal(f"`{name}` is a Python int in one branch and may be a float array in another; "
-                              "lax.cond needs equal dtypes")
-
-    def _branch_names(self, count: int) -> list[str]:
-        if count == 2:
-            return [self._fresh_name("_true_branch"), self._fresh_name("_false_branch")]
-        return [self._fresh_name(f"_branch_{i}") for i in range(count)]
-
-    def _branch_function(self, name, block, operands, outputs, returns) -> cst.FunctionDef:
-        params = cst.Parameters([cst.Param(cst.Name(p)) for p in operands])
-        lines: list[cst.BaseStatement] = []
-        if isinstance(block, cst.IndentedBlock):
-            lines = list(block.body)
-        elif isinstance(block, cst.SimpleStatementSuite):
-            lines = [cst.SimpleStatementLine(list(block.body))]
-        elif isinstance(block, cst.SimpleStatementLine):
-            lines = [block.with_changes(leading_lines=[])]
-        if not returns:
-            value = cst.Name(outputs[0]) if len(outputs) == 1 else cst.Tuple(
-                [cst.Element(cst.Name(n)) for n in outputs], lpar=[], rpar=[])
-            lines.append(cst.SimpleStatementLine([cst.Return(value)]))
-        lines = [line for line in lines if not (
-            isinstance(line, cst.SimpleStatementLine) and all(isinstance(s, cst.Pass) for s in line.body))]
-        header = block.header if isinstance(block, cst.IndentedBlock) else cst.TrailingWhitespace()
-        return cst.FunctionDef(cst.Name(name), params, cst.IndentedBlock(body=lines, header=header))
-
     # -- raise / assert -> checkify ----------------------------------------------------------------
 
     @staticmethod
@@ -888,8 +415,7 @@ class Conditionals(Codemod):
 
     def _debug_check(self, predicate: cst.BaseExpression, message: str) -> cst.Call:
         self.add_import("jax.experimental", "checkify")
-        func = cst.Attribute(cst.Name("checkify"), cst.Name("debug_check"))
-        return cst.Call(func, [cst.Arg(predicate), cst.Arg(string_literal(message))])
+        return debug_check(predicate, message)
 
     def leave_Assert(self, original_node: cst.Assert, updated_node: cst.Assert):
         if not self._is_array(updated_node.test):
@@ -933,7 +459,7 @@ class Conditionals(Codemod):
                 if any(isinstance(v, cst.Integer) for v in column) and not all(isinstance(v, cst.Integer) for v in column):
                     raise Refusal("an int literal against another value may differ in dtype") from None
                 note, form = "", "lax.cond"
-                new = self._lax("cond", [
+                new = self._lax("cond", *[
                     self._predicate(updated_node.test),
                     cst.Lambda(cst.Parameters(), unparen(column[0])),
                     cst.Lambda(cst.Parameters(), unparen(column[1])),

@@ -104,9 +104,8 @@ from libcst.metadata import PositionProvider
 
 from jaxify.codemods.inplace_forms import Builder, Facts
 from jaxify.codemods.inplace_plan import ModulePlan, Planner, returns_a_value
-from jaxify.codemods.precision import X64_SWITCH
-from jaxify.analysis.mutation import MutationAnalysis, Write
-from jaxify.analysis.values import Kind
+from jaxify.codemods.precision import insert_x64_switch
+from jaxify.analysis.mutation import Write
 from jaxify.codemod import Codemod
 from jaxify.rules import Rule, Safety
 
@@ -114,7 +113,6 @@ _IN_PLACE_TEXT = re.compile(
     r"\]\s*(?:[-+*/%@&|^]|//|\*\*|<<|>>)?=(?!=)|(?:[-+*/%@&|^]|//|\*\*|<<|>>)=|\.fill\(|\.sort\(|copyto|put\(|"
     r"fill_diagonal|\.at\(|out\s*="
 )
-_WRITING_FUNCTIONS = frozenset({"copyto", "put", "place", "fill_diagonal"})
 
 
 class InplaceUpdates(Codemod):
@@ -156,15 +154,9 @@ class InplaceUpdates(Codemod):
 
     def visit_Module(self, node: cst.Module) -> None:
         facts = Facts(self.analysis, self.options.precision)
-        mutation = MutationAnalysis(
-            node,
-            qualified_name=facts.qualified,
-            classify_call=lambda call: self._written_by(call, facts),
-            is_array=lambda expr: facts.kind(expr) is Kind.ARRAY,
-            line_of=self._line,
-        )
+        mutation = self.analysis.mutation
         builder = Builder(facts, self._needs_wrap)
-        planner = Planner(node, mutation, builder, facts, self._enabled_at, self._line)
+        planner = Planner(node, mutation, builder, facts, self.enabled, self._line)
         self.plan: ModulePlan = planner.run()
         self.replacements: dict[int, cst.BaseSmallStatement] = {}
         self.rebinds: dict[int, list[str]] = {}
@@ -210,7 +202,7 @@ class InplaceUpdates(Codemod):
                 self.returned[id(node_def)] = params
 
     def finish(self, module: cst.Module) -> cst.Module:
-        """Imports first, then (JX113) the x64 switch right after the last top-level import."""
+        """Imports first, then (JX113) the x64 switch right after the imports."""
         switch = self.x64_needed and self.fix(
             self.wrapper.module, "JX113",
             "x64 enabled after the imports: arrays the in-place rewrites convert to jax keep NumPy's float64",
@@ -220,37 +212,10 @@ class InplaceUpdates(Codemod):
         module = super().finish(module)
         if not switch:
             return module
-        body = list(module.body)
-        last_import = max(
-            (i for i, stmt in enumerate(body) if isinstance(stmt, cst.SimpleStatementLine)
-             and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom))),
-            default=-1,
-        )
-        body.insert(last_import + 1, cst.parse_statement(X64_SWITCH + "\n"))
-        return module.with_changes(body=body)
+        return insert_x64_switch(module)
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.position(node)[0]
-
-    def _enabled_at(self, code: str, node: cst.CSTNode) -> bool:
-        return self._enabled(code, self._line(node))
-
-    @staticmethod
-    def _written_by(call: cst.Call, facts: Facts) -> cst.BaseExpression | None:
-        """The array a call statement writes in place, if it is one of NumPy's in-place forms."""
-        qualified = facts.qualified(call.func)
-        if qualified is None and isinstance(call.func, cst.Attribute) and call.func.attr.value in ("fill", "sort"):
-            return call.func.value
-        if qualified is None or not qualified.startswith("numpy."):
-            return None  # jax.numpy never writes in place (its in-place spellings raise)
-        member = qualified.split(".")[-1]
-        first = call.args[0].value if call.args and not call.args[0].keyword else None
-        if first is not None and (member in _WRITING_FUNCTIONS or qualified.endswith(".at")):
-            return first
-        out = next((a.value for a in call.args if a.keyword and a.keyword.value == "out"), None)
-        if out is not None and not (isinstance(out, cst.Name) and out.value == "None"):
-            return out
-        return None
 
     def _needs_wrap(self, write: Write) -> bool:
         """False only when the written name surely holds a jax array (made by a jax.numpy call)."""

@@ -12,6 +12,8 @@ import dataclasses
 import libcst as cst
 import numpy
 
+from jaxify.analysis.effects import SIDE_EFFECTS, effects_of
+from jaxify.analysis.expressions import code_of
 from jaxify.analysis.mutation import Write
 from jaxify.analysis.values import Kind
 
@@ -49,9 +51,6 @@ OUT_FUNCTIONS = frozenset(
         "equal not_equal greater_equal less_equal bitwise_and bitwise_or bitwise_xor invert "
         "left_shift right_shift conjugate deg2rad rad2deg degrees radians copysign heaviside"
     ).split()
-)
-PURE_BUILTINS = frozenset(
-    f"builtins.{name}" for name in "len int float abs min max round sum tuple slice range divmod".split()
 )
 
 
@@ -130,8 +129,7 @@ def _literal_number(expr: cst.BaseExpression):
     return None
 
 
-def code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+code = code_of  # the one node-to-source helper, under the short name the builders use
 
 
 def expr(text: str) -> cst.BaseExpression:
@@ -362,14 +360,15 @@ class Builder:
         return Form("JX102", f"`{shown}` becomes `{name}.at[...].set(...)` ({why})", statement, unsafe)
 
     def impure_call_in(self, target: cst.Subscript) -> str:
-        """A call in the index that is not a NumPy/jax.numpy function (empty when there is none)."""
+        """A call in the index that may have side effects, or calls a function of the program
+        (empty when there is none): the read-compute-write form evaluates the index twice."""
         found: list[str] = []
         facts = self.facts
 
         class Calls(cst.CSTVisitor):
             def visit_Call(self, node: cst.Call) -> None:
-                qualified = facts.qualified(node.func) or ""
-                if not (qualified.startswith(("numpy.", "jax.numpy.")) or qualified in PURE_BUILTINS):
+                # the program's own functions count too: the rewrite would call them twice
+                if effects_of(node, facts.qualified) & SIDE_EFFECTS:
                     found.append(code(node.func))
 
         for element in target.slice:

@@ -14,8 +14,7 @@ from typing import Callable
 import libcst as cst
 
 from jaxify.analysis.expressions import catches_index_error
-from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write, bind_arguments, parameters
-from jaxify.analysis.values import Kind
+from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write, bind_arguments, parameters, target_kind
 from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
 from jaxify.codemods.precision import enables_x64
 
@@ -214,11 +213,12 @@ class Planner:
 
     def judge(self, scope: ScopeWrites, write: Write) -> Plan:
         plan = Plan(write, scope)
-        origins = {ref.buffer.origin for ref in write.refs}
+        what = target_kind(write, self.facts.kind)
+        if what == "python":
+            return plan  # a list, dict, static value: Python mutation, not an array
         if write.name is None:
             base = write.target.value if isinstance(write.target, cst.Subscript) else write.target
-            kind = self.facts.kind(base)
-            if kind is Kind.ARRAY:
+            if what == "array":
                 plan.refusal = Refusal(
                     "JX110", f"`{code(base)}` is written in place",
                     f"the array is reached through `{code(base)}`, not a plain name: the rewrite can only "
@@ -227,18 +227,10 @@ class Planner:
                     if isinstance(base, cst.Subscript)
                     else f"update a local array and assign it back explicitly (`{code(base)} = new_value`)",
                 )
-            elif kind is Kind.UNKNOWN:
+            else:
                 plan.refusal = self.unknown_target(code(base))
             return plan
-        if "container" in origins:
-            return plan  # a list, dict, ...: Python mutation, not an array
-        target = write.target.value if write.form == "subscript" else write.target
-        kind = self.facts.kind(target)
-        if kind is Kind.STATIC:
-            return plan
-        if kind is Kind.UNKNOWN or "value" in origins:
-            if write.form == "augmented-name" and not origins & {"param", "global", "local"}:
-                return plan
+        if what == "unknown":
             plan.refusal = self.unknown_target(write.name)
             return plan
         alias = self.alias_problem(scope, write)

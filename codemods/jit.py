@@ -1,48 +1,48 @@
 """jit wrapping with inferred static arguments, and the traps of jitted code (JX8xx).
 
-What it does
-    With ``--jit``, wraps each top-level function that is jit-compatible after the other rewrites
-    in ``@jax.jit``, or in ``@functools.partial(jax.jit, static_argnames=(...))`` when the
-    value-kind analysis shows parameters that must stay Python values (trip counts, shapes, flags,
-    strings). A function that cannot be jitted gets a finding naming the blocking line.
+## What it does
+With ``--jit``, wraps each top-level function that is jit-compatible after the other rewrites
+in ``@jax.jit``, or in ``@functools.partial(jax.jit, static_argnames=(...))`` when the
+value-kind analysis shows parameters that must stay Python values (trip counts, shapes, flags,
+strings). A function that cannot be jitted gets a finding naming the blocking line.
 
-    In jitted functions (wrapped here or already decorated), it rewrites ``print(...)`` into
-    ``jax.debug.print(...)`` with the format string converted, and reports the traps of jitted
-    code: Python loops that unroll at trace time, static arguments that change on every call
-    (each value compiles again), and side effects that run only while tracing.
+In jitted functions (wrapped here or already decorated), it rewrites ``print(...)`` into
+``jax.debug.print(...)`` with the format string converted, and reports the traps of jitted
+code: Python loops that unroll at trace time, static arguments that change on every call
+(each value compiles again), and side effects that run only while tracing.
 
-Why JAX needs it
-    ``jax.jit`` compiles a function once per set of static values and input shapes; the compiled
-    code is what makes JAX fast. Inside it, Python runs only once, at trace time: ``print`` shows
-    tracers once instead of values on every call, a global counter counts compilations, and a
-    Python loop is unrolled into one long program.
+## Why JAX needs it
+``jax.jit`` compiles a function once per set of static values and input shapes; the compiled
+code is what makes JAX fast. Inside it, Python runs only once, at trace time: ``print`` shows
+tracers once instead of values on every call, a global counter counts compilations, and a
+Python loop is unrolled into one long program.
 
-Example
-    Before::
+## Example
+Before:
 
-        def step(x, n):
-            for i in range(n):
-                x = x * 0.5
-            print("x is", x)
-            return x
+    def step(x, n):
+        for i in range(n):
+            x = x * 0.5
+        print("x is", x)
+        return x
 
-    After (``--jit``)::
+After (`--jit`):
 
-        @functools.partial(jax.jit, static_argnames=("n",))
-        def step(x, n):
-            for i in range(n):
-                x = x * 0.5
-            jax.debug.print("x is {}", x)
-            return x
+    @functools.partial(jax.jit, static_argnames=("n",))
+    def step(x, n):
+        for i in range(n):
+            x = x * 0.5
+        jax.debug.print("x is {}", x)
+        return x
 
-    with a JX803 report that the loop unrolls into ``n`` copies of its body.
+with a JX803 report that the loop unrolls into ``n`` copies of its body.
 
-When it refuses
-    A function is left unwrapped (JX802, with the blocking line) when it branches or loops on a
-    traced or unknown value, calls NumPy or host-only functions (I/O, plotting, the clock),
-    converts arrays to Python values (``float(x)``, ``.item()``), mutates arrays in place, writes
-    global state, or calls a function that is not jit-compatible itself. A ``print`` whose format
-    cannot be converted (``file=``, ``end=``, ``%`` formatting) is left alone and reported.
+## When it refuses
+A function is left unwrapped (JX802, with the blocking line) when it branches or loops on a
+traced or unknown value, calls NumPy or host-only functions (I/O, plotting, the clock),
+converts arrays to Python values (``float(x)``, ``.item()``), mutates arrays in place, writes
+global state, or calls a function that is not jit-compatible itself. A ``print`` whose format
+cannot be converted (``file=``, ``end=``, ``%`` formatting) is left alone and reported.
 """
 
 from __future__ import annotations
@@ -52,8 +52,10 @@ import dataclasses
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from jaxify.analysis.expressions import at_update_base, calls_in, code_of, string_literal
+from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS, Effect, calls_in, effects_of_method, effects_of_name
+from jaxify.analysis.expressions import at_update_base, code_of
 from jaxify.codemod import Codemod
+from jaxify.codemods.debug_print import PrintConversion, debug_print_arguments
 from jaxify.rules import Rule, Safety
 
 RULES = (
@@ -71,19 +73,8 @@ RULES = (
          "A Python side effect (global write, append to an outer list) in jitted code runs only at trace time."),
 )
 
-# Builtins that are fine on traced values or only ever see static ones.
-TRACEABLE_BUILTINS = frozenset(
-    {"len", "range", "isinstance", "tuple", "list", "dict", "zip", "enumerate", "abs", "sum", "print",
-     "reversed", "sorted", "slice", "getattr", "hasattr", "min", "max", "pow", "divmod", "round", "map"}
-)
 UNHASHABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
-HOST_TRANSFORMS = frozenset({"jax.pure_callback", "jax.debug.callback", "jax.experimental.io_callback"})
-CONCRETE_BUILTINS = frozenset({"float", "int", "bool", "complex", "str"})
-CONCRETE_METHODS = frozenset({"item", "tolist", "tobytes", "__array__"})
-# NumPy methods that change the array in place; on a jax array `sort` returns a new array and
-# leaves its receiver as it was, the others raise.
-IN_PLACE_METHODS = frozenset({"sort", "fill", "resize", "put", "itemset", "partition", "setflags"})
-MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "add", "pop", "remove", "clear", "setdefault"})
+# Under jit, JAX itself is traceable, host callbacks included (they are what jit offers for effects).
 TRACEABLE_MODULES = ("jax.", "functools.partial")
 # Arguments of JAX functions that must be concrete Python values under jit (positions, keywords);
 # a parameter passed there as is must be static. (Shapes of jnp constructors are in the analysis.)
@@ -112,96 +103,6 @@ def _decorator_target(decorator: cst.Decorator) -> cst.BaseExpression:
             return expr.args[0].value
         return expr.func
     return expr
-
-
-class PrintConversion(Exception):
-    """A print call whose output jax.debug.print cannot reproduce; the message says why."""
-
-
-def _escape(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
-
-
-def debug_print_arguments(call: cst.Call) -> list[cst.Arg]:
-    """The arguments of the ``jax.debug.print`` that prints what ``call`` (a print) prints."""
-    separator = " "
-    positional = []
-    for arg in call.args:
-        if arg.star:
-            raise PrintConversion("it unpacks `*args`")
-        if arg.keyword is None:
-            positional.append(arg.value)
-            continue
-        keyword = arg.keyword.value
-        literal = arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else None
-        if keyword == "sep" and isinstance(literal, str):
-            separator = literal
-        elif keyword == "end" and literal == "\n":
-            continue
-        elif keyword == "flush":
-            continue
-        else:
-            raise PrintConversion(f"it passes `{keyword}=`, which jax.debug.print does not support")
-    if len(positional) == 1 and _is_format_call(positional[0]):
-        format_call = positional[0]
-        return [cst.Arg(format_call.func.value), *[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in format_call.args]]
-    pieces: list[str] = []
-    values: list[cst.BaseExpression] = []
-    for value in positional:
-        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
-            pieces.append(_escape(value.evaluated_value))
-        elif isinstance(value, cst.FormattedString):
-            text, inner = _formatted_string(value)
-            pieces.append(text)
-            values.extend(inner)
-        elif isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Modulo) and isinstance(
-            value.left, (cst.SimpleString, cst.ConcatenatedString)
-        ):
-            raise PrintConversion("it formats with `%`, which jaxify does not convert")
-        elif isinstance(value, cst.ConcatenatedString):
-            raise PrintConversion("it prints an implicitly concatenated string")
-        else:
-            pieces.append("{}")
-            values.append(value)
-    fmt = string_literal(separator.join(pieces))
-    return [cst.Arg(fmt), *[cst.Arg(v) for v in values]]
-
-
-def _is_format_call(node: cst.BaseExpression) -> bool:
-    return (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value == "format"
-        and isinstance(node.func.value, cst.SimpleString)
-        and not any(arg.star for arg in node.args)
-    )
-
-
-def _formatted_string(node: cst.FormattedString) -> tuple[str, list[cst.BaseExpression]]:
-    """``f"a {x:.2f} b"`` -> ("a {:.2f} b", [x]) as a str.format template."""
-    if "b" in node.prefix.lower():
-        raise PrintConversion("it prints bytes")
-    if "r" in node.prefix.lower():
-        raise PrintConversion("it prints a raw f-string")
-    text: list[str] = []
-    values: list[cst.BaseExpression] = []
-    for part in node.parts:
-        if isinstance(part, cst.FormattedStringText):
-            # Source text of the literal part: decode escapes, then re-escape braces for format().
-            literal = cst.parse_expression('"' + part.value.replace('"', '\\"') + '"').evaluated_value
-            text.append(_escape(literal.replace("{{", "{").replace("}}", "}")))
-            continue
-        if part.equal is not None:
-            raise PrintConversion("it uses the `{x=}` form")
-        spec = ""
-        if part.format_spec:
-            if any(not isinstance(p, cst.FormattedStringText) for p in part.format_spec):
-                raise PrintConversion("its format spec holds an expression")
-            spec = ":" + "".join(p.value for p in part.format_spec)
-        conversion = f"!{part.conversion}" if part.conversion else ""
-        text.append("{" + conversion + spec + "}")
-        values.append(part.expression)
-    return "".join(text), values
 
 
 class JitWrap(Codemod):
@@ -471,28 +372,30 @@ class JitWrap(Codemod):
             return None
         if isinstance(func, cst.Attribute) and qualified is None:
             method = func.attr.value
-            if method in CONCRETE_METHODS:
+            effects = effects_of_method(method)
+            if Effect.CONCRETE in effects:
                 return Blocker(call, f"`{shown}()` needs a concrete value")
-            if method in IN_PLACE_METHODS and self.analysis.kind_of(func.value) is not Kind.STATIC:
+            if method in ARRAY_IN_PLACE_METHODS and self.analysis.kind_of(func.value) is not Kind.STATIC:
                 return Blocker(call, f"`{shown}()` changes the array in place; jax arrays are immutable")
             receiver = func.value
-            if method in MUTATING_METHODS and isinstance(receiver, cst.Name) and receiver.value not in local_names:
+            if Effect.MUTATES_RECEIVER in effects and isinstance(receiver, cst.Name) and receiver.value not in local_names:
                 return Blocker(call, f"`{shown}(...)` changes the outer `{receiver.value}` only at trace time", True)
             return None
         if qualified is None and isinstance(func, cst.Call):
             # `jax.grad(f)(x)`, `jax.vmap(g)(xs)`: a JAX transformation of a function, traced as is.
             inner = self.analysis.qualified_name(func.func)
-            if inner is not None and inner.startswith("jax.") and inner not in HOST_TRANSFORMS:
+            if inner is not None and inner.startswith("jax.") and Effect.HOST_CALLBACK not in effects_of_name(inner):
                 return None
         if qualified is None:
             return Blocker(call, f"calls `{shown}`, which jaxify cannot check")
         if qualified.startswith("builtins."):
             builtin = qualified[len("builtins."):]
-            if builtin in CONCRETE_BUILTINS:
+            effects = effects_of_name(qualified)
+            if Effect.CONCRETE in effects:
                 if all(self.analysis.kind_of(arg.value) is Kind.STATIC for arg in call.args):
                     return None
                 return Blocker(call, f"`{shown}(...)` needs a concrete value")
-            if builtin in TRACEABLE_BUILTINS:
+            if not effects:
                 return None
             return Blocker(call, f"calls the builtin `{builtin}`")
         if qualified.startswith(TRACEABLE_MODULES):

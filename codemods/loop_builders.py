@@ -10,13 +10,14 @@ move onto the generated function.
 from __future__ import annotations
 
 import dataclasses
-from typing import Sequence
+from typing import Callable, Sequence
 
 import libcst as cst
 
+from jaxify.analysis.expressions import code_of
 
-def code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+
+code = code_of  # the one node-to-source helper, under the short name the builders use
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,3 +160,36 @@ def vmap(
     definition = function(function_name, [index], statements, loop.body.header)
     call = statement(f"{output} = {output}.at[{where}].{method}(jax.vmap({function_name})({indices}))")
     return [definition, call]
+
+
+def counted_while_with_flag(
+    loop: cst.For,
+    cond_name: str,
+    body_name: str,
+    carry_of: Callable[[list[str]], Carry],
+    index: str,
+    start: str,
+    stop: str,
+    carried: Sequence[str],
+    flag: str,
+    before: Sequence[cst.BaseStatement],
+    test: str,
+    flag_lines: Sequence[cst.EmptyLine],
+    after: Sequence[cst.BaseStatement],
+) -> list[cst.BaseStatement]:
+    """``for index in range(start, stop)`` whose iterations stop once ``test`` is true, as one
+    ``lax.while_loop`` that carries ``index``, ``carried`` and the ``flag``: each iteration counts
+    ``index`` up, runs ``before``, sets ``flag = test`` and runs ``after`` (which the caller made
+    keep the carry when the flag is set); the loop runs while the flag is unset and the range
+    lasts. ``index`` starts one before ``start`` so the first iteration counts it to ``start``."""
+    first = str(int(start) - 1) if start.lstrip("-").isdigit() else f"{start} - 1"
+    names = [index, *carried, flag]
+    body = [
+        statement(f"{index} = {index} + 1"),
+        *before,
+        statement(f"{flag} = {test}").with_changes(leading_lines=flag_lines),
+        *after,
+    ]
+    cond = f"jnp.logical_and(jnp.logical_not({flag}), {index} + 1 < {stop})"
+    init = ", ".join(first if n == index else "False" if n == flag else n for n in names)
+    return while_loop(loop, cond_name, body_name, cond, carry_of(names), body, init=f"({init})")

@@ -66,27 +66,45 @@ of a scatter to repeated positions is undefined); other ranges get `lax.fori_loo
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Sequence
 
 import libcst as cst
 import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
-from jaxify.analysis.loops import (
-    STACKERS,
-    Blocker,
-    LoopInfo,
-    Output,
-    first_write_order,
-    analyze_loop,
-    block_flow,
-    window_length,
-    reads_of,
-    side_effects_of,
-)
+from jaxify.analysis.loop_blockers import Blocker, side_effects_of
+from jaxify.analysis.loop_flow import block_flow, reads_of
+from jaxify.analysis.loops import LoopInfo, analyze_loop, first_write_order
 from jaxify.analysis import Kind
-from jaxify.codemod import Codemod
+from jaxify.codemod import Codemod, Fix, Refusal, fresh_name
+from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
+from jaxify.codemods.loop_syntax import (
+    CONTAINER_KINDS,
+    DynamicSlices,
+    HostArrayReads,
+    JaxUse,
+    NestedLoops,
+    assigns_index,
+    bound_before,
+    distinct_indices,
+    functions_by_name,
+    guarded_by_flag,
+    identifiers,
+    jax_bound_names,
+    lambda_body,
+    loop_summary,
+    moved_value_problem,
+    python_container_names,
+    range_args,
+    sequence_leaves,
+    stacking_calls,
+    substitute_copies,
+    summary_of_carry,
+    traced_test,
+    unrolled_note,
+    trajectory_problem,
+    xs_text,
+)
 from jaxify.rules import Rule, Safety
 
 RULES = (
@@ -114,10 +132,10 @@ class LoopCodemod(Codemod):
         self._hoisted: set[cst.CSTNode] = set()  # the current loop's conversions, moved before it
         self._windows: list[cst.Subscript] = []  # the current loop's `x[i:i + k]` reads
         self._hoisted_out: dict[cst.CSTNode, list[cst.BaseStatement]] = {}  # per rewritten loop
-        self._vmapped: dict[cst.CSTNode, _VmapRecord] = {}  # loops rewritten as vmap, for nests
-        self._used_names = _identifiers(wrapper.module)
+        self._vmapped: dict[cst.CSTNode, VmapRecord] = {}  # loops rewritten as vmap, for nests
+        self._used_names = identifiers(wrapper.module)
         self._user_names = frozenset(self._used_names)
-        self._functions = _functions_by_name(wrapper.module)
+        self._functions = functions_by_name(wrapper.module)
         self._purity: dict[str, bool] = {}
         self._jax_helpers: dict[str, bool] = {}
         self._return_replacements: dict[cst.CSTNode, cst.SimpleStatementLine] = {}  # after early-exit loops
@@ -142,24 +160,17 @@ class LoopCodemod(Codemod):
 
     def _transformed(self, expr: cst.BaseExpression) -> cst.BaseExpression:
         """An expression of the loop as it reads inside the body function (windows made dynamic)."""
-        return expr.visit(_DynamicSlices(self._windows)) if self._windows else expr
+        return expr.visit(DynamicSlices(self._windows)) if self._windows else expr
 
     def _carry(self, names) -> build.Carry:
         return build.Carry(tuple(names), self._unused("carry"))
 
     def _unused(self, base: str) -> str:
         """``base`` for a parameter of a generated function, unless the module uses that name."""
-        name, number = base, 2
-        while name in self._user_names:
-            name, number = f"{base}_{number}", number + 1
-        return name
+        return fresh_name(base, set(self._user_names))
 
     def _fresh(self, base: str) -> str:
-        name, number = base, 2
-        while name in self._used_names:
-            name, number = f"{base}_{number}", number + 1
-        self._used_names.add(name)
-        return name
+        return fresh_name(base, self._used_names)
 
     def _is_pure_function(self, name: str) -> bool:
         """A function of this module, defined once, whose body has no side effects."""
@@ -198,7 +209,8 @@ class LoopCodemod(Codemod):
         if isinstance(plan, Blocker):
             self._refuse(original, info, plan)
             return updated
-        code, message, unsafe_because, statements, imports = plan
+        code, message, unsafe_because = plan.code, plan.message, plan.unsafe_because
+        statements, imports = plan.statements, plan.imports
         statements = self._index_host_arrays_as_jax(original, statements)
         if info.windows:
             window = build.code(info.windows[0])
@@ -207,7 +219,7 @@ class LoopCodemod(Codemod):
             imports = [*imports, ("jax", "lax", None)]
         hint = ("check the loop's bounds keep every window inside the array" if info.windows
                 else "make sure the iterated value is a jax array" if unsafe_because else "")
-        if not self.fix(original, code, message, unsafe_because=unsafe_because, hint=hint):
+        if not self.report([Fix(original, code, message, unsafe_because, hint)])[0]:
             return updated
         for module, obj, asname in imports:
             self.add_import(module, obj, asname)
@@ -219,7 +231,7 @@ class LoopCodemod(Codemod):
         for trajectory in info.trajectories:
             self._drop_list_creation(original, trajectory.name)
             # the scan already stacked it; NumPy's np.array(...) of it would fail under jit
-            self._stacked.update(_stacking_calls(trajectory.name, scope[0], self._resolve))
+            self._stacked.update(stacking_calls(trajectory.name, scope[0], self._resolve))
         return cst.FlattenSentinel(statements)
 
     def _drop_list_creation(self, loop: cst.CSTNode, name: str) -> None:
@@ -260,7 +272,7 @@ class LoopCodemod(Codemod):
 
     def _touches_arrays(self, loop: cst.For | cst.While) -> bool:
         """Loops over plain Python data (file names, config dicts) are not ours to report."""
-        finder = _JaxUse(self._resolve, self.analysis, self._function_uses_jax)
+        finder = JaxUse(self._resolve, self.analysis, self._function_uses_jax)
         loop.visit(finder)
         return finder.found
 
@@ -270,7 +282,7 @@ class LoopCodemod(Codemod):
             self._jax_helpers[name] = False  # while its own body is looked at (recursion)
             definitions = self._functions.get(name, [])
             if len(definitions) == 1:
-                finder = _JaxUse(self._resolve, self.analysis, self._function_uses_jax)
+                finder = JaxUse(self._resolve, self.analysis, self._function_uses_jax)
                 definitions[0].body.visit(finder)
                 self._jax_helpers[name] = finder.found
         return self._jax_helpers[name]
@@ -289,16 +301,16 @@ class LoopCodemod(Codemod):
             elif isinstance(replacement, cst.BaseStatement):
                 body.append(replacement)
         if self._windows:
-            body = [statement.visit(_DynamicSlices(self._windows)) for statement in body]
+            body = [statement.visit(DynamicSlices(self._windows)) for statement in body]
         return body
 
     def _index_host_arrays_as_jax(self, original: cst.For | cst.While, statements: list) -> list:
         """Arrays from outside the loop indexed by what the loop varies are read through
-        ``jnp.asarray``: callers of legacy code pass NumPy arrays (see ``_HostArrayReads``)."""
+        ``jnp.asarray``: callers of legacy code pass NumPy arrays (see ``HostArrayReads``)."""
         varying = block_flow(list(original.body.body)).written
         if isinstance(original, cst.For):
             varying |= set(reads_of(original.target))
-        reads = _HostArrayReads(varying, _jax_bound_names(self._scope_path()[0], self._resolve))
+        reads = HostArrayReads(varying, jax_bound_names(self._scope_path()[0], self._resolve))
         statements = [statement.visit(reads) for statement in statements]
         if reads.wrapped:
             self.add_import("jax.numpy", None, "jnp")
@@ -310,39 +322,39 @@ class LoopCodemod(Codemod):
 
     def _structural_blockers(self, info: LoopInfo, scope: Sequence[cst.CSTNode]) -> list[Blocker]:
         blockers = []
-        nested = _NestedLoops()
+        nested = NestedLoops()
         for statement in info.node.body.body:
             statement.visit(nested)
         for loop in nested.loops:
             if loop not in self._converted:
                 line = self.position(loop)[0]
                 blockers.append(Blocker(loop, f"the nested loop at line {line} stays a Python loop"))
-        defined = _bound_before(scope, info.node)
-        containers = _python_container_names(scope[0])
+        defined = bound_before(scope, info.node)
+        containers = python_container_names(scope[0])
         for name in info.carried:
             if name not in defined:
                 blockers.append(Blocker(info.node, f"`{name}` is first assigned inside the loop and read after it or in the next iteration"))
             elif name in containers:
                 blockers.append(Blocker(containers[name], (
-                    f"`{name}` holds a Python {_CONTAINER_KINDS[type(containers[name])]}: a JAX loop carry must "
+                    f"`{name}` holds a Python {CONTAINER_KINDS[type(containers[name])]}: a JAX loop carry must "
                     "keep one array shape, and a value built on the host must stay static"
                 )))
         trajectory_names = {t.name for t in info.trajectories}
         if len(info.trajectories) > 1 or len(trajectory_names) != len(info.trajectories):
             blockers.append(Blocker(info.trajectories[-1].statement, "more than one `append` per iteration"))
         for trajectory in info.trajectories:
-            problem = _trajectory_problem(trajectory.name, scope, info, self._resolve)
+            problem = trajectory_problem(trajectory.name, scope, info, self._resolve)
             if problem:
                 blockers.append(Blocker(trajectory.statement, problem))
         return blockers
 
-    def _plan(self, info: LoopInfo):
-        """(code, message, unsafe_because, statements, imports) or the Blocker that prevents it."""
+    def _plan(self, info: LoopInfo) -> LoopPlan | Blocker:
+        """The rewrite of the loop, or the Blocker that prevents it."""
         space = info.space
         carried = [name for name in info.carried]
         lax_import = ("jax", "lax", None)
         jnp_import = ("jax.numpy", None, "jnp")
-        summary = _summary(info)
+        summary = loop_summary(info)
         body = self._updated_body(info.node)
         if info.early_return is not None:
             return self._plan_early_return(info, body)
@@ -351,7 +363,7 @@ class LoopCodemod(Codemod):
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")
-            test = _traced_test(self._transformed(space.test), self._resolve)
+            test = traced_test(self._transformed(space.test), self._resolve)
             if test is None:
                 return Blocker(space.test, "a chained comparison in the loop condition")
             statements = build.while_loop(
@@ -359,20 +371,20 @@ class LoopCodemod(Codemod):
             )
             message = (f"`while` loop rewritten as `lax.while_loop` ({summary}); "
                        "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
-            return "JX304", message, "", statements, [lax_import]
+            return LoopPlan("JX304", message, "", statements, [lax_import])
 
         nest = self._nested_vmap(info)
         if nest is not None:
             return nest
         output_names = {o.name for o in info.outputs}
-        if (space.kind == "range" and _distinct_indices(space) and not info.trajectories and len(info.outputs) == 1
+        if (space.kind == "range" and distinct_indices(space) and not info.trajectories and len(info.outputs) == 1
                 and set(carried) == output_names):
             output = info.outputs[0]
-            moved = _moved_value_problem(output.statement, output.value, info.node.body.body)
+            moved = moved_value_problem(output.statement, output.value, info.node.body.body)
             if moved:
                 return Blocker(output.statement, moved)
             body = self._updated_body(info.node, drop=output.statement)
-            indices = f"jnp.arange({_range_args(space)})"
+            indices = f"jnp.arange({range_args(space)})"
             where = ", ".join(
                 indices if m.matches(element.slice, m.Index(m.Name(space.index_name))) else build.code(element.slice)
                 for element in output.index
@@ -380,14 +392,14 @@ class LoopCodemod(Codemod):
             statements = build.vmap(info.node, self._fresh("_element"), space.index_name, indices, where, output.name,
                                     output.method, build.code(self._transformed(output.value)), body,
                                     output.statement.leading_lines)
-            self._vmapped[info.node] = _VmapRecord(output, space.index_name, indices, statements[0])
+            self._vmapped[info.node] = VmapRecord(output, space.index_name, indices, statements[0])
             message = f"loop rewritten as `jax.vmap`: iterations are independent and write `{output.name}` only at `{space.index_name}`"
-            return "JX301", message, "", statements, [("jax", None, None), jnp_import]
+            return LoopPlan("JX301", message, "", statements, [("jax", None, None), jnp_import])
 
         ys, comments = None, ()
         if info.trajectories:
             trajectory = info.trajectories[0]
-            moved = _moved_value_problem(trajectory.statement, trajectory.value, info.node.body.body)
+            moved = moved_value_problem(trajectory.statement, trajectory.value, info.node.body.body)
             if moved:
                 return Blocker(trajectory.statement, moved)
             body = self._updated_body(info.node, drop=trajectory.statement)
@@ -402,19 +414,19 @@ class LoopCodemod(Codemod):
             if ys is None and (space.step is None or m.matches(space.step, m.Integer("1"))):
                 start = build.code(space.start) if space.start is not None else "0"
                 statements = build.fori_loop(info.node, self._fresh("_body"), index, start, build.code(space.stop), carry, body)
-                return "JX303", f"loop rewritten as `lax.fori_loop` ({summary})", "", statements, [lax_import]
+                return LoopPlan("JX303", f"loop rewritten as `lax.fori_loop` ({summary})", "", statements, [lax_import])
             uses_index = index in set().union(*(set(reads_of(s)) for s in body)) if body else False
             if uses_index or space.start is not None:
-                xs, param, imports = f"jnp.arange({_range_args(space)})", index if uses_index else "_", [lax_import, jnp_import]
+                xs, param, imports = f"jnp.arange({range_args(space)})", index if uses_index else "_", [lax_import, jnp_import]
             else:
                 xs, param, imports = f"length={build.code(space.stop)}", "_", [lax_import]
             statements = build.scan(info.node, self._fresh("_step"), param, None, xs, carry, body, ys, comments)
-            return "JX302", f"loop rewritten as `lax.scan` ({summary})", "", statements, imports
+            return LoopPlan("JX302", f"loop rewritten as `lax.scan` ({summary})", "", statements, imports)
 
         # for x in xs / enumerate(xs) / zip(xs, ys): scan over the leading axis
         leaves = list(space.sequences)
-        unknown = [leaf for leaf in _leaves(leaves, self._resolve) if not self._is_array(leaf)]
-        xs = _xs_text(space, self._resolve)
+        unknown = [leaf for leaf in sequence_leaves(leaves, self._resolve) if not self._is_array(leaf)]
+        xs = xs_text(space, self._resolve)
         target = info.node.target
         if isinstance(target, cst.Name):
             param, unpack = target.value, None
@@ -425,7 +437,7 @@ class LoopCodemod(Codemod):
         if unknown:
             unsafe = (f"`{build.code(unknown[0])}` is scanned along its first axis, which assumes it is an array "
                       "(a list of equal-shape numbers works; a list of ragged or non-numeric items does not)")
-        return "JX302", f"loop rewritten as `lax.scan` ({summary})", unsafe, statements, [lax_import, ("jax.numpy", None, "jnp")]
+        return LoopPlan("JX302", f"loop rewritten as `lax.scan` ({summary})", unsafe, statements, [lax_import, ("jax.numpy", None, "jnp")])
 
     def _plan_early_return(self, info: LoopInfo, body: list[cst.BaseStatement]):
         """``for k in range(..): S1; if T: return R; S2`` followed by ``return F`` -> a while_loop
@@ -434,7 +446,7 @@ class LoopCodemod(Codemod):
         is evaluated after it: allowed when ``S2`` changes nothing ``R`` reads, except plain copies
         ``a = b`` (then ``R`` reads ``a`` instead of ``b``)."""
         space, early = info.space, info.early_return
-        if _assigns_index(info):
+        if assigns_index(info):
             return Blocker(info.node, f"the body assigns the loop variable `{space.index_name}`, which counts the iterations here")
         if space.step is not None and not m.matches(space.step, m.Integer("1")):
             return Blocker(early.statement, "`return` inside a loop whose range has a step")
@@ -448,47 +460,40 @@ class LoopCodemod(Codemod):
         later = original_body[position + 1:]
         if not all(isinstance(s, cst.SimpleStatementLine) for s in later):
             return Blocker(early.statement, "`return` inside the loop before a compound statement")
-        value = _substitute_copies(early.value, later)
+        value = substitute_copies(early.value, later)
         value = self._transformed(value) if value is not None else None
         if value is None or (final is None) != (early.value is None):
             return Blocker(early.statement, "the value returned inside the loop changes later in the iteration")
         stop_reads = set(reads_of(space.stop)) | (set(reads_of(space.start)) if space.start is not None else set())
         if stop_reads & info.written:
             return Blocker(info.node, "the range's bounds read names the loop changes")
-        test = _traced_test(self._transformed(early.test), self._resolve)
+        test = traced_test(self._transformed(early.test), self._resolve)
         if test is None:
             return Blocker(early.test, "a chained comparison in the exit test")
         index = space.index_name
         done = self._fresh("done")
         needed = set(reads_of(value)) if value is not None else set()
-        fresh = sorted((needed & info.written) - _bound_before(self._scope_path(), info.node))
+        fresh = sorted((needed & info.written) - bound_before(self._scope_path(), info.node))
         if fresh:
             return Blocker(early.statement, f"the returned `{fresh[0]}` is first assigned inside the loop (a loop carry needs a value before it)")
-        carried = [index, *[n for n in info.carried if n != index],
-                   *[n for n in first_write_order(original_body) if n in needed & info.written and n not in info.carried], done]
+        others = [*[n for n in info.carried if n != index],
+                  *[n for n in first_write_order(original_body) if n in needed & info.written and n not in info.carried]]
+        carried = [index, *others, done]
         start = build.code(space.start) if space.start is not None else "0"
-        first = str(int(start) - 1) if start.lstrip("-").isdigit() else f"{start} - 1"
         updated_early = self._replacement.get(early.statement, early.statement)
         split = next(k for k, s in enumerate(body) if s is updated_early)
-        loop_body = [
-            build.statement(f"{index} = {index} + 1"),
-            *body[:split],
-            build.statement(f"{done} = {test}").with_changes(leading_lines=updated_early.leading_lines),
-            *body[split + 1:],
-        ]
-        carry = self._carry(carried)
-        cond = f"jnp.logical_and(jnp.logical_not({done}), {index} + 1 < {build.code(space.stop)})"
-        init = ", ".join(first if n == index else "False" if n == done else n for n in carried)
-        statements = build.while_loop(info.node, self._fresh("_cond"), self._fresh("_body"), cond, carry, loop_body,
-                                      init=f"({init})")
-        returned, otherwise = _lambda_body(value), _lambda_body(final)
+        statements = build.counted_while_with_flag(
+            info.node, self._fresh("_cond"), self._fresh("_body"), self._carry, index, start, build.code(space.stop),
+            others, done, body[:split], test, updated_early.leading_lines, body[split + 1:],
+        )
+        returned, otherwise = lambda_body(value), lambda_body(final)
         if returned != otherwise:
             self._return_replacements[after] = after.with_changes(body=[cst.Return(
                 value=cst.parse_expression(f"lax.cond({done}, lambda: {returned}, lambda: {otherwise})"))])
         message = (f"loop with an early `return` rewritten as `lax.while_loop` that stops on a flag "
                    f"({summary_of_carry(carried)}); `lax.while_loop` is not reverse-differentiable: "
                    "`jax.grad` through it raises, `jax.jvp` works")
-        return "JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")]
+        return LoopPlan("JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")])
 
     def _plan_jump(self, info: LoopInfo, body: list[cst.BaseStatement]):
         """``for k in range(..): S1; if T: break|continue; S2``: ``S2`` runs as
@@ -496,11 +501,11 @@ class LoopCodemod(Codemod):
         leaves the carry as it was. ``continue`` -> `lax.fori_loop` with a per-iteration flag;
         ``break`` -> `lax.while_loop` that also stops once the flag is set."""
         space, jump = info.space, info.jump
-        if jump.kind == "break" and _assigns_index(info):
+        if jump.kind == "break" and assigns_index(info):
             return Blocker(info.node, f"the body assigns the loop variable `{space.index_name}`, which counts the iterations here")
         if space.step is not None and not m.matches(space.step, m.Integer("1")):
             return Blocker(jump.statement, f"`{jump.kind}` inside a loop whose range has a step")
-        test = _traced_test(self._transformed(jump.test), self._resolve)
+        test = traced_test(self._transformed(jump.test), self._resolve)
         if test is None:
             return Blocker(jump.test, "a chained comparison in the exit test")
         updated_jump = self._replacement.get(jump.statement, jump.statement)
@@ -508,11 +513,11 @@ class LoopCodemod(Codemod):
         index = space.index_name
         flag = self._fresh("done" if jump.kind == "break" else "skip")
         carried = [n for n in info.carried if n != index]
-        guarded = _guarded(body[split + 1:], set(carried), flag)
+        guarded = guarded_by_flag(body[split + 1:], set(carried), flag)
         if guarded is None:
             return Blocker(jump.statement, f"after `{jump.kind}` the loop body does more than assign names")
         start = build.code(space.start) if space.start is not None else "0"
-        summary = _summary(info)
+        summary = loop_summary(info)
         if jump.kind == "continue":
             if not carried:
                 return Blocker(info.node, "the loop computes nothing that is used after it")
@@ -520,26 +525,24 @@ class LoopCodemod(Codemod):
             statements = build.fori_loop(info.node, self._fresh("_body"), index, start, build.code(space.stop),
                                          self._carry(carried), loop_body)
             message = f"loop with `continue` rewritten as `lax.fori_loop`; skipped iterations keep the carry ({summary})"
-            return "JX303", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")]
+            return LoopPlan("JX303", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")])
         if set(reads_of(space.stop)) & info.written:
             return Blocker(info.node, "the range's bounds read names the loop changes")
-        first = str(int(start) - 1) if start.lstrip("-").isdigit() else f"{start} - 1"
         names = [index, *carried, flag]
-        loop_body = [build.statement(f"{index} = {index} + 1"), *body[:split], build.statement(f"{flag} = {test}").with_changes(leading_lines=updated_jump.leading_lines), *guarded]
-        cond = f"jnp.logical_and(jnp.logical_not({flag}), {index} + 1 < {build.code(space.stop)})"
-        init = ", ".join(first if n == index else "False" if n == flag else n for n in names)
-        statements = build.while_loop(info.node, self._fresh("_cond"), self._fresh("_body"), cond,
-                                      self._carry(names), loop_body, init=f"({init})")
+        statements = build.counted_while_with_flag(
+            info.node, self._fresh("_cond"), self._fresh("_body"), self._carry, index, start, build.code(space.stop),
+            carried, flag, body[:split], test, updated_jump.leading_lines, guarded,
+        )
         message = (f"loop with `break` rewritten as `lax.while_loop` that stops on a flag ({summary_of_carry(names)}); "
                    "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
-        return "JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")]
+        return LoopPlan("JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")])
 
     def _nested_vmap(self, info: LoopInfo):
         """A range loop whose whole body is one inner loop already rewritten as vmap, over a
         range that does not depend on the outer loop: one vmap over the product space."""
         space = info.space
         inner_loops = [s for s in info.node.body.body if s not in info.conversions]
-        if space.kind != "range" or not _distinct_indices(space) or len(inner_loops) != 1 or inner_loops[0] not in self._vmapped:
+        if space.kind != "range" or not distinct_indices(space) or len(inner_loops) != 1 or inner_loops[0] not in self._vmapped:
             return None
         inner = self._vmapped[inner_loops[0]]
         rectangular = not set(reads_of(inner_loops[0].iter)) & (info.written | {space.index_name})
@@ -549,7 +552,7 @@ class LoopCodemod(Codemod):
         ]
         if not rectangular or len(outer_positions) != 1 or set(info.carried) != {inner.output.name}:
             return None
-        indices = f"jnp.arange({_range_args(space)})"
+        indices = f"jnp.arange({range_args(space)})"
         where = ", ".join(
             f"{indices}[:, None]" if k == outer_positions[0]
             else inner.indices if m.matches(element.slice, m.Index(m.Name(inner.index))) else build.code(element.slice)
@@ -559,7 +562,7 @@ class LoopCodemod(Codemod):
                                 inner.output.method, f"jax.vmap({inner.function.name.value})({inner.indices})", [inner.function])
         message = (f"nested loops rewritten as nested `jax.vmap`: every (`{space.index_name}`, `{inner.index}`) pair is "
                    f"independent and writes `{inner.output.name}` only there")
-        return "JX301", message, "", statements, [("jax", None, None), ("jax.numpy", None, "jnp")]
+        return LoopPlan("JX301", message, "", statements, [("jax", None, None), ("jax.numpy", None, "jnp")])
 
     def _is_array(self, expr: cst.BaseExpression) -> bool:
         if isinstance(expr, cst.Call):
@@ -570,428 +573,6 @@ class LoopCodemod(Codemod):
     def _refuse(self, loop: cst.CSTNode, info: LoopInfo | None, blocker: Blocker, hint: str = "") -> None:
         line = self.position(blocker.node)[0]
         message = f"loop left alone: {blocker.reason} (line {line})"
-        unrolled = self._unrolled_note(loop, info)
-        self.refuse(
-            loop,
-            "JX305",
-            message + unrolled,
-            reason=blocker.reason,
-            hint=hint or "restructure the loop body without this statement, or keep the loop outside jit",
-        )
-
-    def _unrolled_note(self, loop: cst.CSTNode, info: LoopInfo | None) -> str:
-        function = next((node for node in reversed(self._path) if isinstance(node, cst.FunctionDef)), None)
-        if function is None or not any(_is_jit(d.decorator, self._resolve) for d in function.decorators):
-            return ""
-        trips = info.space.trip_count_text() if info is not None else None
-        if info is not None and info.space.kind == "while":
-            return "; under `jax.jit` a Python `while` on a traced value fails to trace"
-        count = f"{trips} iterations" if trips else "one copy of the body per iteration"
-        return f"; `{function.name.value}` is jitted, so jit unrolls this loop at trace time ({count})"
-
-
-# -- helpers ----------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class _VmapRecord:
-    """What a loop rewritten as vmap became, so that an enclosing loop can vmap over it too."""
-
-    output: Output
-    index: str
-    indices: str  # the `jnp.arange(...)` text of its range
-    function: cst.FunctionDef  # the rewritten body function
-
-
-def _identifiers(node: cst.CSTNode) -> set[str]:
-    """Every name that appears in ``node``."""
-    names: set[str] = set()
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            names.add(node.value)
-
-    node.visit(_Names())
-    return names
-
-
-def _functions_by_name(module: cst.Module) -> dict[str, list[cst.FunctionDef]]:
-    found: dict[str, list[cst.FunctionDef]] = {}
-
-    class _Functions(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            found.setdefault(node.name.value, []).append(node)
-
-    module.visit(_Functions())
-    return found
-
-
-class _DynamicSlices(cst.CSTTransformer):
-    """``x[s:s + k]`` -> ``lax.dynamic_slice_in_dim(x, s, k)`` for the windows the analysis found."""
-
-    def __init__(self, windows: Sequence[cst.Subscript]) -> None:
-        self.windows = windows
-
-    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
-        if not any(original_node.deep_equals(window) for window in self.windows):
-            return updated_node
-        part = updated_node.slice[0].slice
-        return cst.parse_expression(
-            f"lax.dynamic_slice_in_dim({build.code(updated_node.value)}, {build.code(part.lower)}, {window_length(updated_node)})"
-        )
-
-
-class _HostArrayReads(cst.CSTTransformer):
-    """``x[i]`` -> ``jnp.asarray(x)[i]`` when ``x`` comes from outside the loop and the index
-    varies with it. Inside a JAX loop the index is traced, and a NumPy array (what legacy callers
-    pass) cannot be indexed by a tracer; ``jnp.asarray`` of a jax array is the array itself."""
-
-    def __init__(self, varying: set[str], jax_bound: set[str]) -> None:
-        self.varying = varying
-        self.jax_bound = jax_bound
-        self.wrapped = False
-
-    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
-        base = updated_node.value
-        if not isinstance(base, cst.Name) or base.value in self.varying or base.value in self.jax_bound:
-            return updated_node
-        if not set().union(*(_identifiers(element) for element in original_node.slice)) & self.varying:
-            return updated_node
-        self.wrapped = True
-        return updated_node.with_changes(value=cst.parse_expression(f"jnp.asarray({base.value})"))
-
-
-def _jax_bound_names(function: cst.CSTNode, resolve) -> set[str]:
-    """Names the function binds only to results of jax calls (already jax arrays)."""
-    jax_valued: set[str] = set()
-    other: set[str] = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    call = node.value
-                    qualified = resolve(call.func) if isinstance(call, cst.Call) else None
-                    (jax_valued if qualified and qualified.startswith("jax.") else other).add(target.target.value)
-
-    function.visit(Collect())
-    return jax_valued - other
-
-
-ARRAY_MODULES = ("jax", "numpy")
-
-
-class _JaxUse(cst.CSTVisitor):
-    """Does a loop call into jax or NumPy, update an array with `.at[...]`, or use a name the
-    value-kind analysis knows to be an array?"""
-
-    def __init__(self, resolve, analysis, helper_uses_jax) -> None:
-        self.resolve = resolve
-        self.analysis = analysis
-        self.helper_uses_jax = helper_uses_jax
-        self.found = False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name) and self.resolve(node.func) is None and self.helper_uses_jax(node.func.value):
-            self.found = True
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        if node.attr.value == "at":
-            self.found = True
-        qualified = self.resolve(node)
-        if qualified is not None and qualified.split(".")[0] in ARRAY_MODULES:
-            self.found = True
-            return False
-        return not self.found
-
-    def visit_Name(self, node: cst.Name) -> None:
-        qualified = self.resolve(node)
-        if qualified is not None and qualified.split(".")[0] in ARRAY_MODULES:
-            self.found = True
-        elif qualified is None and self.analysis.kind_of(node) == Kind.ARRAY:
-            self.found = True
-
-
-class _NestedLoops(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.loops: list[cst.CSTNode] = []
-
-    def visit_For(self, node: cst.For) -> None:
-        self.loops.append(node)
-
-    def visit_While(self, node: cst.While) -> None:
-        self.loops.append(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-
-_CONTAINER_KINDS = {
-    cst.Tuple: "tuple", cst.List: "list", cst.Dict: "dict", cst.Set: "set", cst.ListComp: "list",
-    cst.DictComp: "dict", cst.SetComp: "set", cst.SimpleString: "string", cst.ConcatenatedString: "string",
-    cst.FormattedString: "string",
-}
-
-
-def _python_container_names(function: cst.CSTNode) -> dict[str, cst.CSTNode]:
-    """Names the function ever binds to a tuple, list, dict, set or string display (``shape = ()``,
-    ``shape += (n,)``), with the first such value: none of them can be a loop carry."""
-    found: dict[str, cst.CSTNode] = {}
-
-    class Collect(cst.CSTVisitor):
-        def _note(self, target: cst.CSTNode, value: cst.CSTNode | None) -> None:
-            if isinstance(target, cst.Name) and type(value) in _CONTAINER_KINDS:
-                found.setdefault(target.value, value)
-
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for target in node.targets:
-                self._note(target.target, node.value)
-
-        def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            self._note(node.target, node.value)
-
-        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-            self._note(node.target, node.value)
-
-    function.visit(Collect())
-    return found
-
-
-def _bound_before(scope: Sequence[cst.CSTNode], loop: cst.CSTNode) -> set[str]:
-    """Names the enclosing function binds before ``loop`` starts (parameters included)."""
-    function = scope[0]
-    bound: set[str] = set()
-    if isinstance(function, cst.FunctionDef):
-        params = function.params
-        bound |= {p.name.value for p in [*params.params, *params.kwonly_params, *params.posonly_params]}
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                bound.add(star.name.value)
-    chain = [*scope[1:], loop]
-    for parent, child in zip(scope, chain):
-        if isinstance(parent, cst.For):
-            bound |= set(reads_of(parent.target))
-        statements = getattr(parent, "body", None)
-        if isinstance(statements, (list, tuple)) and child in statements:
-            bound |= block_flow(statements[: statements.index(child)]).written
-    return bound
-
-
-def _trajectory_problem(name: str, scope: Sequence[cst.CSTNode], info: LoopInfo, resolve) -> str | None:
-    """Why ``name.append(...)`` in this loop cannot become a stacked scan output, or None."""
-    function = scope[0]
-    init = m.Assign(targets=[m.AssignTarget(target=m.Name(name))], value=m.List(elements=[]))
-    creations = m.findall(function, init)
-    if len(creations) != 1 or name not in _bound_before(scope, info.node):
-        return f"`{name}` is not a list created empty (`{name} = []`) once before the loop"
-    append = info.trajectories[0].statement
-    allowed = {call.args[0].value for call in _stacking_calls(name, function, resolve)}
-    stray = [
-        node for node in m.findall(function, m.Name(name))
-        if node not in allowed and not _inside(node, append) and not _inside_any(node, creations)
-    ]
-    if stray:
-        return f"`{name}` is used as a list outside `{name}.append(...)` and `jnp.array({name})`"
-    return None
-
-
-def _stacking_calls(name: str, function: cst.CSTNode, resolve) -> list[cst.Call]:
-    """``jnp.array(name)``, ``np.stack(name)``, ... calls in ``function``."""
-    return [
-        call for call in m.findall(function, m.Call(args=[m.Arg(value=m.Name(name), keyword=None, star="")]))
-        if resolve(call.func) in STACKERS
-    ]
-
-
-def _inside(node: cst.CSTNode, container: cst.CSTNode) -> bool:
-    return bool(m.findall(container, m.MatchIfTrue(lambda candidate: candidate is node)))
-
-
-def _inside_any(node: cst.CSTNode, containers) -> bool:
-    return any(_inside(node, container) for container in containers)
-
-
-def _moved_value_problem(statement: cst.CSTNode, value: cst.BaseExpression, body: Sequence[cst.CSTNode]) -> str | None:
-    """The value is returned at the end of the body function: later statements must not change it."""
-    later = list(body)[list(body).index(statement) + 1:]
-    changed = sorted(set(reads_of(value)) & block_flow(later).written)
-    if changed:
-        return f"`{changed[0]}` is reassigned after the value that depends on it is stored"
-    return None
-
-
-def _assigns_index(info: LoopInfo) -> bool:
-    """Does the body rebind the loop variable? (Harmless in Python; fatal for a while-loop counter.)"""
-    return info.space.index_name in block_flow(info.node.body.body).written
-
-
-def _distinct_indices(space) -> bool:
-    """The range never goes negative, so its indices name distinct elements (a negative index
-    wraps around onto an element a later iteration writes, and a scatter of repeated positions has
-    no defined order, where the loop's last write wins)."""
-    start_ok = space.start is None or (isinstance(space.start, cst.Integer) and space.start.evaluated_value >= 0)
-    step_ok = space.step is None or (isinstance(space.step, cst.Integer) and space.step.evaluated_value > 0)
-    return start_ok and step_ok
-
-
-def _range_args(space) -> str:
-    parts = [space.start, space.stop, space.step]
-    return ", ".join(build.code(part) for part in parts if part is not None)
-
-
-def _leaves(sequences, resolve) -> list[cst.BaseExpression]:
-    leaves = []
-    for sequence in sequences:
-        if isinstance(sequence, cst.Call) and resolve(sequence.func) == "builtins.zip":
-            leaves += _leaves([arg.value for arg in sequence.args], resolve)
-        else:
-            leaves.append(sequence)
-    return leaves
-
-
-def _sequence_text(sequence: cst.BaseExpression, resolve) -> str:
-    if isinstance(sequence, cst.Call) and resolve(sequence.func) == "builtins.zip":
-        return "(" + ", ".join(_sequence_text(arg.value, resolve) for arg in sequence.args) + ")"
-    return build.code(sequence)
-
-
-def _xs_text(space, resolve) -> str:
-    if space.kind == "enumerate":
-        sequence = space.sequences[0]
-        first = _first_leaf(sequence, resolve)
-        length = f"len({build.code(first)})"
-        if space.start is not None:
-            start = build.code(space.start)
-            index = f"jnp.arange({start}, {start} + {length})"
-        else:
-            index = f"jnp.arange({length})"
-        return f"({index}, {_sequence_text(sequence, resolve)})"
-    if space.kind == "zip":
-        return "(" + ", ".join(_sequence_text(s, resolve) for s in space.sequences) + ")"
-    return _sequence_text(space.sequences[0], resolve)
-
-
-def _first_leaf(sequence, resolve):
-    return _leaves([sequence], resolve)[0]
-
-
-def _traced_test(test: cst.BaseExpression, resolve) -> str | None:
-    """The loop condition with `and` / `or` / `not` as `jnp.logical_*`; None if it cannot be traced."""
-    if isinstance(test, cst.BooleanOperation):
-        left, right = _traced_test(test.left, resolve), _traced_test(test.right, resolve)
-        if left is None or right is None:
-            return None
-        function = "logical_and" if isinstance(test.operator, cst.And) else "logical_or"
-        return f"jnp.{function}({left}, {right})"
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _traced_test(test.expression, resolve)
-        return None if inner is None else f"jnp.logical_not({inner})"
-    if isinstance(test, cst.Comparison) and len(test.comparisons) > 1:
-        return None
-    return build.code(test)
-
-
-def _is_jit(decorator: cst.BaseExpression, resolve) -> bool:
-    if resolve(decorator) == "jax.jit":
-        return True
-    if isinstance(decorator, cst.Call):
-        if resolve(decorator.func) == "jax.jit":
-            return True
-        if resolve(decorator.func) == "functools.partial" and decorator.args:
-            return resolve(decorator.args[0].value) == "jax.jit"
-    return False
-
-
-def _guarded(statements: Sequence[cst.BaseStatement], carried: set[str], flag: str) -> list[cst.BaseStatement] | None:
-    """``statements`` with each assignment to a carried name kept from taking effect when ``flag``
-    is set (``n = jnp.where(flag, n, new)``); None if any statement is not a plain assignment."""
-    operators = {"+=": "+", "-=": "-", "*=": "*", "/=": "/", "//=": "//", "%=": "%", "**=": "**", "@=": "@"}
-    guarded = []
-    for statement in statements:
-        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-            return None
-        small = statement.body[0]
-        if m.matches(small, m.Assign(targets=[m.AssignTarget(m.Name())])):
-            name, new = small.targets[0].target.value, build.code(small.value)
-        elif m.matches(small, m.AugAssign(target=m.Name())) and build.code(small.operator).strip() in operators:
-            name = small.target.value
-            value = build.code(small.value)
-            if not isinstance(small.value, (cst.Name, cst.Call, cst.Attribute, cst.Subscript, cst.Integer, cst.Float)):
-                value = f"({value})"
-            new = f"{name} {operators[build.code(small.operator).strip()]} {value}"
-        else:
-            return None
-        if name in carried:
-            small = cst.parse_statement(f"{name} = jnp.where({flag}, {name}, {new})\n").body[0]
-        guarded.append(statement.with_changes(body=[small]))
-    return guarded
-
-
-def _lambda_body(value: cst.BaseExpression | None) -> str:
-    """The text of a returned value as a lambda's body (a bare tuple needs parentheses there)."""
-    if value is None:
-        return ""
-    text = build.code(value)
-    return f"({text})" if isinstance(value, cst.Tuple) and not value.lpar else text
-
-
-def summary_of_carry(names) -> str:
-    return "carries " + ", ".join(f"`{n}`" for n in names)
-
-
-def _substitute_copies(value: cst.BaseExpression | None, later: Sequence[cst.SimpleStatementLine]):
-    """``value`` as read after ``later`` ran, or None when ``later`` changes what it reads.
-
-    ``later`` may copy a name (``a = b``, ``b`` never written in ``later``, ``a`` written only
-    there): then reading ``a`` afterwards is reading ``b`` before, and ``b`` is replaced by ``a``.
-    """
-    if value is None:
-        return None
-    written = block_flow(later).written
-    copies: dict[str, str] = {}
-    for statement in later:
-        for small in statement.body:
-            if m.matches(small, m.Assign(targets=[m.AssignTarget(m.Name())], value=m.Name())):
-                copies[small.value.value] = small.targets[0].target.value
-    write_counts: dict[str, int] = {}
-    for statement in later:
-        for small in statement.body:
-            for target in getattr(small, "targets", ()):
-                for name in reads_of(target.target):
-                    write_counts[name] = write_counts.get(name, 0) + 1
-    renames = {
-        source: target for source, target in copies.items()
-        if source not in written and write_counts.get(target, 0) == 1
-    }
-    renamed = value.visit(_Rename(renames))
-    if set(reads_of(renamed)) & (written - set(renames.values())):
-        return None
-    return renamed
-
-
-class _Rename(cst.CSTTransformer):
-    def __init__(self, names: dict[str, str]) -> None:
-        self.names = names
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
-        return updated_node.with_changes(value=self.names.get(updated_node.value, updated_node.value))
-
-
-def _summary(info: LoopInfo) -> str:
-    parts = []
-    carried = [n for n in info.carried]
-    if carried:
-        described = [f"`{n}` (reduction)" if n in info.reductions else f"`{n}`" for n in carried]
-        parts.append("carries " + ", ".join(described))
-    else:
-        parts.append("no carried state")
-    if info.trajectories:
-        parts.append(f"stacks `{info.trajectories[0].name}` per iteration")
-    trips = info.space.trip_count_text()
-    if trips:
-        parts.append(f"{trips} iterations")
-    elif info.space.kind in ("array", "enumerate", "zip"):
-        parts.append("one iteration per leading-axis entry")
-    elif info.space.kind == "while":
-        parts.append("data-dependent trip count")
-    return "; ".join(parts)
+        unrolled = unrolled_note(self._path, info, self._resolve)
+        self.report([Refusal(loop, "JX305", message + unrolled, blocker.reason,
+                             hint or "restructure the loop body without this statement, or keep the loop outside jit")])

@@ -104,7 +104,7 @@ from libcst.metadata import PositionProvider, QualifiedNameProvider
 from jaxify.codemod import Codemod
 from jaxify.codemods.numpy_plan import MaskedReduction, Move, Planner
 from jaxify.codemods.numpy_support import DEFAULT_NOT_UNIQUE_HINT, NOT_UNIQUE_HINT
-from jaxify.codemods.precision import X64_SWITCH, enables_x64
+from jaxify.codemods.precision import enables_x64, insert_x64_switch
 from jaxify.rules import Rule, Safety
 
 
@@ -179,13 +179,12 @@ class NumpyNamespace(Codemod):
 
     def _would_apply(self, move: Move) -> bool:
         """Whether the options and ``# jaxify: ignore`` comments let this move happen."""
-        line = self.position(move.call)[0]
         code = "JX605" if move.unsafe_because else "JX601"
         if move.unsafe_because and not self.options.unsafe:
             return False
-        if (move.wrap_args or move.wrap_elements) and not self._enabled("JX602", line):
+        if (move.wrap_args or move.wrap_elements) and not self.enabled("JX602", move.call):
             return False
-        return self._enabled(code, line)
+        return self.enabled(code, move.call)
 
     def _decide_move(self, move: Move) -> bool:
         label = cst.Module([]).code_for_node(move.call.func)
@@ -297,15 +296,7 @@ class NumpyNamespace(Codemod):
         ):
             return updated_node
         self.add_import("jax")
-        body = list(updated_node.body)
-        at = _after_imports(body)
-        line = cst.parse_statement(X64_SWITCH + "\n")
-        body.insert(at, line.with_changes(leading_lines=[cst.EmptyLine()]))
-        if at < len(body) - 1:
-            following = body[at + 1]
-            if not following.leading_lines:
-                body[at + 1] = following.with_changes(leading_lines=[cst.EmptyLine()])
-        return updated_node.with_changes(body=body)
+        return insert_x64_switch(updated_node)
 
 
 def _module_name(node: cst.ImportFrom) -> str:
@@ -344,18 +335,3 @@ def _numpy_from_imports(module: cst.Module) -> dict[str, tuple[str, str | None]]
                 for alias in small.names:
                     found[alias.evaluated_alias or alias.evaluated_name] = (alias.evaluated_name, alias.evaluated_alias)
     return found
-
-
-def _after_imports(body: list[cst.CSTNode]) -> int:
-    """The index just after the module's leading docstring, comments and imports."""
-    at = 0
-    for index, statement in enumerate(body):
-        if not isinstance(statement, cst.SimpleStatementLine):
-            break
-        small = statement.body[0]
-        is_docstring = index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString)
-        if isinstance(small, (cst.Import, cst.ImportFrom)) or is_docstring:
-            at = index + 1
-        else:
-            break
-    return at

@@ -13,22 +13,20 @@ from __future__ import annotations
 import dataclasses
 
 import libcst as cst
-import numpy
 
 from jaxify.analysis import FunctionInfo, Kind, ModuleAnalysis
-from jaxify.analysis.expressions import catches_index_error
+from jaxify.analysis.expressions import catches_index_error, code_of
 from jaxify.analysis.names import array_api_member, is_numpy
 from jaxify.analysis.numpy_api import (
     SCALAR_TYPES,
     STATIC_ATTRIBUTES,
     STATIC_BUILTINS,
     STATIC_RESULT,
-    numpy_function,
     static_parameters,
 )
+from jaxify.codemods.numpy_pins import NumpyPins, all_nodes
 from jaxify.codemods.numpy_support import (
     ACCEPT_LISTS,
-    ATTRIBUTES_MISSING_ON_JAX_ARRAYS,
     DIFFERENT_RESULT_DTYPE,
     DYNAMIC_SHAPE,
     FLOAT64_INSIDE,
@@ -39,7 +37,6 @@ from jaxify.codemods.numpy_support import (
     HOST_ROUND_TRIP_BUILTINS,
     HOST_ROUND_TRIP_METHODS,
     IN_PLACE_FUNCTIONS,
-    IN_PLACE_METHODS,
     ONE_ARGUMENT_WHERE,
     SEQUENCE_OF_ARRAYS,
     STABLE_KINDS,
@@ -47,8 +44,6 @@ from jaxify.codemods.numpy_support import (
     jax_numpy_function,
 )
 
-# Builtins whose result can be one of their arguments (max(a, b)) or a container of them.
-_VALUE_BUILTINS = frozenset(f"builtins.{name}" for name in ("list", "tuple", "sorted", "reversed", "min", "max", "abs"))
 _SUBSCRIPT_STRINGS = frozenset({"einsum", "einsum_path"})  # their first argument is a spec string
 _LIST_LITERALS = (cst.List, cst.Tuple, cst.ListComp)
 _NON_ARRAY_DTYPES = ("object", "str", "bytes", "U", "S", "O", "datetime64", "timedelta64")
@@ -94,17 +89,6 @@ class FunctionPlan:
     reports: list[Report] = dataclasses.field(default_factory=list)
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
-def root_name(expr: cst.CSTNode) -> str | None:
-    """``x`` for ``x``, ``x[i][j]``, ``x.real[...]``, ``x.T``: the name whose buffer is reached."""
-    while isinstance(expr, (cst.Subscript, cst.Attribute)):
-        expr = expr.value
-    return expr.value if isinstance(expr, cst.Name) else None
-
-
 class _BodyNodes(cst.CSTVisitor):
     """Every node of one function's own body (nested functions and classes have their own)."""
 
@@ -120,19 +104,7 @@ class _BodyNodes(cst.CSTVisitor):
         return True
 
 
-def _all_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
-    found: list[cst.CSTNode] = []
-
-    class Collect(cst.CSTVisitor):
-        def on_visit(self, inner: cst.CSTNode) -> bool:
-            found.append(inner)
-            return True
-
-    node.visit(Collect())
-    return found
-
-
-class Planner:
+class Planner(NumpyPins):
     """Plans every function of a module; ``plans`` lists them in source order."""
 
     def __init__(self, analysis: ModuleAnalysis, declined: frozenset[int] = frozenset()):
@@ -148,7 +120,7 @@ class Planner:
             self.bodies[id(info)] = walker.nodes
             for node in walker.nodes:
                 if isinstance(node, cst.Try) and any(catches_index_error(h) for h in node.handlers):
-                    self.guarded |= {id(inner) for inner in _all_nodes(node.body)}
+                    self.guarded |= {id(inner) for inner in all_nodes(node.body)}
         self.previous_statement = self._previous_statements()
         self.numpy_subclass_methods = self._methods_of_numpy_subclasses()
         self.mutated_attributes = self._attributes_written_in_place()
@@ -221,258 +193,6 @@ class Planner:
 
     # -- arrays that must stay NumPy arrays ----------------------------------------------------
 
-    def _roots(self, info: FunctionInfo) -> set[str]:
-        """Names whose array is written in place, or used in a way only NumPy arrays support."""
-        roots: set[str] = set()
-        for node in self.bodies[id(info)]:
-            if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
-                roots.add(root_name(node.target))
-            elif isinstance(node, cst.AugAssign):
-                if isinstance(node.target, (cst.Subscript, cst.Attribute)):
-                    roots.add(root_name(node.target))
-                elif isinstance(node.target, cst.Name) and self.kind(node.target) is Kind.ARRAY:
-                    roots.add(node.target.value)  # NumPy's `x += v` writes x's buffer
-            elif isinstance(node, cst.Attribute) and node.attr.value in (
-                ATTRIBUTES_MISSING_ON_JAX_ARRAYS | IN_PLACE_METHODS
-            ):
-                if self.analysis.qualified_name(node) is None:
-                    roots.add(root_name(node.value))
-            elif isinstance(node, cst.Call):
-                roots |= self._roots_of_call(node)
-            elif isinstance(node, cst.Assign):
-                roots |= self._rewrapped_names(node)
-            if isinstance(node, cst.Assign) and any(
-                isinstance(t.target, cst.Attribute) and t.target.attr.value in self.mutated_attributes
-                for t in node.targets
-            ):
-                roots |= self.value_flow(node.value)[0]
-            if isinstance(node, cst.Subscript) and id(node) in self.guarded:
-                roots.add(root_name(node.value))  # NumPy raises IndexError here; jax would clamp
-        roots.discard(None)
-        return roots
-
-    def _attributes_written_in_place(self) -> set[str]:
-        """Attribute names written in place anywhere in the module (``self.buf[i] = v``,
-        ``self.total += v``): what any function stores there must stay a NumPy array."""
-        found: set[str] = set()
-        for nodes in self.bodies.values():
-            for node in nodes:
-                target = None
-                if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
-                    target = node.target
-                elif isinstance(node, cst.AugAssign):
-                    target = node.target
-                elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and (
-                    node.func.attr.value in IN_PLACE_METHODS
-                ):
-                    target = node.func.value
-                while isinstance(target, cst.Subscript):
-                    target = target.value
-                if isinstance(target, cst.Attribute):
-                    found.add(target.attr.value)
-        return found
-
-    def _stored_in_mutated_attributes(self, info: FunctionInfo) -> list[cst.CSTNode]:
-        """Values this function stores in an attribute that some code writes in place."""
-        return [
-            node.value
-            for node in self.bodies[id(info)]
-            if isinstance(node, cst.Assign) and any(
-                isinstance(t.target, cst.Attribute) and t.target.attr.value in self.mutated_attributes
-                for t in node.targets
-            )
-        ]
-
-    def _rewrapped_names(self, node: cst.Assign) -> set[str]:
-        """``x = jnp.asarray(x)``: the in-place codemod's mark that ``x`` may still be a NumPy
-        array here. Keeping such names on NumPy makes the whole pipeline idempotent: the write
-        JX1 rewrote kept what feeds it on NumPy in the first run, and it does in the second."""
-        value = node.value
-        if not (isinstance(value, cst.Call) and len(value.args) == 1 and isinstance(value.args[0].value, cst.Name)):
-            return set()
-        if self.analysis.qualified_name(value.func) != "jax.numpy.asarray":
-            return set()
-        name = value.args[0].value.value
-        targets = {t.target.value for t in node.targets if isinstance(t.target, cst.Name)}
-        if name not in targets or self._creates_just_before(node, name):
-            return set()
-        return {name}
-
-    def _creates_just_before(self, rewrap: cst.Assign, name: str) -> bool:
-        """``y = np.empty_like(x)`` before ``y = jnp.asarray(y)``, with no statement in between
-        that mentions ``y``: nothing sees the NumPy array, so its creation may move to jax.numpy (a later pass of the pipeline
-        does it) and the function stays traceable when ``x`` is traced."""
-        previous = self.previous_statement.get(id(rewrap))
-        while previous is not None:
-            if (
-                isinstance(previous, cst.Assign)
-                and len(previous.targets) == 1
-                and isinstance(previous.targets[0].target, cst.Name)
-                and previous.targets[0].target.value == name
-            ):
-                return isinstance(previous.value, cst.Call) and self.numpy_member(previous.value.func) is not None
-            if name in {node.value for node in _all_nodes(previous) if isinstance(node, cst.Name)}:
-                return False  # something between creation and conversion sees the NumPy array
-            previous = self.previous_statement.get(id(previous))
-        return False
-
-    def _previous_statements(self) -> dict[int, cst.CSTNode]:
-        """For each one-statement line, the one-statement line just before it in its block."""
-        previous: dict[int, cst.CSTNode] = {}
-        for nodes in self.bodies.values():
-            for block in nodes:
-                if not isinstance(block, cst.IndentedBlock):
-                    continue
-                for before, after in zip(block.body, block.body[1:]):
-                    if all(isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 for s in (before, after)):
-                        previous[id(after.body[0])] = before.body[0]
-        return previous
-
-    def _roots_of_call(self, call: cst.Call) -> set[str]:
-        roots: set[str | None] = set()
-        qualified = self.analysis.qualified_name(call.func)
-        member = self.numpy_member(call.func)
-        positional = [arg.value for arg in call.args if arg.keyword is None]
-        if member is not None and self._stays_numpy(member, call):
-            for arg in self._data_args(member, call):
-                roots |= self.value_flow(arg.value)[0]
-        if member is not None:
-            writes_first = member in IN_PLACE_FUNCTIONS or member.endswith(".at")
-            if writes_first and positional:
-                roots.add(root_name(positional[0]))
-            ufunc = numpy_function(member)
-            if isinstance(ufunc, numpy.ufunc):
-                roots |= {root_name(value) for value in positional[ufunc.nin:]}
-        for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value == "out":
-                roots.add(root_name(arg.value))
-        if qualified in ("builtins.isinstance", "builtins.type", "builtins.id") and positional:
-            roots.add(root_name(positional[0]))  # isinstance(x, np.ndarray) must stay true
-        callee = self.analysis.values.local_function(call)
-        if callee is not None:
-            for param, value in self._bound_arguments(callee.params, call):
-                if param in self.kept_names.get(id(callee), ()):
-                    roots |= self.value_flow(value)[0]
-        return roots
-
-    @staticmethod
-    def _bound_arguments(params, call: cst.Call):
-        for index, arg in enumerate(call.args):
-            if arg.star:
-                return
-            if arg.keyword is None and index < len(params):
-                yield params[index], arg.value
-            elif arg.keyword is not None:
-                yield arg.keyword.value, arg.value
-
-    def _names_kept_on_numpy(self) -> tuple[dict[int, set[str]], set[int]]:
-        """Per function scope, every name whose value may reach an in-place write; to a fixpoint over
-        the module, since a helper that writes its parameter pins what callers pass it, and a
-        caller that writes a helper's result pins what the helper returns."""
-        kept: dict[int, set[str]] = {id(info.scope): set() for info in self.analysis.functions}
-        kept_returns: set[int] = set()
-        self.kept_names = kept
-        changed = True
-        while changed:
-            changed = False
-            for info in self.analysis.functions:
-                names = kept[id(info.scope)] | self._roots(info)
-                if id(info.scope) in kept_returns:
-                    for value in info.scope.returns:
-                        names |= self.value_flow(value)[0]
-                names |= self._closure(info, names)
-                for source in self._kept_values(info, names):
-                    for call in self.value_flow(source)[1]:
-                        callee = self.analysis.values.local_function(call)
-                        if callee is not None and id(callee) not in kept_returns:
-                            kept_returns.add(id(callee))
-                            changed = True
-                if names != kept[id(info.scope)]:
-                    kept[id(info.scope)] = names
-                    changed = True
-        return kept, kept_returns
-
-    def value_flow(self, expr: cst.CSTNode) -> tuple[set[str], list[cst.Call]]:
-        """The names and calls whose values can become (part of) the value of ``expr``, or decide
-        whether it is a NumPy or a JAX array: through arithmetic, containers, indexing, views,
-        methods, and the data arguments of NumPy calls (given a jax array, `np.sum`, `np.cumsum`,
-        `np.transpose` and others hand the work to its methods and return a jax array). Static
-        reads (``x.shape``, ``len(x)``) and subscript indices do not count."""
-        names: set[str] = set()
-        calls: list[cst.Call] = []
-
-        def walk(node: cst.CSTNode) -> None:
-            if isinstance(node, cst.Name):
-                names.add(node.value)
-            elif isinstance(node, cst.Attribute):
-                if node.attr.value not in STATIC_ATTRIBUTES and self.analysis.qualified_name(node) is None:
-                    walk(node.value)
-            elif isinstance(node, cst.Subscript):
-                walk(node.value)
-            elif isinstance(node, cst.Arg):
-                walk(node.value)
-            elif isinstance(node, cst.Call):
-                walk_call(node)
-            elif not isinstance(node, (cst.Lambda, cst.BaseString, cst.Integer, cst.Float, cst.Imaginary)):
-                for child in node.children:
-                    walk(child)
-
-        def walk_call(call: cst.Call) -> None:
-            qualified = self.analysis.qualified_name(call.func)
-            if is_numpy(qualified) or self.analysis.values.local_function(call) is not None:
-                calls.append(call)
-            member = self.numpy_member(call.func)
-            if member is not None:
-                for arg in self._data_args(member, call):
-                    walk(arg)
-            elif self.analysis.values.local_function(call) is not None:
-                for arg in call.args:  # a helper may return what it was given
-                    walk(arg)
-            elif qualified in _VALUE_BUILTINS:
-                for arg in call.args:
-                    walk(arg)
-            elif qualified is None and isinstance(call.func, cst.Attribute):
-                walk(call.func.value)  # x.copy(), x.reshape(...): the method's receiver
-
-        walk(expr)
-        return names, calls
-
-    @staticmethod
-    def _kept_values(info: FunctionInfo, names: set[str]) -> list[cst.CSTNode]:
-        """The expressions bound to kept names (``x += v`` adds to x's buffer: v is not bound)."""
-        return [
-            binding.source
-            for name in names
-            for binding in info.scope.bindings.get(name, [])
-            if binding.source is not None and not binding.augmented
-        ]
-
-    def _closure(self, info: FunctionInfo, names: set[str]) -> set[str]:
-        """Add every name whose value flows into a kept name (aliases, views, loop sources)."""
-        result = set(names)
-        pending = list(names)
-        while pending:
-            for source in self._kept_values(info, {pending.pop()}):
-                for other in self.value_flow(source)[0] - result:
-                    result.add(other)
-                    pending.append(other)
-        return result
-
-    def pinned_calls(self, info: FunctionInfo) -> set[int]:
-        """Calls whose result may be written in place: they stay NumPy (the in-place codemod,
-        JX1, decides about the write, and wraps what it rewrites in ``jnp.asarray``). Also the
-        calls feeding a NumPy call that stays NumPy: given a jax array, NumPy functions such as
-        ``np.searchsorted`` hand the work to the jax array's own method, with jax's result."""
-        sources = self._kept_values(info, self.kept_names[id(info.scope)])
-        if id(info.scope) in self.kept_returns:
-            sources += info.scope.returns
-        sources += self._stored_in_mutated_attributes(info)
-        for node in self.bodies[id(info)]:
-            member = self.numpy_member(node.func) if isinstance(node, cst.Call) else None
-            if member is not None and self._stays_numpy(member, node):
-                sources += [arg.value for arg in self._data_args(member, node)]
-        return {id(call) for source in sources for call in self.value_flow(source)[1]}
-
     def _stays_numpy(self, member: str, call: cst.Call) -> bool:
         """A NumPy call on array data that this codemod reports and leaves on NumPy."""
         if id(call) in self.declined or id(call) in self.guarded:
@@ -489,11 +209,11 @@ class Planner:
         """Functions inside a class deriving from a NumPy type (``class Grid(np.ndarray)``): their
         ``self`` is a NumPy array with NumPy's protocol, so their code stays NumPy."""
         inside: set[int] = set()
-        for node in _all_nodes(self.analysis.module):
+        for node in all_nodes(self.analysis.module):
             if isinstance(node, cst.ClassDef) and any(
                 is_numpy(self.analysis.qualified_name(base.value)) for base in node.bases
             ):
-                inside |= {id(inner) for inner in _all_nodes(node) if isinstance(inner, cst.FunctionDef)}
+                inside |= {id(inner) for inner in all_nodes(node) if isinstance(inner, cst.FunctionDef)}
         return inside
 
     def _plan(self, info: FunctionInfo) -> FunctionPlan:
@@ -543,7 +263,7 @@ class Planner:
         data = self._data_args(member, call)
         if not any(self.is_traced(arg.value, plan.info) for arg in data):
             return  # computes on constants: it runs once on the host while tracing, as before
-        label = _code(call.func)
+        label = code_of(call.func)
         positional = [arg for arg in call.args if arg.keyword is None]
         if member in DYNAMIC_SHAPE or (member == "where" and len(positional) == 1):
             hint = DYNAMIC_SHAPE.get(member, ONE_ARGUMENT_WHERE)
@@ -594,7 +314,7 @@ class Planner:
             return f"jax arrays cannot hold dtype {dtype}" if dtype.startswith(_NON_ARRAY_DTYPES) else ""
         if isinstance(expr, cst.Attribute) and expr.attr.value == "dtype" and self.kind(expr.value) is Kind.ARRAY:
             return ""  # the dtype of an array computed here
-        return f"dtype `{_code(expr)}` is not known to be one jax arrays can hold"
+        return f"dtype `{code_of(expr)}` is not known to be one jax arrays can hold"
 
     def _move(self, member: str, call: cst.Call, data: list[cst.Arg]) -> Move:
         widen_args: list[int] = []
@@ -640,7 +360,7 @@ class Planner:
                 value = call.func.value
         if value is not None and self.is_traced(value, plan.info):
             plan.reports.append(Report(
-                call, "JX701", f"`{_code(call)}` brings an array value back to the host",
+                call, "JX701", f"`{code_of(call)}` brings an array value back to the host",
                 reason="under jax.jit the value is traced and this raises ConcretizationTypeError",
                 hint="keep the value as an array (jnp operations, jnp.where), or do this outside the jitted function",
             ))
@@ -694,7 +414,7 @@ class Planner:
         for element in node.slice:
             if isinstance(element.slice, cst.Index) and self._is_boolean_mask(element.slice.value):
                 plan.reports.append(Report(
-                    node, "JX702", f"`{_code(node)}` selects with a boolean mask: its shape depends on the values",
+                    node, "JX702", f"`{code_of(node)}` selects with a boolean mask: its shape depends on the values",
                     reason="jax.jit needs static shapes; this indexing cannot be traced",
                     hint="use jnp.where(mask, x, fill) or a reduction with where=mask (jnp.sum(x, where=mask))",
                 ))

@@ -4,7 +4,7 @@
 ``call_fits_jax(member, call)`` checks a call's positional count and keywords against that
 function's own signature, so a keyword jax.numpy does not take (``out=``, ``a_min=``,
 ``interpolation=``) keeps the call on NumPy. The only hand-written facts are the short tables
-below, taken from ../shared/jax-semantics.md §4: names jax.numpy has with a different meaning.
+below: names jax.numpy has with a different meaning.
 """
 
 from __future__ import annotations
@@ -18,13 +18,21 @@ import jax.numpy
 import libcst as cst
 import numpy
 
+from jaxify.analysis.effects import (  # noqa: F401  (HOST_ONLY is read through this module)
+    ARRAY_IN_PLACE_METHODS,
+    CONCRETE_METHODS,
+    CONVERTING_BUILTINS,
+    HOST_ONLY,
+    IO_METHODS,
+    NUMPY_IN_PLACE_FUNCTIONS,
+)
 from jaxify.analysis.numpy_api import numpy_function
 
 # NumPy submodules that are not array computation jax.numpy can take over (random is JX2's).
 NUMPY_ONLY_PREFIXES = ("random.", "char.", "ma.", "polynomial.", "testing.", "lib.", "rec.",
                        "strings.", "ctypeslib.", "emath.", "typing.", "dtypes.", "exceptions.")
 
-# Output shape depends on the values: not traceable without size=/length= (jax-semantics §4).
+# Output shape depends on the values: not traceable without size=/length=.
 DYNAMIC_SHAPE = {
     "nonzero": "pass `size=` and `fill_value=` to jnp.nonzero (fill_value=0 is a valid index)",
     "argwhere": "pass `size=` and `fill_value=` to jnp.argwhere",
@@ -45,21 +53,12 @@ DYNAMIC_SHAPE = {
 }
 ONE_ARGUMENT_WHERE = "use jnp.where(condition, size=...) / jnp.nonzero(condition, size=...)"
 
-# jax.numpy has these names, but they are host-side I/O wrappers that cannot be traced.
-HOST_ONLY = frozenset({"load", "save", "savez", "fromfile", "frombuffer", "fromstring", "fromiter",
-                       "loadtxt", "savetxt", "genfromtxt", "savez_compressed"})
-
-# Functions that write their first argument in place (jax.numpy's versions need inplace=False).
-IN_PLACE_FUNCTIONS = frozenset({"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"})
-
-# Array methods that write in place. `sort` exists on jax arrays but returns a new array, so a
-# bare `x.sort()` would silently do nothing (jax-semantics §0).
-IN_PLACE_METHODS = frozenset({"fill", "sort", "resize", "put", "itemset", "partition", "setfield",
-                              "setflags", "byteswap"})
-
-# Calls whose result goes back to the host: a traced value cannot take this road under jit.
-HOST_ROUND_TRIP_METHODS = frozenset({"item", "tolist", "tobytes", "tofile", "__array__"})
-HOST_ROUND_TRIP_BUILTINS = frozenset({"float", "int", "bool", "complex"})
+# What the effects table says about NumPy's host-only functions, in-place functions and methods,
+# and host round trips (`x.item()`, `float(x)`, `x.tofile(f)`).
+IN_PLACE_FUNCTIONS = NUMPY_IN_PLACE_FUNCTIONS
+IN_PLACE_METHODS = ARRAY_IN_PLACE_METHODS
+HOST_ROUND_TRIP_METHODS = CONCRETE_METHODS | IO_METHODS
+HOST_ROUND_TRIP_BUILTINS = CONVERTING_BUILTINS
 
 # Creation functions that accept Python lists (every other function wants arrays).
 ACCEPT_LISTS = frozenset({"array", "asarray", "asanyarray", "ascontiguousarray"})

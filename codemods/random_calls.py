@@ -1,4 +1,4 @@
-"""The call-by-call table from NumPy samplers to ``jax.random`` (jax-semantics.md section 2).
+"""The call-by-call table from NumPy samplers to ``jax.random``.
 
 Each entry binds a NumPy call's arguments to NumPy's own signature and writes the JAX
 expression that draws from the same distribution: ``size`` becomes ``shape`` (``None`` becomes
@@ -19,14 +19,12 @@ from typing import Callable
 
 import libcst as cst
 
+from jaxify.analysis.expressions import code_of
+
 REQUIRED = "<required>"
 VARARGS = "<varargs>"
 
-_EMPTY = cst.Module(body=[])
-
-
-def source(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node)
+source = code_of  # the one node-to-source helper, under the name the random codemods use
 
 
 def is_atom(node: cst.BaseExpression) -> bool:

@@ -383,7 +383,7 @@ class _GlobalThreading:
     # -- findings and the plan -----------------------------------------------------------------
 
     def _report_functions(self, drawing0: set, drawing: set, seeded: dict) -> None:
-        for node in drawing0 - drawing:
+        for node in self._in_source_order(drawing0 - drawing):
             code, reason = self.blocked.get(
                 node, ("JX208", "it draws only through functions it calls, and those are left as they are"))
             info = self.facts.functions[node]
@@ -393,6 +393,11 @@ class _GlobalThreading:
             elif reason:
                 self.codemod.refuse(node, code, f"`{info.name}` draws from NumPy's global state and is left as it is",
                                     reason=reason, hint=_HINTS[code])
+
+    def _in_source_order(self, nodes: set) -> list:
+        """``nodes`` in the order the module defines them: a set of nodes iterates in an order that
+        changes from run to run, and so would the findings."""
+        return [node for node in self.facts.functions if node in nodes]
 
     def _key_param_message(self, info: RandomFunction) -> str:
         key = self.planner.free_name(self.planner.key_name, info.names)
@@ -404,7 +409,7 @@ class _GlobalThreading:
     def _emit(self, drawing: set, seeded: dict, module_seed: Draw | None) -> None:
         functions = self.facts.functions
         key_vars: dict[cst.FunctionDef | None, str] = {}
-        for node in drawing:
+        for node in self._in_source_order(drawing):
             info = functions[node]
             key_vars[node] = self.planner.free_name(self.planner.key_name, info.names)
             if node in seeded:

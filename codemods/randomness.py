@@ -3,7 +3,7 @@
 ## What it does
 Rewrites every draw from NumPy's random generators into the matching `jax.random` call, with
 exactly NumPy's arguments (`size` -> `shape`, `loc`/`scale` -> an affine transform, NumPy's
-bounds, integer results kept integer; the table is jax-semantics.md section 2), and gives every
+bounds, integer results kept integer; the table is in `random_calls.py`), and gives every
 draw a key it has never used:
 
 - JX201: a draw from NumPy's global state (`np.random.normal(...)`, any import form) ->
@@ -134,9 +134,6 @@ class Randomness(Codemod):
     @property
     def scopes(self):
         return self.wrapper.resolve(ScopeProvider)
-
-    def enabled(self, code: str, node: cst.CSTNode) -> bool:
-        return self._enabled(code, self.position(node)[0])
 
     # -- planning ------------------------------------------------------------------------------
 

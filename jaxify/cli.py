@@ -341,19 +341,31 @@ def _rewrite_isolated(data: bytes, name: str, options: Options, limits: Limits) 
 
 
 @main.command("rules")
-@click.argument("code", required=False)
-def rules_command(code: str | None) -> None:
-    """List every rule, or print the documentation of one (jaxify rules JX501)."""
-    from jaxify.rules import all_rules, documentation, family_of
+@click.argument("query", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="json: code, name, family, safety and summary of each rule listed.")
+def rules_command(query: str | None, output_format: str) -> None:
+    """List the rules, or print one rule's documentation.
 
-    if code:
-        text = documentation(code)
-        if text is None:
-            raise click.UsageError(f"unknown rule: {code}")
-        click.echo(text, nl=False)
+    QUERY is a code (JX301) or a name (loop-to-vmap): that rule's documentation; or a code prefix
+    (JX3): the list of those rules.
+    """
+    import json
+
+    from jaxify.rules import as_json, documentation, family_of, find_rule, rules_matching
+
+    rule = find_rule(query) if query else None
+    if rule is not None and output_format == "text":
+        click.echo(documentation(rule.code), nl=False)
         return
-    for rule in all_rules():
-        click.echo(f"{rule.code}  {rule.safety.value:<7} {family_of(rule.code):<46} {rule.summary}")
+    rules = [rule] if rule is not None else rules_matching(query)
+    if not rules:
+        raise click.UsageError(f"unknown rule: {query}")
+    if output_format == "json":
+        click.echo(json.dumps(as_json(rules), indent=2))
+        return
+    for listed in rules:
+        click.echo(f"{listed.code}  {listed.safety.value:<7} {family_of(listed.code):<46} {listed.summary}")
 
 
 @main.command("merge-reports")

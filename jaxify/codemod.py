@@ -2,10 +2,13 @@
 
 A codemod is a LibCST transformer over one module. It declares its rules (``RULES``) and the
 metadata it reads (``METADATA_DEPENDENCIES``), rewrites nodes in ``leave_*`` methods, and reports
-every place it touched or refused through :meth:`Codemod.fix` and :meth:`Codemod.refuse`. Those two
-methods are the only way a codemod decides whether to rewrite: they apply ``--select`` /
-``--ignore``, ``# jaxify: ignore[...]`` comments and ``--unsafe`` in one place, so a codemod never
-rewrites code whose rule the user switched off.
+every place it touched or refused through :meth:`Codemod.fix` and :meth:`Codemod.refuse` (or
+:meth:`Codemod.report` for a planner's list of :class:`Fix` / :class:`Refusal` decisions). Those
+are the only way a codemod decides whether to rewrite: they apply ``--select`` / ``--ignore``,
+``# jaxify: ignore[...]`` comments and ``--unsafe`` in one place, so a codemod never rewrites code
+whose rule the user switched off; :meth:`Codemod.enabled` asks the same question ahead of time.
+What a rewrite *means* never depends on them: facts come from the shared analysis, and no codemod
+reads another's findings.
 
 Imports are never edited by hand: :meth:`Codemod.add_import` and :meth:`Codemod.remove_import`
 schedule the change and LibCST's import visitors make it once, after the codemod has run.
@@ -29,6 +32,41 @@ from jaxify.suppression import Suppressions
 
 if TYPE_CHECKING:
     from jaxify.analysis import ModuleAnalysis
+
+
+@dataclasses.dataclass(frozen=True)
+class Fix:
+    """A decision to rewrite ``node``: safe, or (with ``assumption``) unsafe, applied only under
+    --unsafe. ``hint`` says what the user can do."""
+
+    node: cst.CSTNode
+    code: str
+    message: str
+    assumption: str = ""
+    hint: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Refusal:
+    """A decision to leave ``node`` as it is, with the ``reason`` and what the user can do."""
+
+    node: cst.CSTNode
+    code: str
+    message: str
+    reason: str
+    hint: str = ""
+
+
+Decision = Fix | Refusal
+
+
+def fresh_name(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3``, ... : the first not in ``taken``, which it joins."""
+    name, number = base, 2
+    while name in taken:
+        name, number = f"{base}_{number}", number + 1
+    taken.add(name)
+    return name
 
 
 @dataclasses.dataclass
@@ -68,7 +106,7 @@ class Codemod(cst.CSTTransformer):
         if self._analysis is None:
             from jaxify.analysis import analyze
 
-            self._analysis = analyze(self.wrapper, self.context.options)
+            self._analysis = analyze(self.wrapper, self.context.options, self.context.line_map)
         return self._analysis
 
     @property
@@ -93,6 +131,22 @@ class Codemod(cst.CSTTransformer):
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
         """(line, column) in the original file, both 1-based; ``node`` is from the tree visited."""
         return self.span(node)[:2]
+
+    def enabled(self, code: str, node: cst.CSTNode) -> bool:
+        """Whether ``code`` may act at ``node``: selected, and not silenced by a comment there."""
+        return self._enabled(code, self.position(node)[0])
+
+    def report(self, decisions: list[Decision]) -> list[bool]:
+        """Report every decision; for each, whether its rewrite is to be made (never for a refusal)."""
+        made = []
+        for decision in decisions:
+            if isinstance(decision, Fix):
+                made.append(self.fix(decision.node, decision.code, decision.message,
+                                     unsafe_because=decision.assumption, hint=decision.hint))
+            else:
+                self.refuse(decision.node, decision.code, decision.message, reason=decision.reason, hint=decision.hint)
+                made.append(False)
+        return made
 
     def _enabled(self, code: str, line: int) -> bool:
         if code not in self._codes:

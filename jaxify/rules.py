@@ -2,7 +2,10 @@
 
 Rules are declared next to the codemod that implements them (``RULES`` on the codemod class) so
 that a rule and its documentation never drift apart; this module gathers them into one table,
-in pipeline order, for ``jaxify rules`` and for ``--select`` / ``--ignore``.
+in pipeline order, for ``jaxify rules`` and for ``--select`` / ``--ignore``. Each rule's
+documentation has four sections: *What it does* (its summary), *Why JAX needs it* and *When it
+refuses* (from its module's docstring), and *Example* (rendered from one of its test fixtures,
+see :mod:`jaxify.rule_examples`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ class Rule:
     name: str
     safety: Safety
     summary: str
-    doc: str = ""  # extra per-rule documentation; the family's module docstring is printed too
+    doc: str = ""  # more on what this rule does; its other sections come from its module's docstring
 
 
 FAMILIES = {
@@ -41,9 +44,25 @@ FAMILIES = {
 
 ENGINE_DOC = """Engine findings: files jaxify could not read, parse or rewrite.
 
-These are not rewrites. A file with an engine finding is left untouched, the rest of the run goes
-on, and the exit code is 2.
+## Why JAX needs it
+It does not: these findings are about the file, not about JAX. A file jaxify cannot read or
+parse cannot be rewritten safely, and a rewrite that fails its own checks (the output must parse
+and a second run must change nothing) is a bug in jaxify that must not reach the user's code.
+
+## Example
+A file with a syntax error:
+
+    def f(x)
+        return x
+
+gives `f.py:1:9 JX002 syntax error: expected ':' [not fixed: file skipped]`.
+
+## When it refuses
+Always: a file with an engine finding is left untouched, the rest of the run goes on, and the
+exit code is 2.
 """
+
+SECTIONS = ("What it does", "Why JAX needs it", "Example", "When it refuses")
 
 ENGINE_RULES = (
     Rule("JX001", "unreadable-file", Safety.REPORT, "File could not be read or decoded."),
@@ -70,23 +89,72 @@ def all_rules() -> list[Rule]:
     return rules
 
 
-def find_rule(code: str) -> Rule | None:
-    return next((rule for rule in all_rules() if rule.code == code.upper()), None)
+def find_rule(code_or_name: str) -> Rule | None:
+    """The rule with this code (``JX301``) or name (``loop-to-vmap``)."""
+    wanted = code_or_name.strip()
+    return next((rule for rule in all_rules() if rule.code == wanted.upper() or rule.name == wanted.lower()), None)
 
 
-def documentation(code: str) -> str | None:
-    """The text ``jaxify rules CODE`` prints: the rule line, its own notes, its family's docs."""
+def rules_matching(query: str | None) -> list[Rule]:
+    """Every rule when ``query`` is empty; else those whose code starts with it (``JX3``) or whose
+    name is it."""
+    if not query:
+        return all_rules()
+    found = [rule for rule in all_rules() if rule.code.startswith(query.upper()) or rule.name == query.lower()]
+    return found
+
+
+def family_sections(rule: Rule) -> dict[str, str]:
+    """The ``## Section`` parts of the docstring of the module that implements ``rule``."""
     from jaxify.codemods import CODEMODS
 
-    rule = find_rule(code)
-    if rule is None:
-        return None
-    family_doc = ENGINE_DOC
+    doc = ENGINE_DOC
     for codemod in CODEMODS:
         if rule in codemod.RULES:
-            family_doc = inspect.getdoc(inspect.getmodule(codemod)) or ""
-    parts = [f"{rule.code} {rule.name} ({rule.safety.value}; {family_of(rule.code)})", "", rule.summary]
-    if rule.doc:
-        parts += ["", inspect.cleandoc(rule.doc)]
-    parts += ["", family_doc.strip()]
+            doc = inspect.getdoc(inspect.getmodule(codemod)) or ""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in doc.splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    return {name: "\n".join(lines).strip() for name, lines in sections.items()}
+
+
+def sections(rule: Rule) -> dict[str, str]:
+    """The four sections of a rule's documentation, then the family's other notes, in order."""
+    from jaxify.rule_examples import as_text, load
+
+    family = family_sections(rule)
+    what = rule.summary + (f"\n\n{inspect.cleandoc(rule.doc)}" if rule.doc else "")
+    example = load().get(rule.code)
+    result = {
+        "What it does": what,
+        "Why JAX needs it": family.get("Why JAX needs it", ""),
+        "Example": as_text(example) if example else family.get("Example", ""),
+        "When it refuses": family.get("When it refuses", ""),
+    }
+    for name, text in family.items():
+        if name not in SECTIONS:
+            result[name] = text
+    return result
+
+
+def documentation(code_or_name: str) -> str | None:
+    """The text ``jaxify rules CODE`` prints: the rule line, then its sections."""
+    rule = find_rule(code_or_name)
+    if rule is None:
+        return None
+    parts = [f"{rule.code} {rule.name} ({rule.safety.value}; {family_of(rule.code)})"]
+    for name, text in sections(rule).items():
+        parts += ["", f"## {name}", text]
     return "\n".join(parts) + "\n"
+
+
+def as_json(rules: list[Rule]) -> list[dict[str, str]]:
+    return [
+        {"code": r.code, "name": r.name, "family": family_of(r.code), "safety": r.safety.value, "summary": r.summary}
+        for r in rules
+    ]

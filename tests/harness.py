@@ -52,3 +52,36 @@ def assert_same(expected, actual, *, rtol: float = 1e-10, atol: float = 1e-12, p
     """
     comparison = compare(expected, actual, rtol=rtol, atol=atol, path=path)
     assert comparison.equal, comparison.message
+
+
+class Examples:
+    """A fixture's runtime inputs, from its ``<case>.examples.py`` sidecar (the corpus's format).
+
+    The sidecar defines ``jaxify_examples()`` (function name -> list of argument tuples), and
+    optionally ``STATIC_ARGNAMES`` (function name -> names ``jax.jit`` must treat as static) and
+    ``ARRAYS = "jax"`` when the fixture is already written in jax.numpy and its functions take
+    jax arrays: NumPy arrays and Python floats become jax arrays (the default, ``"numpy"``, is a
+    legacy program called with exactly the sidecar's values). ``JITTED_BY_THE_REWRITE`` names the
+    functions the rewrite wraps in ``jax.jit`` itself (``--jit``).
+    """
+
+    def __init__(self, path: Path):
+        module = load_module(path.read_text(encoding="utf-8"), "examples")
+        self.module = module
+        self.calls: dict[str, list[tuple]] = module.jaxify_examples()
+        self.static: dict[str, tuple[str, ...]] = getattr(module, "STATIC_ARGNAMES", {})
+        self.takes_jax_arrays = getattr(module, "ARRAYS", "numpy") == "jax"
+        self.jitted_by_the_rewrite: set[str] = set(getattr(module, "JITTED_BY_THE_REWRITE", ()))
+
+    def arguments(self, args: tuple) -> tuple:
+        """``args`` as the fixture's functions take them: NumPy arrays, or jax arrays."""
+        if not self.takes_jax_arrays:
+            return args
+        import jax.numpy as jnp
+        import numpy as np
+
+        return tuple(jnp.asarray(a) if isinstance(a, (float, np.ndarray, np.generic)) else a for a in args)
+
+
+def examples_of(path: Path) -> Examples:
+    return Examples(path)

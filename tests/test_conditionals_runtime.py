@@ -15,83 +15,16 @@ import numpy as np
 import pytest
 from jax.experimental import checkify
 
-from harness import FIXTURES, assert_same, load_module, rewrite
+from harness import FIXTURES, assert_same, examples_of, load_module, rewrite
 from test_fixtures import flags_of
 
-RNG = np.random.default_rng(8)
-VEC = RNG.normal(size=5)
-MAT = RNG.normal(size=(5, 5))
-
-# fixture -> function -> (static argnames, argument tuples that together take every branch)
-CASES = {
-    "conditionals/where_assign": {
-        "safe_log": ((), [(2.5,), (-1.0,), (0.0,)]),
-        "scaled": ((), [(3.0,), (0.25,)]),
-    },
-    "conditionals/where_return": {
-        "huber": ((), [(0.3, 1.0), (-4.0, 1.0), (2.0, 0.5)]),
-        "soft_sign": ((), [(2.0,), (-3.0,)]),
-        "pair": ((), [(-2.0,), (5.0,)]),
-    },
-    "conditionals/where_elif": {
-        "piecewise": ((), [(-3.0,), (0.5,), (2.0,)]),
-        "tiers": ((), [(200.0,), (50.0,), (1.0,)]),
-        "sqrt_region": ((), [(9.0,), (2.0,), (-4.0,)]),
-    },
-    "conditionals/where_prior_value": {
-        "clip_high": ((), [(5.0, 2.0), (1.0, 2.0)]),
-        "swap_if_less": ((), [(1.0, 2.0), (3.0, 2.0)]),
-        "sum_positive": ((), [(VEC,)]),
-    },
-    "conditionals/cond_form": {
-        "normalize": ((), [(VEC, 1e-3), (np.zeros(5), 1e-3)]),
-        "project": ((), [(MAT, np.abs(VEC)), (MAT, -np.abs(VEC))]),
-    },
-    "conditionals/switch_chain": {
-        "regime": ((), [(MAT, np.abs(VEC) + 1.0), (MAT, -np.abs(VEC) - 1.0), (MAT, VEC * 0.1)]),
-    },
-    "conditionals/ifexp": {
-        "relu": ((), [(1.5,), (-1.5,)]),
-        "inv_or_zero": ((), [(4.0,), (0.0,)]),
-        "pick": ((), [(MAT, np.abs(VEC)), (MAT, -np.abs(VEC))]),
-    },
-    "conditionals/bool_ops": {
-        "inside": ((), [(0.5, 0.0, 1.0), (2.0, 0.0, 1.0)]),
-        "outside": ((), [(0.5, 0.0, 1.0), (-2.0, 0.0, 1.0)]),
-        "invalid": ((), [(1.0,), (np.inf,)]),
-        "band": ((), [(0.5,), (1.5,), (-0.5,)]),
-    },
-    "conditionals/static_head_traced_elif": {
-        "activation": (("kind",), [(2.0, "relu"), (-2.0, "relu"), (-2.0, "linear")]),
-    },
-    "conditionals/loop_body": {
-        "threshold": ((), [(VEC, 0.1), (VEC, -5.0)]),
-    },
-    "conditionals/hoist_and_rebind": {
-        "soft_threshold": ((), [(VEC, 0.5)]),
-        "huber_total": ((), [(3.0 * VEC, 1.0)]),
-        "decay": ((), [(VEC, 0.5), (20.0 + VEC, 0.5)]),
-        "keep_large": ((), [(VEC, 0.5)]),
-        "leaky": ((), [(VEC, 0.1)]),
-    },
-    "jit/wrap_static": {
-        "smooth": (None, [(VEC, 3)]),
-        "energy": (None, [(VEC, "sum"), (VEC, "mean")]),
-        "loss": (None, [(VEC, VEC[::-1])]),
-    },
-    "jit/static_propagation": {
-        "solve": (None, [(VEC, 3)]),
-        "grid": (None, [(2.0, 4)]),
-        "loss_grad": (None, [(VEC, MAT)]),
-        "bump": (None, [(VEC, 2)]),
-        "peaks": (None, [(np.abs(VEC) / 3.0, 4)]),
-    },
-    "jit/static_from_lax": {
-        "doubling": (None, [(1.5, 4)]),
-        "ramp": (None, [(0.5, 2, 7)]),
-        "zeros_plus": (None, [(2.0, 3)]),
-    },
-}
+# Each fixture's inputs (together they take every branch) come from its <case>.examples.py sidecar.
+RUNTIME_FIXTURES = sorted(
+    path.relative_to(FIXTURES).as_posix().removesuffix(".examples.py")
+    for family in ("conditionals", "jit")
+    for path in (FIXTURES / family).glob("*.examples.py")
+    if path.with_name(path.name.replace(".examples.py", ".expected.py")).exists()
+)
 
 
 @functools.lru_cache(maxsize=None)
@@ -104,25 +37,17 @@ def _modules(fixture: str):
     return load_module(source, "original"), load_module(result.rewritten, "rewritten")
 
 
-def _as_jax(args):
-    return tuple(jnp.asarray(a) if isinstance(a, (float, np.ndarray)) else a for a in args)
-
-
-@pytest.mark.parametrize(
-    "fixture,function",
-    [(fixture, function) for fixture, functions in CASES.items() for function in functions],
-    ids=lambda value: value,
-)
-def test_rewritten_matches_original_under_jit(fixture, function):
+@pytest.mark.parametrize("fixture", RUNTIME_FIXTURES)
+def test_rewritten_matches_original_under_jit(fixture):
     original, rewritten = _modules(fixture)
-    static, inputs = CASES[fixture][function]
-    # None: the function was wrapped in jax.jit by --jit itself.
-    compiled = getattr(rewritten, function) if static is None else jax.jit(
-        getattr(rewritten, function), static_argnames=static
-    )
-    for args in inputs:
-        expected = getattr(original, function)(*_as_jax(args))
-        assert_same(expected, compiled(*_as_jax(args)))
+    examples = examples_of(FIXTURES / f"{fixture}.examples.py")
+    for function, inputs in examples.calls.items():
+        compiled = getattr(rewritten, function) if function in examples.jitted_by_the_rewrite else jax.jit(
+            getattr(rewritten, function), static_argnames=examples.static.get(function, ())
+        )
+        for args in inputs:
+            args = examples.arguments(args)
+            assert_same(getattr(original, function)(*args), compiled(*args), path=function)
 
 
 def test_original_fails_under_jit_and_rewrite_does_not():

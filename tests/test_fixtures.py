@@ -2,8 +2,10 @@
 
 - ``case.py``: the input. A first-line comment ``# jaxify-test: FLAGS`` gives command-line flags.
 - ``case.expected.py``: the expected output; when absent, the input must come out unchanged.
-- ``case.findings``: one expected finding a line, ``LINE CODE STATUS`` (STATUS: fixed, unsafe,
-  not-fixed); when absent, no finding is expected.
+- ``case.findings``: one expected finding a line, ``LINE CODE STATUS MESSAGE`` (STATUS: fixed,
+  unsafe, not-fixed), so a changed message shows in review; when absent, no finding is expected.
+- ``case.examples.py`` (optional): runtime inputs, read by ``harness.Examples``; the runtime tests
+  and the ``--select`` matrix run the case on them.
 
 Each case also checks that the output parses and that a second run changes nothing.
 """
@@ -31,7 +33,7 @@ def flags_of(text: str) -> list[str]:
 
 
 def findings_text(result) -> list[str]:
-    return [f"{f.line} {f.code} {f.status.value.replace(' ', '-')}" for f in result.findings]
+    return [f"{f.line} {f.code} {f.status.value.replace(' ', '-')} {f.message}" for f in result.findings]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: str(p.relative_to(FIXTURES).with_suffix("")))

@@ -1,8 +1,7 @@
 """Every loop rewrite runs under `jax.jit` and computes what the original loop computed.
 
 Each fixture under tests/fixtures/loops/ with an expected output and a `<case>.examples.py`
-sidecar (`jaxify_examples()`, optional `STATIC_ARGNAMES`, as in corpus/examples/) is run twice per
-example: the original, eagerly, and the rewritten code, under `jax.jit`. The corpus's loop
+sidecar (see ``harness.Examples``; the corpus's format) is run twice per example: the original, eagerly, and the rewritten code, under `jax.jit`. The corpus's loop
 programs are rewritten through the whole pipeline and checked the same way (their references are
 checked by test_corpus_layout).
 """
@@ -16,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from harness import FIXTURES, REPO, assert_same, load_module, rewrite
+from harness import FIXTURES, REPO, assert_same, examples_of, load_module, rewrite
 
 LOOP_FIXTURES = FIXTURES / "loops"
 CASES = sorted(path for path in LOOP_FIXTURES.glob("*.examples.py"))
@@ -47,21 +46,17 @@ def _check_module(original, rewritten, examples, static, original_is_numpy=False
     return checked
 
 
-# Fixtures written in legacy NumPy (not in the post-JX1 jnp/.at form the others use): their
-# rewrites must also work when called without jit on NumPy arguments.
-NUMPY_FIXTURES = {"numpy_inputs_indexed_in_jax_loop"}
-
-
 @pytest.mark.parametrize("examples_path", CASES, ids=lambda p: p.name.removesuffix(".examples.py"))
 def test_fixture_rewrite_matches_original_under_jit(examples_path):
     case = examples_path.with_name(examples_path.name.replace(".examples.py", ".py"))
     expected = case.with_name(case.stem + ".expected.py")
     assert expected.exists(), f"{case.name} has examples but no rewrite to run them on"
-    examples = load_module(examples_path.read_text(encoding="utf-8"), "examples")
-    static = getattr(examples, "STATIC_ARGNAMES", {})
+    examples = examples_of(examples_path)
     original = load_module(case.read_text(encoding="utf-8"), "original")
     rewritten = load_module(expected.read_text(encoding="utf-8"), "rewritten")
-    assert _check_module(original, rewritten, examples, static, original_is_numpy=case.stem in NUMPY_FIXTURES) > 0
+    # a fixture written in legacy NumPy (no `ARRAYS = "jax"`) is also called without jit on NumPy arguments
+    legacy = not examples.takes_jax_arrays
+    assert _check_module(original, rewritten, examples.module, examples.static, original_is_numpy=legacy) > 0
 
 
 # Functions whose rewrite cannot run under jax.jit for reasons outside the loop codemod: "eager"

@@ -13,6 +13,10 @@ visiting. Codemods reach it as ``self.analysis``; they never re-derive these fac
 - ``qualified_name(expr)``: "numpy.zeros" for ``np.zeros``, resolved from imports.
 - ``function_of(node)``: the enclosing function's :class:`FunctionInfo` (params, static argnames,
   host-only calls, kinds of every name).
+- ``effects``: the one effects table (:mod:`jaxify.analysis.effects`): ``effects.effects_of(call)``
+  and ``effects.is_pure(name)`` for the module's functions, lambdas and JAX-transformed callables.
+- ``mutation``: every in-place write with the aliases, views and escapes it meets
+  (:mod:`jaxify.analysis.mutation`); ``writes_array_in_place(statement)`` asks it for one statement.
 """
 
 from jaxify.analysis.module import FunctionInfo, ModuleAnalysis, analyze

@@ -12,6 +12,8 @@ from typing import Callable
 
 import libcst as cst
 
+from jaxify.analysis.effects import SIDE_EFFECTS, Effect, effects_of
+
 QualifiedName = Callable[[cst.CSTNode], "str | None"]
 
 ARRAY_NAMESPACES = ("numpy.", "jax.numpy.")
@@ -35,12 +37,6 @@ FULL_REDUCTIONS = frozenset(
 )
 NORMS = frozenset({"numpy.linalg.norm", "jax.numpy.linalg.norm"})
 
-# Array methods that compute a new value and touch nothing else.
-PURE_METHODS = FULL_REDUCTIONS | frozenset(
-    """astype clip conj copy cumprod cumsum dot flatten ravel reshape round squeeze swapaxes
-    transpose get set add multiply divide power subtract min max apply""".split()
-)
-
 # Functions whose gradient is infinite or NaN somewhere their argument can go, with an argument
 # value at which both the function and its gradient are finite (the double-where stand-in).
 # Python ints, so the stand-in never changes the dtype (`n // jnp.where(d != 0, d, 1)` stays int).
@@ -51,30 +47,16 @@ DOMAIN_SAFE_VALUE = {
 }
 DIVISIONS = (cst.Divide, cst.FloorDivide, cst.Modulo)
 
-# Module prefixes whose functions are pure computations (randomness and I/O excluded below).
-PURE_MODULES = ("numpy.", "jax.numpy.", "jax.lax.", "jax.nn.", "jax.scipy.", "math.", "scipy.special.")
-IMPURE_PARTS = (".random.", "numpy.save", "numpy.load", "numpy.savetxt", "numpy.loadtxt", "numpy.genfromtxt",
-                "numpy.savez", "numpy.fromfile", "numpy.copyto", "numpy.put", "numpy.place", "numpy.putmask",
-                ".at.", "numpy.seterr", "numpy.errstate")
-PURE_BUILTINS = frozenset({"abs", "len", "range", "isinstance", "tuple", "slice"})
+# What blocks running a call where the original did not (both branches of an `if`): side effects,
+# and values a traced computation cannot give.
+EVALUATED_ANYWAY_BLOCKERS = SIDE_EFFECTS | {Effect.CONCRETE}
 
 NUMBER_LITERALS = (cst.Integer, cst.Float, cst.Imaginary)
 
 
-def calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    """Every call inside ``node``, outermost first."""
-    found: list[cst.Call] = []
-
-    class Calls(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            found.append(call)
-
-    node.visit(Calls())
-    return found
-
-
-def code_of(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
+def code_of(node: cst.CSTNode | None) -> str:
+    """The source text of ``node`` ("" for None): the one node-to-source helper."""
+    return cst.Module([]).code_for_node(node) if node is not None else ""
 
 
 def string_literal(text: str) -> cst.SimpleString:
@@ -246,20 +228,12 @@ def _is_whole_exponent(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Integer)
 
 
-def pure_call_target(call: cst.Call, qualified_name: QualifiedName) -> tuple[bool, str]:
-    """(is the call known to be free of side effects, the name it calls for messages)."""
-    func = call.func
-    qualified = qualified_name(func)
-    shown = code_of(func)
-    if qualified is not None:
-        if qualified.startswith("builtins."):
-            return qualified[len("builtins."):] in PURE_BUILTINS, shown
-        if qualified.startswith(PURE_MODULES) and not any(part in qualified + "." for part in IMPURE_PARTS):
-            return True, shown
-        return False, shown
-    if isinstance(func, cst.Attribute) and func.attr.value in PURE_METHODS:
-        return True, shown
-    return False, shown
+def pure_call_target(
+    call: cst.Call, qualified_name: QualifiedName, is_pure_function: Callable[[str], bool] = lambda name: False
+) -> tuple[bool, str]:
+    """(may the call run where the original did not run it, the name it calls for messages): it has
+    no side effects and needs no concrete value (see :mod:`jaxify.analysis.effects`)."""
+    return not effects_of(call, qualified_name, is_pure_function) & EVALUATED_ANYWAY_BLOCKERS, code_of(call.func)
 
 
 INDEX_ERROR_CATCHERS = frozenset({"IndexError", "LookupError", "Exception", "BaseException"})

@@ -25,40 +25,24 @@ from typing import Callable, Iterable, Sequence
 import libcst as cst
 import libcst.matchers as m
 
+from jaxify.analysis.expressions import code_of
+from jaxify.analysis.loop_blockers import Blocker, BlockerFinder, side_effects_of
+from jaxify.analysis.loop_flow import (
+    assign_targets,
+    block_flow,
+    free_names,
+    reads_of,
+    statement_flow,
+    target_names,
+)
+
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
+# The `.at[...]` methods that write (a new array): `x = x.at[i].add(v)` is an update of `x`.
 AT_METHODS = frozenset({"set", "add", "subtract", "multiply", "mul", "divide", "power", "min", "max"})
 
-# Builtins that are fine on traced values (shapes are static, so len() is too).
-PURE_BUILTINS = frozenset({"abs", "len", "range", "pow", "divmod", "tuple", "zip", "enumerate", "isinstance"})
-# Builtins that need a concrete (non-traced) value: under a loop primitive they raise.
-CONCRETIZING_BUILTINS = frozenset({"float", "int", "bool", "complex", "min", "max", "sum", "round", "list"})
-IO_BUILTINS = frozenset({"print", "open", "input", "exec", "eval", "breakpoint"})
-MUTATING_METHODS = frozenset(
-    {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem",
-     "discard", "write", "writelines", "sort", "reverse", "fill", "resize", "put", "itemset"}
-)
-CONCRETIZING_METHODS = frozenset({"item", "tolist", "tobytes"})
-# Methods of jax arrays (and of the `.at[...]` helper) that return new values.
-ARRAY_METHODS = AT_METHODS | frozenset(
-    {"get", "apply", "sum", "mean", "prod", "std", "var", "reshape", "astype", "copy", "transpose",
-     "ravel", "flatten", "squeeze", "dot", "clip", "cumsum", "cumprod", "argmax", "argmin", "all",
-     "any", "conj", "conjugate", "swapaxes", "nonzero", "trace", "diagonal", "repeat", "take",
-     "argsort", "searchsorted", "real", "imag", "view", "block_until_ready"}
-)
-NUMPY_IMPURE = ("numpy.random.", "numpy.save", "numpy.load", "numpy.savetxt", "numpy.loadtxt", "numpy.genfromtxt",
-                "numpy.seterr", "numpy.set_printoptions", "numpy.copyto", "numpy.put", "numpy.place", "numpy.fill_diagonal")
 STACKERS = frozenset({"jax.numpy.array", "jax.numpy.asarray", "jax.numpy.stack", "numpy.array",
                       "numpy.asarray", "numpy.stack"})
-GROWERS = frozenset({"jax.numpy.append", "jax.numpy.concatenate", "jax.numpy.hstack", "jax.numpy.vstack",
-                     "jax.numpy.stack", "jax.numpy.column_stack", "jax.numpy.insert",
-                     "numpy.append", "numpy.concatenate", "numpy.hstack", "numpy.vstack", "numpy.insert"})
-
-
-@dataclasses.dataclass(frozen=True)
-class Blocker:
-    node: cst.CSTNode
-    reason: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,12 +76,12 @@ class IterationSpace:
         """``"10000"`` for ``range(10000)``, ``"n"`` for ``range(n)``; None when unknown."""
         if self.kind != "range" or self.step is not None:
             return None
-        stop = _code(self.stop)
+        stop = code_of(self.stop)
         if self.start is None or (isinstance(self.start, cst.Integer) and self.start.evaluated_value == 0):
             return stop
         if isinstance(self.start, cst.Integer) and isinstance(self.stop, cst.Integer):
             return str(max(0, self.stop.evaluated_value - self.start.evaluated_value))
-        start = _code(self.start)
+        start = code_of(self.start)
         if not isinstance(self.start, (cst.Name, cst.Integer, cst.Attribute, cst.Call, cst.Subscript)):
             start = f"({start})"
         return f"{stop} - {start}"
@@ -159,424 +143,6 @@ class LoopInfo:
     windows: list[cst.Subscript] = dataclasses.field(default_factory=list)  # `x[i:i + k]` reads
     early_return: EarlyReturn | None = None
     jump: FlagJump | None = None
-
-
-# -- names read and written -----------------------------------------------------------------
-
-
-def _code(node: cst.CSTNode | None) -> str:
-    return cst.Module(body=[]).code_for_node(node) if node is not None else ""
-
-
-def _target_names(target: cst.BaseExpression) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [name for element in target.elements for name in _target_names(element.value)]
-    return []
-
-
-class _Reads(cst.CSTVisitor):
-    """Names loaded by an expression or statement; names bound inside comprehensions, lambdas and
-    nested functions are local to them and do not count."""
-
-    def __init__(self) -> None:
-        self.names: list[str] = []
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.append(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        node.func.visit(self)
-        for arg in node.args:
-            arg.value.visit(self)  # keyword names are not reads
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        params = {p.name.value for p in node.params.params}
-        self.names.extend(name for name in reads_of(node.body) if name not in params)
-        return False
-
-    def _comprehension(self, node, parts: Sequence[cst.CSTNode]) -> bool:
-        bound: set[str] = set()
-        clause = node.for_in
-        while clause is not None:
-            self.names.extend(name for name in reads_of(clause.iter) if name not in bound)
-            bound.update(_target_names(clause.target))
-            for condition in clause.ifs:
-                self.names.extend(name for name in reads_of(condition.test) if name not in bound)
-            clause = clause.inner_for_in
-        for part in parts:
-            self.names.extend(name for name in reads_of(part) if name not in bound)
-        return False
-
-    def visit_ListComp(self, node: cst.ListComp) -> bool:
-        return self._comprehension(node, [node.elt])
-
-    def visit_SetComp(self, node: cst.SetComp) -> bool:
-        return self._comprehension(node, [node.elt])
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
-        return self._comprehension(node, [node.elt])
-
-    def visit_DictComp(self, node: cst.DictComp) -> bool:
-        return self._comprehension(node, [node.key, node.value])
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        for decorator in node.decorators:
-            decorator.visit(self)
-        for param in [*node.params.params, *node.params.kwonly_params, *node.params.posonly_params]:
-            if param.default is not None:
-                param.default.visit(self)
-        self.names.extend(sorted(free_names(node)))
-        return False
-
-
-def reads_of(node: cst.CSTNode) -> list[str]:
-    collector = _Reads()
-    node.visit(collector)
-    return collector.names
-
-
-def free_names(function: cst.FunctionDef) -> set[str]:
-    """Names a nested function reads from its enclosing scope."""
-    params = function.params
-    local = {p.name.value for p in [*params.params, *params.kwonly_params, *params.posonly_params]}
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            local.add(star.name.value)
-    flow = block_flow(function.body.body)
-    local |= flow.written
-    return {name for name in flow.exposed if name not in local} | {
-        name for name in _all_reads(function.body) if name not in local
-    }
-
-
-def _all_reads(node: cst.CSTNode) -> set[str]:
-    return set(reads_of(node))
-
-
-@dataclasses.dataclass
-class Flow:
-    exposed: set[str]  # read before surely written
-    surely: set[str]  # written on every path
-    written: set[str]  # written on some path
-
-
-def _assign_targets(small: cst.BaseSmallStatement) -> list[cst.BaseExpression]:
-    if isinstance(small, cst.Assign):
-        return [target.target for target in small.targets]
-    if isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-        return [small.target]
-    return []
-
-
-def _statement_flow(statement: cst.CSTNode) -> Flow:
-    if isinstance(statement, cst.SimpleStatementLine):
-        return block_flow(statement.body)
-    if isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-        reads: list[str] = []
-        value = statement.value
-        if value is not None:
-            reads += reads_of(value)
-        written: list[str] = []
-        for target in _assign_targets(statement):
-            names = _target_names(target)
-            if names or isinstance(target, (cst.Tuple, cst.List)):
-                written += names
-            else:  # x[i] = v, obj.attr = v: the base object is read
-                reads += reads_of(target)
-        if isinstance(statement, cst.AugAssign):
-            reads += written
-        return Flow(set(reads), set(written), set(written))
-    if isinstance(statement, cst.For):
-        body = block_flow(statement.body.body)
-        targets = set(_target_names(statement.target))
-        exposed = set(reads_of(statement.iter)) | (body.exposed - targets)
-        return Flow(exposed, set(), body.written | targets)
-    if isinstance(statement, cst.While):
-        body = block_flow(statement.body.body)
-        return Flow(set(reads_of(statement.test)) | body.exposed, set(), body.written)
-    if isinstance(statement, cst.If):
-        body = block_flow(statement.body.body)
-        if statement.orelse is None:
-            other = Flow(set(), set(), set())
-        elif isinstance(statement.orelse, cst.If):
-            other = _statement_flow(statement.orelse)
-        else:
-            other = block_flow(statement.orelse.body.body)
-        exposed = set(reads_of(statement.test)) | body.exposed | other.exposed
-        return Flow(exposed, body.surely & other.surely, body.written | other.written)
-    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-        return Flow(_all_reads(statement), {statement.name.value}, {statement.name.value})
-    # Expressions, returns, anything else: reads only.
-    return Flow(_all_reads(statement), set(), set())
-
-
-def block_flow(statements: Iterable[cst.CSTNode]) -> Flow:
-    """Exposed reads and writes of a sequence of statements run in order."""
-    exposed: set[str] = set()
-    surely: set[str] = set()
-    written: set[str] = set()
-    for statement in statements:
-        flow = _statement_flow(statement)
-        exposed |= flow.exposed - surely
-        surely |= flow.surely
-        written |= flow.written
-    return Flow(exposed, surely, written)
-
-
-# -- blockers -------------------------------------------------------------------------------
-
-
-class _BlockerFinder(cst.CSTVisitor):
-    """Statements inside one loop's body that no loop primitive can express exactly."""
-
-    def __init__(self, resolve: Resolve, is_pure_function: Callable[[str], bool], loop_writes: set[str],
-                 trajectory_statements: set[cst.CSTNode]):
-        self.resolve = resolve
-        self.is_pure_function = is_pure_function
-        self.loop_writes = loop_writes
-        self.trajectory_statements = trajectory_statements
-        self.blockers: list[Blocker] = []
-        self.windows: list[cst.Subscript] = []  # `x[i:i + k]` reads: lax.dynamic_slice, if in bounds
-        self._loop_depth = 0  # loops nested inside the analysed one: their break/continue are theirs
-
-    def _block(self, node: cst.CSTNode, reason: str) -> None:
-        self.blockers.append(Blocker(node, reason))
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return node not in self.trajectory_statements
-
-    def visit_For(self, node: cst.For) -> None:
-        if node.orelse is not None:
-            self._block(node, "a `for ... else` clause")
-        self._loop_depth += 1
-
-    def leave_For(self, original_node: cst.For) -> None:
-        self._loop_depth -= 1
-
-    def visit_While(self, node: cst.While) -> None:
-        if node.orelse is not None:
-            self._block(node, "a `while ... else` clause")
-        self._loop_depth += 1
-
-    def leave_While(self, original_node: cst.While) -> None:
-        self._loop_depth -= 1
-
-    def visit_Break(self, node: cst.Break) -> None:
-        if self._loop_depth == 0:
-            self._block(node, "`break`")
-
-    def visit_Continue(self, node: cst.Continue) -> None:
-        if self._loop_depth == 0:
-            self._block(node, "`continue`")
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self._block(node, "`return` inside the loop")
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        self._block(node, "`yield` inside the loop")
-
-    def visit_Await(self, node: cst.Await) -> None:
-        self._block(node, "`await` inside the loop")
-
-    def visit_Raise(self, node: cst.Raise) -> None:
-        self._block(node, "`raise`: a traced loop cannot raise on a value")
-
-    def visit_Assert(self, node: cst.Assert) -> None:
-        self._block(node, "`assert` on a value computed in the loop")
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._block(node, "`del`")
-
-    def visit_Global(self, node: cst.Global) -> None:
-        self._block(node, "a `global` declaration")
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        self._block(node, "a `nonlocal` declaration")
-
-    def visit_With(self, node: cst.With) -> None:
-        self._block(node, "a `with` block")
-
-    def visit_Try(self, node: cst.Try) -> None:
-        self._block(node, "a `try` block")
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self._block(node, "a class definition")
-        return False
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._block(node, "an assignment expression (`:=`)")
-
-    def visit_If(self, node: cst.If) -> None:
-        depends = sorted(set(reads_of(node.test)) & self.loop_writes)
-        if depends:
-            self._block(node, f"an `if` on `{depends[0]}`, which the loop computes (a Python `if` cannot test a traced value)")
-
-    def _depends(self, node: cst.CSTNode | None) -> list[str]:
-        return sorted(set(reads_of(node)) & self.loop_writes) if node is not None else []
-
-    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-        if self._depends(node):
-            self._block(node, "Python `and`/`or` on a traced value (use `jnp.logical_and`/`jnp.logical_or`)")
-
-    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
-        if isinstance(node.operator, cst.Not) and self._depends(node):
-            self._block(node, "Python `not` on a traced value (use `jnp.logical_not`)")
-
-    def visit_IfExp(self, node: cst.IfExp) -> None:
-        if self._depends(node.test):
-            self._block(node, "a conditional expression on a traced value (use `jnp.where`)")
-
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        if len(node.comparisons) > 1 and self._depends(node):
-            self._block(node, "a chained comparison on traced values")
-
-    def visit_Subscript(self, node: cst.Subscript) -> bool:
-        if window_length(node) is not None and self._depends(node.slice[0].slice.lower):
-            self.windows.append(node)
-            node.value.visit(self)
-            node.slice[0].slice.lower.visit(self)
-            return False
-        return True
-
-    def visit_Slice(self, node: cst.Slice) -> None:
-        if self._depends(node.lower) or self._depends(node.upper) or self._depends(node.step):
-            self._block(node, "a slice whose bounds change every iteration (a traced slice needs `lax.dynamic_slice`)")
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._check_target(target.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._check_target(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._check_target(node.target)
-
-    def _check_target(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Subscript):
-            self._block(target, f"item assignment to `{_code(target.value)}`")
-        elif isinstance(target, cst.Attribute):
-            self._block(target, f"attribute assignment to `{_code(target)}`")
-        elif isinstance(target, cst.StarredElement):
-            self._block(target, "starred assignment")
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._check_target(element.value)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        reason = call_blocker(node, self.resolve, self.is_pure_function)
-        if reason:
-            self._block(node, reason)
-        qualified = self.resolve(node.func)
-        if qualified in GROWERS:
-            grown = sorted(set(reads_of(node)) & self.loop_writes)
-            if grown:
-                self._block(node, f"`{grown[0]}` changes shape every iteration (`{qualified.split('.')[-1]}`)")
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        # A nested function runs only when called; its body is checked where it is called
-        # (an unknown local function is not pure), except for what it reads.
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return True
-
-
-def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> str | None:
-    """Why this call cannot run inside a traced loop body, or None when it can."""
-    func = call.func
-    qualified = resolve(func)
-    if qualified is not None:
-        if qualified.startswith(("jax.random.",)) or qualified.startswith(("numpy.random.", "random.")):
-            if qualified.startswith("jax.random."):
-                return None
-            return f"draws from a global random state (`{qualified}`)"
-        if qualified.startswith(("jax.debug.", "jax.experimental.io_callback", "jax.pure_callback")):
-            # Legal in a loop primitive, but the pipeline turns `print` into `jax.debug.print`
-            # after this codemod: refusing both keeps a second run from changing the result.
-            return f"a host callback (`{qualified}`)"
-        if qualified.startswith(("jax.", "math.", "operator.", "functools.partial")):
-            return None
-        if qualified.startswith("builtins."):
-            name = qualified.split(".", 1)[1]
-            if name in IO_BUILTINS:
-                return f"I/O (`{name}`)"
-            if name in CONCRETIZING_BUILTINS:
-                return f"`{name}(...)` needs a concrete value; in a traced loop body it raises"
-            if name in PURE_BUILTINS:
-                return None
-            return f"calls `{name}`, not known to be traceable"
-        if qualified.startswith("numpy."):
-            return f"calls NumPy (`{qualified}`), which cannot take traced values"
-        return f"calls `{qualified}`, not known to be pure"
-    if isinstance(func, cst.Name):
-        if is_pure_function(func.value):
-            return None
-        return f"calls `{func.value}`, not known to be pure"
-    if isinstance(func, cst.Attribute):
-        method = func.attr.value
-        if method in MUTATING_METHODS:
-            return f"mutates `{_code(func.value)}` (`.{method}`)"
-        if method in CONCRETIZING_METHODS:
-            return f"`.{method}()` needs a concrete value; in a traced loop body it raises"
-        if method in ARRAY_METHODS:
-            return None
-        return f"calls `{_code(func)}`, not known to be pure"
-    return f"calls `{_code(func)}`, not known to be pure"
-
-
-def window_length(subscript: cst.Subscript) -> int | None:
-    """``k`` for a read ``x[s:s + k]`` (one axis, no step, ``k`` a positive literal), else None."""
-    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Slice):
-        return None
-    if m.matches(subscript.value, m.Attribute(attr=m.Name("at"))):
-        return None
-    part = subscript.slice[0].slice
-    upper = part.upper
-    if part.step is not None or part.lower is None or not m.matches(upper, m.BinaryOperation(operator=m.Add(), right=m.Integer())):
-        return None
-    if not upper.left.deep_equals(part.lower) or upper.right.evaluated_value <= 0:
-        return None
-    return upper.right.evaluated_value
-
-
-class _SideEffectFinder(_BlockerFinder):
-    """Inside a called function only side effects matter: control flow there is the function's own,
-    and a NumPy call there is pure (it fails loudly, never silently, if a traced value reaches it)."""
-
-    def visit_Call(self, node: cst.Call) -> None:
-        reason = call_blocker(node, self.resolve, self.is_pure_function)
-        qualified = self.resolve(node.func) or ""
-        if reason and not (qualified.startswith("numpy.") and not qualified.startswith(NUMPY_IMPURE)):
-            self._block(node, reason)
-
-    def visit_Break(self, node: cst.Break) -> None: ...
-    def visit_Continue(self, node: cst.Continue) -> None: ...
-    def visit_Return(self, node: cst.Return) -> None: ...
-    def visit_Raise(self, node: cst.Raise) -> None: ...
-    def visit_Assert(self, node: cst.Assert) -> None: ...
-    def visit_If(self, node: cst.If) -> None: ...
-    def visit_Try(self, node: cst.Try) -> None: ...
-    def visit_With(self, node: cst.With) -> None: ...
-
-
-def side_effects_of(node: cst.CSTNode, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> list[Blocker]:
-    """What makes running ``node`` (a function's body, an expression) impure: I/O, global state,
-    mutation, impure calls."""
-    finder = _SideEffectFinder(resolve, is_pure_function, set(), set())
-    if isinstance(node, cst.FunctionDef):
-        for statement in node.body.body:
-            statement.visit(finder)
-    else:
-        node.visit(finder)
-    return finder.blockers
 
 
 # -- iteration space, outputs, trajectories ---------------------------------------------------
@@ -743,7 +309,7 @@ def _reduction(name: str, carried: set[str], statements: Sequence[cst.CSTNode], 
     iteration alone."""
     writes = 0
     for small in _small_statements(statements):
-        if name not in [n for t in _assign_targets(small) for n in _target_names(t)]:
+        if name not in [n for t in assign_targets(small) for n in target_names(t)]:
             continue
         writes += 1
         if isinstance(small, cst.AugAssign) and isinstance(small.operator, (cst.AddAssign, cst.MultiplyAssign)):
@@ -768,7 +334,7 @@ def _depends_on(carried: set[str], body: Sequence[cst.CSTNode]) -> set[str]:
     assignments = [
         (names, set(reads_of(small.value)) if small.value is not None else set())
         for small in _small_statements(body)
-        for names in [[n for t in _assign_targets(small) for n in _target_names(t)]]
+        for names in [[n for t in assign_targets(small) for n in target_names(t)]]
         if names
     ]
     changed = True
@@ -844,7 +410,7 @@ def _reads_before_kill(statements: Sequence[cst.CSTNode], pending: set[str]) -> 
     live: set[str] = set()
     pending = set(pending)
     for statement in statements:
-        flow = _statement_flow(statement)
+        flow = statement_flow(statement)
         live |= pending & flow.exposed
         pending -= live
         pending -= flow.surely
@@ -884,7 +450,7 @@ def analyze_loop(
     conversions = find_conversions(loop.body.body, resolve)
     body = [statement for statement in loop.body.body if statement not in conversions]
     flow = block_flow(body)
-    targets = set(_target_names(space.target)) if space.target is not None else set()
+    targets = set(target_names(space.target)) if space.target is not None else set()
     exposed = set(flow.exposed) | (set(reads_of(space.test)) if space.test is not None else set())
     written = flow.written - targets
     live_out = live_after(path, loop, written | targets)
@@ -907,7 +473,7 @@ def analyze_loop(
     early_return = find_early_return(body) if space.kind == "range" else None
     jump = find_jump(body) if space.kind == "range" and early_return is None else None
     exit_statement = early_return or jump
-    finder = _BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories})
+    finder = BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories})
     for statement in body:
         if exit_statement is not None and statement is exit_statement.statement:
             if early_return is not None and early_return.value is not None:
@@ -926,7 +492,7 @@ def analyze_loop(
     for name in sorted(targets & live_out):
         blockers.append(Blocker(loop, f"the loop variable `{name}` is read after the loop"))
     if space.kind == "other":
-        blockers.append(Blocker(loop, f"iterates over `{_code(loop.iter)}`, not over a range or an array"))
+        blockers.append(Blocker(loop, f"iterates over `{code_of(loop.iter)}`, not over a range or an array"))
     dependent = _depends_on(set(carried), body)
     reductions = [name for name in carried if name not in trajectory_names and _reduction(name, dependent, body, resolve)]
     return LoopInfo(
@@ -952,16 +518,16 @@ def first_write_order(body: Sequence[cst.CSTNode]) -> list[str]:
 
     class _Writes(cst.CSTVisitor):
         def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-            order.extend(_target_names(node.target))
+            order.extend(target_names(node.target))
 
         def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            order.extend(_target_names(node.target))
+            order.extend(target_names(node.target))
 
         def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-            order.extend(_target_names(node.target))
+            order.extend(target_names(node.target))
 
         def visit_For(self, node: cst.For) -> None:
-            order.extend(_target_names(node.target))
+            order.extend(target_names(node.target))
 
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
             order.append(node.name.value)

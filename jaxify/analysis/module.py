@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+from typing import Callable
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxify.analysis.dtypes import Dtypes
+from jaxify.analysis.effects import ModuleEffects
+from jaxify.analysis.mutation import MutationAnalysis, Write, target_kind, written_by_call
 from jaxify.analysis.names import QualifiedNames
 from jaxify.analysis.scopes import Scope, ScopeCollector
 from jaxify.analysis.values import Kind, ValueKinds, kind_of_rank
@@ -27,9 +31,10 @@ class FunctionInfo:
 
 
 class ModuleAnalysis:
-    def __init__(self, wrapper: MetadataWrapper, options):
+    def __init__(self, wrapper: MetadataWrapper, options, original_line: Callable[[int], int] = lambda line: line):
         self.wrapper = wrapper
         self.options = options
+        self.original_line = original_line  # a line of this tree -> the line in the user's file
         self.module = wrapper.module
         self.names = QualifiedNames(wrapper)
         self.collector = ScopeCollector(self.module, self.names)
@@ -61,6 +66,39 @@ class ModuleAnalysis:
     @property
     def functions(self) -> list[FunctionInfo]:
         return list(self._functions.values())
+
+    @functools.cached_property
+    def effects(self) -> ModuleEffects:
+        """``effects.is_pure(name)`` for the module's functions; ``effects.effects_of(call)``."""
+        return ModuleEffects(self.module, self.qualified_name)
+
+    @functools.cached_property
+    def mutation(self) -> MutationAnalysis:
+        """Every in-place write of the module, with the aliases, views and escapes it meets."""
+        return MutationAnalysis(
+            self.module,
+            qualified_name=self.qualified_name,
+            classify_call=lambda call: written_by_call(call, self.qualified_name),
+            is_array=lambda expr: self.kind_of(expr) is Kind.ARRAY,
+            line_of=lambda node: self.original_line(self.line_of(node)),
+        )
+
+    @functools.cached_property
+    def _writes_by_statement(self) -> dict[int, list[Write]]:
+        found: dict[int, list[Write]] = {}
+        for scope in self.mutation.scopes:
+            for write in scope.writes:
+                found.setdefault(id(write.node), []).append(write)
+        return found
+
+    def writes_array_in_place(self, statement: cst.CSTNode) -> bool:
+        """True when the small statement ``statement`` may write an array in place (``x += y``
+        on an array, ``x[i] = v``, ``np.copyto(x, ...)``, ``out=``): turning it into a plain
+        rebinding is only exact where the in-place codemod proved so, and only it rewrites it."""
+        return any(
+            write.form != "helper" and target_kind(write, self.kind_of) != "python"
+            for write in self._writes_by_statement.get(id(statement), ())
+        )
 
     def star_imports(self) -> list[cst.ImportFrom]:
         return self.names.star_imports(self.module)
@@ -117,12 +155,16 @@ class ModuleAnalysis:
         return any(p.name.value == name for p in (*params.posonly_params, *params.params, *params.kwonly_params))
 
 
-def analyze(wrapper: MetadataWrapper, options) -> ModuleAnalysis:
-    """The analysis of ``wrapper``'s module, computed once and shared by every codemod that asks."""
+def analyze(wrapper: MetadataWrapper, options, original_line: Callable[[int], int] | None = None) -> ModuleAnalysis:
+    """The analysis of ``wrapper``'s module, computed once and shared by every codemod that asks.
+
+    ``original_line`` maps a line of this tree back to the user's file (the tree may be an earlier
+    codemod's output); the lines the analysis writes into its facts are the user's.
+    """
     key = (id(wrapper), options)
     analysis = _RECENT.pop(key, None)
     if analysis is None or analysis.wrapper is not wrapper:
-        analysis = ModuleAnalysis(wrapper, options)
+        analysis = ModuleAnalysis(wrapper, options, original_line or (lambda line: line))
     _RECENT[key] = analysis  # most recent last
     while len(_RECENT) > _KEEP:
         del _RECENT[next(iter(_RECENT))]

@@ -23,6 +23,10 @@ from typing import Callable, Iterable, Iterator
 
 import libcst as cst
 
+from jaxify.analysis.effects import Effect, effects_of_name
+from jaxify.analysis.expressions import code_of
+from jaxify.analysis.values import Kind
+
 # NumPy functions and array methods whose result may share memory with their first argument.
 VIEW_FUNCTIONS = frozenset(
     f"numpy.{name}"
@@ -164,7 +168,7 @@ class _ScopeWalker:
                 return _as_views(self.refs(expr.value, env))
             if self.owner.qualified_name(expr):
                 return frozenset()  # a module attribute such as np.pi
-            return frozenset({Ref(Buffer("unknown", f"the attribute `{_text(expr)}`"), False)})
+            return frozenset({Ref(Buffer("unknown", f"the attribute `{code_of(expr)}`"), False)})
         if isinstance(expr, cst.Call):
             return self._call_refs(expr, env)
         if isinstance(expr, cst.IfExp):
@@ -343,7 +347,7 @@ class _ScopeWalker:
             written = self.record(node, target, "subscript", env)
             if not (isinstance(target.value, cst.Name) and self.owner.is_array(target.value)):
                 # an array stored into an array is copied; into anything else it is held
-                self.escape(value, env, f"the container `{_text(target.value)}` (line {line})")
+                self.escape(value, env, f"the container `{code_of(target.value)}` (line {line})")
             return _mark_written(env, written)
         refs = self.refs(value, env)
         if isinstance(value, cst.Call):
@@ -353,7 +357,7 @@ class _ScopeWalker:
             self.helper_call(node, value, env)
         for target in targets:
             if isinstance(target, (cst.Attribute, cst.Subscript)):
-                self.escape(value, env, f"`{_text(target)}` (line {line})")
+                self.escape(value, env, f"`{code_of(target)}` (line {line})")
             elif isinstance(target, cst.Name) and self.in_function and target.value in self.declared_global:
                 self.escape(value, env, f"the global `{target.value}` (line {line})")
             env = self.bind(target, refs, env)
@@ -367,7 +371,7 @@ class _ScopeWalker:
         self.helper_call(stmt, call, env)
         if isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_METHODS:
             for arg in call.args:
-                self.escape(arg.value, env, f"`{_text(call.func.value)}` (line {self.owner.line_of(stmt)})")
+                self.escape(arg.value, env, f"`{code_of(call.func.value)}` (line {self.owner.line_of(stmt)})")
         return None
 
     def helper_call(self, stmt, call: cst.Call, env: Env) -> None:
@@ -418,6 +422,51 @@ class _ScopeWalker:
         return name
 
 
+def written_by_call(call: cst.Call, qualified_name: Callable[[cst.BaseExpression], str | None]):
+    """The array a call writes in place, if it is one of NumPy's in-place forms; else None.
+
+    ``x.fill(v)`` / ``x.sort()`` on something that is not a module, ``np.copyto(x, ...)`` and the
+    other writing functions, ``np.add.at(x, ...)``, and any NumPy call with an ``out=`` argument.
+    """
+    qualified = qualified_name(call.func)
+    if qualified is None and isinstance(call.func, cst.Attribute) and call.func.attr.value in ("fill", "sort"):
+        return call.func.value
+    if qualified is None or not qualified.startswith("numpy."):
+        return None  # jax.numpy never writes in place (its in-place spellings raise)
+    first = call.args[0].value if call.args and not call.args[0].keyword else None
+    if first is not None and Effect.WRITES_ARGUMENT in effects_of_name(qualified):
+        return first
+    out = next((a.value for a in call.args if a.keyword and a.keyword.value == "out"), None)
+    if out is not None and not (isinstance(out, cst.Name) and out.value == "None"):
+        return out
+    return None
+
+
+def target_kind(write: Write, kind_of: Callable[[cst.BaseExpression], Kind]) -> str:
+    """What a recorded write writes: "array", "unknown" (may be an array), or "python".
+
+    "python": a list, dict or other container, a static value, or a name rebound by ``x += v``
+    that holds a Python value on every path; such a write is Python's own business and rebinding
+    is exactly what ``x += v`` does there. Helper calls are judged by their callee, not here.
+    """
+    origins = {ref.buffer.origin for ref in write.refs}
+    if write.name is None:
+        base = write.target.value if isinstance(write.target, cst.Subscript) else write.target
+        kind = kind_of(base)
+        return "array" if kind is Kind.ARRAY else "unknown" if kind is Kind.UNKNOWN else "python"
+    if "container" in origins:
+        return "python"
+    target = write.target.value if write.form == "subscript" else write.target
+    kind = kind_of(target)
+    if kind is Kind.STATIC:
+        return "python"
+    if kind is Kind.UNKNOWN or "value" in origins:
+        if write.form == "augmented-name" and not origins & {"param", "global", "local"}:
+            return "python"
+        return "unknown"
+    return "array"
+
+
 CONTAINER_METHODS = frozenset("append extend insert add update setdefault put".split())
 CONTAINER_BUILDERS = frozenset(
     f"builtins.{name}" for name in "list dict set bytearray tuple frozenset".split()
@@ -443,7 +492,7 @@ def _items(refs: frozenset[Ref], whole: cst.BaseExpression) -> frozenset[Ref]:
     found = set()
     for ref in refs:
         if ref.buffer.origin == "container":
-            found.add(Ref(Buffer("unknown", f"an item of the container `{_text(whole)}`"), False))
+            found.add(Ref(Buffer("unknown", f"an item of the container `{code_of(whole)}`"), False))
         elif ref.buffer.origin not in ("value", "function"):
             found.add(Ref(ref.buffer, True))
     return frozenset(found)
@@ -469,11 +518,7 @@ def _mark_written(env: Env, name: str | None) -> Env:
 
 
 def _unknown(expr: cst.BaseExpression, owner: MutationAnalysis) -> frozenset[Ref]:
-    return frozenset({Ref(Buffer("unknown", f"the value of `{_text(expr)}` (line {owner.line_of(expr)})"), False)})
-
-
-def _text(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+    return frozenset({Ref(Buffer("unknown", f"the value of `{code_of(expr)}` (line {owner.line_of(expr)})"), False)})
 
 
 def parameters(function: cst.FunctionDef) -> list[cst.Param]:

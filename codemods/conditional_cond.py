@@ -1,0 +1,176 @@
+"""The ``lax.cond`` / ``lax.switch`` form of a conditional (JX402): an ``if`` chain whose arms are
+pure and whose condition is a provable scalar becomes one function per arm and one call that runs
+the selected one.
+
+:class:`CondForm` decides, on the original nodes, whether the form applies (raising
+:class:`Refusal` with the reason when it does not) and builds it with
+:mod:`jaxify.codemods.conditional_builders`. It is part of the conditionals codemod, whose facts it
+reads; its ``visit_Call`` / ``visit_Assign`` record the values scalar proofs follow.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import ScopeProvider
+
+from jaxify.analysis.expressions import at_update_base, code_of, is_bool_valued, is_literal, is_scalar_reduction
+from jaxify.codemods.branches import Refusal, assigned_name, binds_looser, statement_reads, target_names
+from jaxify.codemods.conditional_builders import branch_function, cond_or_switch, names_value
+
+
+class CondForm:
+    def _is_scalar(self, node: cst.BaseExpression, depth: int = 0) -> bool:
+        if is_literal(node) or self._is_static(node):
+            return True
+        if isinstance(node, cst.Comparison):
+            return self._is_scalar(node.left, depth) and all(
+                self._is_scalar(c.comparator, depth) for c in node.comparisons
+            )
+        if isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
+            return self._is_scalar(node.left, depth) and self._is_scalar(node.right, depth)
+        if isinstance(node, cst.UnaryOperation):
+            return self._is_scalar(node.expression, depth)
+        if isinstance(node, cst.Call):
+            if is_scalar_reduction(node, self._qualified_name):
+                return True
+            name = self._qualified_name(node.func)
+            if name in ("jax.numpy.logical_and", "jax.numpy.logical_or", "jax.numpy.logical_not"):
+                return all(self._is_scalar(arg.value, depth) for arg in node.args)
+            return False
+        original = self._original(node)
+        if isinstance(original, cst.Name) and depth < 4:
+            value = self._single_assignment(original)
+            return value is not None and self._is_scalar(value, depth + 1)
+        return False
+
+    def _single_assignment(self, name: cst.Name) -> cst.BaseExpression | None:
+        """The value of the one assignment to ``name`` in its scope, if there is exactly one."""
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            return None
+        assignments = list(scope.assignments[name.value])
+        if len(assignments) != 1:
+            return None
+        target = getattr(assignments[0], "node", None)
+        return self._assigned_values.get(id(target)) if target is not None else None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # `y.at[i].set(a if c else b)`: the update broadcasts either value into the same slot,
+        # so `jnp.where` there needs no shape proof.
+        if at_update_base(node) is not None and node.func.attr.value == "set" and len(node.args) == 1:
+            self._update_values.add(id(node.args[0].value))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._assigned_values[id(node.targets[0].target)] = node.value
+
+    def _cond_form(self, original, links, statements, returns):
+        tests = [link.test for link in links if link.test is not None]
+        for test in tests:
+            if not self._is_scalar(test):
+                raise Refusal(f"lax.cond needs a scalar condition and `{code_of(test)}` is not provably one")
+            self._check_pure(test)
+        assigned_per_branch: list[set[str]] = []
+        reads_before: set[str] = set()
+        for body in statements:
+            assigned: set[str] = set()
+            for statement in body:
+                self._check_branch_statement(statement)
+                reads_before |= statement_reads(statement) - assigned
+                assigned |= self._statement_targets(statement)
+            assigned_per_branch.append(assigned)
+        all_assigned = set().union(*assigned_per_branch)
+        used, prior = self._scope_facts(original, all_assigned)
+        if returns:
+            outputs: list[str] = []
+        else:
+            outputs = sorted(name for name in all_assigned if name in used)
+            if not outputs:
+                raise Refusal("the branches assign nothing used after the if")
+        missing = {name for name in outputs for a in assigned_per_branch if name not in a}
+        operands = sorted((reads_before & all_assigned) | missing)
+        for name in operands:
+            if name not in prior:
+                raise Refusal(f"`{name}` is assigned in only some branches and has no value before the if")
+        if not returns:
+            self._check_output_types(outputs, statements)
+        branch_names = self._branch_names(len(links))
+        functions = [
+            branch_function(name, link.block, operands, outputs, returns)
+            for name, link in zip(branch_names, links)
+        ]
+        predicate = self._predicate(tests[0]) if len(links) == 2 else tests[0]
+        call = cond_or_switch(self._jnp, self._lax, predicate, tests, branch_names, operands)
+        if returns:
+            final = cst.Return(call)
+        else:
+            final = cst.Assign([cst.AssignTarget(names_value(outputs))], call)
+        return [*functions, cst.SimpleStatementLine([final])], ""
+
+    def _predicate(self, test: cst.BaseExpression) -> cst.BaseExpression:
+        if is_bool_valued(test, self._qualified_name):
+            return test
+        return cst.Comparison(test, [cst.ComparisonTarget(cst.NotEqual(), cst.Integer("0"))])
+
+    def _rebinding(self, statement: cst.BaseSmallStatement) -> list[tuple[str, cst.BaseExpression]] | None:
+        """``total += v`` as ``[(total, total + v)]`` when it only rebinds a name: the analysis
+        shows ``total`` holds a Python value. An augmented assignment that may write an array in
+        place is not a rebinding (aliases and views see NumPy's write); the in-place codemod
+        rewrites the ones it can prove, and what it left (refused, deselected, suppressed) stays."""
+        if not (isinstance(statement, cst.AugAssign) and isinstance(statement.target, cst.Name)):
+            return None
+        original = self._original(statement)
+        if original is None or self.analysis.writes_array_in_place(original):
+            return None
+        operator = getattr(cst, type(statement.operator).__name__.replace("Assign", ""))()
+        value = statement.value
+        if binds_looser(value, operator):
+            value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return [(statement.target.value, cst.BinaryOperation(statement.target, operator, value))]
+
+    def _check_branch_statement(self, statement: cst.BaseSmallStatement) -> None:
+        if self._rebinding(statement) is not None:
+            self._check_pure(statement)
+            return
+        if isinstance(statement, (cst.Pass, cst.Return)) or assigned_name(statement) is not None:
+            self._check_pure(statement)
+            return
+        if isinstance(statement, cst.Assign) and all(target_names(t.target) for t in statement.targets):
+            self._check_pure(statement)
+            return
+        raise Refusal(f"a branch holds `{code_of(statement).strip()}`, which may mutate or have side effects")
+
+    @staticmethod
+    def _statement_targets(statement: cst.BaseSmallStatement) -> set[str]:
+        if isinstance(statement, cst.AugAssign) and isinstance(statement.target, cst.Name):
+            return {statement.target.value}
+        if isinstance(statement, cst.Assign):
+            return {name for t in statement.targets for name in (target_names(t.target) or [])}
+        if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
+            return {statement.target.value}
+        return set()
+
+    def _check_output_types(self, outputs, statements) -> None:
+        """lax.cond needs array outputs of equal dtypes: strings and None are refused, and so is a
+        bare int literal against anything else."""
+        for name in outputs:
+            values = [v for body in statements for s in body if (p := assigned_name(s)) and p[0] == name
+                      for v in [p[1]]]
+            for value in values:
+                if isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)) or (
+                    isinstance(value, cst.Name) and value.value == "None"
+                ):
+                    raise Refusal(f"`{name}` is `{code_of(value)}` in a branch, which is not an array")
+            dtypes = {self.analysis.dtype_of(o) for v in values if (o := self._original(v)) is not None} - {None}
+            if len(dtypes) > 1:
+                raise Refusal(f"`{name}` is {' or '.join(sorted(dtypes))} depending on the branch; "
+                              "lax.cond needs equal dtypes")
+            ints = [isinstance(v, cst.Integer) for v in values]
+            if any(ints) and not all(ints):
+                raise Refusal(f"`{name}` is a Python int in one branch and may be a float array in another; "
+                              "lax.cond needs equal dtypes")
+
+    def _branch_names(self, count: int) -> list[str]:
+        if count == 2:
+            return [self._fresh_name("_true_branch"), self._fresh_name("_false_branch")]
+        return [self._fresh_name(f"_branch_{i}") for i in range(count)]

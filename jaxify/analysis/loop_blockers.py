@@ -1,0 +1,267 @@
+"""What blocks turning a loop into a JAX loop primitive: statements none can express exactly
+(break, return, I/O, a call with effects, a growing container, an `if` on a traced value, ...),
+each with its node for the finding's line. Effects come from :mod:`jaxify.analysis.effects`; this
+module keeps the loop's policy (a traced loop body tolerates none of them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+import libcst as cst
+import libcst.matchers as m
+
+from jaxify.analysis.effects import Effect, effects_of
+from jaxify.analysis.expressions import code_of
+from jaxify.analysis.loop_flow import reads_of
+
+Resolve = Callable[[cst.CSTNode], "str | None"]
+
+# Calls that make an array one piece longer each iteration: a shape no JAX loop carry can have.
+GROWERS = frozenset({"jax.numpy.append", "jax.numpy.concatenate", "jax.numpy.hstack", "jax.numpy.vstack",
+                     "jax.numpy.stack", "jax.numpy.column_stack", "jax.numpy.insert",
+                     "numpy.append", "numpy.concatenate", "numpy.hstack", "numpy.vstack", "numpy.insert"})
+
+@dataclasses.dataclass(frozen=True)
+class Blocker:
+    node: cst.CSTNode
+    reason: str
+
+
+# -- blockers -------------------------------------------------------------------------------
+
+
+class BlockerFinder(cst.CSTVisitor):
+    """Statements inside one loop's body that no loop primitive can express exactly."""
+
+    def __init__(self, resolve: Resolve, is_pure_function: Callable[[str], bool], loop_writes: set[str],
+                 trajectory_statements: set[cst.CSTNode]):
+        self.resolve = resolve
+        self.is_pure_function = is_pure_function
+        self.loop_writes = loop_writes
+        self.trajectory_statements = trajectory_statements
+        self.blockers: list[Blocker] = []
+        self.windows: list[cst.Subscript] = []  # `x[i:i + k]` reads: lax.dynamic_slice, if in bounds
+        self._loop_depth = 0  # loops nested inside the analysed one: their break/continue are theirs
+
+    def _block(self, node: cst.CSTNode, reason: str) -> None:
+        self.blockers.append(Blocker(node, reason))
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return node not in self.trajectory_statements
+
+    def visit_For(self, node: cst.For) -> None:
+        if node.orelse is not None:
+            self._block(node, "a `for ... else` clause")
+        self._loop_depth += 1
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._loop_depth -= 1
+
+    def visit_While(self, node: cst.While) -> None:
+        if node.orelse is not None:
+            self._block(node, "a `while ... else` clause")
+        self._loop_depth += 1
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self._loop_depth -= 1
+
+    def visit_Break(self, node: cst.Break) -> None:
+        if self._loop_depth == 0:
+            self._block(node, "`break`")
+
+    def visit_Continue(self, node: cst.Continue) -> None:
+        if self._loop_depth == 0:
+            self._block(node, "`continue`")
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self._block(node, "`return` inside the loop")
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self._block(node, "`yield` inside the loop")
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._block(node, "`await` inside the loop")
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        self._block(node, "`raise`: a traced loop cannot raise on a value")
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._block(node, "`assert` on a value computed in the loop")
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._block(node, "`del`")
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self._block(node, "a `global` declaration")
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self._block(node, "a `nonlocal` declaration")
+
+    def visit_With(self, node: cst.With) -> None:
+        self._block(node, "a `with` block")
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._block(node, "a `try` block")
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self._block(node, "a class definition")
+        return False
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._block(node, "an assignment expression (`:=`)")
+
+    def visit_If(self, node: cst.If) -> None:
+        depends = sorted(set(reads_of(node.test)) & self.loop_writes)
+        if depends:
+            self._block(node, f"an `if` on `{depends[0]}`, which the loop computes (a Python `if` cannot test a traced value)")
+
+    def _depends(self, node: cst.CSTNode | None) -> list[str]:
+        return sorted(set(reads_of(node)) & self.loop_writes) if node is not None else []
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        if self._depends(node):
+            self._block(node, "Python `and`/`or` on a traced value (use `jnp.logical_and`/`jnp.logical_or`)")
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not) and self._depends(node):
+            self._block(node, "Python `not` on a traced value (use `jnp.logical_not`)")
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        if self._depends(node.test):
+            self._block(node, "a conditional expression on a traced value (use `jnp.where`)")
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if len(node.comparisons) > 1 and self._depends(node):
+            self._block(node, "a chained comparison on traced values")
+
+    def visit_Subscript(self, node: cst.Subscript) -> bool:
+        if window_length(node) is not None and self._depends(node.slice[0].slice.lower):
+            self.windows.append(node)
+            node.value.visit(self)
+            node.slice[0].slice.lower.visit(self)
+            return False
+        return True
+
+    def visit_Slice(self, node: cst.Slice) -> None:
+        if self._depends(node.lower) or self._depends(node.upper) or self._depends(node.step):
+            self._block(node, "a slice whose bounds change every iteration (a traced slice needs `lax.dynamic_slice`)")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._check_target(target.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._check_target(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._check_target(node.target)
+
+    def _check_target(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Subscript):
+            self._block(target, f"item assignment to `{code_of(target.value)}`")
+        elif isinstance(target, cst.Attribute):
+            self._block(target, f"attribute assignment to `{code_of(target)}`")
+        elif isinstance(target, cst.StarredElement):
+            self._block(target, "starred assignment")
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._check_target(element.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        reason = call_blocker(node, self.resolve, self.is_pure_function)
+        if reason:
+            self._block(node, reason)
+        qualified = self.resolve(node.func)
+        if qualified in GROWERS:
+            grown = sorted(set(reads_of(node)) & self.loop_writes)
+            if grown:
+                self._block(node, f"`{grown[0]}` changes shape every iteration (`{qualified.split('.')[-1]}`)")
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        # A nested function runs only when called; its body is checked where it is called
+        # (an unknown local function is not pure), except for what it reads.
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return True
+
+
+def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> str | None:
+    """Why this call cannot run inside a traced loop body, or None when it can: any effect at all
+    (see :mod:`jaxify.analysis.effects`) blocks it."""
+    effects = effects_of(call, resolve, is_pure_function)
+    if not effects:
+        return None
+    func = call.func
+    qualified = resolve(func)
+    if Effect.GLOBAL_RANDOM in effects:
+        return f"draws from a global random state (`{qualified}`)"
+    if Effect.HOST_CALLBACK in effects:
+        # Legal in a loop primitive, but the pipeline turns `print` into `jax.debug.print`
+        # after this codemod: refusing both keeps a second run from changing the result.
+        return f"a host callback (`{qualified}`)"
+    if qualified is not None and qualified.startswith("builtins."):
+        name = qualified.split(".", 1)[1]
+        if Effect.IO in effects:
+            return f"I/O (`{name}`)"
+        if Effect.CONCRETE in effects:
+            return f"`{name}(...)` needs a concrete value; in a traced loop body it raises"
+        return f"calls `{name}`, not known to be traceable"
+    if qualified is not None and qualified.startswith("numpy."):
+        return f"calls NumPy (`{qualified}`), which cannot take traced values"
+    if qualified is not None:
+        return f"calls `{qualified}`, not known to be pure"
+    if isinstance(func, cst.Attribute) and not isinstance(func.value, cst.Call):
+        method = func.attr.value
+        if Effect.MUTATES_RECEIVER in effects:
+            return f"mutates `{code_of(func.value)}` (`.{method}`)"
+        if Effect.CONCRETE in effects:
+            return f"`.{method}()` needs a concrete value; in a traced loop body it raises"
+    return f"calls `{code_of(func)}`, not known to be pure"
+
+
+def window_length(subscript: cst.Subscript) -> int | None:
+    """``k`` for a read ``x[s:s + k]`` (one axis, no step, ``k`` a positive literal), else None."""
+    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Slice):
+        return None
+    if m.matches(subscript.value, m.Attribute(attr=m.Name("at"))):
+        return None
+    part = subscript.slice[0].slice
+    upper = part.upper
+    if part.step is not None or part.lower is None or not m.matches(upper, m.BinaryOperation(operator=m.Add(), right=m.Integer())):
+        return None
+    if not upper.left.deep_equals(part.lower) or upper.right.evaluated_value <= 0:
+        return None
+    return upper.right.evaluated_value
+
+
+class SideEffectFinder(BlockerFinder):
+    """Inside a called function only side effects matter: control flow there is the function's own,
+    and a NumPy call there is pure (it fails loudly, never silently, if a traced value reaches it)."""
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if effects_of(node, self.resolve, self.is_pure_function) - {Effect.HOST_NUMPY}:
+            self._block(node, call_blocker(node, self.resolve, self.is_pure_function))
+
+    def visit_Break(self, node: cst.Break) -> None: ...
+    def visit_Continue(self, node: cst.Continue) -> None: ...
+    def visit_Return(self, node: cst.Return) -> None: ...
+    def visit_Raise(self, node: cst.Raise) -> None: ...
+    def visit_Assert(self, node: cst.Assert) -> None: ...
+    def visit_If(self, node: cst.If) -> None: ...
+    def visit_Try(self, node: cst.Try) -> None: ...
+    def visit_With(self, node: cst.With) -> None: ...
+
+
+def side_effects_of(node: cst.CSTNode, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> list[Blocker]:
+    """What makes running ``node`` (a function's body, an expression) impure: I/O, global state,
+    mutation, impure calls."""
+    finder = SideEffectFinder(resolve, is_pure_function, set(), set())
+    if isinstance(node, cst.FunctionDef):
+        for statement in node.body.body:
+            statement.visit(finder)
+    else:
+        node.visit(finder)
+    return finder.blockers
