@@ -126,9 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         commands = {
             "first dry run": jaxify_command(tree, args.jobs, "--cache-dir", str(cache)),
             "rerun, unchanged tree": jaxify_command(tree, args.jobs, "--cache-dir", str(cache)),
-            "--apply": jaxify_command(scratch / "apply", args.jobs, "--apply", "--cache-dir", str(scratch / "c2")),
             "libcst no-op codemod": [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "-j",
                                      str(args.jobs), "--no-format", "--hide-progress", str(scratch / "noop")],
+            "--apply": jaxify_command(scratch / "apply", args.jobs, "--apply", "--cache-dir", str(scratch / "c2")),
         }
         runs = {}
         for name, command in commands.items():
