@@ -27,20 +27,27 @@ def show_progress(quiet: bool, stream=None) -> bool:
     return not quiet and stream.isatty()
 
 
-class _FilesPerSecond(ProgressColumn):
+class _PerSecond(ProgressColumn):
+    def __init__(self, unit: str):
+        super().__init__()
+        self.unit = unit
+
     def render(self, task) -> Text:
         speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{speed:.1f} files/s")
+        return Text("" if speed is None else f"{speed:.1f} {self.unit}/s")
 
 
 class FileProgress:
-    def __init__(self, total: int, enabled: bool, console: Console | None = None):
+    """``label [bar] done/total unit rate ETA``: ``jaxify ... files`` for a rewrite, ``verify ... modules``."""
+
+    def __init__(self, total: int, enabled: bool, console: Console | None = None, label: str = "jaxify",
+                 unit: str = "files"):
         self._enabled = enabled and total > 0
         self._timer: threading.Timer | None = None
         if not self._enabled:
             return
         self._bar = Progress(
-            TextColumn("jaxify"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), _FilesPerSecond(),
+            TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn(unit), _PerSecond(unit),
             TimeRemainingColumn(), console=console or Console(stderr=True), transient=True,
         )
         self._task = self._bar.add_task("files", total=total)

@@ -204,7 +204,8 @@ def _processes_with(marker: str) -> list[int]:
 def _start(tmp_path: Path, marker: str, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "jaxify", ".", *args], cwd=tmp_path, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, env={**os.environ, "JAXIFY_TEST_MARKER": marker},
+        # no result cache: it would be a folder of its own in the tree these tests snapshot
+        stderr=subprocess.PIPE, env={**os.environ, "JAXIFY_TEST_MARKER": marker, "JAXIFY_NO_CACHE": "1"},
     )
 
 

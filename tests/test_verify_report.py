@@ -6,6 +6,7 @@ import importlib.util
 import json
 import re
 import shutil
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -279,12 +280,22 @@ def test_cli_sizes_must_be_lengths(project):
     assert result.exit_code == 2 and "--sizes" in result.output
 
 
-def test_progress_bar_counts_modules_on_stderr(capsys):
-    from jaxify.verify.command import _parallel_map, _Progress
+def test_progress_bar_counts_modules(monkeypatch):
+    import io
 
-    progress = _Progress(enabled=True)
-    results = _parallel_map(2, progress)(lambda path: path.upper(), ["a.py", "b.py", "c.py"])
-    progress.close()
+    from rich.console import Console
+
+    from jaxify import progress as progress_module
+    from jaxify.verify.command import _parallel_map
+
+    monkeypatch.setattr(progress_module, "DELAY", 0.0)
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+
+    def slow_upper(path):
+        time.sleep(0.2)  # long enough for the bar to be drawn at least once
+        return path.upper()
+
+    results = _parallel_map(2, True, console)(slow_upper, ["a.py", "b.py", "c.py"])
     assert results == ["A.PY", "B.PY", "C.PY"]  # in the order of the files, whatever finished first
-    err = capsys.readouterr().err
-    assert "] 3/3 " in err and "[########################]" in err and err.endswith("\r")  # line cleared
+    assert "verify" in screen.getvalue() and "modules" in screen.getvalue()

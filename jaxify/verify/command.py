@@ -8,8 +8,6 @@ checked before anything runs, so the exit code of a finished run always means wh
 from __future__ import annotations
 
 import importlib.util
-import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import click
 from jaxify.config import Options
 from jaxify.notebook import NotebookError, cell_locator, is_notebook
 from jaxify.verify.report import summary, summary_line, to_json, to_markdown, to_text, where
+from jaxify.progress import FileProgress, show_progress
 from jaxify.verify.session import ModuleReport, VerifySettings, verify_paths
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -53,9 +52,7 @@ def run_verify(paths: list[Path], options: Options, settings: VerifySettings, ou
         for message in missing:
             click.echo(f"jaxify verify: {message}", err=True)
         return EXIT_ERROR
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
-    reports = verify_paths(paths, options, settings, map_files=_parallel_map(jobs, progress))
-    progress.close()
+    reports = verify_paths(paths, options, settings, map_files=_parallel_map(jobs, show_progress(quiet)))
     place_in_cells(reports)
     if quiet and output_format == "text":
         click.echo(_quiet_text(reports, options.precision), nl=False)
@@ -74,50 +71,25 @@ def run_verify(paths: list[Path], options: Options, settings: VerifySettings, ou
     return EXIT_FAILED if failed or any(report.findings for report in reports) else EXIT_OK
 
 
-def _parallel_map(jobs: int, progress: _Progress):
+def _parallel_map(jobs: int, show: bool, console=None):
     """Verify up to ``jobs`` modules at once; each runs in its own worker process with its own
-    timeout and memory cap, so threads here only wait on them."""
+    timeout and memory cap, so threads here only wait on them. Results keep the order of the files."""
 
     def map_files(verify_file, files):
-        progress.start(len(files))
+        with FileProgress(len(files), show, console, label="verify", unit="modules") as progress:
 
-        def tracked(path):
-            try:
-                return verify_file(path)
-            finally:
-                progress.advance(path)
+            def tracked(path):
+                try:
+                    return verify_file(path)
+                finally:
+                    progress.advance()
 
-        if jobs <= 1 or len(files) <= 1:
-            return [tracked(path) for path in files]
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            return list(pool.map(tracked, files))
+            if jobs <= 1 or len(files) <= 1:
+                return [tracked(path) for path in files]
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                return list(pool.map(tracked, files))
 
     return map_files
-
-
-class _Progress:
-    """``verify [12/41] path`` on one stderr line, redrawn in place; only on a terminal."""
-
-    def __init__(self, enabled: bool):
-        self.enabled, self.total, self.done = enabled, 0, 0
-        self._lock = threading.Lock()  # modules finish on several threads
-
-    def start(self, total: int) -> None:
-        self.total = total
-
-    def advance(self, path: Path) -> None:
-        with self._lock:
-            self.done += 1
-            if not self.enabled:
-                return
-            width = 24
-            filled = width * self.done // max(self.total, 1)
-            click.echo(f"\r\033[Kverify [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {path}",
-                       err=True, nl=False)
-
-    def close(self) -> None:
-        if self.enabled and self.done:
-            click.echo("\r\033[K", err=True, nl=False)
 
 
 def place_in_cells(reports: list[ModuleReport]) -> None:
