@@ -14,6 +14,7 @@ from typing import Callable
 import libcst as cst
 
 from jaxify.analysis.expressions import catches_index_error
+from jaxify.analysis.input_contract import write_assumption, write_refusal
 from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write, bind_arguments, parameters
 from jaxify.analysis.values import Kind
 from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
@@ -241,6 +242,11 @@ class Planner:
                 return plan
             plan.refusal = self.unknown_target(write.name)
             return plan
+        not_numeric = write_refusal(self.facts.analysis, write.target, write.node)
+        if not_numeric:
+            plan.refusal = Refusal("JX114", f"`{write.name}` is not written with numbers only", not_numeric,
+                                   "nothing to change: this is not array code jax can run; keep it on NumPy")
+            return plan
         alias = self.alias_problem(scope, write)
         if alias:
             plan.refusal = Refusal(
@@ -270,6 +276,7 @@ class Planner:
                     f"`{write.name}` may be a NumPy float64 array and this module does not enable x64, so the "
                     "jax.numpy result would be float32 (JX113, which would switch x64 on, is deselected)"
                 )
+        built.unsafe_because = built.unsafe_because or write_assumption(self.facts.analysis, write.target, write.node)
         plan.form = built
         plan.disabled = not self.enabled(built.code, write.node)
         if {ref.buffer.origin for ref in write.refs} == {"param"}:

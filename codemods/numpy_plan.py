@@ -17,6 +17,7 @@ import numpy
 
 from jaxify.analysis import FunctionInfo, Kind, ModuleAnalysis
 from jaxify.analysis.expressions import catches_index_error
+from jaxify.analysis.input_contract import data_assumption, data_refusal
 from jaxify.analysis.names import array_api_member, is_numpy
 from jaxify.analysis.numpy_api import (
     SCALAR_TYPES,
@@ -66,6 +67,7 @@ class Move:
     drop_keywords: frozenset[str] = frozenset()
     unsafe_because: str = ""
     widen_args: tuple[int, ...] = ()  # positions in call.args cast to float64 (NumPy's inner precision)
+    unsafe_code: str = "JX605"  # the rule an unsafe move reports under (JX704: an input assumption)
 
 
 @dataclasses.dataclass
@@ -569,6 +571,9 @@ class Planner:
         plan.moves.append(self._move(member, call, data))
 
     def _why_not_jax(self, member: str, call: cst.Call, data: list[cst.Arg]) -> str:
+        not_numeric = data_refusal(self.analysis, [arg.value for arg in data], member in SEQUENCE_OF_ARRAYS)
+        if not_numeric:  # strings, objects, masks, lists, shape tuples: jax.numpy rejects or changes them
+            return not_numeric
         if member in SCALAR_TYPES:
             return ""
         if jax_numpy_function(member) is None:
@@ -626,7 +631,9 @@ class Planner:
                     "jnp.argsort is stable: equal values keep their original order, where NumPy's "
                     "default quicksort may order them differently"
                 )
-        return Move(call, member, tuple(wrap_args), tuple(wrap_elements), dropped, unsafe, tuple(widen_args))
+        assumption = "" if unsafe else data_assumption(self.analysis, [a.value for a in self._data_args(member, call)])
+        return Move(call, member, tuple(wrap_args), tuple(wrap_elements), dropped, unsafe or assumption,
+                    tuple(widen_args), "JX704" if assumption else "JX605")
 
     def _plan_round_trip(self, plan: FunctionPlan, call: cst.Call) -> None:
         qualified = self.analysis.qualified_name(call.func)

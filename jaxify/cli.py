@@ -100,19 +100,22 @@ def _run_all(files: list[Path], options: Options, apply: bool, jobs: int) -> lis
 @click.option("--target-jax", default=None, help="Oldest JAX version the code must run on (default: installed).")
 @click.option("--jit", is_flag=True, default=None, help="Wrap jit-compatible functions in jax.jit.")
 @click.option("--key-name", default=None, help="Name of the PRNG key parameter added to functions (default: key).")
+@click.option("--assume-numeric-inputs", is_flag=True, default=None,
+              help="Declare that callers pass numeric arrays: conversions that assume it become safe.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option("--jobs", "-j", type=int, default=None, help="Parallel processes (default: all cores).")
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line (and errors).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every file processed.")
 def fix_command(paths, apply, check, diff, select, ignore, unsafe, precision, target_jax, jit, key_name,
-                output_format, jobs, exclude, quiet, verbose):
+                assume_numeric_inputs, output_format, jobs, exclude, quiet, verbose):
     """Rewrite PATH... (files or folders) into JAX; a dry run unless --apply."""
     if not paths:
         raise click.UsageError("no path given (use '-' to read a module on stdin)")
     options = build_options(
         Path.cwd(), select=_codes(select), ignore=_codes(ignore), unsafe=unsafe, precision=precision,
         target_jax=target_jax, jit=jit, key_name=key_name, exclude=tuple(exclude),
+        assume_numeric_inputs=assume_numeric_inputs,
     )
     if paths == (Path("-"),):
         sys.exit(_run_stdin(options, output_format))

@@ -40,6 +40,7 @@ class Options:
     jit: bool = False
     key_name: str = "key"
     exclude: tuple[str, ...] = ()
+    assume_numeric_inputs: bool = False  # callers pass numeric arrays (see analysis/input_contract.py)
 
     def is_selected(self, code: str) -> bool:
         """ruff's convention: the most specific matching prefix wins; a tie goes to ignore."""
