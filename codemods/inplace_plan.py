@@ -15,6 +15,7 @@ import libcst as cst
 
 from jaxify.analysis.expressions import catches_index_error
 from jaxify.analysis.input_contract import write_assumption, write_refusal
+from jaxify.analysis.jax_differences import write_difference
 from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write, bind_arguments, parameters
 from jaxify.analysis.values import Kind
 from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
@@ -261,6 +262,11 @@ class Planner:
                 "never run",
                 "check the index explicitly before writing, then rerun jaxify",
             )
+            return plan
+        checked = write_difference(self.facts.analysis, write.target, write.node)
+        if checked:
+            plan.refusal = Refusal("JX115", f"the write to `{write.name}` relies on a NumPy check", checked,
+                                   "make the check explicit (test the value or the matrix first), then rerun jaxify")
             return plan
         built = self.builder.build(write)
         if isinstance(built, Refusal):

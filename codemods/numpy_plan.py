@@ -18,6 +18,7 @@ import numpy
 from jaxify.analysis import FunctionInfo, Kind, ModuleAnalysis
 from jaxify.analysis.expressions import catches_index_error
 from jaxify.analysis.input_contract import data_assumption, data_refusal
+from jaxify.analysis.jax_differences import call_difference
 from jaxify.analysis.names import array_api_member, is_numpy
 from jaxify.analysis.numpy_api import (
     SCALAR_TYPES,
@@ -572,8 +573,8 @@ class Planner:
 
     def _why_not_jax(self, member: str, call: cst.Call, data: list[cst.Arg]) -> str:
         not_numeric = data_refusal(self.analysis, [arg.value for arg in data], member in SEQUENCE_OF_ARRAYS)
-        if not_numeric:  # strings, objects, masks, lists, shape tuples: jax.numpy rejects or changes them
-            return not_numeric
+        if not_numeric or call_difference(self.analysis, call):  # strings, objects, lists, shapes; raising, types
+            return not_numeric or call_difference(self.analysis, call)
         if member in SCALAR_TYPES:
             return ""
         if jax_numpy_function(member) is None:

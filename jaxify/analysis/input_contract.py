@@ -211,6 +211,8 @@ def data_refusal(analysis, values: list[cst.CSTNode], elementwise: bool = False)
     """
     classes = value_classes(analysis)
     for value in values:
+        if isinstance(value, cst.BaseString):
+            continue  # a spec or mode string (np.einsum's subscripts, np.pad's mode): not data
         verdict = classes.of(value)
         if verdict.cls == SEQUENCE and (elementwise or isinstance(value, (cst.List, cst.Tuple))):
             elements = classes.elements(value)
