@@ -358,7 +358,8 @@ class ValueClasses:
             return _NUMBER
         if member == "full" and len(positional) > 1:
             return self.of(positional[1])
-        data = [arg.value for arg in call.args if arg.keyword is None or arg.keyword.value not in ("axis", "out")]
+        data = [arg.value for arg in call.args if (arg.keyword is None or arg.keyword.value not in ("axis", "out"))
+                and not isinstance(arg.value, cst.BaseString)]  # a mode or spec string ("reflect") is not data
         return join(self._as_data(value) for value in data)
 
     def _as_data(self, value: cst.CSTNode) -> Verdict:

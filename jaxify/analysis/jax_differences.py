@@ -199,7 +199,10 @@ def write_difference(analysis, target: cst.CSTNode, statement: cst.CSTNode) -> s
         target_dtype = analysis.dtype_of(target.value)
         value_dtype = analysis.dtype_of(statement.value) or _converted_dtype(analysis, statement.value)
         integral = target_dtype is not None and numpy.dtype(target_dtype).kind in "iub"
-        if integral and value_dtype is not None and numpy.dtype(value_dtype).kind in "fc":
+        literal = isinstance(statement.value, (cst.Integer, cst.Float)) or (
+            isinstance(statement.value, cst.UnaryOperation) and isinstance(statement.value.expression, (cst.Integer, cst.Float))
+        )  # a finite constant truncates the same way in both
+        if integral and not literal and value_dtype is not None and numpy.dtype(value_dtype).kind in "fc":
             return (f"a {value_dtype} value is written into a {target_dtype} array: NumPy raises on values that do "
                     "not fit (NaN, infinities, overflow), JAX saturates silently")
         grown = _leading_unit_axis(analysis, statement.value)
