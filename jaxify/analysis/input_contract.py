@@ -60,7 +60,7 @@ class InputContract:
         self.analysis = analysis
         self.classes = None  # the ValueClasses this contract serves (set by value_classes)
         self._raw: dict[int, set[int]] = {}  # scope id -> ids of the raw occurrences in conversions
-        self._converted: dict[int, dict[str, int]] = {}  # scope id -> converted parameter -> line
+        self._converted: dict[int, set[str]] = {}  # scope id -> parameters converted to numbers
         self._documented: dict[int, set[str]] = {}
 
     # -- the verdict ---------------------------------------------------------------------------
@@ -129,11 +129,11 @@ class InputContract:
         self._documented[id(scope)] = found
         return found
 
-    def _conversions(self, scope: Scope) -> dict[str, int]:
+    def _conversions(self, scope: Scope) -> set[str]:
         """Parameters the function rebinds to a numeric conversion of themselves."""
         if id(scope) in self._converted:
             return self._converted[id(scope)]
-        converted: dict[str, int] = {}
+        converted: set[str] = set()
         raw: set[int] = set()
         for name in scope.params:
             for binding in scope.bindings.get(name, []):
@@ -142,7 +142,7 @@ class InputContract:
                     continue
                 occurrence = self._converted_occurrence(value, name)
                 if occurrence is not None:
-                    converted[name] = self.analysis.line_of(binding.node)
+                    converted.add(name)
                     raw.add(id(occurrence))
         self._converted[id(scope)] = converted
         self._raw[id(scope)] = raw
