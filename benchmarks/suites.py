@@ -67,7 +67,7 @@ def run_suite(root: Path, timeout: float) -> tuple[dict[str, str], dict[str, str
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), str(root / "src")]),
                       PYTHONDONTWRITEBYTECODE="1")
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}",
-               "-o", "addopts=", "--ignore=doc", "--ignore=docs", "--ignore=setup.py"]
+               "-o", "addopts=", "--continue-on-collection-errors", "--ignore=doc", "--ignore=docs", "--ignore=setup.py"]
     start = time.perf_counter()
     try:
         subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True, timeout=timeout)
