@@ -58,6 +58,7 @@ import libcst.matchers as m
 from libcst.metadata import PositionProvider, ScopeProvider
 
 from jaxify.analysis.effects import calls_in
+from jaxify.analysis.jax_differences import computed_by_numpy
 from jaxify.analysis.expressions import (
     ShapeOperands,
     code_of,
@@ -172,7 +173,8 @@ class Conditionals(WhereForm, CondForm, Codemod):
     def _is_array(self, node: cst.CSTNode) -> bool:
         from jaxify.analysis import Kind
 
-        return self._kind(node) is Kind.ARRAY
+        original = self._original(node)  # a value NumPy computed on the host is concrete, not traced
+        return self._kind(node) is Kind.ARRAY and not computed_by_numpy(self.analysis, original)
 
     def _jnp(self, function: str, *args: cst.BaseExpression) -> cst.Call:
         """``jnp.<function>(args)``, remembered as a known jax.numpy call for later analysis."""
@@ -278,8 +280,8 @@ class Conditionals(WhereForm, CondForm, Codemod):
                 return None
             orelse = cst.Else(body=cst.IndentedBlock(body=tail[0]), leading_lines=updated.orelse.leading_lines)
             return [updated.with_changes(orelse=orelse)], False
-        if kind is not Kind.ARRAY:
-            return None
+        if kind is not Kind.ARRAY or computed_by_numpy(self.analysis, original.test):
+            return None  # a value NumPy computed (and keeps computing) is concrete: the Python if stays
         links, all_traced = self._chain(original, updated)
         test_text = code_of(original.test)
         if not all_traced:

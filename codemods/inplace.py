@@ -143,6 +143,10 @@ class InplaceUpdates(Codemod):
         Rule("JX113", "enable-x64", Safety.SAFE,
              "x64 is switched on after the imports when rewritten writes turn NumPy float64 arrays into jax "
              "arrays, so they stay float64 (the same switch as JX607)."),
+        Rule("JX114", "non-numeric-write", Safety.REPORT,
+             "A write to or of strings, objects, dates, records, masked values or lists: jax arrays hold numbers only."),
+        Rule("JX115", "numpy-checked-write", Safety.REPORT,
+             "A write whose NumPy error a handler relies on (try/errstate), or a float-to-int cast NumPy checks."),
     )
     METADATA_DEPENDENCIES = (PositionProvider,)
 

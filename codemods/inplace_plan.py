@@ -14,7 +14,10 @@ from typing import Callable
 import libcst as cst
 
 from jaxify.analysis.expressions import catches_index_error
+from jaxify.analysis.input_contract import write_assumption, write_refusal
+from jaxify.analysis.jax_differences import write_difference
 from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write, bind_arguments, parameters, target_kind
+from jaxify.analysis.values import Kind
 from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
 from jaxify.codemods.precision import enables_x64
 
@@ -233,6 +236,11 @@ class Planner:
         if what == "unknown":
             plan.refusal = self.unknown_target(write.name)
             return plan
+        not_numeric = write_refusal(self.facts.analysis, write.target, write.node)
+        if not_numeric:
+            plan.refusal = Refusal("JX114", f"`{write.name}` is not written with numbers only", not_numeric,
+                                   "nothing to change: this is not array code jax can run; keep it on NumPy")
+            return plan
         alias = self.alias_problem(scope, write)
         if alias:
             plan.refusal = Refusal(
@@ -248,6 +256,11 @@ class Planner:
                 "check the index explicitly before writing, then rerun jaxify",
             )
             return plan
+        checked = write_difference(self.facts.analysis, write.target, write.node)
+        if checked:
+            plan.refusal = Refusal("JX115", f"the write to `{write.name}` relies on a NumPy check", checked,
+                                   "make the check explicit (test the value or the matrix first), then rerun jaxify")
+            return plan
         built = self.builder.build(write)
         if isinstance(built, Refusal):
             plan.refusal = built
@@ -262,6 +275,7 @@ class Planner:
                     f"`{write.name}` may be a NumPy float64 array and this module does not enable x64, so the "
                     "jax.numpy result would be float32 (JX113, which would switch x64 on, is deselected)"
                 )
+        built.unsafe_because = built.unsafe_because or write_assumption(self.facts.analysis, write.target, write.node)
         plan.form = built
         plan.disabled = not self.enabled(built.code, write.node)
         if {ref.buffer.origin for ref in write.refs} == {"param"}:

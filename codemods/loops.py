@@ -72,6 +72,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
+from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
 from jaxify.analysis.loop_flow import block_flow, reads_of
 from jaxify.analysis.loops import LoopInfo, analyze_loop, first_write_order
@@ -201,7 +202,7 @@ class LoopCodemod(Codemod):
         info = analyze_loop(original, scope, self._resolve, self._is_pure_function)
         self._hoisted = set(info.conversions)
         self._windows = info.windows
-        blockers = info.blockers + self._structural_blockers(info, scope)
+        blockers = info.blockers + self._structural_blockers(info, scope) + loop_differences(self.analysis, original)
         if blockers:
             self._refuse(original, info, blockers[0])
             return updated

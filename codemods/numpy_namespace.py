@@ -130,6 +130,8 @@ class NumpyNamespace(Codemod):
              "An output shape that depends on values (nonzero, unique, x[mask]) cannot be jitted."),
         Rule("JX703", "float32-precision", Safety.REPORT,
              "With --precision float32 the rewritten code computes in float32 where NumPy used float64."),
+        Rule("JX704", "numeric-input-assumption", Safety.UNSAFE,
+             "A NumPy call on a parameter moves only if callers pass numeric arrays, not lists or objects."),
     )
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
 
@@ -179,7 +181,8 @@ class NumpyNamespace(Codemod):
 
     def _would_apply(self, move: Move) -> bool:
         """Whether the options and ``# jaxify: ignore`` comments let this move happen."""
-        code = "JX605" if move.unsafe_because else "JX601"
+        line = self.position(move.call)[0]
+        code = move.unsafe_code if move.unsafe_because else "JX601"
         if move.unsafe_because and not self.options.unsafe:
             return False
         if (move.wrap_args or move.wrap_elements) and not self.enabled("JX602", move.call):
@@ -192,11 +195,11 @@ class NumpyNamespace(Codemod):
         if move.wrap_args or move.wrap_elements:
             if not self.fix(move.call, "JX602", f"Python list passed to `{target}` is wrapped in jnp.asarray"):
                 return False
-        code = "JX605" if move.unsafe_because else "JX601"
+        code = move.unsafe_code if move.unsafe_because else "JX601"
         widened = " (bool/narrow argument cast to float64, as NumPy computes it)" if move.widen_args else ""
         return self.fix(move.call, code, f"`{label}` -> `{target}`" + widened + self._precision_note(move.call),
                         unsafe_because=move.unsafe_because,
-                        hint=NOT_UNIQUE_HINT.get(move.member, DEFAULT_NOT_UNIQUE_HINT) if move.unsafe_because else "")
+                        hint=NOT_UNIQUE_HINT.get(move.member, DEFAULT_NOT_UNIQUE_HINT) if code == "JX605" else "")
 
     def _precision_note(self, node: cst.CSTNode) -> str:
         if self.options.precision != "float32":

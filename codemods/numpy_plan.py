@@ -16,6 +16,8 @@ import libcst as cst
 
 from jaxify.analysis import FunctionInfo, Kind, ModuleAnalysis
 from jaxify.analysis.expressions import catches_index_error, code_of
+from jaxify.analysis.input_contract import data_assumption, data_refusal
+from jaxify.analysis.jax_differences import call_difference
 from jaxify.analysis.names import array_api_member, is_numpy
 from jaxify.analysis.numpy_api import (
     SCALAR_TYPES,
@@ -61,6 +63,7 @@ class Move:
     drop_keywords: frozenset[str] = frozenset()
     unsafe_because: str = ""
     widen_args: tuple[int, ...] = ()  # positions in call.args cast to float64 (NumPy's inner precision)
+    unsafe_code: str = "JX605"  # the rule an unsafe move reports under (JX704: an input assumption)
 
 
 @dataclasses.dataclass
@@ -289,6 +292,9 @@ class Planner(NumpyPins):
         plan.moves.append(self._move(member, call, data))
 
     def _why_not_jax(self, member: str, call: cst.Call, data: list[cst.Arg]) -> str:
+        not_numeric = data_refusal(self.analysis, [arg.value for arg in data], member in SEQUENCE_OF_ARRAYS)
+        if not_numeric or call_difference(self.analysis, call):  # strings, objects, lists, shapes; raising, types
+            return not_numeric or call_difference(self.analysis, call)
         if member in SCALAR_TYPES:
             return ""
         if jax_numpy_function(member) is None:
@@ -346,7 +352,9 @@ class Planner(NumpyPins):
                     "jnp.argsort is stable: equal values keep their original order, where NumPy's "
                     "default quicksort may order them differently"
                 )
-        return Move(call, member, tuple(wrap_args), tuple(wrap_elements), dropped, unsafe, tuple(widen_args))
+        assumption = "" if unsafe else data_assumption(self.analysis, [a.value for a in self._data_args(member, call)])
+        return Move(call, member, tuple(wrap_args), tuple(wrap_elements), dropped, unsafe or assumption,
+                    tuple(widen_args), "JX704" if assumption else "JX605")
 
     def _plan_round_trip(self, plan: FunctionPlan, call: cst.Call) -> None:
         qualified = self.analysis.qualified_name(call.func)

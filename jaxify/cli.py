@@ -182,6 +182,8 @@ def _warn_unknown_suppressions(result: FileResult) -> None:
 @click.option("--target-jax", callback=_version_flag, help="Oldest JAX version the code must run on (default: installed).")
 @click.option("--jit", is_flag=True, default=None, help="Wrap jit-compatible functions in jax.jit.")
 @click.option("--key-name", default=None, help="Name of the PRNG key parameter added to functions (default: key).")
+@click.option("--assume-numeric-inputs", is_flag=True, default=None,
+              help="Declare that callers pass numeric arrays: conversions that assume it become safe.")
 @click.option("--keep-outputs", is_flag=True, default=None, help="Notebooks: keep the outputs of rewritten cells.")
 @click.option("--show-fixes", is_flag=True, help="Also list the findings that were fixed.")
 @click.option("--statistics", "show_statistics", is_flag=True, help="Print how often each rule fired, per outcome.")

@@ -62,6 +62,7 @@ class Options:
     key_name: str = "key"
     exclude: tuple[str, ...] = ()  # gitignore-style patterns, relative to the current folder
     keep_outputs: bool = False  # notebooks: keep the outputs of rewritten cells
+    assume_numeric_inputs: bool = False  # callers pass numeric arrays (see analysis/input_contract.py)
 
     def is_selected(self, code: str) -> bool:
         """ruff's convention: the most specific matching prefix wins; a tie goes to ignore."""
@@ -175,6 +176,7 @@ SCHEMA: dict[str, Callable[[Any, str], Any]] = {
     "jit": _boolean,
     "key-name": _identifier,
     "keep-outputs": _boolean,
+    "assume-numeric-inputs": _boolean,
 }
 
 

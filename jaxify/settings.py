@@ -21,7 +21,7 @@ from jaxify.config import EVERY_CODE, Options, ProjectConfig, read_config
 from jaxify.exclusion import GitIgnores, PatternSet
 
 # The Options fields a flag or a config key sets directly, one to one.
-PLAIN_OPTIONS = ("unsafe", "precision", "target_jax", "jit", "key_name", "keep_outputs")
+PLAIN_OPTIONS = ("unsafe", "precision", "target_jax", "jit", "key_name", "keep_outputs", "assume_numeric_inputs")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Flags:
     jit: bool | None = None
     key_name: str | None = None
     keep_outputs: bool | None = None
+    assume_numeric_inputs: bool | None = None
 
 
 def _selection(config: dict[str, Any], flags: Flags) -> tuple[tuple[str, ...], tuple[str, ...]]:

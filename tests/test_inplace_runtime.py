@@ -201,7 +201,7 @@ def _call_original(function, args):
 
 @pytest.mark.parametrize("source, name, args, static, mutated, flags", CASES)
 def test_rewrite_matches_numpy_under_jit(source, name, args, static, mutated, flags):
-    result = rewrite(source, flags)
+    result = rewrite(source, [*flags, "--assume-numeric-inputs"])  # the cases pass numeric arrays
     assert not result.failed, result.findings
     assert result.changed, "the case must exercise a rewrite"
     assert all(f.status.value == "fixed" for f in result.findings), [f.format() for f in result.findings]
@@ -243,7 +243,7 @@ def test_repeated_index_keeps_numpy_buffered_semantics():
             return once, every
         """
     )
-    result = rewrite(source, ["--select", "JX1"])
+    result = rewrite(source, ["--select", "JX1", "--assume-numeric-inputs"])
     rewritten = load_module(result.rewritten, "rewritten").counts
     once, every = jax.jit(rewritten, static_argnames=("n",))(4, np.array([0, 0, 1, 1, 1]))
     assert np.asarray(once).tolist() == [1.0, 1.0, 0.0, 0.0]

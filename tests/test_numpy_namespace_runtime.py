@@ -65,7 +65,7 @@ def _refused_functions(text: str, findings) -> set[str]:
 def _check_program(program, flags: tuple[str, ...], rtol, atol, first_only=False):
     """Rewrite ``program`` with ``flags`` and compare its examples; returns (count, refused)."""
     text = program.read_text(encoding="utf-8")
-    result = rewrite(text, list(flags), path=program.name)
+    result = rewrite(text, [*flags, "--assume-numeric-inputs"], path=program.name)  # the examples pass numeric arrays
     assert not result.failed, result.findings
     assert result.changed, f"{program.name}: nothing was rewritten"
     examples = load_module((REPO / "corpus" / "examples" / program.name).read_text(encoding="utf-8"), "examples")
@@ -116,7 +116,7 @@ def test_precision_keep_makes_a_fresh_process_compute_in_float64():
             return np.sum(x + 1e-9) - np.sum(x)
         """
     )
-    rewritten = rewrite(source).rewritten
+    rewritten = rewrite(source, ["--assume-numeric-inputs"]).rewritten
     script = rewritten + textwrap.dedent(
         """
         import numpy
@@ -180,6 +180,6 @@ def test_array_created_then_written_in_place_runs_under_jit():
     moves to jax.numpy (a second pass), so the function traces with `x` traced."""
     source = (REPO / "tests" / "fixtures" / "numpy_namespace" / "creation_moves_once_writes_are_rewritten.py").read_text()
     original = load_module(source).smooth
-    rewritten = load_module(rewrite(source).rewritten).smooth
+    rewritten = load_module(rewrite(source, ["--assume-numeric-inputs"]).rewritten).smooth
     x = np.linspace(-1.0, 2.0, 9)
     assert_same(original(x, 0.3), jax.jit(rewritten)(x, 0.3))

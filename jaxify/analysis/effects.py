@@ -79,7 +79,10 @@ NUMPY_IN_PLACE_FUNCTIONS = frozenset(name.split(".", 1)[1] for name in NUMPY_WRI
 
 # Modules whose functions are pure computations on traced values.
 TRACEABLE_MODULES = ("jax.numpy.", "jax.lax.", "jax.nn.", "jax.scipy.", "jax.tree_util.", "jax.tree.",
-                     "math.", "functools.partial")
+                     "functools.partial")
+# math.* converts its arguments to Python floats (raising on a traced value) and raises on domain
+# errors (math.log(0.0)), so it can neither trace nor run on both branches of a jnp.where.
+CONCRETE_MODULES = ("math.",)
 # JAX's function transformations: the callable they make is as pure as the function they take.
 JAX_TRANSFORMS = frozenset({"jax.jit", "jax.grad", "jax.value_and_grad", "jax.vmap", "jax.pmap", "jax.jacfwd",
                             "jax.jacrev", "jax.hessian", "jax.checkpoint", "jax.remat", "functools.partial"})
@@ -151,6 +154,8 @@ def effects_of_name(qualified: str) -> frozenset[Effect]:
         return frozenset({Effect.HOST_CALLBACK})
     if qualified in OPERATOR_WRITES:
         return frozenset({Effect.WRITES_ARGUMENT})
+    if qualified.startswith(CONCRETE_MODULES):
+        return frozenset({Effect.CONCRETE})
     if qualified.startswith(("jax.", "operator.", *TRACEABLE_MODULES)):
         return frozenset()  # jax.random.* takes an explicit key: pure
     if qualified.startswith(HOST_LIBRARIES):

@@ -1,0 +1,127 @@
+"""Behaviours that differ in JAX although the numbers agree (jaxify/analysis/jax_differences.py):
+the rewrite leaves such code on NumPy, with a finding that says why."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import rewrite
+
+FLAGS = ["--assume-numeric-inputs"]  # every case here is about behaviour, not about input types
+
+
+def _findings(result, code):
+    return [f for f in result.findings if f.code == code]
+
+
+def test_call_under_a_linalg_handler_stays_numpy():
+    source = """import numpy as np
+
+def solve(a, b):
+    try:
+        inv = np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        inv = np.linalg.pinv(a)
+    return inv @ b
+"""
+    result = rewrite(source, FLAGS)
+    assert "np.linalg.inv(a)" in result.rewritten
+    assert any("LinAlgError" in f.reason for f in _findings(result, "JX604"))
+
+
+def test_call_under_errstate_raise_stays_numpy():
+    source = """import numpy as np
+
+def ratio(a, b):
+    with np.errstate(divide="raise"):
+        return np.divide(a, b)
+"""
+    result = rewrite(source, FLAGS)
+    assert result.rewritten is None
+    assert any("errstate" in f.reason for f in _findings(result, "JX604"))
+
+
+@pytest.mark.parametrize("use", [
+    "isinstance(m, float)", "'%r' % m", "str(m)", "{m: 1}", "math.exp(m)", "sorted(m)", "np.isscalar(m)",
+])
+def test_results_whose_python_type_matters_stay_numpy(use):
+    source = f"""import math
+import numpy as np
+
+def f(x):
+    m = np.mean(x)
+    return {use}
+"""
+    result = rewrite(source, FLAGS)
+    assert result.rewritten is None or "jnp.mean" not in result.rewritten
+
+
+def test_type_check_in_a_helper_reaches_back_to_the_call():
+    source = """import numpy as np
+
+def _as_list(value):
+    if isinstance(value, float):
+        return [value]
+    return list(value)
+
+def totals(x):
+    return _as_list(np.sum(x)), np.sum(x * 2)
+"""
+    result = rewrite(source, FLAGS)
+    assert "_as_list(np.sum(x))" in result.rewritten and "jnp.sum(x * 2)" in result.rewritten
+
+
+def test_float_written_into_an_integer_array_stays_numpy():
+    source = """import numpy as np
+
+def counts(values):
+    values = np.asarray(values, dtype=float)
+    out = np.zeros(values.shape[0], dtype=np.int32)
+    for i in range(values.shape[0]):
+        out[i] = values[i]
+    return out
+"""
+    result = rewrite(source, FLAGS)
+    assert "out[i] = values[i]" in result.rewritten
+    assert _findings(result, "JX115")
+
+
+def test_row_with_a_leading_unit_axis_stays_numpy():
+    source = """import numpy as np
+
+def rows(n, m):
+    out = np.zeros((n, m))
+    for i in range(n):
+        out[i] = np.arange(float(m)).reshape(1, m)
+    return out
+"""
+    result = rewrite(source, FLAGS)
+    assert result.rewritten is None
+    assert _findings(result, "JX115")
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("    i = 0\n    while x[i] <= t:\n        i += 1\n    return i", ""),
+    ("    out = np.zeros(x.shape[0])\n    for i in range(x.shape[0]):\n        out[i] = math.log(x[i])\n    return out",
+     "math.log"),
+])
+def test_loops_that_need_python_stay_python(body, reason):
+    source = f"import math\nimport numpy as np\n\ndef f(x: np.ndarray, t: float):\n{body}\n"
+    result = rewrite(source, FLAGS)
+    assert "lax." not in (result.rewritten or "") and "vmap" not in (result.rewritten or "")
+    assert not reason or any(reason in f.reason for f in result.findings if f.code.startswith("JX3"))
+
+
+def test_if_on_a_value_numpy_computes_stays_a_python_if():
+    source = """import math
+import numpy as np
+
+def direction(v):
+    norm = np.linalg.norm(v)
+    if norm < 1e-12:
+        return None
+    return math.atan2(v[1] / norm, v[0] / norm)
+"""
+    result = rewrite(source, FLAGS)
+    assert result.rewritten is None or "lax.cond" not in result.rewritten
+    assert not [f for f in result.findings if f.code.startswith("JX4") and f.status.value == "fixed"]
