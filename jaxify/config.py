@@ -63,6 +63,9 @@ class Options:
     exclude: tuple[str, ...] = ()  # gitignore-style patterns, relative to the current folder
     keep_outputs: bool = False  # notebooks: keep the outputs of rewritten cells
     assume_numeric_inputs: bool = False  # callers pass numeric arrays (see analysis/input_contract.py)
+    # Every caller of the module's functions is in the module itself (a notebook: nothing imports it),
+    # so call sites are evidence for public functions as they are for private ones. Set by the engine.
+    callers_in_module: bool = False
 
     def is_selected(self, code: str) -> bool:
         """ruff's convention: the most specific matching prefix wins; a tie goes to ignore."""

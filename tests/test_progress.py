@@ -54,7 +54,8 @@ def test_a_run_shorter_than_the_delay_prints_nothing():
 def test_piped_stderr_gets_no_progress(tmp_path):
     (tmp_path / "m.py").write_text("import numpy as np\n\n\ndef f(x):\n    return np.sum(x)\n")
     completed = subprocess.run(
-        [sys.executable, "-m", "jaxify", str(tmp_path), "--jobs", "1", "--no-cache"],
+        # --exit-zero: the finding left for a person (an input assumption) is not what this test is about
+        [sys.executable, "-m", "jaxify", str(tmp_path), "--jobs", "1", "--no-cache", "--exit-zero"],
         capture_output=True, text=True, timeout=300,
     )
     assert completed.returncode == 0

@@ -11,7 +11,8 @@ its callers, unless the evidence shows numeric inputs:
 - an annotation names a numeric array or number (``np.ndarray``, ``NDArray[np.float64]``,
   ``jax.Array``, ``float``); ``ArrayLike`` admits lists, so it is no evidence;
 - a numpydoc ``Parameters`` entry says ``ndarray`` or a number type;
-- a private function (``_f``) or a nested one is judged by its call sites in the module: numeric
+- a private function (``_f``), a nested one, or any function of a notebook (nothing imports a
+  notebook) is judged by its call sites in the module: numeric
   when every one passes numeric values. A public function's local call sites add what they pass
   (a string passed locally makes the parameter a string), but cannot prove numeric inputs, since
   callers in other modules are not seen.
@@ -74,7 +75,7 @@ class InputContract:
             return join([own, *(v for v in local if v.non_numeric)])
         if assume_numeric_inputs(self.analysis.options):
             return join(v for v in local if v.non_numeric)
-        if self._is_private(scope) and local:
+        if (self._is_private(scope) or self.analysis.options.callers_in_module) and local:
             found = join(local)
             if found.cls in (NUMERIC, UNKNOWN):
                 return found

@@ -49,7 +49,8 @@ def rewrite_notebook(text: str, path: str, options: Options):
     if not is_python_notebook(notebook):
         return FileResult(path, skipped=True)
     joined = join_cells(notebook)
-    module = rewrite_text(joined.text, path, options)
+    # nothing imports a notebook: its own cells are all the callers its functions have
+    module = rewrite_text(joined.text, path, dataclasses.replace(options, callers_in_module=True))
     result = FileResult(path, original=text, failed=module.failed,
                         findings=[_in_cell(finding, joined) for finding in module.findings])
     if module.failed or not module.changed:

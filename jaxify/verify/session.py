@@ -63,17 +63,19 @@ def verify_paths(paths: list[Path], options: Options, settings: VerifySettings, 
                 if not mentions_numpy_or_jax(data) and wide_bom(data) is None:
                     return None  # nothing jaxify would rewrite
                 text = decode(data).text
+                own = options
                 if is_notebook(path):
                     text = notebook_as_python(text)
+                    own = dataclasses.replace(options, callers_in_module=True)  # as the rewrite of a notebook
             except (OSError, UnreadableSource, NotebookError) as error:
                 return ModuleReport(str(path), findings=[{"line": 1, "message": f"cannot read: {error}"}])
-            result = rewrite_text(text, str(path), options)
+            result = rewrite_text(text, str(path), own)
             if result.failed:
                 return ModuleReport(str(path), findings=[
                     {"line": f.line, "message": f"not rewritten: {f.code} {f.message}"} for f in result.findings])
             examples = settings.examples or corpus_examples_for(path)
             calls = captured.get(str(path.resolve())) if captured else None
-            return verify_source(text, result.rewritten, path, options, settings, examples=examples,
+            return verify_source(text, result.rewritten, path, own, settings, examples=examples,
                                  captured=calls)
 
         return [report for report in map_files(verify_file, files) if report is not None]
