@@ -144,7 +144,6 @@ class ValueClasses:
     def __init__(self, analysis, parameter_verdict):
         """``parameter_verdict(scope, name, node)``: the verdict of a parameter occurrence."""
         self.analysis = analysis
-        self.collector = analysis.collector
         self.names = analysis.names
         self.parameter_verdict = parameter_verdict
         self._memo: dict[int, Verdict] = {}
@@ -214,9 +213,7 @@ class ValueClasses:
     def _of_Name(self, expr: cst.Name) -> Verdict:
         if expr.value in ("True", "False"):
             return _NUMBER
-        scope = self.collector.owner.get(expr)
-        while scope is not None and expr.value not in scope.bindings and expr.value not in scope.params:
-            scope = scope.parent
+        scope, _ = self.analysis.values.lookup(expr, expr.value)
         if scope is None:
             return _UNKNOWN
         verdicts = []

@@ -170,24 +170,9 @@ class InputContract:
 
     def _local_callers(self, callee: Scope, name: str) -> list[Verdict]:
         """The verdicts of what the module's own call sites pass for ``name``."""
-        if name not in callee.params:
-            return []
         classes = value_classes(self.analysis)
-        position = callee.params.index(name)
-        found = []
-        for scope in self.analysis.collector.scopes:
-            for call in scope.calls:
-                if self.analysis.values.local_function(call) is not callee:
-                    continue
-                for index, arg in enumerate(call.args):
-                    if arg.star:
-                        found.append(Verdict(UNKNOWN))
-                        break
-                    if (arg.keyword is None and index == position) or (
-                        arg.keyword is not None and arg.keyword.value == name
-                    ):
-                        found.append(classes.of(arg.value))
-        return found
+        return [Verdict(UNKNOWN) if value is None else classes.of(value)
+                for value in self.analysis.values.arguments_for(callee, name)]
 
 
 # -- what the codemods ask ---------------------------------------------------------------------

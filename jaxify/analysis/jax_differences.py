@@ -143,9 +143,7 @@ class _Differences:
         return []
 
     def _mark_name(self, expr: cst.Name, place: str) -> list[tuple[cst.CSTNode, str]]:
-        scope = self.analysis.collector.owner.get(expr)
-        while scope is not None and expr.value not in scope.bindings and expr.value not in scope.params:
-            scope = scope.parent
+        scope, _ = self.analysis.values.lookup(expr, expr.value)
         if scope is None or (id(scope), expr.value) in self._sensitive_names:
             return []
         self._sensitive_names.add((id(scope), expr.value))
@@ -155,18 +153,8 @@ class _Differences:
         return found
 
     def _arguments_for(self, callee, param: str, place: str) -> list[tuple[cst.CSTNode, str]]:
-        position = callee.params.index(param)
-        found = []
-        for scope in self.analysis.collector.scopes:
-            for call in scope.calls:
-                if self.analysis.values.local_function(call) is not callee:
-                    continue
-                for index, arg in enumerate(call.args):
-                    if arg.star:
-                        break
-                    if (arg.keyword is None and index == position) or (arg.keyword is not None and arg.keyword.value == param):
-                        found.append((arg.value, f"{place} in `{callee.name}()`"))
-        return found
+        return [(value, f"{place} in `{callee.name}()`")
+                for value in self.analysis.values.arguments_for(callee, param) if value is not None]
 
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

@@ -210,6 +210,27 @@ class ValueKinds:
                 return self.collector.functions.get(binding.node)
         return None
 
+    def arguments_for(self, callee: Scope, param: str) -> list[cst.BaseExpression | None]:
+        """What the module's own call sites pass for ``callee``'s parameter ``param``; None for a
+        call that passes ``*args`` / ``**kwargs`` before it (what it passes is not seen)."""
+        if param not in callee.params:
+            return []
+        position = callee.params.index(param)
+        found: list[cst.BaseExpression | None] = []
+        for scope in self.collector.scopes:
+            for call in scope.calls:
+                if self.local_function(call) is not callee:
+                    continue
+                for index, arg in enumerate(call.args):
+                    if arg.star:
+                        found.append(None)
+                        break
+                    if (arg.keyword is None and index == position) or (
+                        arg.keyword is not None and arg.keyword.value == param
+                    ):
+                        found.append(arg.value)
+        return found
+
     def rank(self, expr: cst.CSTNode) -> int:
         return self.rank_at(expr, ())
 
