@@ -54,12 +54,17 @@ def engine_finding(path: str, code: str, message: str, line: int = 1, col: int =
     return Finding(path, line, col, code, message, Status.NOT_FIXED, reason="file skipped")
 
 
+def _python_compile(text: str, path: str) -> None:
+    """CPython's own compiler on ``text``: raises what it raises, warns about nothing."""
+    with warnings.catch_warnings():  # invalid escapes and the like are not jaxify's business
+        warnings.simplefilter("ignore")
+        compile(text, path, "exec", dont_inherit=True)
+
+
 def _syntax_error_finding(path: str, text: str, error: cst.ParserSyntaxError) -> Finding:
     """Python's own compiler names the line and the problem more precisely than LibCST does."""
     try:
-        with warnings.catch_warnings():  # invalid escapes and the like are not jaxify's business
-            warnings.simplefilter("ignore")
-            compile(text, path, "exec", dont_inherit=True)
+        _python_compile(text, path)
     except SyntaxError as python_error:
         return engine_finding(
             path, "JX002", f"syntax error: {python_error.msg}", python_error.lineno or 1, python_error.offset or 1
@@ -82,9 +87,7 @@ def _nesting_finding(text: str, path: str) -> Finding | None:
     it parses syntax newer than the running Python.
     """
     try:
-        with warnings.catch_warnings():  # invalid escapes and the like are not jaxify's business
-            warnings.simplefilter("ignore")
-            compile(text, path, "exec", dont_inherit=True)
+        _python_compile(text, path)
     except SyntaxError as error:
         if any(marker in str(error.msg) for marker in NESTING_ERRORS):
             return engine_finding(path, "JX002", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)

@@ -31,11 +31,18 @@ from jaxify.notebook.magics import MaskError
 
 SUFFIX = ".ipynb"
 
-__all__ = ["NotebookError", "cell_locator", "is_notebook", "notebook_as_python", "notebook_diff", "rewrite_notebook"]
+__all__ = ["NotebookError", "cell_locator", "is_notebook", "notebook_as_python", "notebook_diff", "notebook_options",
+           "rewrite_notebook"]
 
 
 def is_notebook(path: str | Path) -> bool:
     return str(path).endswith(SUFFIX)
+
+
+def notebook_options(options: Options) -> Options:
+    """A notebook's code is rewritten (and verified) knowing that nothing imports a notebook: its own
+    cells are all the callers its functions have."""
+    return dataclasses.replace(options, callers_in_module=True)
 
 
 def rewrite_notebook(text: str, path: str, options: Options):
@@ -49,8 +56,7 @@ def rewrite_notebook(text: str, path: str, options: Options):
     if not is_python_notebook(notebook):
         return FileResult(path, skipped=True)
     joined = join_cells(notebook)
-    # nothing imports a notebook: its own cells are all the callers its functions have
-    module = rewrite_text(joined.text, path, dataclasses.replace(options, callers_in_module=True))
+    module = rewrite_text(joined.text, path, notebook_options(options))
     result = FileResult(path, original=text, failed=module.failed,
                         findings=[_in_cell(finding, joined) for finding in module.findings])
     if module.failed or not module.changed:

@@ -12,7 +12,7 @@ from jaxify.config import Options
 from jaxify.discovery import iter_python_files, mentions_numpy_or_jax
 from jaxify.engine import rewrite_text
 from jaxify.linemap import LineMap
-from jaxify.notebook import NotebookError, is_notebook, notebook_as_python
+from jaxify.notebook import NotebookError, is_notebook, notebook_as_python, notebook_options
 from jaxify.source import UnreadableSource, decode, read_regular_file, wide_bom
 from jaxify.verify.functions import changed_functions
 from jaxify.verify.isolation import DEFAULT_MEMORY_BYTES, WorkerRun, run_worker
@@ -66,7 +66,7 @@ def verify_paths(paths: list[Path], options: Options, settings: VerifySettings, 
                 own = options
                 if is_notebook(path):
                     text = notebook_as_python(text)
-                    own = dataclasses.replace(options, callers_in_module=True)  # as the rewrite of a notebook
+                    own = notebook_options(options)
             except (OSError, UnreadableSource, NotebookError) as error:
                 return ModuleReport(str(path), findings=[{"line": 1, "message": f"cannot read: {error}"}])
             result = rewrite_text(text, str(path), own)
