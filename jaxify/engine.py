@@ -24,6 +24,7 @@ from jaxify.codemod import FileContext
 from jaxify.config import Options
 from jaxify.discovery import mentions_numpy_or_jax
 from jaxify.findings import Finding, Status
+from jaxify.import_aliases import follow_module_imports
 from jaxify.linemap import LineMap
 from jaxify.source import (
     FileChanged, SourceText, UnreadableSource, decode, is_read_only, read_regular_file, wide_bom, write_atomically,
@@ -143,7 +144,7 @@ def run_codemods(
             raise RewriteError(f"{codemod_class.__name__} produced code that does not parse: {error}") from error
         current = new_text
         changed_by.append(codemod_class.__name__)
-    return current, context.findings, changed_by
+    return follow_module_imports(text, current), context.findings, changed_by
 
 
 MAX_PASSES = 4

@@ -1,0 +1,224 @@
+"""The names the codemods write follow the module's imports (jaxify.import_aliases).
+
+Each case is a pass's input and the codemods' output (canonical ``jnp.`` / ``lax.`` / ``jax.``),
+and what the output becomes. The whole-pipeline cases, run under jax.jit, are the fixtures in
+tests/fixtures/import_aliases/.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import jax
+import numpy as np
+import pytest
+
+from harness import FIXTURES, load_module
+from jaxify.import_aliases import follow_module_imports
+
+
+def _follow(before: str, after: str) -> str:
+    return follow_module_imports(textwrap.dedent(before), textwrap.dedent(after))
+
+
+RENAMED = [
+    pytest.param(
+        """
+        import numpy as np
+        import jax.numpy as jn
+        def f(x):
+            return np.sum(x)  # total
+        """,
+        """
+        import numpy as np
+        import jax.numpy as jn
+        import jax.numpy as jnp
+        def f(x):
+            return jnp.sum(x)  # total
+        """,
+        """
+        import numpy as np
+        import jax.numpy as jn
+        def f(x):
+            return jn.sum(x)  # total
+        """,
+        id="jnp_to_module_alias_and_duplicate_import_removed",
+    ),
+    pytest.param(
+        """
+        from jax import numpy as jnp2
+        def f(x, y):
+            return x
+        """,
+        """
+        from jax import numpy as jnp2
+        import jax.numpy as jnp
+        def f(x, y):
+            return jnp.where(x > 0, x, jnp.zeros_like(x))
+        """,
+        """
+        from jax import numpy as jnp2
+        def f(x, y):
+            return jnp2.where(x > 0, x, jnp2.zeros_like(x))
+        """,
+        id="from_jax_import_numpy_as",
+    ),
+    pytest.param(
+        """
+        import jax.random as jr
+        def f(n):
+            return n
+        """,
+        """
+        import jax.random as jr
+        import jax
+        def f(n, *, key):
+            key, sub = jax.random.split(key)
+            return jax.random.normal(sub, n)
+        """,
+        """
+        import jax.random as jr
+        def f(n, *, key):
+            key, sub = jr.split(key)
+            return jr.normal(sub, n)
+        """,
+        id="jax_random_prefix_to_its_alias",
+    ),
+    pytest.param(
+        """
+        import jax as j
+        import jax.random as jr
+        def f(x):
+            return x
+        """,
+        """
+        import jax as j
+        import jax.random as jr
+        import jax
+        @jax.jit
+        def f(x, key):
+            return x + jax.random.normal(key)
+        """,
+        """
+        import jax as j
+        import jax.random as jr
+        @j.jit
+        def f(x, key):
+            return x + jr.normal(key)
+        """,
+        id="longest_aliased_prefix_wins",
+    ),
+    pytest.param(
+        """
+        import jax.numpy as jnp
+        def f(x, lax):
+            return x * lax
+        """,
+        """
+        import jax.numpy as jnp
+        from jax import lax
+        def f(x, lax):
+            return lax.cond(x > 0, lambda: x, lambda: -x) * lax
+        """,
+        """
+        import jax.numpy as jnp
+        import jax.lax as lax_2
+
+        def f(x, lax):
+            return lax_2.cond(x > 0, lambda: x, lambda: -x) * lax
+        """,
+        id="shadowed_root_gets_a_fresh_import",
+    ),
+    pytest.param(
+        """
+        import jax.numpy as jn
+        def f(x):
+            jn = 3
+            return x + jn
+        """,
+        """
+        import jax.numpy as jn
+        import jax.numpy as jnp
+        def f(x):
+            jn = 3
+            return jnp.asarray(x) + jn
+        """,
+        """
+        import jax.numpy as jn
+        import jax.numpy as jnp
+        def f(x):
+            jn = 3
+            return jnp.asarray(x) + jn
+        """,
+        id="alias_shadowed_locally_keeps_the_canonical_name",
+    ),
+]
+
+
+@pytest.mark.parametrize("before,after,expected", RENAMED)
+def test_written_roots_follow_the_module_imports(before, after, expected):
+    output = _follow(before, after)
+    assert output == textwrap.dedent(expected)
+    assert follow_module_imports(output, output) == output
+
+
+UNCHANGED = [
+    pytest.param(
+        """
+        import numpy as np
+        def f(x):
+            return np.sum(x)
+        """,
+        """
+        import numpy as np
+        import jax.numpy as jnp
+        def f(x):
+            return jnp.sum(x)
+        """,
+        id="no_alias_no_shadow",
+    ),
+    pytest.param(
+        """
+        import jax.numpy as jn
+        def f(x, jnp):
+            return jnp.sum(x)
+        """,
+        """
+        import jax.numpy as jn
+        def f(x, jnp):
+            y = jnp.sum(x)
+            return y
+        """,
+        id="the_users_own_jnp_is_not_renamed",
+    ),
+    pytest.param(
+        """
+        import jax as j
+        import jax
+        def f(x):
+            return x
+        """,
+        """
+        import jax as j
+        import jax
+        def f(x):
+            return jax.jit(x)
+        """,
+        id="a_root_the_user_imported_keeps_its_import",
+    ),
+]
+
+
+@pytest.mark.parametrize("before,after", UNCHANGED)
+def test_outputs_that_stay_as_written(before, after):
+    assert _follow(before, after) == textwrap.dedent(after)
+
+
+def test_random_alias_rewrite_draws_under_jit():
+    """The rewritten random_alias fixture (jr. everywhere) runs under jax.jit with its threaded key."""
+    rewritten = load_module((FIXTURES / "import_aliases" / "random_alias.expected.py").read_text(), "random_alias")
+    draws = jax.jit(rewritten.noise, static_argnums=(0,))(20_000, 2.0, key=jax.random.key(3))
+    assert draws.shape == (20_000,)
+    assert abs(float(np.mean(draws))) < 0.05 and abs(float(np.std(draws)) - 2.0) < 0.05
+    sample = jax.jit(rewritten.simulate, static_argnums=(1,))(7, 5)
+    assert sample.shape == (5,) and np.all(np.isfinite(sample))
