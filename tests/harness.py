@@ -62,7 +62,9 @@ class Examples:
     ``ARRAYS = "jax"`` when the fixture is already written in jax.numpy and its functions take
     jax arrays: NumPy arrays and Python floats become jax arrays (the default, ``"numpy"``, is a
     legacy program called with exactly the sidecar's values). ``JITTED_BY_THE_REWRITE`` names the
-    functions the rewrite wraps in ``jax.jit`` itself (``--jit``).
+    functions the rewrite wraps in ``jax.jit`` itself (``--jit``). ``RETURNS_WRITTEN`` (function
+    name -> parameter names) lists the parameters the original writes in place and the rewrite
+    returns after its own result (the "mutated parameters are returned" contract, ``--unsafe``).
     """
 
     def __init__(self, path: Path):
@@ -72,6 +74,7 @@ class Examples:
         self.static: dict[str, tuple[str, ...]] = getattr(module, "STATIC_ARGNAMES", {})
         self.takes_jax_arrays = getattr(module, "ARRAYS", "numpy") == "jax"
         self.jitted_by_the_rewrite: set[str] = set(getattr(module, "JITTED_BY_THE_REWRITE", ()))
+        self.returns_written: dict[str, tuple[str, ...]] = getattr(module, "RETURNS_WRITTEN", {})
 
     def arguments(self, args: tuple) -> tuple:
         """``args`` as the fixture's functions take them: NumPy arrays, or jax arrays."""
@@ -85,3 +88,60 @@ class Examples:
 
 def examples_of(path: Path) -> Examples:
     return Examples(path)
+
+
+def check_rewrite_under_jit(case: Path) -> int:
+    """Run a fixture's original and its expected rewrite on its sidecar's examples; the count run.
+
+    The original runs eagerly on copies of the arguments (so what it writes in place can be read
+    afterwards), the rewrite under ``jax.jit`` with the sidecar's static arguments. Results must
+    match, NumPy dtypes exactly, and so must the arguments listed in ``RETURNS_WRITTEN``.
+    """
+    import jax
+
+    examples = examples_of(case.with_name(case.stem + ".examples.py"))
+    original = load_module(case.read_text(encoding="utf-8"), "original")
+    rewritten = load_module(case.with_name(case.stem + ".expected.py").read_text(encoding="utf-8"), "rewritten")
+    checked = 0
+    for name, calls in examples.calls.items():
+        function = getattr(rewritten, name)
+        if name not in examples.jitted_by_the_rewrite:
+            function = jax.jit(function, static_argnames=examples.static.get(name, ()))
+        for args in calls:
+            args = examples.arguments(args)
+            expected = result_with_written_arguments(getattr(original, name), args, examples.returns_written.get(name, ()))
+            actual = function(*args)
+            assert_same(expected, actual, path=name)
+            assert_same_numpy_dtypes(expected, actual)
+            checked += 1
+    return checked
+
+
+def call_on_copies(function, args: tuple) -> tuple:
+    """``function``'s result on copies of ``args``, and the copies afterwards (what it wrote in place)."""
+    import numpy as np
+
+    copies = [np.array(a) if isinstance(a, np.ndarray) else a for a in args]
+    return function(*copies), copies
+
+
+def result_with_written_arguments(function, args: tuple, written: tuple[str, ...]):
+    """``function``'s result on copies of ``args``, followed by the ``written`` arguments afterwards."""
+    result, copies = call_on_copies(function, args)
+    if not written:
+        return result
+    params = list(function.__code__.co_varnames[: function.__code__.co_argcount])
+    after = tuple(copies[params.index(name)] for name in written)
+    if result is None:
+        return after[0] if len(after) == 1 else after
+    return (result, *after)
+
+
+def assert_same_numpy_dtypes(expected, actual) -> None:
+    import numpy as np
+
+    if isinstance(expected, (tuple, list)):
+        for e, a in zip(expected, actual):
+            assert_same_numpy_dtypes(e, a)
+    elif isinstance(expected, np.ndarray):
+        assert np.asarray(actual).dtype == expected.dtype, (expected.dtype, np.asarray(actual).dtype)

@@ -1,8 +1,9 @@
 """The conditional and jit rewrites compute what the original computed.
 
-Each fixture's original functions (Python ``if`` on concrete jax arrays, run eagerly) are compared
-with the rewritten functions run under ``jax.jit``, on inputs that take every branch. The
-double-where rewrite is also differentiated where the naive ``jnp.where`` gives NaN gradients.
+Every fixture with a ``<case>.examples.py`` sidecar (inputs that take every branch) is run under
+``jax.jit`` by test_fixture_runtime; here are the checks beyond "same result": the original fails
+under jit, the double-where rewrite is differentiated where the naive ``jnp.where`` gives NaN
+gradients, checkify keeps the raise, debug.print prints what print printed.
 """
 
 from __future__ import annotations
@@ -15,16 +16,8 @@ import numpy as np
 import pytest
 from jax.experimental import checkify
 
-from harness import FIXTURES, assert_same, examples_of, load_module, rewrite
+from harness import FIXTURES, assert_same, load_module, rewrite
 from test_fixtures import flags_of
-
-# Each fixture's inputs (together they take every branch) come from its <case>.examples.py sidecar.
-RUNTIME_FIXTURES = sorted(
-    path.relative_to(FIXTURES).as_posix().removesuffix(".examples.py")
-    for family in ("conditionals", "jit")
-    for path in (FIXTURES / family).glob("*.examples.py")
-    if path.with_name(path.name.replace(".examples.py", ".expected.py")).exists()
-)
 
 
 @functools.lru_cache(maxsize=None)
@@ -35,19 +28,6 @@ def _modules(fixture: str):
     result = rewrite(source, flags_of(source), path=case.name)
     assert result.changed and not result.failed, result.findings
     return load_module(source, "original"), load_module(result.rewritten, "rewritten")
-
-
-@pytest.mark.parametrize("fixture", RUNTIME_FIXTURES)
-def test_rewritten_matches_original_under_jit(fixture):
-    original, rewritten = _modules(fixture)
-    examples = examples_of(FIXTURES / f"{fixture}.examples.py")
-    for function, inputs in examples.calls.items():
-        compiled = getattr(rewritten, function) if function in examples.jitted_by_the_rewrite else jax.jit(
-            getattr(rewritten, function), static_argnames=examples.static.get(function, ())
-        )
-        for args in inputs:
-            args = examples.arguments(args)
-            assert_same(getattr(original, function)(*args), compiled(*args), path=function)
 
 
 def test_original_fails_under_jit_and_rewrite_does_not():
