@@ -65,6 +65,7 @@ class Examples:
     functions the rewrite wraps in ``jax.jit`` itself (``--jit``). ``RETURNS_WRITTEN`` (function
     name -> parameter names) lists the parameters the original writes in place and the rewrite
     returns after its own result (the "mutated parameters are returned" contract, ``--unsafe``).
+    ``RUNS_EAGERLY`` names functions whose rewrite keeps a NumPy call on purpose: run without jit.
     """
 
     def __init__(self, path: Path):
@@ -75,6 +76,7 @@ class Examples:
         self.takes_jax_arrays = getattr(module, "ARRAYS", "numpy") == "jax"
         self.jitted_by_the_rewrite: set[str] = set(getattr(module, "JITTED_BY_THE_REWRITE", ()))
         self.returns_written: dict[str, tuple[str, ...]] = getattr(module, "RETURNS_WRITTEN", {})
+        self.runs_eagerly: set[str] = set(getattr(module, "RUNS_EAGERLY", ()))
 
     def arguments(self, args: tuple) -> tuple:
         """``args`` as the fixture's functions take them: NumPy arrays, or jax arrays."""
@@ -95,7 +97,8 @@ def check_rewrite_under_jit(case: Path) -> int:
 
     The original runs eagerly on copies of the arguments (so what it writes in place can be read
     afterwards), the rewrite under ``jax.jit`` with the sidecar's static arguments. Results must
-    match, NumPy dtypes exactly, and so must the arguments listed in ``RETURNS_WRITTEN``.
+    match, NumPy dtypes (arrays and scalars) exactly, and so must the arguments listed in
+    ``RETURNS_WRITTEN``.
     """
     import jax
 
@@ -105,7 +108,7 @@ def check_rewrite_under_jit(case: Path) -> int:
     checked = 0
     for name, calls in examples.calls.items():
         function = getattr(rewritten, name)
-        if name not in examples.jitted_by_the_rewrite:
+        if name not in examples.jitted_by_the_rewrite | examples.runs_eagerly:
             function = jax.jit(function, static_argnames=examples.static.get(name, ()))
         for args in calls:
             args = examples.arguments(args)
@@ -143,5 +146,6 @@ def assert_same_numpy_dtypes(expected, actual) -> None:
     if isinstance(expected, (tuple, list)):
         for e, a in zip(expected, actual):
             assert_same_numpy_dtypes(e, a)
-    elif isinstance(expected, np.ndarray):
-        assert np.asarray(actual).dtype == expected.dtype, (expected.dtype, np.asarray(actual).dtype)
+    elif isinstance(expected, (np.ndarray, np.generic, bool, int, float, complex)):
+        wanted = np.asarray(expected).dtype
+        assert np.asarray(actual).dtype == wanted, (wanted, np.asarray(actual).dtype)

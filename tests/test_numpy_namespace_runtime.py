@@ -5,7 +5,7 @@ pipeline left partly alone (a refusal finding inside it, e.g. JX702 for a data-d
 shape) is checked eagerly on NumPy inputs; every other function runs under `jax.jit`, with the static argnames the shared analysis found, and
 must match the original NumPy code: at float64 tolerance under the default `--precision keep`,
 and at float32 tolerance under `--precision float32` with x64 switched off. The fixtures of
-tests/fixtures/numpy_namespace/ that define functions are run the same way on generated inputs.
+tests/fixtures/numpy_namespace/ with a `<case>.examples.py` sidecar run in test_fixture_runtime.
 """
 
 from __future__ import annotations
@@ -132,47 +132,6 @@ def test_precision_keep_makes_a_fresh_process_compute_in_float64():
     assert dtype == "float64"
     # 1000 * 1e-9, up to float64 rounding of sums near 1e7; in float32, 1e4 + 1e-9 == 1e4 gives 0
     assert abs(float(value) - 1e-6) < 5e-8
-
-
-FIXTURE_INPUTS = {
-    "alias_np": {"energy": (np.linspace(0, 3, 12).reshape(4, 3), np.array([1.0, 2.0, 3.0, 4.0]))[:1] + (np.array([1.0, 2.0, 3.0]),),
-                 "normalise": (np.arange(12.0).reshape(3, 4) - 5,)},
-    "import_numpy": {"softplus": (np.linspace(-30, 30, 13),)},
-    "masked_reduction": {"stats": (np.linspace(-2, 4, 25), 0.0)},
-    "list_arguments": {"combine": (np.array([1.0, 2.0]), np.array([3.0, -1.0]))},
-    "from_import": {"wave": (np.linspace(0, 2, 5), 5)},
-    "result_dtypes": {"scores": (np.linspace(-1, 1, 9), np.arange(9) % 3, np.arange(9) % 2, np.array([0.1, 0.7]))},
-    "argsort_unsafe": {"order_stable": (np.array([3.0, 1.0, 2.0, 1.0]),),
-                       "sorted_values": (np.array([3.0, np.nan, 1.0]),)},
-}
-
-
-# Fixtures whose functions keep a NumPy call on purpose: they run eagerly.
-EAGER = {"result_dtypes"}
-
-
-def _dtypes(value):
-    if isinstance(value, (tuple, list)):
-        return [_dtypes(v) for v in value]
-    return np.asarray(value).dtype.name
-
-
-@pytest.mark.parametrize("case", sorted(FIXTURE_INPUTS))
-def test_fixture_rewrites_match_under_jit(case):
-    """Same values and the same dtypes as the original (x64 is on, as --precision keep makes it)."""
-    folder = REPO / "tests" / "fixtures" / "numpy_namespace"
-    original = load_module((folder / f"{case}.py").read_text(encoding="utf-8"), "original")
-    rewritten_text = (folder / f"{case}.expected.py").read_text(encoding="utf-8")
-    rewritten = load_module(rewritten_text, "rewritten")
-    static = _static_argnames(rewritten_text)
-    for name, args in FIXTURE_INPUTS[case].items():
-        expected = getattr(original, name)(*args)
-        function = getattr(rewritten, name)
-        if case not in EAGER:
-            function = jax.jit(function, static_argnames=static[name])
-        actual = function(*_as_jax(args))
-        assert_same(expected, actual, path=f"{case}.{name}")
-        assert _dtypes(expected) == _dtypes(actual), f"{case}.{name}"
 
 
 def test_array_created_then_written_in_place_runs_under_jit():
