@@ -46,6 +46,8 @@ def test_every_family_alone_and_all_together_keep_the_results(examples_path):
     case = examples_path.with_name(examples_path.name.replace(".examples.py", ".py"))
     text = case.read_text(encoding="utf-8")
     examples = examples_of(examples_path)
+    if examples.reference:
+        pytest.skip("the original calls APIs the installed versions removed: it cannot run")
     original = load_module(text, "original")
     expected = {
         (name, index): _call(original, name, examples.arguments(args))
