@@ -29,7 +29,7 @@ import dataclasses
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, ImportItem, RemoveImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     GlobalScope, ImportAssignment, MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider,
@@ -41,6 +41,10 @@ from jaxify.written_names import written_name_positions
 
 # root the codemods write -> the module it names, and the import they ask for to bind it
 ROOTS: dict[str, str] = {"jnp": "jax.numpy", "lax": "jax.lax", "jax": "jax", "checkify": "jax.experimental.checkify"}
+# The modules whose own names the module's imports can give (``from jax import jit`` names a
+# function, not a module: written ``jax.jit`` stays as it is).
+JAX_MODULES = frozenset({*ROOTS.values(), "jax.random", "jax.tree_util", "jax.tree", "jax.debug", "jax.nn",
+                         "jax.scipy", "jax.experimental"})
 CANONICAL_IMPORTS: dict[str, ImportItem] = {
     "jnp": ImportItem("jax.numpy", None, "jnp"),
     "lax": ImportItem("jax", "lax", None),
@@ -68,12 +72,13 @@ def follow_module_imports(before: str, after: str) -> str:
         AddImportsVisitor.add_needed_import(context, item.module, item.obj_name, item.alias)
     if renamer.new_imports:
         module = AddImportsVisitor(context).transform_module(module)
-    for root in renamer.renamed_roots - imported_before:  # only what this pass added: the user's imports stay
-        item = CANONICAL_IMPORTS[root]
-        RemoveImportsVisitor.remove_unused_import(context, item.module, item.obj_name, item.alias)
-    if renamer.renamed_roots:
-        module = RemoveImportsVisitor(context).transform_module(module)
-    return module.code
+    # The canonical imports this pass added for roots now written under other names go, even where
+    # the name looks used: the user's own `jnp` may be another binding that the import would replace.
+    surplus = {
+        root: len(_canonical_imports(module, root)) - len(_canonical_imports(before_module, root))
+        for root in renamer.renamed_roots - renamer.kept_roots
+    }
+    return _without_last_imports(module, {root: n for root, n in surplus.items() if n > 0}).code
 
 
 def _needs_renaming(text: str) -> bool:
@@ -83,27 +88,36 @@ def _needs_renaming(text: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False  # the engine reports it; nothing to rename in a module that does not parse
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            if any(a.asname is not None and _is_jax(a.name) and a.asname != _root_of(a.name) for a in node.names):
-                return True
-        elif isinstance(node, ast.ImportFrom):
-            if _is_jax(node.module or "") and any(
-                (a.asname or a.name) != _root_of(f"{node.module}.{a.name}") for a in node.names if a.name != "*"
-            ):
-                return True
-            if any((a.asname or a.name) in ROOTS for a in node.names) and not _is_jax(node.module or ""):
-                return True
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in ROOTS:
-            return True
-        elif isinstance(node, ast.arg) and node.arg in ROOTS:
-            return True
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in ROOTS:
+        for name, module in _import_bindings(node):
+            if module in JAX_MODULES and name != _root_of(module):
+                return True  # an alias to follow
+            if name in ROOTS and module != ROOTS[name]:
+                return True  # a root bound to something else
+        if _bound_name(node) in ROOTS:
             return True
     return False
 
 
-def _is_jax(module: str) -> bool:
-    return module == "jax" or module.startswith("jax.")
+def _import_bindings(node: ast.AST) -> list[tuple[str, str]]:
+    """(name, dotted module) for each name an import statement binds."""
+    if isinstance(node, ast.Import):
+        return [(a.asname, a.name) if a.asname else (a.name.split(".")[0],) * 2 for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        source = "." * node.level + (node.module or "")
+        return [(a.asname or a.name, f"{source}.{a.name}") for a in node.names if a.name != "*"]
+    return []
+
+
+def _bound_name(node: ast.AST) -> str | None:
+    """The name a non-import binding binds: an assignment target, parameter, def, class, except-as."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        return node.id
+    if isinstance(node, ast.arg):
+        return node.arg
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler,
+                         ast.MatchAs, ast.MatchStar)):
+        return node.name
+    return None
 
 
 def _root_of(module: str) -> str | None:
@@ -132,6 +146,7 @@ class _Renamer(cst.CSTTransformer):
         self.fresh: dict[str, str] = {}  # dotted module -> the fresh name imported for it
         self.new_imports: list[ImportItem] = []
         self.renamed_roots: set[str] = set()
+        self.kept_roots: set[str] = set()  # roots some written reference still spells canonically
         self.replacements: dict[cst.CSTNode, str] = {}
         positions = wrapper.resolve(PositionProvider)
         for node, where in positions.items():
@@ -155,11 +170,13 @@ class _Renamer(cst.CSTTransformer):
         for node, dotted in reversed(chain):  # the longest prefix the module already names
             alias = self.aliases.get(dotted)
             if node is root and root.value in self.imported_before and self._resolves_to(scope, canonical):
+                self.kept_roots.add(root.value)
                 return  # the module imports the root itself: its own spelling stays
             if alias is not None and self._resolves_to(scope, alias):
                 self._replace(root, node, alias.name)
                 return
         if self._resolves_to(scope, canonical):
+            self.kept_roots.add(root.value)
             return
         name = self.fresh.get(canonical.module)
         if name is None:  # shadowed here: bind the module under a name nothing in the module uses
@@ -194,7 +211,7 @@ class _Renamer(cst.CSTTransformer):
 
 
 def _module_aliases(module: cst.Module, global_scope: GlobalScope) -> dict[str, _Alias]:
-    """Dotted jax module -> the name a module-level import binds it to, when that name is bound once."""
+    """Dotted JAX module -> the name a module-level import binds it to, when that name is bound once."""
     found: dict[str, _Alias] = {}
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
@@ -205,7 +222,7 @@ def _module_aliases(module: cst.Module, global_scope: GlobalScope) -> dict[str, 
             for alias in small.names:
                 name = alias.evaluated_alias or alias.evaluated_name
                 dotted = _bound_module(small, name)
-                if (dotted is not None and _is_jax(dotted) and "." not in name and name != _root_of(dotted)
+                if (dotted in JAX_MODULES and "." not in name and name != _root_of(dotted)
                         and len(global_scope.assignments[name]) == 1):
                     found.setdefault(dotted, _Alias(name, dotted))
     return found
@@ -240,3 +257,56 @@ def _names(module: cst.Module) -> list[cst.Name]:
 
     module.visit(_Collect())
     return collected
+
+
+def _is_canonical_import(statement: cst.CSTNode, alias: cst.ImportAlias, root: str) -> bool:
+    """Whether ``alias`` of ``statement`` is exactly the import the codemods ask for to bind ``root``."""
+    item = CANONICAL_IMPORTS[root]
+    if isinstance(statement, cst.Import):
+        return item.obj_name is None and alias.evaluated_name == item.module and alias.evaluated_alias == item.alias
+    return (isinstance(statement, cst.ImportFrom) and not statement.relative and statement.module is not None
+            and get_full_name_for_node(statement.module) == item.module
+            and alias.evaluated_name == item.obj_name and alias.asname is None)
+
+
+def _canonical_imports(module: cst.Module, root: str) -> list[cst.ImportAlias]:
+    return [
+        alias
+        for statement in module.body if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body if isinstance(small, (cst.Import, cst.ImportFrom))
+        and not isinstance(small.names, cst.ImportStar)
+        for alias in small.names if _is_canonical_import(small, alias, root)
+    ]
+
+
+def _without_last_imports(module: cst.Module, counts: dict[str, int]) -> cst.Module:
+    """``module`` without the last ``counts[root]`` canonical module-level imports of each root
+    (the imports a pass adds come after the module's own)."""
+    dropped = {id(alias) for root, n in counts.items() for alias in _canonical_imports(module, root)[-n:]}
+    if not dropped:
+        return module
+    body = []
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            statement = _without_aliases(statement, dropped)
+            if statement is None:
+                continue
+        body.append(statement)
+    return module.with_changes(body=body)
+
+
+def _without_aliases(line: cst.SimpleStatementLine, dropped: set[int]) -> cst.SimpleStatementLine | None:
+    smalls = []
+    for small in line.body:
+        if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+            names = [alias for alias in small.names if id(alias) not in dropped]
+            if not names:
+                continue
+            if len(names) < len(small.names):
+                names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                small = small.with_changes(names=names)
+        smalls.append(small)
+    if not smalls:
+        return None
+    smalls[-1] = smalls[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+    return line.with_changes(body=smalls)

@@ -152,6 +152,27 @@ RENAMED = [
         """,
         id="alias_shadowed_locally_keeps_the_canonical_name",
     ),
+    pytest.param(
+        """
+        import numpy as jnp
+        def f(x):
+            return jnp.float64(x)
+        """,
+        """
+        import numpy as jnp
+        import jax.numpy as jnp
+        def f(x):
+            return jnp.asarray(jnp.float64(x))
+        """,
+        """
+        import numpy as jnp
+        import jax.numpy as jnp_2
+
+        def f(x):
+            return jnp_2.asarray(jnp.float64(x))
+        """,
+        id="module_level_name_of_another_module_is_not_rebound",
+    ),
 ]
 
 
@@ -206,12 +227,37 @@ UNCHANGED = [
         """,
         id="a_root_the_user_imported_keeps_its_import",
     ),
+    pytest.param(
+        """
+        from jax import jit
+        def f(x):
+            return x
+        """,
+        """
+        from jax import jit
+        import jax
+        @jax.jit
+        def f(x):
+            return x
+        """,
+        id="a_function_imported_from_jax_is_not_a_module_alias",
+    ),
 ]
 
 
 @pytest.mark.parametrize("before,after", UNCHANGED)
 def test_outputs_that_stay_as_written(before, after):
     assert _follow(before, after) == textwrap.dedent(after)
+
+
+def test_a_module_without_jax_aliases_or_shadowed_roots_is_not_parsed(monkeypatch):
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed a module that needs no renaming")
+
+    monkeypatch.setattr("jaxify.import_aliases.cst.parse_module", no_parse)
+    before = "import numpy as np\nimport jax.numpy as jnp\ndef f(x):\n    return np.sum(x)\n"
+    after = before.replace("np.sum", "jnp.sum")
+    assert follow_module_imports(before, after) == after
 
 
 def test_random_alias_rewrite_draws_under_jit():
