@@ -106,7 +106,7 @@ from jaxify.codemods.inplace_forms import Builder, Facts
 from jaxify.codemods.inplace_plan import ModulePlan, Planner, returns_a_value
 from jaxify.codemods.precision import insert_x64_switch
 from jaxify.analysis.mutation import Write
-from jaxify.codemod import Codemod
+from jaxify.codemod import Codemod, Decision, Fix, Refusal
 from jaxify.rules import Rule, Safety
 
 _IN_PLACE_TEXT = re.compile(
@@ -167,17 +167,12 @@ class InplaceUpdates(Codemod):
         self.conversions: dict[int, str] = {}  # small statement -> name converted just before it
         self.chained: dict[int, str] = {}  # call statement -> argument that the result rebinds too
         self.x64_needed = False
-        for plan in self.plan.plans:
-            write = plan.write
-            if plan.refusal is not None:
-                refusal = plan.refusal
-                self.refuse(write.node, refusal.code, refusal.message, reason=refusal.reason, hint=refusal.hint)
+        decisions = [self._decision(plan) for plan in self.plan.plans]
+        applied = iter(self.report([decision for decision in decisions if decision is not None]))
+        for plan, decision in zip(self.plan.plans, decisions):
+            if decision is None or not next(applied):  # nothing decided, a refusal, or a fix not made
                 continue
-            if not plan.rewrites:
-                continue
-            form = plan.form
-            if not self.fix(write.node, form.code, form.message, unsafe_because=form.unsafe_because):
-                continue
+            write, form = plan.write, plan.form
             if write.form == "helper" and write.callee in self.plan.already_returned:
                 self.chained[id(write.node)] = write.name
             elif write.form == "helper":
@@ -190,20 +185,29 @@ class InplaceUpdates(Codemod):
                 if form.convert or "jnp." in cst.Module(body=[]).code_for_node(form.statement):
                     self.add_import("jax.numpy", asname="jnp")
         self.returned: dict[int, list[str]] = {}
-        for function, params in self.plan.returned.items():
-            node_def = planner.top_level[function]
-            if function in self.plan.already_returned:
-                message = (f"`{function}` writes `{params[0]}` in place and returns it; every call site in this "
-                           "module now rebinds it to the result")
-            else:
-                message = (f"`{function}` writes {', '.join(f'`{p}`' for p in params)} in place; it now returns "
-                           f"{'it' if len(params) == 1 else 'them'} and every call site in this module rebinds")
-            if self.fix(
-                node_def, "JX107",
-                message,
-                unsafe_because=self.plan.public_reason[function],
-            ) and function not in self.plan.already_returned:
-                self.returned[id(node_def)] = params
+        functions = list(self.plan.returned.items())
+        returns = [Fix(planner.top_level[function], "JX107", self._returns_message(function, params),
+                       assumption=self.plan.public_reason[function]) for function, params in functions]
+        for (function, params), made_here in zip(functions, self.report(returns)):
+            if made_here and function not in self.plan.already_returned:
+                self.returned[id(planner.top_level[function])] = params
+
+    @staticmethod
+    def _decision(plan) -> Decision | None:
+        """What the planner decided for one write: a refusal, a fix, or nothing to report."""
+        if plan.refusal is not None:
+            refusal = plan.refusal
+            return Refusal(plan.write.node, refusal.code, refusal.message, refusal.reason, refusal.hint)
+        if not plan.rewrites:
+            return None
+        return Fix(plan.write.node, plan.form.code, plan.form.message, assumption=plan.form.unsafe_because)
+
+    def _returns_message(self, function: str, params: list[str]) -> str:
+        if function in self.plan.already_returned:
+            return (f"`{function}` writes `{params[0]}` in place and returns it; every call site in this "
+                    "module now rebinds it to the result")
+        return (f"`{function}` writes {', '.join(f'`{p}`' for p in params)} in place; it now returns "
+                f"{'it' if len(params) == 1 else 'them'} and every call site in this module rebinds")
 
     def finish(self, module: cst.Module) -> cst.Module:
         """Imports first, then (JX113) the x64 switch right after the imports."""
