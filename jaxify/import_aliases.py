@@ -13,8 +13,9 @@ own ``jnp`` is never touched):
 - a name that a parameter or local variable of the function shadows (``def f(x, jnp)``) is
   replaced by a fresh module-level import (``import jax.numpy as jnp_2``), so the written code
   cannot capture the user's variable;
-- the canonical import the codemods added, now unused, is removed: a module never imports
-  ``jax.numpy`` twice under two names.
+- the canonical import the codemods added for a root that no written reference spells any more is
+  dropped: a module never imports ``jax.numpy`` twice under two names, and an added
+  ``import jax.numpy as jnp`` never rebinds a module-level ``jnp`` of the user's (``import numpy as jnp``).
 
 A root stays as written when the module has no other name for its module and nothing shadows it.
 Names are resolved with LibCST's scope analysis, not by comparing text; the pass costs nothing
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import tokenize
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -57,7 +59,10 @@ def follow_module_imports(before: str, after: str) -> str:
     """``after`` (a pass's output for the input ``before``) with the written roots renamed as above."""
     if after == before or not _needs_renaming(after):
         return after
-    written = written_name_positions(before, after, frozenset(ROOTS))
+    try:
+        written = written_name_positions(before, after, frozenset(ROOTS))
+    except (tokenize.TokenError, SyntaxError):  # Python's tokenizer is older than LibCST's grammar
+        return after
     if not written:
         return after
     before_module = cst.parse_module(before)
