@@ -27,6 +27,7 @@ class VerifySettings:
     device: str | None = None
     memory_bytes: int | None = None
     sizes: tuple[int, ...] = ()  # input lengths to time each verified function at (verify --sizes)
+    import_roots: tuple[str, ...] = ()  # folders the module's own imports are found in, besides its own
 
 
 @dataclasses.dataclass
@@ -110,7 +111,7 @@ def verify_source(original: str, rewritten: str | None, path: Path, options: Opt
             "captured": str(Path(captured).resolve()) if captured else None,
             "reference": str(Path(reference).resolve()) if reference else None,
             "hypothesis": settings.hypothesis, "precision": options.precision, "key_name": options.key_name,
-            "sizes": list(settings.sizes),
+            "sizes": list(settings.sizes), "import_roots": list(settings.import_roots),
         }
         _run_until_every_function_is_reported(report, job, job_dir, functions, settings, line_map)
     return report

@@ -54,6 +54,7 @@ def main(job_path: str) -> None:
     limit_memory(job.get("memory_bytes"))
     sys.dont_write_bytecode = True  # importing the user's module must not write into their tree
     sys.path.insert(0, job.get("user_dir") or os.path.dirname(os.path.abspath(job["original"])))
+    sys.path[1:1] = job.get("import_roots", [])  # where the project's own packages are imported from
     import jax
 
     jax.config.update("jax_enable_x64", True)  # legacy NumPy computes in float64
