@@ -226,3 +226,22 @@ def test_an_import_that_now_binds_a_name_differently_keeps_the_whole_module():
         "zeros(n)\n\ndef g", "zeros(n) * 1\n\ndef g")
     result = splice(original, rewritten, {"f": None})
     assert result.text == original and "binds" in result.module_reason
+
+
+def test_a_module_with_relative_imports_is_verified_inside_its_package(tmp_path):
+    from jaxify.config import Options
+    from jaxify.verify.session import VerifySettings, verify_source
+
+    package = tmp_path / "outer" / "pkg"
+    package.mkdir(parents=True)
+    (package.parent / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "consts.py").write_text("FACTOR = 2.0\n")
+    original = ("from .consts import FACTOR\nimport numpy as np\n\n\ndef f(x):\n    return np.sum(x) * FACTOR\n\n\n"
+                "def jaxify_examples():\n    return {'f': [(np.arange(3.0),)]}\n")
+    (package / "mod.py").write_text(original)
+    rewritten = original.replace("import numpy as np\n", "import numpy as np\nimport jax.numpy as jnp\n").replace(
+        "np.sum(x)", "jnp.sum(x)")
+    report = verify_source(original, rewritten, package / "mod.py", Options(), VerifySettings(hypothesis=0))
+    assert not report.findings, report.findings
+    assert [(r["function"], r["evidence"], r["input_source"]) for r in report.functions] == [("f", "verified", "examples")]

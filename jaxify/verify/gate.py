@@ -61,7 +61,7 @@ def keep_verified(result: FileResult, options: Options, captured: Path | None, w
         verdicts, module_reason = {}, ("evidence-gated apply does not cover notebooks yet; check the notebook with "
                                        "`jaxify verify` and apply it without --require")
     else:
-        settings = VerifySettings(hypothesis=0, import_roots=(str(Path.cwd()),))
+        settings = VerifySettings(hypothesis=0, import_roots=(str(Path.cwd()),))  # where CMD imports from
         report = verify_source(result.original, result.rewritten, path, options, settings,
                                examples=corpus_examples_for(path), captured=captured)
         module_reason = f"the module could not be verified: {report.findings[0]['message']}" if report.findings else ""

@@ -65,11 +65,11 @@ def main(job_path: str) -> None:
     original_error = None
     with writes.watching():
         try:
-            original = import_file(job["original"], "jaxify_verify_original")
+            original = import_file(job["original"], "jaxify_verify_original", job.get("package"))
         except (ImportError, AttributeError) as error:  # an API the installed JAX/NumPy no longer has
             original, original_error = None, f"{type(error).__name__}: {error}"
         try:
-            rewritten = import_file(job["rewritten"], "jaxify_verify_rewritten")
+            rewritten = import_file(job["rewritten"], "jaxify_verify_rewritten", job.get("package"))
             sidecar = import_file(job["examples"], "jaxify_verify_examples") if job.get("examples") else None
             reference = import_file(job["reference"], "jaxify_verify_reference") if job.get("reference") else None
         except BaseException as error:  # user code failing at import: a finding, not a crash of jaxify
