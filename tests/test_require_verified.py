@@ -245,3 +245,18 @@ def test_a_module_with_relative_imports_is_verified_inside_its_package(tmp_path)
     report = verify_source(original, rewritten, package / "mod.py", Options(), VerifySettings(hypothesis=0))
     assert not report.findings, report.findings
     assert [(r["function"], r["evidence"], r["input_source"]) for r in report.functions] == [("f", "verified", "examples")]
+
+
+def test_a_notebook_keeps_its_original_code_with_a_finding(tmp_path):
+    from jaxify.engine import FileResult
+    from jaxify.config import Options
+    from jaxify.findings import Finding, Status
+    from jaxify.verify.gate import keep_verified
+
+    fixed = Finding("nb.ipynb", 2, 1, "JX601", "moved to jax.numpy", Status.FIXED)
+    result = FileResult(str(tmp_path / "nb.ipynb"), original='{"cells": []}', rewritten='{"cells": [1]}',
+                        findings=[fixed])
+    keep_verified(result, Options(), captured=None)
+    assert result.rewritten is None and not result.changed
+    assert [(f.code, f.line) for f in result.findings] == [("JX004", 1)]
+    assert "notebook keeps its original code" in result.findings[0].message

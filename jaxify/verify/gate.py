@@ -57,15 +57,18 @@ def gate_results(results: list[FileResult], options_of: Callable[[str], Options]
 def keep_verified(result: FileResult, options: Options, captured: Path | None, with_capture: bool = True) -> None:
     """Replace ``result``'s rewrite by the part that verifies, with a finding for the rest."""
     path = Path(result.path)
-    if is_notebook(path):
-        verdicts, module_reason = {}, ("evidence-gated apply does not cover notebooks yet; check the notebook with "
-                                       "`jaxify verify` and apply it without --require")
-    else:
-        settings = VerifySettings(hypothesis=0, import_roots=(str(Path.cwd()),))  # where CMD imports from
-        report = verify_source(result.original, result.rewritten, path, options, settings,
-                               examples=corpus_examples_for(path), captured=captured)
-        module_reason = f"the module could not be verified: {report.findings[0]['message']}" if report.findings else ""
-        verdicts = {entry["function"]: module_reason or _verdict(entry, with_capture) for entry in report.functions}
+    if is_notebook(path):  # its texts are notebooks (JSON), not modules
+        result.findings = [finding for finding in result.findings if finding.status is not Status.FIXED]
+        result.findings.append(_finding(result.path, 1, "the notebook keeps its original code: evidence-gated "
+                                        "apply does not cover notebooks yet; check it with `jaxify verify` and "
+                                        "apply it without --require"))
+        result.rewritten = None
+        return
+    settings = VerifySettings(hypothesis=0, import_roots=(str(Path.cwd()),))  # where CMD imports from
+    report = verify_source(result.original, result.rewritten, path, options, settings,
+                           examples=corpus_examples_for(path), captured=captured)
+    module_reason = f"the module could not be verified: {report.findings[0]['message']}" if report.findings else ""
+    verdicts = {entry["function"]: module_reason or _verdict(entry, with_capture) for entry in report.functions}
     piece = splice(result.original, result.rewritten, verdicts)
     module_reason = module_reason or piece.module_reason
     whole = not piece.kept
