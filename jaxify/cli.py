@@ -168,6 +168,11 @@ def _warn_unknown_suppressions(result: FileResult) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--apply", is_flag=True, help="Write the rewritten files in place.")
 @click.option("--check", is_flag=True, help="Exit 1 if anything would change (a CI gate).")
+@click.option("--require", type=click.Choice(["verified"]), default=None,
+              help="verified: keep only the rewrites that jaxify verify proves on captured or declared inputs; "
+                   "the other functions stay as they were, with a JX004 finding.")
+@click.option("--capture", metavar="CMD", help="With --require verified: run CMD (the test suite) and verify each "
+                                               "changed function on the calls it makes.")
 @click.option("--diff/--no-diff", default=None, help="Show the unified diff of each changed file.")
 @click.option("--output-format", "--format", "output_format", type=click.Choice(FORMATS), default="text",
               show_default=True, help="How to print the results.")
@@ -215,7 +220,7 @@ def _warn_unknown_suppressions(result: FileResult) -> None:
 @click.pass_context
 def fix_command(ctx, paths, apply, check, diff, output_format, show_fixes, show_statistics, exit_zero,
                 exit_non_zero_on_fix, add_ignore, stdin_filename, color, jobs, file_timeout, file_memory, no_cache,
-                cache_dir, shard, quiet, verbose, **flags):
+                cache_dir, shard, quiet, verbose, require, capture, **flags):
     """Rewrite PATH... (files or folders) into JAX; a dry run unless --apply."""
     if not paths:
         raise click.UsageError("no path given (use '-' to read a module on stdin)")
@@ -225,6 +230,10 @@ def fix_command(ctx, paths, apply, check, diff, output_format, show_fixes, show_
         raise click.UsageError("--add-ignore cannot be combined with --apply or --check")
     if show_statistics and output_format not in ("text", "json"):
         raise click.UsageError("--statistics prints text or json")
+    if capture and not require:
+        raise click.UsageError("--capture needs --require verified (jaxify verify has its own --capture)")
+    if require and (add_ignore or paths == (Path("-"),)):
+        raise click.UsageError("--require verified needs files, and cannot be combined with --add-ignore")
     try:
         settings = Settings(Flags(**flags))
     except ConfigError as error:
@@ -257,10 +266,17 @@ def fix_command(ctx, paths, apply, check, diff, output_format, show_fixes, show_
                     verbose=verbose, applied=apply)
     results = []
     with FileProgress(len(files), show_progress(quiet)) as progress:
-        for result in _run_all(files, options, apply, jobs, limits, cache, progress):
+        for result in _run_all(files, options, apply and not require, jobs, limits, cache, progress):
             _warn_unknown_suppressions(result)
-            view.file_done(result)
+            if not require:
+                view.file_done(result)
             results.append(result)
+    if require:  # the diff shown and the file written are what survives verification
+        from jaxify.verify.gate import gate_results
+
+        options_of = dict(zip(map(str, files), options)).__getitem__
+        for result in gate_results(results, options_of, capture, apply):
+            view.file_done(result)
     report = RunReport(results, applied=apply, check=check, show_fixes=show_fixes, with_diff=diff is not False,
                        float32=any(option.precision == "float32" for option in options))
     if add_ignore:

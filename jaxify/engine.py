@@ -221,11 +221,11 @@ def process_file(path: Path, options: Options, apply: bool, cache: ResultCache |
         if cache is not None and not result.failed:
             cache.put(key, result.rewritten, result.findings)
     if apply and result.changed and not result.failed:
-        _write(path, data, source, result)
+        write_result(path, data, source, result)
     return result
 
 
-def _write(path: Path, original: bytes, source: SourceText, result: FileResult) -> None:
+def write_result(path: Path, original: bytes, source: SourceText, result: FileResult) -> None:
     """Write the rewrite over the file read as ``original``, or explain with a JX001 why not.
 
     A symbolic link is kept: its target (inside the tree, discovery made sure) is rewritten.

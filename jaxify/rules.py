@@ -73,6 +73,20 @@ ENGINE_RULES = (
         Safety.REPORT,
         "A codemod failed or produced invalid or non-idempotent code; the file was left untouched.",
     ),
+    Rule(
+        "JX004",
+        "unverified-rewrite",
+        Safety.REPORT,
+        "With --require verified: a function whose rewrite was not verified keeps its original code.",
+        doc="""`jaxify PATH --apply --require verified --capture "pytest -q"` runs the command, records the
+        calls it makes to the changed module-level functions, verifies each rewrite on them and on
+        declared `jaxify_examples()`, and writes only the rewrites that verify (or are proven
+        identities). A function without such evidence, one whose rewrite failed, one linked to
+        such a function (they name each other: a caller rebinding a new return contract, a
+        threaded key), a rewritten class, and a module whose module-level code changed keep their
+        original text; the rest of the file is still rewritten. Unlike the other engine findings
+        this one does not fail the file: the exit code is 1, as for any finding that needs a person.""",
+    ),
 )
 
 

@@ -29,9 +29,9 @@ from jaxify.engine import FileResult, engine_finding, process_file
 DEFAULT_FILE_TIMEOUT = 60.0
 DEFAULT_FILE_MEMORY_MB = 4096
 STOP_GRACE_SECONDS = 3.0  # how long a stopped worker gets to remove its temporary file
-# LibCST's tree and its metadata take about 9 KB of memory per byte of source (measured with
-# benchmarks/large_file.py); a file estimated at well over the limit, at a conservative 4 KB per
-# byte, is refused before it spends a minute and gigabytes getting there.
+# LibCST's trees and their metadata take about 4 KB of memory per byte of source on top of a
+# base of about 200 MB (measured with benchmarks/large_file.py: 1.55 GB for 351 KB); a file
+# estimated at over the limit is refused before it spends minutes and gigabytes getting there.
 MEMORY_PER_SOURCE_BYTE = 4096
 
 

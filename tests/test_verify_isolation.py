@@ -125,3 +125,33 @@ def test_user_code_writing_to_home_writes_into_the_scratch_folder(tmp_path):
     assert results["middle"]["evidence"] == "verified"
     assert not (Path.home() / probe).exists()
     assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob(f"{probe}*"))
+
+
+@pytest.mark.parametrize("write", [
+    "    with open({target!r}, 'w') as f:\n        f.write('x')",
+    "    import numpy\n    numpy.save({target!r}, numpy.zeros(2))",
+    "    import os\n    os.remove({existing!r})",
+    "    import os\n    os.makedirs({target!r})",
+])
+def test_a_write_outside_the_scratch_folder_fails_that_function_and_names_the_path(tmp_path, write):
+    outside = tmp_path / "user-files"
+    outside.mkdir()
+    existing = outside / "keep.txt"
+    existing.write_text("mine")
+    target = outside / "written.npy"
+    body = write.format(target=str(target), existing=str(existing)) + "\n    return jnp.sum(x)"
+    results = verify(tmp_path, body)
+    assert results["middle"]["evidence"] == "failed", results["middle"]
+    assert "outside the verification's scratch folder" in messages(results["middle"])
+    assert str(outside) in messages(results["middle"])
+
+
+def test_a_module_that_writes_outside_the_scratch_folder_when_imported_is_reported(tmp_path):
+    target = tmp_path / "import-side-effect.txt"
+    path = tmp_path / "module.py"
+    original = ORIGINAL + f"\nopen({str(target)!r}, 'a').close()\n"
+    rewritten = rewritten_with("    return jnp.sum(x)") + f"\nopen({str(target)!r}, 'a').close()\n"
+    path.write_text(original)
+    report = verify_source(original, rewritten, path, Options(), VerifySettings(hypothesis=3))
+    assert any("importing the module writes outside" in finding["message"] and str(target) in finding["message"]
+               for finding in report.findings), report.findings

@@ -69,6 +69,7 @@ class ValueKinds:
         self.name_rank: dict[tuple[int, str], int] = {}
         self.return_rank: dict[int, int] = {}
         self.param_evidence: dict[tuple[int, str], Evidence | None] = {}
+        self._calls_to: dict[int, list[cst.Call]] | None = None  # see calls_to
         self._resolve_parameters(with_partners=False)
         self._run()
         # Second round: parameters with no direct evidence take the kind of what they meet in
@@ -217,19 +218,29 @@ class ValueKinds:
             return []
         position = callee.params.index(param)
         found: list[cst.BaseExpression | None] = []
-        for scope in self.collector.scopes:
-            for call in scope.calls:
-                if self.local_function(call) is not callee:
-                    continue
-                for index, arg in enumerate(call.args):
-                    if arg.star:
-                        found.append(None)
-                        break
-                    if (arg.keyword is None and index == position) or (
-                        arg.keyword is not None and arg.keyword.value == param
-                    ):
-                        found.append(arg.value)
+        for call in self.calls_to(callee):
+            for index, arg in enumerate(call.args):
+                if arg.star:
+                    found.append(None)
+                    break
+                if (arg.keyword is None and index == position) or (
+                    arg.keyword is not None and arg.keyword.value == param
+                ):
+                    found.append(arg.value)
         return found
+
+    def calls_to(self, callee: Scope) -> list[cst.Call]:
+        """The module's own calls of ``callee``. Every call is resolved once, on the first question:
+        walking all call sites for each parameter asked about made the cost grow with the square of
+        the module's size."""
+        if self._calls_to is None:
+            self._calls_to = {}
+            for scope in self.collector.scopes:
+                for call in scope.calls:
+                    target = self.local_function(call)
+                    if target is not None:
+                        self._calls_to.setdefault(id(target), []).append(call)
+        return self._calls_to.get(id(callee), [])
 
     def rank(self, expr: cst.CSTNode) -> int:
         return self.rank_at(expr, ())

@@ -26,14 +26,21 @@ import atexit, copy, json, os, pickle, sys, threading
 _files = set(json.loads(os.environ["JAXIFY_CAPTURE_FILES"]))
 _limit = int(os.environ["JAXIFY_CAPTURE_LIMIT"])
 _records = {}
+_resolved = {}  # co_filename -> the verified file it is (a relative or linked path), or None
 
 def _hook(frame, event, arg):
     if event != "call":
         return
     code = frame.f_code
-    if code.co_filename not in _files or code.co_qualname != code.co_name:
+    if code.co_qualname != code.co_name:
         return
-    calls = _records.setdefault(code.co_filename, {}).setdefault(code.co_name, [])
+    filename = _resolved.get(code.co_filename, "")
+    if filename == "":
+        filename = os.path.realpath(code.co_filename)
+        filename = _resolved[code.co_filename] = filename if filename in _files else None
+    if filename is None:
+        return
+    calls = _records.setdefault(filename, {}).setdefault(code.co_name, [])
     if len(calls) >= _limit:
         return
     names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]

@@ -18,10 +18,15 @@ import numpy as np
 EXAMPLES_FUNCTION = "jaxify_examples"
 
 
-def import_file(path: str | Path, module_name: str) -> types.ModuleType:
-    """Import a file under a chosen module name (registered, so pickling and dataclasses work)."""
+def import_file(path: str | Path, module_name: str, package: str | None = None) -> types.ModuleType:
+    """Import a file under a chosen module name (registered, so pickling and dataclasses work).
+
+    With ``package`` (the dotted name of the package the user's file is in), its relative imports
+    (``from . import x``) import from that package."""
     spec = importlib.util.spec_from_file_location(module_name, str(path))
     module = importlib.util.module_from_spec(spec)
+    if package:
+        module.__package__ = package
     sys.modules[module_name] = module
     spec.loader.exec_module(module)
     return module

@@ -27,6 +27,7 @@ class VerifySettings:
     device: str | None = None
     memory_bytes: int | None = None
     sizes: tuple[int, ...] = ()  # input lengths to time each verified function at (verify --sizes)
+    import_roots: tuple[str, ...] = ()  # folders the module's own imports are found in, besides its own
 
 
 @dataclasses.dataclass
@@ -110,10 +111,21 @@ def verify_source(original: str, rewritten: str | None, path: Path, options: Opt
             "captured": str(Path(captured).resolve()) if captured else None,
             "reference": str(Path(reference).resolve()) if reference else None,
             "hypothesis": settings.hypothesis, "precision": options.precision, "key_name": options.key_name,
-            "sizes": list(settings.sizes),
+            "sizes": list(settings.sizes), **package_of(path, settings.import_roots),
         }
         _run_until_every_function_is_reported(report, job, job_dir, functions, settings, line_map)
     return report
+
+
+def package_of(path: Path, import_roots: tuple[str, ...]) -> dict:
+    """The package the module is in (folders with ``__init__.py`` above it), so that the copies'
+    relative imports resolve, and the import roots with the folder that package is imported from."""
+    folder, parts = path.resolve().parent, []
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    roots = [*import_roots, str(folder)] if parts else list(import_roots)
+    return {"package": ".".join(parts) or None, "import_roots": roots}
 
 
 def _run_until_every_function_is_reported(report: ModuleReport, job: dict, job_dir: Path, functions, settings,

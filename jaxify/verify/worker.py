@@ -24,6 +24,7 @@ from jaxify.verify.contract import call_original, match
 from jaxify.verify.distribution import same_distribution
 from jaxify.verify.gradient import gradient_findings
 from jaxify.verify.jit_errors import explain_jit_failure
+from jaxify.verify.outside_writes import OutsideWrites, describe
 from jaxify.verify.samples import captured_calls, declared_examples, example_snippet, import_file
 from jaxify.verify.timing import compile_ms, copier, time_calls
 
@@ -53,30 +54,41 @@ def main(job_path: str) -> None:
     limit_memory(job.get("memory_bytes"))
     sys.dont_write_bytecode = True  # importing the user's module must not write into their tree
     sys.path.insert(0, job.get("user_dir") or os.path.dirname(os.path.abspath(job["original"])))
+    sys.path[1:1] = job.get("import_roots", [])  # where the project's own packages are imported from
     import jax
 
     jax.config.update("jax_enable_x64", True)  # legacy NumPy computes in float64
     emit(event="device", device=describe_device(jax))
+    # The scratch folder holds both module copies, the working directory, HOME and TMPDIR.
+    writes = OutsideWrites.install([os.path.dirname(os.path.dirname(job["original"])), os.getcwd(),
+                                    os.environ.get("HOME", ""), os.environ.get("TMPDIR", "")])
     original_error = None
-    try:
-        original = import_file(job["original"], "jaxify_verify_original")
-    except (ImportError, AttributeError) as error:  # an API the installed JAX/NumPy no longer has
-        original, original_error = None, f"{type(error).__name__}: {error}"
-    try:
-        rewritten = import_file(job["rewritten"], "jaxify_verify_rewritten")
-        sidecar = import_file(job["examples"], "jaxify_verify_examples") if job.get("examples") else None
-        reference = import_file(job["reference"], "jaxify_verify_reference") if job.get("reference") else None
-    except BaseException as error:  # user code failing at import: a finding, not a crash of jaxify
-        emit(event="module_error", message=f"cannot import the module: {type(error).__name__}: {error}",
-             trace=traceback.format_exc(limit=-3))
-        return
+    with writes.watching():
+        try:
+            original = import_file(job["original"], "jaxify_verify_original", job.get("package"))
+        except (ImportError, AttributeError) as error:  # an API the installed JAX/NumPy no longer has
+            original, original_error = None, f"{type(error).__name__}: {error}"
+        try:
+            rewritten = import_file(job["rewritten"], "jaxify_verify_rewritten", job.get("package"))
+            sidecar = import_file(job["examples"], "jaxify_verify_examples") if job.get("examples") else None
+            reference = import_file(job["reference"], "jaxify_verify_reference") if job.get("reference") else None
+        except BaseException as error:  # user code failing at import: a finding, not a crash of jaxify
+            emit(event="module_error", message=f"cannot import the module: {type(error).__name__}: {error}",
+                 trace=traceback.format_exc(limit=-3))
+            return
+    if outside := writes.take():
+        emit(event="module_error", message=f"importing the module writes outside the verification's scratch "
+                                           f"folder: {describe(outside)}")
     examples, declared_static = declared_examples(sidecar, original)
     calls = {**captured_calls(job.get("captured")), **examples}  # declared examples are trusted most
     source = {name: ("examples" if name in examples else "captured") for name in calls}
     for function in job["functions"]:
         emit(event="start", function=function["name"])
-        result = check_function(job, function, original, rewritten, calls.get(function["name"]),
-                                source.get(function["name"]), declared_static, reference)
+        with writes.watching():
+            result = check_function(job, function, original, rewritten, calls.get(function["name"]),
+                                    source.get(function["name"]), declared_static, reference)
+        if outside := writes.take():
+            fail_for_outside_writes(result, outside)
         if original_error:
             result["notes"].append(f"the original cannot run on the installed libraries ({original_error}); "
                                    f"only checked that the rewrite runs under jax.jit")
@@ -95,6 +107,17 @@ def check_function(job: dict, function: dict, original, candidate, calls, source
                               f"it cannot be verified")
     except Exception as error:  # a bug in a check must not lose the rest of the module
         return checker.failed(f"verification crashed: {type(error).__name__}: {error}")
+
+
+def fail_for_outside_writes(result: dict, paths: list[str]) -> None:
+    """Files outside the scratch folder are the user's, and their contents are never compared."""
+    result["equivalent"] = False
+    result["evidence"] = "failed"
+    result["findings"].append({
+        "kind": "isolation", "line": result["line"],
+        "message": f"wrote outside the verification's scratch folder ({describe(paths)}): those files are real "
+                   f"and what the original and the rewrite wrote there is not compared, so it cannot be verified; "
+                   f"write to a path the caller passes (a temporary folder under verification) instead"})
 
 
 def limit_memory(limit: int | None) -> None:
