@@ -72,12 +72,15 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
+from jaxify.analysis.effects import ModuleEffects
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
 from jaxify.analysis.loop_flow import block_flow, reads_of
-from jaxify.analysis.loops import LoopInfo, analyze_loop, first_write_order
+from jaxify.analysis.loops import LoopInfo, analyze_loop
 from jaxify.analysis import Kind
 from jaxify.codemod import Codemod, Fix, Refusal, fresh_name
+from jaxify.codemods.loop_exits import ExitPlans
+from jaxify.codemods.loop_masks import Blocked, needs_masks
 from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
 from jaxify.codemods.loop_syntax import (
     CONTAINER_KINDS,
@@ -85,22 +88,17 @@ from jaxify.codemods.loop_syntax import (
     HostArrayReads,
     JaxUse,
     NestedLoops,
-    assigns_index,
     bound_before,
     distinct_indices,
     functions_by_name,
-    guarded_by_flag,
     identifiers,
     jax_bound_names,
-    lambda_body,
     loop_summary,
     moved_value_problem,
     python_container_names,
     range_args,
     sequence_leaves,
     stacking_calls,
-    substitute_copies,
-    summary_of_carry,
     traced_test,
     unrolled_note,
     trajectory_problem,
@@ -117,7 +115,18 @@ RULES = (
 )
 
 
-class LoopCodemod(Codemod):
+class LocalEffects(ModuleEffects):
+    """The effects table over one function's block, names it does not bind judged by ``outer``."""
+
+    def __init__(self, block: cst.IndentedBlock, resolve, outer):
+        super().__init__(block, resolve)
+        self.outer = outer
+
+    def is_pure(self, name: str) -> bool:
+        return super().is_pure(name) if name in self.definitions else self.outer(name)
+
+
+class LoopCodemod(ExitPlans, Codemod):
     RULES = RULES
 
     @classmethod
@@ -183,6 +192,12 @@ class LoopCodemod(Codemod):
             )
         return self._purity[name]
 
+    def _local_purity(self, function: cst.FunctionDef):
+        """``is_pure`` for the names a loop of ``function`` calls: lambdas and JAX-transformed
+        callables bound once in the function's own block (``f = lambda x: ...``,
+        ``g = jax.grad(loss)``), else the module's functions."""
+        return LocalEffects(function.body, self._resolve, self._is_pure_function).is_pure
+
     # -- the rewrite -----------------------------------------------------------------------
 
     def leave_For(self, original_node: cst.For, updated_node: cst.For):
@@ -199,7 +214,7 @@ class LoopCodemod(Codemod):
             self._refuse(original, None, Blocker(original, "a module-level loop (its names are globals other code may read)"),
                          hint="move the loop into a function")
             return updated
-        info = analyze_loop(original, scope, self._resolve, self._is_pure_function)
+        info = analyze_loop(original, scope, self._resolve, self._local_purity(scope[0]))
         self._hoisted = set(info.conversions)
         self._windows = info.windows
         blockers = info.blockers + self._structural_blockers(info, scope) + loop_differences(self.analysis, original)
@@ -212,6 +227,8 @@ class LoopCodemod(Codemod):
             return updated
         code, message, unsafe_because = plan.code, plan.message, plan.unsafe_because
         statements, imports = plan.statements, plan.imports
+        if any("jnp." in build.code(statement) for statement in statements):  # masks and flags are jnp calls
+            imports = [*imports, ("jax.numpy", None, "jnp")]
         statements = self._index_host_arrays_as_jax(original, statements)
         if info.windows:
             window = build.code(info.windows[0])
@@ -359,8 +376,19 @@ class LoopCodemod(Codemod):
         body = self._updated_body(info.node)
         if info.early_return is not None:
             return self._plan_early_return(info, body)
-        if info.jump is not None:
-            return self._plan_jump(info, body)
+        lowering = self._masked_body(info)
+        masked = needs_masks(body, lowering.traced)
+        if masked:
+            if info.trajectories:
+                return Blocker(info.trajectories[0].statement, "`append` in a loop with a `continue`, `break` or traced `if` "
+                               "(how many items it collects would depend on traced values)")
+            try:
+                body = lowering.lower(body)
+            except Blocked as blocked:
+                return blocked.blocker
+            if lowering.done is not None:
+                return self._plan_break(info, body, lowering.done)
+            summary += "; its `if`/`continue` statements select with `jnp.where`, skipped iterations keep the carry"
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")
@@ -374,11 +402,11 @@ class LoopCodemod(Codemod):
                        "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
             return LoopPlan("JX304", message, "", statements, [lax_import])
 
-        nest = self._nested_vmap(info)
+        nest = None if masked else self._nested_vmap(info)
         if nest is not None:
             return nest
         output_names = {o.name for o in info.outputs}
-        if (space.kind == "range" and distinct_indices(space) and not info.trajectories and len(info.outputs) == 1
+        if (not masked and space.kind == "range" and distinct_indices(space) and not info.trajectories and len(info.outputs) == 1
                 and set(carried) == output_names):
             output = info.outputs[0]
             moved = moved_value_problem(output.statement, output.value, info.node.body.body)
@@ -439,104 +467,6 @@ class LoopCodemod(Codemod):
             unsafe = (f"`{build.code(unknown[0])}` is scanned along its first axis, which assumes it is an array "
                       "(a list of equal-shape numbers works; a list of ragged or non-numeric items does not)")
         return LoopPlan("JX302", f"loop rewritten as `lax.scan` ({summary})", unsafe, statements, [lax_import, ("jax.numpy", None, "jnp")])
-
-    def _plan_early_return(self, info: LoopInfo, body: list[cst.BaseStatement]):
-        """``for k in range(..): S1; if T: return R; S2`` followed by ``return F`` -> a while_loop
-        that runs until ``T`` (carried as a flag) or the range is exhausted, then one
-        ``lax.cond`` between ``R`` and ``F``. ``S2`` also runs in the stopping iteration, so ``R``
-        is evaluated after it: allowed when ``S2`` changes nothing ``R`` reads, except plain copies
-        ``a = b`` (then ``R`` reads ``a`` instead of ``b``)."""
-        space, early = info.space, info.early_return
-        if assigns_index(info):
-            return Blocker(info.node, f"the body assigns the loop variable `{space.index_name}`, which counts the iterations here")
-        if space.step is not None and not m.matches(space.step, m.Integer("1")):
-            return Blocker(early.statement, "`return` inside a loop whose range has a step")
-        block = list(getattr(self._path[-1], "body", ()))
-        after = block[block.index(info.node) + 1] if info.node in block and block[-1] is not info.node else None
-        if not m.matches(after, m.SimpleStatementLine(body=[m.Return()])):
-            return Blocker(early.statement, "`return` inside the loop, and no `return` right after the loop")
-        final = after.body[0].value
-        original_body = [s for s in info.node.body.body if s not in info.conversions]
-        position = original_body.index(early.statement)
-        later = original_body[position + 1:]
-        if not all(isinstance(s, cst.SimpleStatementLine) for s in later):
-            return Blocker(early.statement, "`return` inside the loop before a compound statement")
-        value = substitute_copies(early.value, later)
-        value = self._transformed(value) if value is not None else None
-        if value is None or (final is None) != (early.value is None):
-            return Blocker(early.statement, "the value returned inside the loop changes later in the iteration")
-        stop_reads = set(reads_of(space.stop)) | (set(reads_of(space.start)) if space.start is not None else set())
-        if stop_reads & info.written:
-            return Blocker(info.node, "the range's bounds read names the loop changes")
-        test = traced_test(self._transformed(early.test), self._resolve)
-        if test is None:
-            return Blocker(early.test, "a chained comparison in the exit test")
-        index = space.index_name
-        done = self._fresh("done")
-        needed = set(reads_of(value)) if value is not None else set()
-        fresh = sorted((needed & info.written) - bound_before(self._scope_path(), info.node))
-        if fresh:
-            return Blocker(early.statement, f"the returned `{fresh[0]}` is first assigned inside the loop (a loop carry needs a value before it)")
-        others = [*[n for n in info.carried if n != index],
-                  *[n for n in first_write_order(original_body) if n in needed & info.written and n not in info.carried]]
-        carried = [index, *others, done]
-        start = build.code(space.start) if space.start is not None else "0"
-        updated_early = self._replacement.get(early.statement, early.statement)
-        split = next(k for k, s in enumerate(body) if s is updated_early)
-        statements = build.counted_while_with_flag(
-            info.node, self._fresh("_cond"), self._fresh("_body"), self._carry, index, start, build.code(space.stop),
-            others, done, body[:split], test, updated_early.leading_lines, body[split + 1:],
-        )
-        returned, otherwise = lambda_body(value), lambda_body(final)
-        if returned != otherwise:
-            self._return_replacements[after] = after.with_changes(body=[cst.Return(
-                value=cst.parse_expression(f"lax.cond({done}, lambda: {returned}, lambda: {otherwise})"))])
-        message = (f"loop with an early `return` rewritten as `lax.while_loop` that stops on a flag "
-                   f"({summary_of_carry(carried)}); `lax.while_loop` is not reverse-differentiable: "
-                   "`jax.grad` through it raises, `jax.jvp` works")
-        return LoopPlan("JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")])
-
-    def _plan_jump(self, info: LoopInfo, body: list[cst.BaseStatement]):
-        """``for k in range(..): S1; if T: break|continue; S2``: ``S2`` runs as
-        ``n = jnp.where(flag, n, new)`` for each carried ``n`` it assigns, so a flagged iteration
-        leaves the carry as it was. ``continue`` -> `lax.fori_loop` with a per-iteration flag;
-        ``break`` -> `lax.while_loop` that also stops once the flag is set."""
-        space, jump = info.space, info.jump
-        if jump.kind == "break" and assigns_index(info):
-            return Blocker(info.node, f"the body assigns the loop variable `{space.index_name}`, which counts the iterations here")
-        if space.step is not None and not m.matches(space.step, m.Integer("1")):
-            return Blocker(jump.statement, f"`{jump.kind}` inside a loop whose range has a step")
-        test = traced_test(self._transformed(jump.test), self._resolve)
-        if test is None:
-            return Blocker(jump.test, "a chained comparison in the exit test")
-        updated_jump = self._replacement.get(jump.statement, jump.statement)
-        split = next(k for k, s in enumerate(body) if s is updated_jump)
-        index = space.index_name
-        flag = self._fresh("done" if jump.kind == "break" else "skip")
-        carried = [n for n in info.carried if n != index]
-        guarded = guarded_by_flag(body[split + 1:], set(carried), flag)
-        if guarded is None:
-            return Blocker(jump.statement, f"after `{jump.kind}` the loop body does more than assign names")
-        start = build.code(space.start) if space.start is not None else "0"
-        summary = loop_summary(info)
-        if jump.kind == "continue":
-            if not carried:
-                return Blocker(info.node, "the loop computes nothing that is used after it")
-            loop_body = [*body[:split], build.statement(f"{flag} = {test}").with_changes(leading_lines=updated_jump.leading_lines), *guarded]
-            statements = build.fori_loop(info.node, self._fresh("_body"), index, start, build.code(space.stop),
-                                         self._carry(carried), loop_body)
-            message = f"loop with `continue` rewritten as `lax.fori_loop`; skipped iterations keep the carry ({summary})"
-            return LoopPlan("JX303", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")])
-        if set(reads_of(space.stop)) & info.written:
-            return Blocker(info.node, "the range's bounds read names the loop changes")
-        names = [index, *carried, flag]
-        statements = build.counted_while_with_flag(
-            info.node, self._fresh("_cond"), self._fresh("_body"), self._carry, index, start, build.code(space.stop),
-            carried, flag, body[:split], test, updated_jump.leading_lines, guarded,
-        )
-        message = (f"loop with `break` rewritten as `lax.while_loop` that stops on a flag ({summary_of_carry(names)}); "
-                   "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
-        return LoopPlan("JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")])
 
     def _nested_vmap(self, info: LoopInfo):
         """A range loop whose whole body is one inner loop already rewritten as vmap, over a
