@@ -11,12 +11,21 @@ next, and replaces it with the JAX loop primitive that computes exactly the same
   collects one value per iteration in a list (`ys.append(v)`, stacked after the loop) ->
   `lax.scan` (the list becomes the scan's stacked output).
 - JX303: a `range` loop with carried state -> `lax.fori_loop` (reductions and arrays updated with
-  `.at[i]` travel in the carry); a lone `if T: continue` becomes a `skip` flag, and the
-  assignments after it keep their old value when it is set (`n = jnp.where(skip, n, new)`).
+  `.at[i]` travel in the carry).
 - JX304: a `while` loop -> `lax.while_loop` (exit condition and counters in the carry); a range
   loop whose only early exit is `if T: return R`, followed by `return F`, -> a `lax.while_loop`
-  that also stops on a `done` flag, then `lax.cond(done, lambda: R, lambda: F)`; a lone
-  `if T: break` the same way, its later assignments guarded like `continue`'s.
+  that also stops on a `done` flag, then `lax.cond(done, lambda: R, lambda: F)`; a range loop
+  that `break`s -> one `lax.while_loop` that counts the index and stops on the `done` flag (the
+  index is readable after the loop, as Python's loop variable is); a `while` loop that `break`s
+  tests the flag next to its condition.
+- In every form, `if`/`elif`/`else` on values the loop computes (its index included, `and`/`or`/
+  `not` as `jnp.logical_*`), `continue` and `break` anywhere in the body are lowered with the loop
+  (codemods/loop_masks.py): each assignment under a condition becomes
+  `x = jnp.where(mask, new, x)`, an item write keeps its one-element form
+  (`h = h.at[b].add(jnp.where(mask, 1, 0))`, `set`/`min`/`max` fall back to `x[b]`), and
+  statements after a `continue` run under the iteration's `alive` flag. Calls to the module's
+  pure functions, and to lambdas and JAX-transformed callables (`g = jax.grad(f)`) bound once in
+  the function, are allowed (the shared effects table judges them).
 - JX305: every other loop that touches arrays is left alone, with the blocking statement and its
   line, and, in a jitted function, how many iterations jit will unroll.
 
@@ -46,12 +55,18 @@ After:
         return x, v
 
 ## When it refuses
-`break`, `continue`, `return` (other than the early-return form above; there `R` must read
-nothing the rest of the iteration changes, except through plain copies `a = b`), `yield`, `raise`, I/O and `print`, NumPy calls and global random
+`return` (other than the early-return form above; there `R` must read nothing the rest of the
+iteration changes, except through plain copies `a = b`), `break` in a loop over an array or in a
+range with a step, a nested loop, `return` or a tuple-unpacking assignment to non-names under a
+traced condition, `append` in a loop whose statements run under a traced condition (the list's
+length would depend on them), `yield`, `raise`, I/O and `print`, NumPy calls and global random
 state, calls to functions not known to be pure, item or attribute assignment (mutation the in-place
 codemod could not remove), growing containers, arrays whose shape changes every iteration, a
-Python `if`/`and`/`or` on a value the loop computes, slices whose bounds move with the loop index,
-a loop variable read after the loop, and carried names first assigned inside the loop.
+Python `and`/`or`/`not` or conditional expression on a value the loop computes outside an `if`
+test, slices whose bounds move with the loop index, a loop variable read after a loop that does
+not `break`, and carried names first assigned inside the loop. Both sides of a lowered `if` are
+evaluated every iteration (exact for the side-effect-free bodies allowed here; a NaN or an
+out-of-range read on the side not taken is discarded by the select).
 `lax.while_loop` is not reverse-differentiable (`jax.grad` raises; `jax.jvp` works): each JX304
 finding says so. A list collected by a loop must be created empty (`ys = []`) and used after the
 loop only through `jnp.array` / `jnp.stack` / `jnp.asarray`; with zero iterations the stacked
@@ -92,6 +107,8 @@ from jaxify.codemods.loop_syntax import (
     distinct_indices,
     functions_by_name,
     identifiers,
+    inside,
+    is_jit,
     jax_bound_names,
     loop_summary,
     moved_value_problem,
@@ -149,7 +166,8 @@ class LoopCodemod(ExitPlans, Codemod):
         self._purity: dict[str, bool] = {}
         self._jax_helpers: dict[str, bool] = {}
         self._return_replacements: dict[cst.CSTNode, cst.SimpleStatementLine] = {}  # after early-exit loops
-        self._stacked: set[cst.Call] = set()  # `jnp.array(ys)` of a list the scan now stacks
+        self._stacked: set[cst.Call] = set()
+        self._imports: dict[cst.CSTNode, list] = {}  # per converted loop, added once its nest is settled  # `jnp.array(ys)` of a list the scan now stacks
 
     # -- traversal bookkeeping -------------------------------------------------------------
 
@@ -201,10 +219,41 @@ class LoopCodemod(ExitPlans, Codemod):
     # -- the rewrite -----------------------------------------------------------------------
 
     def leave_For(self, original_node: cst.For, updated_node: cst.For):
-        return self._rewrite(original_node, updated_node)
+        return self._leave_loop(original_node, updated_node)
 
     def leave_While(self, original_node: cst.While, updated_node: cst.While):
-        return self._rewrite(original_node, updated_node)
+        return self._leave_loop(original_node, updated_node)
+
+    def _leave_loop(self, original: cst.For | cst.While, updated: cst.For | cst.While):
+        result = self._keep_nest_fast(original, updated, self._rewrite(original, updated))
+        if not any(isinstance(node, (cst.For, cst.While)) for node in self._path):
+            # the outermost loop of a nest: the imports of the conversions that stand
+            for loop in [loop for loop in self._imports if loop in self._converted]:
+                for module, obj, asname in self._imports.pop(loop):
+                    self.add_import(module, obj, asname)
+            self._imports.clear()
+        return result
+
+    def _keep_nest_fast(self, original: cst.For | cst.While, updated: cst.For | cst.While, result):
+        """A loop that stays Python keeps the loops inside it Python too (unless its function is
+        jitted): called eagerly, a JAX loop there would trace and compile its body, a new closure
+        each time, on every outer iteration, 100x slower than the loop it replaced."""
+        inner = [loop for loop in self._converted if loop is not original and inside(loop, original)]
+        scope = self._scope_path()
+        jitted = isinstance(scope[0], cst.FunctionDef) and any(is_jit(d.decorator, self._resolve) for d in scope[0].decorators)
+        if result is not updated or not inner or jitted:
+            return result
+        outer_line = self.position(original)[0]
+        for loop in inner:
+            self._converted.discard(loop)
+            line = self.position(loop)[0]
+            self.context.findings[:] = [f for f in self.context.findings
+                                        if not (f.line == line and f.code in ("JX301", "JX302", "JX303", "JX304"))]
+            reason = (f"the loop around it (line {outer_line}) stays a Python loop, and a JAX loop inside a Python loop "
+                      "traces and compiles its body again on every outer iteration (far slower than the NumPy loop)")
+            self.report([Refusal(loop, "JX305", f"loop left alone: {reason}", reason,
+                                 "make the outer loop convertible, or jit the function so the body is compiled once")])
+        return original
 
     def _rewrite(self, original: cst.For | cst.While, updated: cst.For | cst.While):
         if not self._touches_arrays(original):
@@ -239,8 +288,7 @@ class LoopCodemod(ExitPlans, Codemod):
                 else "make sure the iterated value is a jax array" if unsafe_because else "")
         if not self.report([Fix(original, code, message, unsafe_because, hint)])[0]:
             return updated
-        for module, obj, asname in imports:
-            self.add_import(module, obj, asname)
+        self._imports[original] = [*self._imports.get(original, []), *imports]
         hoisted = [build.without_blank_lines(self._replacement.get(s, s)) for s in info.conversions]
         hoisted += self._inherited_conversions(original)
         self._hoisted_out[original] = hoisted
@@ -331,7 +379,7 @@ class LoopCodemod(ExitPlans, Codemod):
         reads = HostArrayReads(varying, jax_bound_names(self._scope_path()[0], self._resolve))
         statements = [statement.visit(reads) for statement in statements]
         if reads.wrapped:
-            self.add_import("jax.numpy", None, "jnp")
+            self._imports.setdefault(original, []).append(("jax.numpy", None, "jnp"))
         return statements
 
     def _inherited_conversions(self, original: cst.For | cst.While) -> list[cst.BaseStatement]:
