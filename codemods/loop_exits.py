@@ -128,13 +128,13 @@ class ExitPlans:
         start = build.code(space.start) if space.start is not None else "0"
         updated_early = self._replacement.get(early.statement, early.statement)
         split = next(k for k, s in enumerate(body) if s is updated_early)
-        before = self._lowered(info, body[:split])
-        if isinstance(before, Blocker):
-            return before
+        before, rest = self._lowered(info, body[:split]), self._lowered(info, body[split + 1:])
+        if isinstance(before, Blocker) or isinstance(rest, Blocker):
+            return before if isinstance(before, Blocker) else rest
         stop_here = build.statement(f"{done} = {test}").with_changes(leading_lines=updated_early.leading_lines)
         statements = build.counted_while_with_flag(
             info.node, self._fresh("_cond"), self._fresh("_body"), self._carry, index, start, build.code(space.stop),
-            others, done, [*before, stop_here, *body[split + 1:]],
+            others, done, [*before, stop_here, *rest],
         )
         returned, otherwise = lambda_body(value), lambda_body(final)
         if returned != otherwise:

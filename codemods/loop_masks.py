@@ -135,6 +135,7 @@ class MaskedBody:
     def _if(self, node: cst.If, branch: str | None) -> list[cst.BaseStatement]:
         if not set(reads_of(node.test)) & self.traced and not needs_masks([node], self.traced):
             if branch is None and self.alive is None:
+                self.defined |= _assigned(node)  # as good as assigned for the masks that follow
                 return [node]  # decided when the body is traced: stays a Python `if`
         test = traced_test(node.test, self.resolve)
         if test is None:
@@ -216,6 +217,9 @@ class MaskedBody:
         if not all(isinstance(t, (cst.Name, cst.Tuple)) for t in targets):
             raise Blocked(small, f"`{code_of(small)}` under a traced condition")
         names = [n for t in targets for n in target_names(t)]
+        if not self.defined & set(names):  # temporaries of this branch: nothing to keep
+            self.defined |= set(names)
+            return [" = ".join([*(code_of(t) for t in targets), value])]
         if any(not isinstance(e.value, cst.Name) for t in targets if isinstance(t, cst.Tuple) for e in t.elements):
             raise Blocked(small, f"`{code_of(small)}` under a traced condition")
         # the values first (a swap `a, b = b, a` reads the old ones), then each name under the mask
