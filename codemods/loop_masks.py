@@ -22,8 +22,10 @@ Both sides of every condition are evaluated, which is exact for the side-effect-
 loop body may hold (the loop analysis refuses the others); a side whose value is NaN or out of
 range for the iterations that do not take it is discarded by the select.
 
-What it cannot express it refuses with the statement and why: a loop, `return` or `yield` under a
-traced condition, assignments to anything other than names, a chained comparison in a test.
+What it cannot express it refuses with the statement and why: a Python loop, `return` or `yield`
+under a traced condition, assignments to anything other than names, a chained comparison in a
+test. A JAX loop (an inner loop already converted) under a condition runs every iteration, its
+result kept only where the condition holds.
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ class MaskedBody:
                 lowered += parts
                 if jumped:
                     return lowered  # the rest of this block never runs
-            elif isinstance(statement, cst.FunctionDef) and branch is None:
+            elif isinstance(statement, cst.FunctionDef):  # a converted inner loop's body: defining it does nothing
                 self.defined.add(statement.name.value)
                 lowered.append(statement)
             elif branch is None and self.alive is None:

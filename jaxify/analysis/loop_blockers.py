@@ -125,6 +125,11 @@ class BlockerFinder(cst.CSTVisitor):
             self._block(node, "a chained comparison on traced values")
 
     def visit_Subscript(self, node: cst.Subscript) -> bool:
+        if not m.matches(node.value, m.Attribute(attr=m.Name("at"))) and any(
+            isinstance(element.slice, cst.Index) and _is_comparison(element.slice.value) for element in node.slice
+        ):
+            self._block(node, f"`{code_of(node)}` selects with a boolean mask: its shape depends on the data, "
+                              "which no traced loop body can have")
         if window_length(node) is not None and self._depends(node.slice[0].slice.lower):
             self.windows.append(node)
             node.value.visit(self)
@@ -174,6 +179,15 @@ class BlockerFinder(cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return True
+
+
+def _is_comparison(index: cst.BaseExpression) -> bool:
+    """``x > 0``, ``~(x > 0)``, ``(a > 0) & (b < 1)``: an index that is a boolean mask."""
+    if isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.BitInvert):
+        return _is_comparison(index.expression)
+    if isinstance(index, cst.BinaryOperation) and isinstance(index.operator, (cst.BitAnd, cst.BitOr, cst.BitXor)):
+        return _is_comparison(index.left) or _is_comparison(index.right)
+    return isinstance(index, cst.Comparison)
 
 
 def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> str | None:

@@ -13,7 +13,7 @@ Vocabulary:
 - **output**: ``out = out.at[i].<method>(v)`` with ``i`` the loop index, ``out`` read nowhere else
   in the body: iteration ``i`` touches only element ``i``.
 - **trajectory**: ``ys.append(v)`` on a list created empty before the loop and only stacked after it.
-- **blocker**: a statement that no JAX loop primitive can express exactly (break, return, I/O, a
+- **blocker**: a statement that no JAX loop primitive can express exactly (`return`, I/O, a
   call not known to be pure, a growing container, ...), with its node for the finding's line.
 """
 
