@@ -126,8 +126,8 @@ from jaxify.rules import Rule, Safety
 RULES = (
     Rule("JX301", "loop-to-vmap", Safety.SAFE, "Loop with independent iterations rewritten as `jax.vmap`."),
     Rule("JX302", "loop-to-scan", Safety.SAFE, "Loop over an array or collecting per-iteration values rewritten as `lax.scan`."),
-    Rule("JX303", "loop-to-fori-loop", Safety.SAFE, "Range loop with carried state rewritten as `lax.fori_loop`."),
-    Rule("JX304", "loop-to-while-loop", Safety.SAFE, "`while` loop rewritten as `lax.while_loop` (not reverse-differentiable)."),
+    Rule("JX303", "loop-to-fori-loop", Safety.SAFE, "Range loop with carried state (its `if`s and `continue`s as masks) rewritten as `lax.fori_loop`."),
+    Rule("JX304", "loop-to-while-loop", Safety.SAFE, "`while` loop, or a range loop that `break`s or returns early, rewritten as `lax.while_loop` (not reverse-differentiable)."),
     Rule("JX305", "loop-left-alone", Safety.REPORT, "Loop left as a Python loop: a statement blocks every JAX loop primitive."),
 )
 
