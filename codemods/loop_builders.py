@@ -172,24 +172,17 @@ def counted_while_with_flag(
     stop: str,
     carried: Sequence[str],
     flag: str,
-    before: Sequence[cst.BaseStatement],
-    test: str,
-    flag_lines: Sequence[cst.EmptyLine],
-    after: Sequence[cst.BaseStatement],
+    body: Sequence[cst.BaseStatement],
 ) -> list[cst.BaseStatement]:
-    """``for index in range(start, stop)`` whose iterations stop once ``test`` is true, as one
-    ``lax.while_loop`` that carries ``index``, ``carried`` and the ``flag``: each iteration counts
-    ``index`` up, runs ``before``, sets ``flag = test`` and runs ``after`` (which the caller made
-    keep the carry when the flag is set); the loop runs while the flag is unset and the range
-    lasts. ``index`` starts one before ``start`` so the first iteration counts it to ``start``."""
+    """The one "while loop with a done flag": ``for index in range(start, stop)`` whose ``body``
+    sets ``flag`` where the loop is to stop (after the iteration), as one ``lax.while_loop`` that
+    carries ``index``, ``carried`` and ``flag``: each iteration counts ``index`` up and runs
+    ``body``; the loop runs while the flag is unset and the range lasts. ``index`` starts one
+    before ``start`` so the first iteration counts it to ``start``, and after the loop it holds the
+    last iteration's value, as Python's loop variable does."""
     first = str(int(start) - 1) if start.lstrip("-").isdigit() else f"{start} - 1"
     names = [index, *carried, flag]
-    body = [
-        statement(f"{index} = {index} + 1"),
-        *before,
-        statement(f"{flag} = {test}").with_changes(leading_lines=flag_lines),
-        *after,
-    ]
     cond = f"jnp.logical_and(jnp.logical_not({flag}), {index} + 1 < {stop})"
     init = ", ".join(first if n == index else "False" if n == flag else n for n in names)
-    return while_loop(loop, cond_name, body_name, cond, carry_of(names), body, init=f"({init})")
+    counted = [statement(f"{index} = {index} + 1"), *body]
+    return while_loop(loop, cond_name, body_name, cond, carry_of(names), counted, init=f"({init})")

@@ -315,31 +315,6 @@ def is_jit(decorator: cst.BaseExpression, resolve) -> bool:
     return False
 
 
-def guarded_by_flag(statements: Sequence[cst.BaseStatement], carried: set[str], flag: str) -> list[cst.BaseStatement] | None:
-    """``statements`` with each assignment to a carried name kept from taking effect when ``flag``
-    is set (``n = jnp.where(flag, n, new)``); None if any statement is not a plain assignment."""
-    operators = {"+=": "+", "-=": "-", "*=": "*", "/=": "/", "//=": "//", "%=": "%", "**=": "**", "@=": "@"}
-    guarded = []
-    for statement in statements:
-        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-            return None
-        small = statement.body[0]
-        if m.matches(small, m.Assign(targets=[m.AssignTarget(m.Name())])):
-            name, new = small.targets[0].target.value, build.code(small.value)
-        elif m.matches(small, m.AugAssign(target=m.Name())) and build.code(small.operator).strip() in operators:
-            name = small.target.value
-            value = build.code(small.value)
-            if not isinstance(small.value, (cst.Name, cst.Call, cst.Attribute, cst.Subscript, cst.Integer, cst.Float)):
-                value = f"({value})"
-            new = f"{name} {operators[build.code(small.operator).strip()]} {value}"
-        else:
-            return None
-        if name in carried:
-            small = cst.parse_statement(f"{name} = jnp.where({flag}, {name}, {new})\n").body[0]
-        guarded.append(statement.with_changes(body=[small]))
-    return guarded
-
-
 def lambda_body(value: cst.BaseExpression | None) -> str:
     """The text of a returned value as a lambda's body (a bare tuple needs parentheses there)."""
     if value is None:

@@ -11,12 +11,21 @@ next, and replaces it with the JAX loop primitive that computes exactly the same
   collects one value per iteration in a list (`ys.append(v)`, stacked after the loop) ->
   `lax.scan` (the list becomes the scan's stacked output).
 - JX303: a `range` loop with carried state -> `lax.fori_loop` (reductions and arrays updated with
-  `.at[i]` travel in the carry); a lone `if T: continue` becomes a `skip` flag, and the
-  assignments after it keep their old value when it is set (`n = jnp.where(skip, n, new)`).
+  `.at[i]` travel in the carry).
 - JX304: a `while` loop -> `lax.while_loop` (exit condition and counters in the carry); a range
   loop whose only early exit is `if T: return R`, followed by `return F`, -> a `lax.while_loop`
-  that also stops on a `done` flag, then `lax.cond(done, lambda: R, lambda: F)`; a lone
-  `if T: break` the same way, its later assignments guarded like `continue`'s.
+  that also stops on a `done` flag, then `lax.cond(done, lambda: R, lambda: F)`; a range loop
+  that `break`s -> one `lax.while_loop` that counts the index and stops on the `done` flag (the
+  index is readable after the loop, as Python's loop variable is); a `while` loop that `break`s
+  tests the flag next to its condition.
+- In every form, `if`/`elif`/`else` on values the loop computes (its index included, `and`/`or`/
+  `not` as `jnp.logical_*`), `continue` and `break` anywhere in the body are lowered with the loop
+  (codemods/loop_masks.py): each assignment under a condition becomes
+  `x = jnp.where(mask, new, x)`, an item write keeps its one-element form
+  (`h = h.at[b].add(jnp.where(mask, 1, 0))`, `set`/`min`/`max` fall back to `x[b]`), and
+  statements after a `continue` run under the iteration's `alive` flag. Calls to the module's
+  pure functions, and to lambdas and JAX-transformed callables (`g = jax.grad(f)`) bound once in
+  the function, are allowed (the shared effects table judges them).
 - JX305: every other loop that touches arrays is left alone, with the blocking statement and its
   line, and, in a jitted function, how many iterations jit will unroll.
 
@@ -46,12 +55,18 @@ After:
         return x, v
 
 ## When it refuses
-`break`, `continue`, `return` (other than the early-return form above; there `R` must read
-nothing the rest of the iteration changes, except through plain copies `a = b`), `yield`, `raise`, I/O and `print`, NumPy calls and global random
+`return` (other than the early-return form above; there `R` must read nothing the rest of the
+iteration changes, except through plain copies `a = b`), `break` in a loop over an array or in a
+range with a step, a nested loop, `return` or a tuple-unpacking assignment to non-names under a
+traced condition, `append` in a loop whose statements run under a traced condition (the list's
+length would depend on them), `yield`, `raise`, I/O and `print`, NumPy calls and global random
 state, calls to functions not known to be pure, item or attribute assignment (mutation the in-place
 codemod could not remove), growing containers, arrays whose shape changes every iteration, a
-Python `if`/`and`/`or` on a value the loop computes, slices whose bounds move with the loop index,
-a loop variable read after the loop, and carried names first assigned inside the loop.
+Python `and`/`or`/`not` or conditional expression on a value the loop computes outside an `if`
+test, slices whose bounds move with the loop index, a loop variable read after a loop that does
+not `break`, and carried names first assigned inside the loop. Both sides of a lowered `if` are
+evaluated every iteration (exact for the side-effect-free bodies allowed here; a NaN or an
+out-of-range read on the side not taken is discarded by the select).
 `lax.while_loop` is not reverse-differentiable (`jax.grad` raises; `jax.jvp` works): each JX304
 finding says so. A list collected by a loop must be created empty (`ys = []`) and used after the
 loop only through `jnp.array` / `jnp.stack` / `jnp.asarray`; with zero iterations the stacked
@@ -72,12 +87,15 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
+from jaxify.analysis.effects import ModuleEffects
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
 from jaxify.analysis.loop_flow import block_flow, reads_of
-from jaxify.analysis.loops import LoopInfo, analyze_loop, first_write_order
+from jaxify.analysis.loops import LoopInfo, analyze_loop
 from jaxify.analysis import Kind
 from jaxify.codemod import Codemod, Fix, Refusal, fresh_name
+from jaxify.codemods.loop_exits import ExitPlans
+from jaxify.codemods.loop_masks import Blocked, needs_masks
 from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
 from jaxify.codemods.loop_syntax import (
     CONTAINER_KINDS,
@@ -85,22 +103,19 @@ from jaxify.codemods.loop_syntax import (
     HostArrayReads,
     JaxUse,
     NestedLoops,
-    assigns_index,
     bound_before,
     distinct_indices,
     functions_by_name,
-    guarded_by_flag,
     identifiers,
+    inside,
+    is_jit,
     jax_bound_names,
-    lambda_body,
     loop_summary,
     moved_value_problem,
     python_container_names,
     range_args,
     sequence_leaves,
     stacking_calls,
-    substitute_copies,
-    summary_of_carry,
     traced_test,
     unrolled_note,
     trajectory_problem,
@@ -111,13 +126,24 @@ from jaxify.rules import Rule, Safety
 RULES = (
     Rule("JX301", "loop-to-vmap", Safety.SAFE, "Loop with independent iterations rewritten as `jax.vmap`."),
     Rule("JX302", "loop-to-scan", Safety.SAFE, "Loop over an array or collecting per-iteration values rewritten as `lax.scan`."),
-    Rule("JX303", "loop-to-fori-loop", Safety.SAFE, "Range loop with carried state rewritten as `lax.fori_loop`."),
-    Rule("JX304", "loop-to-while-loop", Safety.SAFE, "`while` loop rewritten as `lax.while_loop` (not reverse-differentiable)."),
+    Rule("JX303", "loop-to-fori-loop", Safety.SAFE, "Range loop with carried state (its `if`s and `continue`s as masks) rewritten as `lax.fori_loop`."),
+    Rule("JX304", "loop-to-while-loop", Safety.SAFE, "`while` loop, or a range loop that `break`s or returns early, rewritten as `lax.while_loop` (not reverse-differentiable)."),
     Rule("JX305", "loop-left-alone", Safety.REPORT, "Loop left as a Python loop: a statement blocks every JAX loop primitive."),
 )
 
 
-class LoopCodemod(Codemod):
+class LocalEffects(ModuleEffects):
+    """The effects table over one function's block, names it does not bind judged by ``outer``."""
+
+    def __init__(self, block: cst.IndentedBlock, resolve, outer):
+        super().__init__(block, resolve)
+        self.outer = outer
+
+    def is_pure(self, name: str) -> bool:
+        return super().is_pure(name) if name in self.definitions else self.outer(name)
+
+
+class LoopCodemod(ExitPlans, Codemod):
     RULES = RULES
 
     @classmethod
@@ -140,7 +166,8 @@ class LoopCodemod(Codemod):
         self._purity: dict[str, bool] = {}
         self._jax_helpers: dict[str, bool] = {}
         self._return_replacements: dict[cst.CSTNode, cst.SimpleStatementLine] = {}  # after early-exit loops
-        self._stacked: set[cst.Call] = set()  # `jnp.array(ys)` of a list the scan now stacks
+        self._stacked: set[cst.Call] = set()
+        self._imports: dict[cst.CSTNode, list] = {}  # per converted loop, added once its nest is settled  # `jnp.array(ys)` of a list the scan now stacks
 
     # -- traversal bookkeeping -------------------------------------------------------------
 
@@ -183,13 +210,50 @@ class LoopCodemod(Codemod):
             )
         return self._purity[name]
 
+    def _local_purity(self, function: cst.FunctionDef):
+        """``is_pure`` for the names a loop of ``function`` calls: lambdas and JAX-transformed
+        callables bound once in the function's own block (``f = lambda x: ...``,
+        ``g = jax.grad(loss)``), else the module's functions."""
+        return LocalEffects(function.body, self._resolve, self._is_pure_function).is_pure
+
     # -- the rewrite -----------------------------------------------------------------------
 
     def leave_For(self, original_node: cst.For, updated_node: cst.For):
-        return self._rewrite(original_node, updated_node)
+        return self._leave_loop(original_node, updated_node)
 
     def leave_While(self, original_node: cst.While, updated_node: cst.While):
-        return self._rewrite(original_node, updated_node)
+        return self._leave_loop(original_node, updated_node)
+
+    def _leave_loop(self, original: cst.For | cst.While, updated: cst.For | cst.While):
+        result = self._keep_nest_fast(original, updated, self._rewrite(original, updated))
+        if not any(isinstance(node, (cst.For, cst.While)) for node in self._path):
+            # the outermost loop of a nest: the imports of the conversions that stand
+            for loop in [loop for loop in self._imports if loop in self._converted]:
+                for module, obj, asname in self._imports.pop(loop):
+                    self.add_import(module, obj, asname)
+            self._imports.clear()
+        return result
+
+    def _keep_nest_fast(self, original: cst.For | cst.While, updated: cst.For | cst.While, result):
+        """A loop that stays Python keeps the loops inside it Python too (unless its function is
+        jitted): called eagerly, a JAX loop there would trace and compile its body, a new closure
+        each time, on every outer iteration, 100x slower than the loop it replaced."""
+        inner = [loop for loop in self._converted if loop is not original and inside(loop, original)]
+        scope = self._scope_path()
+        jitted = isinstance(scope[0], cst.FunctionDef) and any(is_jit(d.decorator, self._resolve) for d in scope[0].decorators)
+        if result is not updated or not inner or jitted:
+            return result
+        outer_line = self.position(original)[0]
+        for loop in inner:
+            self._converted.discard(loop)
+            line = self.position(loop)[0]
+            self.context.findings[:] = [f for f in self.context.findings
+                                        if not (f.line == line and f.code in ("JX301", "JX302", "JX303", "JX304"))]
+            reason = (f"the loop around it (line {outer_line}) stays a Python loop, and a JAX loop inside a Python loop "
+                      "traces and compiles its body again on every outer iteration (far slower than the NumPy loop)")
+            self.report([Refusal(loop, "JX305", f"loop left alone: {reason}", reason,
+                                 "make the outer loop convertible, or jit the function so the body is compiled once")])
+        return original
 
     def _rewrite(self, original: cst.For | cst.While, updated: cst.For | cst.While):
         if not self._touches_arrays(original):
@@ -199,7 +263,7 @@ class LoopCodemod(Codemod):
             self._refuse(original, None, Blocker(original, "a module-level loop (its names are globals other code may read)"),
                          hint="move the loop into a function")
             return updated
-        info = analyze_loop(original, scope, self._resolve, self._is_pure_function)
+        info = analyze_loop(original, scope, self._resolve, self._local_purity(scope[0]))
         self._hoisted = set(info.conversions)
         self._windows = info.windows
         blockers = info.blockers + self._structural_blockers(info, scope) + loop_differences(self.analysis, original)
@@ -212,6 +276,8 @@ class LoopCodemod(Codemod):
             return updated
         code, message, unsafe_because = plan.code, plan.message, plan.unsafe_because
         statements, imports = plan.statements, plan.imports
+        if any("jnp." in build.code(statement) for statement in statements):  # masks and flags are jnp calls
+            imports = [*imports, ("jax.numpy", None, "jnp")]
         statements = self._index_host_arrays_as_jax(original, statements)
         if info.windows:
             window = build.code(info.windows[0])
@@ -222,8 +288,7 @@ class LoopCodemod(Codemod):
                 else "make sure the iterated value is a jax array" if unsafe_because else "")
         if not self.report([Fix(original, code, message, unsafe_because, hint)])[0]:
             return updated
-        for module, obj, asname in imports:
-            self.add_import(module, obj, asname)
+        self._imports[original] = [*self._imports.get(original, []), *imports]
         hoisted = [build.without_blank_lines(self._replacement.get(s, s)) for s in info.conversions]
         hoisted += self._inherited_conversions(original)
         self._hoisted_out[original] = hoisted
@@ -314,7 +379,7 @@ class LoopCodemod(Codemod):
         reads = HostArrayReads(varying, jax_bound_names(self._scope_path()[0], self._resolve))
         statements = [statement.visit(reads) for statement in statements]
         if reads.wrapped:
-            self.add_import("jax.numpy", None, "jnp")
+            self._imports.setdefault(original, []).append(("jax.numpy", None, "jnp"))
         return statements
 
     def _inherited_conversions(self, original: cst.For | cst.While) -> list[cst.BaseStatement]:
@@ -359,8 +424,19 @@ class LoopCodemod(Codemod):
         body = self._updated_body(info.node)
         if info.early_return is not None:
             return self._plan_early_return(info, body)
-        if info.jump is not None:
-            return self._plan_jump(info, body)
+        lowering = self._masked_body(info)
+        masked = needs_masks(body, lowering.traced)
+        if masked:
+            if info.trajectories:
+                return Blocker(info.trajectories[0].statement, "`append` in a loop with a `continue`, `break` or traced `if` "
+                               "(how many items it collects would depend on traced values)")
+            try:
+                body = lowering.lower(body)
+            except Blocked as blocked:
+                return blocked.blocker
+            if lowering.done is not None:
+                return self._plan_break(info, body, lowering.done)
+            summary += "; its `if`/`continue` statements select with `jnp.where`, skipped iterations keep the carry"
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")
@@ -374,11 +450,11 @@ class LoopCodemod(Codemod):
                        "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
             return LoopPlan("JX304", message, "", statements, [lax_import])
 
-        nest = self._nested_vmap(info)
+        nest = None if masked else self._nested_vmap(info)
         if nest is not None:
             return nest
         output_names = {o.name for o in info.outputs}
-        if (space.kind == "range" and distinct_indices(space) and not info.trajectories and len(info.outputs) == 1
+        if (not masked and space.kind == "range" and distinct_indices(space) and not info.trajectories and len(info.outputs) == 1
                 and set(carried) == output_names):
             output = info.outputs[0]
             moved = moved_value_problem(output.statement, output.value, info.node.body.body)
@@ -439,104 +515,6 @@ class LoopCodemod(Codemod):
             unsafe = (f"`{build.code(unknown[0])}` is scanned along its first axis, which assumes it is an array "
                       "(a list of equal-shape numbers works; a list of ragged or non-numeric items does not)")
         return LoopPlan("JX302", f"loop rewritten as `lax.scan` ({summary})", unsafe, statements, [lax_import, ("jax.numpy", None, "jnp")])
-
-    def _plan_early_return(self, info: LoopInfo, body: list[cst.BaseStatement]):
-        """``for k in range(..): S1; if T: return R; S2`` followed by ``return F`` -> a while_loop
-        that runs until ``T`` (carried as a flag) or the range is exhausted, then one
-        ``lax.cond`` between ``R`` and ``F``. ``S2`` also runs in the stopping iteration, so ``R``
-        is evaluated after it: allowed when ``S2`` changes nothing ``R`` reads, except plain copies
-        ``a = b`` (then ``R`` reads ``a`` instead of ``b``)."""
-        space, early = info.space, info.early_return
-        if assigns_index(info):
-            return Blocker(info.node, f"the body assigns the loop variable `{space.index_name}`, which counts the iterations here")
-        if space.step is not None and not m.matches(space.step, m.Integer("1")):
-            return Blocker(early.statement, "`return` inside a loop whose range has a step")
-        block = list(getattr(self._path[-1], "body", ()))
-        after = block[block.index(info.node) + 1] if info.node in block and block[-1] is not info.node else None
-        if not m.matches(after, m.SimpleStatementLine(body=[m.Return()])):
-            return Blocker(early.statement, "`return` inside the loop, and no `return` right after the loop")
-        final = after.body[0].value
-        original_body = [s for s in info.node.body.body if s not in info.conversions]
-        position = original_body.index(early.statement)
-        later = original_body[position + 1:]
-        if not all(isinstance(s, cst.SimpleStatementLine) for s in later):
-            return Blocker(early.statement, "`return` inside the loop before a compound statement")
-        value = substitute_copies(early.value, later)
-        value = self._transformed(value) if value is not None else None
-        if value is None or (final is None) != (early.value is None):
-            return Blocker(early.statement, "the value returned inside the loop changes later in the iteration")
-        stop_reads = set(reads_of(space.stop)) | (set(reads_of(space.start)) if space.start is not None else set())
-        if stop_reads & info.written:
-            return Blocker(info.node, "the range's bounds read names the loop changes")
-        test = traced_test(self._transformed(early.test), self._resolve)
-        if test is None:
-            return Blocker(early.test, "a chained comparison in the exit test")
-        index = space.index_name
-        done = self._fresh("done")
-        needed = set(reads_of(value)) if value is not None else set()
-        fresh = sorted((needed & info.written) - bound_before(self._scope_path(), info.node))
-        if fresh:
-            return Blocker(early.statement, f"the returned `{fresh[0]}` is first assigned inside the loop (a loop carry needs a value before it)")
-        others = [*[n for n in info.carried if n != index],
-                  *[n for n in first_write_order(original_body) if n in needed & info.written and n not in info.carried]]
-        carried = [index, *others, done]
-        start = build.code(space.start) if space.start is not None else "0"
-        updated_early = self._replacement.get(early.statement, early.statement)
-        split = next(k for k, s in enumerate(body) if s is updated_early)
-        statements = build.counted_while_with_flag(
-            info.node, self._fresh("_cond"), self._fresh("_body"), self._carry, index, start, build.code(space.stop),
-            others, done, body[:split], test, updated_early.leading_lines, body[split + 1:],
-        )
-        returned, otherwise = lambda_body(value), lambda_body(final)
-        if returned != otherwise:
-            self._return_replacements[after] = after.with_changes(body=[cst.Return(
-                value=cst.parse_expression(f"lax.cond({done}, lambda: {returned}, lambda: {otherwise})"))])
-        message = (f"loop with an early `return` rewritten as `lax.while_loop` that stops on a flag "
-                   f"({summary_of_carry(carried)}); `lax.while_loop` is not reverse-differentiable: "
-                   "`jax.grad` through it raises, `jax.jvp` works")
-        return LoopPlan("JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")])
-
-    def _plan_jump(self, info: LoopInfo, body: list[cst.BaseStatement]):
-        """``for k in range(..): S1; if T: break|continue; S2``: ``S2`` runs as
-        ``n = jnp.where(flag, n, new)`` for each carried ``n`` it assigns, so a flagged iteration
-        leaves the carry as it was. ``continue`` -> `lax.fori_loop` with a per-iteration flag;
-        ``break`` -> `lax.while_loop` that also stops once the flag is set."""
-        space, jump = info.space, info.jump
-        if jump.kind == "break" and assigns_index(info):
-            return Blocker(info.node, f"the body assigns the loop variable `{space.index_name}`, which counts the iterations here")
-        if space.step is not None and not m.matches(space.step, m.Integer("1")):
-            return Blocker(jump.statement, f"`{jump.kind}` inside a loop whose range has a step")
-        test = traced_test(self._transformed(jump.test), self._resolve)
-        if test is None:
-            return Blocker(jump.test, "a chained comparison in the exit test")
-        updated_jump = self._replacement.get(jump.statement, jump.statement)
-        split = next(k for k, s in enumerate(body) if s is updated_jump)
-        index = space.index_name
-        flag = self._fresh("done" if jump.kind == "break" else "skip")
-        carried = [n for n in info.carried if n != index]
-        guarded = guarded_by_flag(body[split + 1:], set(carried), flag)
-        if guarded is None:
-            return Blocker(jump.statement, f"after `{jump.kind}` the loop body does more than assign names")
-        start = build.code(space.start) if space.start is not None else "0"
-        summary = loop_summary(info)
-        if jump.kind == "continue":
-            if not carried:
-                return Blocker(info.node, "the loop computes nothing that is used after it")
-            loop_body = [*body[:split], build.statement(f"{flag} = {test}").with_changes(leading_lines=updated_jump.leading_lines), *guarded]
-            statements = build.fori_loop(info.node, self._fresh("_body"), index, start, build.code(space.stop),
-                                         self._carry(carried), loop_body)
-            message = f"loop with `continue` rewritten as `lax.fori_loop`; skipped iterations keep the carry ({summary})"
-            return LoopPlan("JX303", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")])
-        if set(reads_of(space.stop)) & info.written:
-            return Blocker(info.node, "the range's bounds read names the loop changes")
-        names = [index, *carried, flag]
-        statements = build.counted_while_with_flag(
-            info.node, self._fresh("_cond"), self._fresh("_body"), self._carry, index, start, build.code(space.stop),
-            carried, flag, body[:split], test, updated_jump.leading_lines, guarded,
-        )
-        message = (f"loop with `break` rewritten as `lax.while_loop` that stops on a flag ({summary_of_carry(names)}); "
-                   "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
-        return LoopPlan("JX304", message, "", statements, [("jax", "lax", None), ("jax.numpy", None, "jnp")])
 
     def _nested_vmap(self, info: LoopInfo):
         """A range loop whose whole body is one inner loop already rewritten as vmap, over a

@@ -1,5 +1,5 @@
 """What blocks turning a loop into a JAX loop primitive: statements none can express exactly
-(break, return, I/O, a call with effects, a growing container, an `if` on a traced value, ...),
+(return, I/O, a call with effects, a growing container, a Python `and` on a traced value, ...),
 each with its node for the finding's line. Effects come from :mod:`jaxify.analysis.effects`; this
 module keeps the loop's policy (a traced loop body tolerates none of them).
 """
@@ -43,7 +43,6 @@ class BlockerFinder(cst.CSTVisitor):
         self.trajectory_statements = trajectory_statements
         self.blockers: list[Blocker] = []
         self.windows: list[cst.Subscript] = []  # `x[i:i + k]` reads: lax.dynamic_slice, if in bounds
-        self._loop_depth = 0  # loops nested inside the analysed one: their break/continue are theirs
 
     def _block(self, node: cst.CSTNode, reason: str) -> None:
         self.blockers.append(Blocker(node, reason))
@@ -54,26 +53,10 @@ class BlockerFinder(cst.CSTVisitor):
     def visit_For(self, node: cst.For) -> None:
         if node.orelse is not None:
             self._block(node, "a `for ... else` clause")
-        self._loop_depth += 1
-
-    def leave_For(self, original_node: cst.For) -> None:
-        self._loop_depth -= 1
 
     def visit_While(self, node: cst.While) -> None:
         if node.orelse is not None:
             self._block(node, "a `while ... else` clause")
-        self._loop_depth += 1
-
-    def leave_While(self, original_node: cst.While) -> None:
-        self._loop_depth -= 1
-
-    def visit_Break(self, node: cst.Break) -> None:
-        if self._loop_depth == 0:
-            self._block(node, "`break`")
-
-    def visit_Continue(self, node: cst.Continue) -> None:
-        if self._loop_depth == 0:
-            self._block(node, "`continue`")
 
     def visit_Return(self, node: cst.Return) -> None:
         self._block(node, "`return` inside the loop")
@@ -112,10 +95,15 @@ class BlockerFinder(cst.CSTVisitor):
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._block(node, "an assignment expression (`:=`)")
 
-    def visit_If(self, node: cst.If) -> None:
-        depends = sorted(set(reads_of(node.test)) & self.loop_writes)
-        if depends:
-            self._block(node, f"an `if` on `{depends[0]}`, which the loop computes (a Python `if` cannot test a traced value)")
+    def visit_If(self, node: cst.If) -> bool:
+        # An `if` on a value the loop computes is lowered with the loop (codemods/loop_masks.py),
+        # its `and`/`or`/`not` as `jnp.logical_*`: of its test only the calls matter here.
+        for call in m.findall(node.test, m.Call()):
+            self.visit_Call(call)
+        node.body.visit(self)
+        if node.orelse is not None:
+            node.orelse.visit(self)
+        return False
 
     def _depends(self, node: cst.CSTNode | None) -> list[str]:
         return sorted(set(reads_of(node)) & self.loop_writes) if node is not None else []
@@ -137,6 +125,11 @@ class BlockerFinder(cst.CSTVisitor):
             self._block(node, "a chained comparison on traced values")
 
     def visit_Subscript(self, node: cst.Subscript) -> bool:
+        if not m.matches(node.value, m.Attribute(attr=m.Name("at"))) and any(
+            isinstance(element.slice, cst.Index) and _is_comparison(element.slice.value) for element in node.slice
+        ):
+            self._block(node, f"`{code_of(node)}` selects with a boolean mask: its shape depends on the data, "
+                              "which no traced loop body can have")
         if window_length(node) is not None and self._depends(node.slice[0].slice.lower):
             self.windows.append(node)
             node.value.visit(self)
@@ -186,6 +179,15 @@ class BlockerFinder(cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return True
+
+
+def _is_comparison(index: cst.BaseExpression) -> bool:
+    """``x > 0``, ``~(x > 0)``, ``(a > 0) & (b < 1)``: an index that is a boolean mask."""
+    if isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.BitInvert):
+        return _is_comparison(index.expression)
+    if isinstance(index, cst.BinaryOperation) and isinstance(index.operator, (cst.BitAnd, cst.BitOr, cst.BitXor)):
+        return _is_comparison(index.left) or _is_comparison(index.right)
+    return isinstance(index, cst.Comparison)
 
 
 def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> str | None:
@@ -245,8 +247,6 @@ class SideEffectFinder(BlockerFinder):
         if effects_of(node, self.resolve, self.is_pure_function) - {Effect.HOST_NUMPY}:
             self._block(node, call_blocker(node, self.resolve, self.is_pure_function))
 
-    def visit_Break(self, node: cst.Break) -> None: ...
-    def visit_Continue(self, node: cst.Continue) -> None: ...
     def visit_Return(self, node: cst.Return) -> None: ...
     def visit_Raise(self, node: cst.Raise) -> None: ...
     def visit_Assert(self, node: cst.Assert) -> None: ...

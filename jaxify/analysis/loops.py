@@ -13,7 +13,7 @@ Vocabulary:
 - **output**: ``out = out.at[i].<method>(v)`` with ``i`` the loop index, ``out`` read nowhere else
   in the body: iteration ``i`` touches only element ``i``.
 - **trajectory**: ``ys.append(v)`` on a list created empty before the loop and only stacked after it.
-- **blocker**: a statement that no JAX loop primitive can express exactly (break, return, I/O, a
+- **blocker**: a statement that no JAX loop primitive can express exactly (`return`, I/O, a
   call not known to be pure, a growing container, ...), with its node for the finding's line.
 """
 
@@ -117,16 +117,6 @@ class EarlyReturn:
     value: cst.BaseExpression | None
 
 
-@dataclasses.dataclass(frozen=True)
-class FlagJump:
-    """``if test: break`` or ``if test: continue`` at the top level of a range loop's body: the
-    statements after it run only when ``test`` is false, which a flag can express."""
-
-    statement: cst.If
-    test: cst.BaseExpression
-    kind: str  # "break" or "continue"
-
-
 @dataclasses.dataclass
 class LoopInfo:
     node: cst.For | cst.While
@@ -142,7 +132,8 @@ class LoopInfo:
     conversions: list[cst.SimpleStatementLine]  # `x = jnp.asarray(x)`: hoisted before the loop
     windows: list[cst.Subscript] = dataclasses.field(default_factory=list)  # `x[i:i + k]` reads
     early_return: EarlyReturn | None = None
-    jump: FlagJump | None = None
+    breaks: bool = False  # the body holds a `break` of this loop (it needs a done flag)
+    index_live_out: bool = False  # the loop variable is read after the loop
 
 
 # -- iteration space, outputs, trajectories ---------------------------------------------------
@@ -177,7 +168,7 @@ def _is_index_pair(target: cst.BaseExpression) -> bool:
     )
 
 
-def _at_update(value: cst.BaseExpression) -> tuple[str, Sequence[cst.SubscriptElement], str, cst.BaseExpression] | None:
+def at_update(value: cst.BaseExpression) -> tuple[str, Sequence[cst.SubscriptElement], str, cst.BaseExpression] | None:
     """``x.at[idx].method(v)`` -> (x, the subscript elements of idx, method, v)."""
     if not m.matches(
         value,
@@ -211,7 +202,7 @@ def find_outputs(
         small = statement.body[0]
         if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
             continue
-        update = _at_update(small.value)
+        update = at_update(small.value)
         if update is None:
             continue
         name, idx, method, value = update
@@ -271,19 +262,6 @@ def find_early_return(body: Sequence[cst.BaseStatement]) -> EarlyReturn | None:
         return None
     statement = found[0]
     return EarlyReturn(statement, statement.test, statement.body.body[0].body[0].value)
-
-
-def find_jump(body: Sequence[cst.BaseStatement]) -> FlagJump | None:
-    """The one top-level ``if test: break`` / ``if test: continue`` (no ``else``) of a loop body."""
-    found = [
-        statement for statement in body
-        if m.matches(statement, m.If(body=m.IndentedBlock(body=[m.SimpleStatementLine(body=[m.Break() | m.Continue()])]), orelse=None))
-    ]
-    if len(found) != 1:
-        return None
-    statement = found[0]
-    kind = "break" if isinstance(statement.body.body[0].body[0], cst.Break) else "continue"
-    return FlagJump(statement, statement.test, kind)
 
 
 def find_trajectories(body: Sequence[cst.BaseStatement]) -> list[Trajectory]:
@@ -471,8 +449,7 @@ def analyze_loop(
     carried = [name for name in order if name in carried_set]
 
     early_return = find_early_return(body) if space.kind == "range" else None
-    jump = find_jump(body) if space.kind == "range" and early_return is None else None
-    exit_statement = early_return or jump
+    exit_statement = early_return
     finder = BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories})
     for statement in body:
         if exit_statement is not None and statement is exit_statement.statement:
@@ -489,8 +466,11 @@ def analyze_loop(
         blockers += side_effects_of(loop.iter, resolve, is_pure_function)
     # Control flow that leaves the iteration is the most telling reason: report it first.
     blockers.sort(key=lambda b: not isinstance(b.node, (cst.Break, cst.Continue, cst.Return, cst.Yield, cst.Raise)))
-    for name in sorted(targets & live_out):
-        blockers.append(Blocker(loop, f"the loop variable `{name}` is read after the loop"))
+    breaks = _breaks(body)
+    index_live_out = bool(targets & live_out)
+    if not (breaks and space.kind == "range"):  # a counted while_loop carries its index out
+        for name in sorted(targets & live_out):
+            blockers.append(Blocker(loop, f"the loop variable `{name}` is read after the loop"))
     if space.kind == "other":
         blockers.append(Blocker(loop, f"iterates over `{code_of(loop.iter)}`, not over a range or an array"))
     dependent = _depends_on(set(carried), body)
@@ -508,9 +488,34 @@ def analyze_loop(
         blockers=blockers,
         conversions=conversions,
         early_return=early_return,
-        jump=jump,
+        breaks=breaks,
+        index_live_out=index_live_out,
         windows=finder.windows,
     )
+
+
+def _breaks(body: Sequence[cst.CSTNode]) -> bool:
+    """Whether ``body`` holds a `break` of its own loop (not of a loop nested in it)."""
+
+    class _Breaks(cst.CSTVisitor):
+        found = False
+
+        def visit_Break(self, node: cst.Break) -> None:
+            self.found = True
+
+        def visit_For(self, node: cst.For) -> bool:
+            return False
+
+        def visit_While(self, node: cst.While) -> bool:
+            return False
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+    finder = _Breaks()
+    for statement in body:
+        statement.visit(finder)
+    return finder.found
 
 
 def first_write_order(body: Sequence[cst.CSTNode]) -> list[str]:
