@@ -14,6 +14,17 @@ process, which also times the original, the jitted rewrite and the hand-written 
     jit-compatible     rewritten functions that ran under jax.jit
     median speedup     original time / jitted rewrite time (the rewrites that are equivalent)
     median vs reference  reference time / rewrite time: 1.0 is as fast as hand-written JAX
+
+Then, per function of the ``loop_`` and ``cond_`` programs: whether it was rewritten, is equivalent,
+and **runs end to end under jax.jit** (the whole function, with the static argnames jaxify
+inferred, or through the jit wrapper the rewrite made), else its first blocker (the first finding
+not fixed, else the jit error). Every rewritten function of the corpus is also timed in this
+process (see speed.py): the original, the original under numba.njit (the ``bench`` extra), the
+rewrite as legacy callers call it, the jitted rewrite and the reference, on the largest and the
+smallest example, compile time apart. The summary gives the share of loop_/cond_ functions
+rewritten, equivalent and jitting end to end (the target is 90%), the crossover (functions JAX
+runs slower at their small input) and the rewrites slower than their original as called without
+a finding that says so (never slower).
 """
 
 from __future__ import annotations
@@ -25,11 +36,18 @@ import statistics
 import sys
 from pathlib import Path
 
-from jaxify.config import Options
-from jaxify.engine import rewrite_text
-from jaxify.verify.session import VerifySettings, verify_source
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import speed  # noqa: E402
+from jaxify.config import Options  # noqa: E402
+from jaxify.engine import rewrite_text  # noqa: E402
+from jaxify.verify.functions import changed_functions  # noqa: E402
+from jaxify.verify.samples import declared_examples  # noqa: E402
+from jaxify.verify.session import VerifySettings, verify_source  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+MEASURED_FAMILIES = ("loop_", "cond_")  # whose every function gets the end-to-end jit column
+TARGET_SHARE = 0.9
 
 
 def program_functions(path: Path) -> list[str]:
@@ -42,22 +60,69 @@ def run_program(path: Path, options: Options, settings: VerifySettings) -> dict:
     row = {"program": path.stem, "cases": len(program_functions(path)), "functions": [], "findings": [],
            "rewrite_failed": result.failed}
     if result.rewritten is None:
+        row["speed"] = measure_speed(path, text, result, options, [])
         return row
     report = verify_source(text, result.rewritten, path, options, settings,
                            examples=CORPUS / "examples" / path.name, reference=CORPUS / "references" / path.name)
     row["device"] = report.device
     row["findings"] = report.findings
     row["functions"] = report.functions
+    row["speed"] = measure_speed(path, text, result, options, report.functions)
     return row
+
+
+def measure_speed(path: Path, text: str, result, options: Options, verified: list[dict]) -> list[dict]:
+    """Per function (every one of a loop_/cond_ program, the rewritten ones elsewhere): end-to-end
+    jit with its blocker, and the speed columns of each rewritten function."""
+    import jax
+
+    jax.config.update("jax_enable_x64", True)  # the legacy programs compute in float64
+    rewritten_text = result.rewritten or text
+    inferred = {f.name: f.static_argnames for f in changed_functions(text, rewritten_text, options)}
+    evidence = {f["function"]: f["evidence"] for f in verified}
+    spans = speed.function_spans(text)
+    names = list(spans) if path.stem.startswith(MEASURED_FAMILIES) else list(inferred)
+    try:
+        calls, declared = declared_examples(speed.load((CORPUS / "examples" / path.name).read_text(encoding="utf-8"),
+                                                       f"{path.stem}_bench_examples"))
+        modules = {"original": speed.load(text, f"{path.stem}_bench_original"),
+                   "rewritten": speed.load(rewritten_text, f"{path.stem}_bench_rewritten"),
+                   "reference": speed.load((CORPUS / "references" / path.name).read_text(encoding="utf-8"),
+                                           f"{path.stem}_bench_reference")}
+        modules["numba"], numba_note = speed.numba_module(text, f"{path.stem}_bench_numba")
+    except Exception as error:  # an api_ program written against APIs the installed libraries removed
+        return [{"function": name, "rewritten": name in inferred, "equivalent": evidence.get(name) in EQUIVALENT,
+                 "jits": False, "blocker": f"not run: {type(error).__name__}: {error}"[:200], "sizes": {},
+                 "findings": []} for name in names]
+    rows = []
+    for name in names:
+        findings = speed.findings_within(result.findings, spans[name])
+        row = {"function": name, "rewritten": name in inferred, "equivalent": evidence.get(name) in EQUIVALENT,
+               "findings": findings, "jits": False, "blocker": "", "sizes": {}}
+        if row["rewritten"] and calls.get(name):
+            try:
+                row.update(speed.measure(name, modules, calls[name], inferred[name], declared.get(name, ())))
+            except Exception as error:  # the measurement of one function must not end the benchmark
+                row["blocker"] = f"not measured: {type(error).__name__}: {error}"[:200]
+            for columns in row["sizes"].values():
+                columns["numba_note"] = columns["numba_note"] or numba_note
+        if not row["jits"]:
+            row["blocker"] = (speed.first_blocker(findings) or row["blocker"]
+                              or "not rewritten (no finding: nothing jaxify changes)")
+        rows.append(row)
+    return rows
 
 
 def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+EQUIVALENT = ("proven", "verified")
+
+
 def summarize(rows: list[dict]) -> dict:
     functions = [f for row in rows for f in row["functions"]]
-    equivalent = [f for f in functions if f["evidence"] in ("proven", "verified")]
+    equivalent = [f for f in functions if f["evidence"] in EQUIVALENT]
     ran = [f for f in functions if not any(x.get("kind") in ("isolation", "error") for x in f["findings"])]
     jit_ok = [f for f in ran if f.get("inputs") and not any(x.get("kind") == "jit" for x in f["findings"])]
     speedups = [f["speedup"] for f in equivalent if f.get("speedup")]
@@ -73,6 +138,29 @@ def summarize(rows: list[dict]) -> dict:
         "median_speedup": _median(speedups),
         "median_vs_reference": _median(versus_reference),
         "device": ", ".join(sorted({row["device"] for row in rows if row.get("device")})) or None,
+        **summarize_speed(rows),
+    }
+
+
+def summarize_speed(rows: list[dict]) -> dict:
+    family = [f for row in rows if row["program"].startswith(MEASURED_FAMILIES) for f in row.get("speed", [])]
+    good = [f for f in family if f["rewritten"] and f["equivalent"] and f["jits"]]
+    timed = [(row["program"], f) for row in rows for f in row.get("speed", []) if f["sizes"]]
+    large = [f["sizes"]["large"] for _, f in timed if f["equivalent"] and f["jits"]]
+    speedups = [c["original_ms"] / c["jitted_ms"] for c in large if c["jitted_ms"]]
+    numba = [c["original_ms"] / c["numba_ms"] for _, f in timed for c in f["sizes"].values() if c["numba_ms"]]
+    small = [f"{program}.{f['function']}" for program, f in timed if f["jits"] and "small" in f["sizes"]
+             and f["sizes"]["small"]["jitted_ms"] > f["sizes"]["small"]["original_ms"]]
+    slower = speed.slower_without_finding([f for _, f in timed], lambda f: f["findings"])
+    return {
+        "family_functions": len(family),
+        "family_rewritten_equivalent_jitting": len(good),
+        "family_share": len(good) / len(family) if family else None,
+        "median_jitted_speedup_large": _median(speedups),
+        "median_numba_speedup": _median(numba),
+        "jax_slower_at_small_input": small,
+        "slower_as_called": [f"{p}.{f['function']}" for p, f in timed if speed.is_slower(f)],
+        "slower_without_finding": [f"{p}.{f['function']}" for p, f in timed if any(f is s for s in slower)],
     }
 
 
@@ -100,6 +188,41 @@ def print_table(rows: list[dict], totals: dict) -> None:
     print(f"device: {totals['device'] or 'not started (nothing was rewritten)'}")
 
 
+def print_speed_table(rows: list[dict], totals: dict) -> None:
+    header = (f"{'program':<26} {'function':<24} {'size':<5} {'rewr':>4} {'equiv':>5} {'e2e':>3} {'orig ms':>8} "
+              f"{'numba':>8} {'called':>8} {'jitted':>8} {'ref':>8} {'compile':>8}")
+    print()
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        for f in row.get("speed", []):
+            flags = (f"{'yes' if f['rewritten'] else 'no':>4} {'yes' if f['equivalent'] else 'no':>5} "
+                     f"{'yes' if f['jits'] else 'no':>3}")
+            for label, c in f["sizes"].items():
+                numba = speed.format_ms(c["numba_ms"]) if c["numba_ms"] is not None else "n/a"
+                print(f"{row['program']:<26} {f['function']:<24} {label:<5} {flags} "
+                      f"{speed.format_ms(c['original_ms']):>8} {numba:>8} {speed.format_called(c):>8} "
+                      f"{speed.format_ms(c['jitted_ms']):>8} {speed.format_ms(c.get('reference_ms')):>8} "
+                      f"{speed.format_ms(f.get('compile_ms')) if label == 'large' else '':>8}")
+            if not f["sizes"]:
+                print(f"{row['program']:<26} {f['function']:<24} {'-':<5} {flags}")
+            if not f["jits"]:
+                print(f"{'':<28}blocker: {f['blocker'][:110]}")
+    print()
+    share = totals["family_share"]
+    print(f"loop_/cond_ functions rewritten, equivalent and jitting end to end: "
+          f"{totals['family_rewritten_equivalent_jitting']} of {totals['family_functions']}"
+          f" ({'-' if share is None else f'{100 * share:.0f}%'}; target {100 * TARGET_SHARE:.0f}%)")
+    print(f"median speedup of the jitted rewrite over the original (largest input): "
+          f"{_format(totals['median_jitted_speedup_large'])}")
+    print(f"median speedup of the original under numba.njit: {_format(totals['median_numba_speedup'])}")
+    for key, label in (("jax_slower_at_small_input", "JAX slower than NumPy at the small input (crossover)"),
+                       ("slower_as_called", "slower than the original as called (NumPy arguments)"),
+                       ("slower_without_finding", "  of which without a finding that says so")):
+        names = totals[key]
+        print(f"{label}: {len(names)}" + (f" ({', '.join(names)})" if names else ""))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -119,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(run_program(path, options, settings))
     totals = summarize(rows)
     print_table(rows, totals)
+    print_speed_table(rows, totals)
     if args.json:
         args.json.write_text(json.dumps({"summary": totals, "programs": rows}, indent=2, default=str),
                              encoding="utf-8")

@@ -1,0 +1,8 @@
+# jaxify: skip-file
+"""Example inputs for corpus/programs/loop_simulated_annealing.py."""
+
+STATIC_ARGNAMES = {"anneal": ("n_steps",)}
+
+
+def jaxify_examples():
+    return {"energy": [(0.3,), (-1.5,)], "anneal": [(2.0, 300, 5.0, 0.5)]}

@@ -1,0 +1,131 @@
+"""The speed columns both benchmarks print (benchmarks/speed.py), on tiny synthetic functions.
+
+Issue 12 asks that no corpus function be slower than its original, called as before, without a
+finding that says so. Whether a function *is* slower is a timing, and timings on a shared machine
+are not deterministic, so this suite does not assert on them: it checks the mechanism that turns
+measured times and findings into the benchmark's "slower without a finding" list (fed with given
+times), and that the measurement produces every column on a real, tiny function. The benchmarks
+themselves print the list for the corpus.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+SPEED = Path(__file__).parent.parent / "benchmarks" / "speed.py"
+ORIGINAL = """
+import numpy as np
+
+
+def halve(x, n):
+    for i in range(n):
+        x = x * 0.5
+    return x
+"""
+REWRITTEN = """
+import jax.numpy as jnp
+from jax import lax
+
+
+def halve(x, n):
+    return lax.fori_loop(0, n, lambda i, x: x * 0.5, x)
+"""
+NOT_TRACEABLE = """
+import numpy as np
+
+
+def halve(x, n):
+    for i in range(n):
+        if x[0] > 1.0:
+            x = x * 0.5
+    return x
+"""
+
+
+@pytest.fixture(scope="module")
+def speed():
+    sys.path.insert(0, str(SPEED.parent))
+    spec = importlib.util.spec_from_file_location("benchmark_speed", SPEED)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _row(original_ms, as_called_ms, small=None):
+    sizes = {"large": {"original_ms": original_ms, "as_called_ms": as_called_ms}}
+    if small:
+        sizes["small"] = {"original_ms": small[0], "as_called_ms": small[1]}
+    return {"function": "f", "sizes": sizes}
+
+
+def test_a_rewrite_slower_than_its_original_is_listed_unless_a_finding_says_so(speed):
+    faster, slower, slower_when_small = _row(10.0, 1.0), _row(1.0, 10.0), _row(10.0, 1.0, small=(0.1, 0.5))
+    silent = {"message": "loop rewritten to lax.fori_loop", "reason": "", "hint": ""}
+    told = {"message": "not wrapped in jax.jit (--no-jit)", "reason": "",
+            "hint": "eager calls of the rewrite will be slower than the original"}
+    findings = {id(faster): [silent], id(slower): [silent], id(slower_when_small): [told]}
+    listed = speed.slower_without_finding([faster, slower, slower_when_small], lambda row: findings[id(row)])
+    assert listed == [slower]
+    assert speed.is_slower(slower_when_small) and not speed.is_slower(faster)
+
+
+def test_the_first_blocker_is_the_first_finding_not_fixed(speed):
+    findings = [{"line": 9, "code": "JX305", "status": "not fixed", "message": "loop left alone: `break` (line 14)"},
+                {"line": 3, "code": "JX601", "status": "fixed", "message": "np -> jnp"}]
+    assert speed.first_blocker(findings) == "line 9: JX305 loop left alone: `break` (line 14)"
+    assert speed.first_blocker(findings[1:]) == ""
+
+
+def test_measure_gives_every_column_at_the_large_and_the_small_input(speed):
+    import jax
+    import numpy as np
+
+    jax.config.update("jax_enable_x64", True)
+    modules = {"original": speed.load(ORIGINAL, "speed_test_original"),
+               "rewritten": speed.load(REWRITTEN, "speed_test_rewritten"),
+               "reference": speed.load(REWRITTEN, "speed_test_reference")}
+    modules["numba"], _ = speed.numba_module(ORIGINAL, "speed_test_numba")
+    calls = [((np.ones(1000), 20), {}), ((np.ones(3), 20), {})]
+    row = speed.measure("halve", modules, calls, static=("n",))
+    assert row["jits"] and row["blocker"] == "" and row["compile_ms"] > 0
+    assert set(row["sizes"]) == {"large", "small"}
+    for columns in row["sizes"].values():
+        for name in ("original_ms", "as_called_ms", "jitted_ms", "reference_ms"):
+            assert columns[name] > 0, name
+        assert (columns["numba_ms"] is not None) == (modules["numba"] is not None)
+
+
+def test_a_rewrite_that_does_not_trace_names_its_blocker(speed):
+    import jax
+    import numpy as np
+
+    jax.config.update("jax_enable_x64", True)
+    rewritten = speed.load(NOT_TRACEABLE.replace("import numpy as np", "import jax.numpy as np"), "speed_test_blocked")
+    jitted, blocker = speed.end_to_end_jit(rewritten.halve, ("n",), (np.ones(4) * 3, 5), {})
+    assert jitted is None
+    assert "jax.jit" in blocker and "rewritten line 7" in blocker
+
+
+def test_numba_is_optional_and_its_failures_are_n_a(speed, monkeypatch):
+    monkeypatch.setitem(sys.modules, "numba", None)  # as if the bench extra were not installed
+    module, note = speed.numba_module(ORIGINAL, "speed_test_no_numba")
+    assert module is None and note.startswith("n/a")
+    monkeypatch.undo()
+    pytest.importorskip("numba")
+    module, note = speed.numba_module("import json\n\ndef dump(x):\n    return json.dumps(x)\n", "speed_test_json")
+    milliseconds, why = speed.numba_ms(module, "dump", ([1, 2],), {})
+    assert milliseconds is None and why.startswith("n/a: ")
+
+
+def test_a_call_past_the_budget_is_stopped_and_counts_as_slower(speed, monkeypatch):
+    import time
+
+    monkeypatch.setattr(speed, "BUDGET_SECONDS", 0.2)
+    milliseconds, note = speed.bounded_ms(lambda a, k: time.sleep(5), lambda: ((), {}))
+    assert milliseconds is None and note == "over 0.2 s (stopped)"
+    row = {"function": "f", "sizes": {"large": {"original_ms": 1.0, "as_called_ms": None, "as_called_note": note}}}
+    assert speed.is_slower(row) and speed.format_called(row["sizes"]["large"]) == ">0.2s"
