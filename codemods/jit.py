@@ -1,10 +1,15 @@
 """jit wrapping with inferred static arguments, and the traps of jitted code (JX8xx).
 
 ## What it does
-With ``--jit``, wraps each top-level function that is jit-compatible after the other rewrites
-in ``@jax.jit``, or in ``@functools.partial(jax.jit, static_argnames=(...))`` when the
-value-kind analysis shows parameters that must stay Python values (trip counts, shapes, flags,
-strings). A function that cannot be jitted gets a finding naming the blocking line.
+By default, wraps each top-level function that the other rewrites convert in full (the
+whole-function gate, ``jaxify/function_gate.py``, decides) in ``@jax.jit``, or in
+``@functools.partial(jax.jit, static_argnames=(...))`` when the value-kind analysis shows
+parameters that must stay Python values (trip counts, shapes, flags, strings). ``--jit`` wraps
+every jit-compatible top-level function, converted or not; ``--no-jit`` wraps none, and says that
+eager calls of a converted function will be slower. A function that cannot be jitted gets a
+finding naming the blocking line. A function the gate keeps on NumPy gets one JX807 finding
+naming its first blocker (a refused rewrite, a line jax.jit cannot trace, a caller that writes its
+result in place); only API migrations (JX5) still change it.
 
 In jitted functions (wrapped here or already decorated), it rewrites ``print(...)`` into
 ``jax.debug.print(...)`` with the format string converted, and reports the traps of jitted
@@ -54,15 +59,18 @@ from libcst.metadata import PositionProvider
 
 from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS, Effect, calls_in, effects_of_method, effects_of_name
 from jaxify.analysis.expressions import at_update_base, code_of
+from jaxify.analysis.mutation import bind_arguments, parameters
 from jaxify.codemod import Codemod
 from jaxify.codemods.debug_print import PrintConversion, debug_print_arguments
+from jaxify.codemods.jit_static import concrete_parameters
 from jaxify.rules import Rule, Safety
 
 RULES = (
     Rule("JX801", "jit-wrap", Safety.SAFE,
-         "With --jit: wrap a jit-compatible top-level function in `jax.jit` with its static arguments."),
+         "Wrap a function that converts in full (with --jit: any jit-compatible one) in `jax.jit` with its static "
+         "arguments."),
     Rule("JX802", "not-jit-compatible", Safety.REPORT,
-         "With --jit: a function that cannot be jitted, with the line that blocks it."),
+         "A function that cannot be jitted, with the line that blocks it."),
     Rule("JX803", "unrolled-loop", Safety.REPORT,
          "A Python loop in jitted code unrolls at trace time (compile time grows with the trip count)."),
     Rule("JX804", "changing-static-argument", Safety.REPORT,
@@ -71,21 +79,13 @@ RULES = (
          "`print` in jitted code runs once at trace time -> `jax.debug.print` (runs on every call)."),
     Rule("JX806", "trace-time-side-effect", Safety.REPORT,
          "A Python side effect (global write, append to an outer list) in jitted code runs only at trace time."),
+    Rule("JX807", "function-keeps-numpy", Safety.REPORT,
+         "A function that cannot be traced end to end keeps its NumPy computation: its first blocker."),
 )
 
 UNHASHABLE_LITERALS = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
 # Under jit, JAX itself is traceable, host callbacks included (they are what jit offers for effects).
 TRACEABLE_MODULES = ("jax.", "functools.partial")
-# Arguments of JAX functions that must be concrete Python values under jit (positions, keywords);
-# a parameter passed there as is must be static. (Shapes of jnp constructors are in the analysis.)
-CONCRETE_ARGUMENTS = {
-    "jax.lax.scan": ((3, 4, 5), ("length", "reverse", "unroll")),
-    "jax.lax.fori_loop": ((0, 1), ("lower", "upper", "unroll")),  # concrete bounds keep reverse-mode AD
-    "jax.random.split": ((1,), ("num",)),
-    "jax.numpy.reshape": ((1,), ("shape", "newshape")),
-    "jax.lax.dynamic_slice": ((2,), ("slice_sizes",)),
-    "jax.lax.dynamic_slice_in_dim": ((2,), ("slice_size",)),
-}
 
 
 @dataclasses.dataclass
@@ -121,13 +121,8 @@ class JitWrap(Codemod):
     # -- compatibility -------------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._module = node
-        self._functions = {s.name.value: s for s in node.body if isinstance(s, cst.FunctionDef)}
-        for name, function in self._functions.items():
-            if any(self._is_jit(d) for d in function.decorators):
-                self._jitted.add(name)
-        if self.options.jit:
-            self._choose_functions()
+        self.index(node)
+        self._choose_functions(self._targets())
         for name in sorted(self._jitted):
             self._report_traps(self._functions[name])
             self._prints[name] = sum(
@@ -136,12 +131,35 @@ class JitWrap(Codemod):
             )
         self._report_changing_static_arguments(node)
 
+    def index(self, module: cst.Module) -> None:
+        """Learn the module's top-level functions and which of them are jitted already."""
+        self._module = module
+        self._functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
+        for name, function in self._functions.items():
+            if any(self._is_jit(d) for d in function.decorators):
+                self._jitted.add(name)
+
     def _is_jit(self, decorator: cst.Decorator) -> bool:
         return self.analysis.qualified_name(_decorator_target(decorator)) == "jax.jit"
 
-    def _choose_functions(self) -> None:
+    def _targets(self) -> list[str]:
+        """The functions to wrap: every one (--jit), those converted in full (default), or none."""
+        if self.options.jit:
+            return list(self._functions)
+        converted = [name for name in self._functions if name in self.context.converted]
+        if self.options.jit is False:
+            for name in converted:
+                self.refuse(self._functions[name], "JX801", f"`{name}` converts in full but is not wrapped in jax.jit",
+                            reason="jit = false: eager calls pay JAX's dispatch on every operation and will be "
+                                   "slower than the NumPy original",
+                            hint="drop --no-jit (or `jit = false`) to compile it, or wrap it by hand")
+            return []
+        return converted
+
+    def _choose_functions(self, names: list[str]) -> None:
         candidates = []
-        for name, function in self._functions.items():
+        for name in names:
+            function = self._functions[name]
             if name in self._jitted or name.startswith("jaxify_"):
                 continue
             if function.decorators:
@@ -178,7 +196,8 @@ class JitWrap(Codemod):
         for name in candidates:
             info = self.analysis.function_of(self._functions[name])
             static = info.static_argnames if info is not None else ()
-            statics[name] = static + tuple(p for p in self._concrete_parameters(self._functions[name]) if p not in static)
+            statics[name] = static + tuple(p for p in concrete_parameters(self._functions[name], self.analysis.qualified_name)
+                                     if p not in static)
         changed = True
         while changed:
             changed = False
@@ -228,21 +247,6 @@ class JitWrap(Codemod):
                 if isinstance(arg.value, cst.Name) and arg.value.value in statics[name]:
                     found.append(Blocker(arg.value, f"`{arg.value.value}` looks static but is array data in "
                                                     f"`{code_of(call)}`"))
-        return found
-
-    def _concrete_parameters(self, function: cst.FunctionDef) -> list[str]:
-        """Parameters passed unchanged where a JAX function needs a concrete value (scan lengths,
-        loop bounds, split counts): they must be static arguments."""
-        params = _parameters(function)
-        found: list[str] = []
-        for call in calls_in(function.body):
-            positions, keywords = CONCRETE_ARGUMENTS.get(self.analysis.qualified_name(call.func), ((), ()))
-            positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-            chosen = [arg for index, arg in enumerate(positional) if index in positions]
-            chosen += [arg for arg in call.args if arg.keyword is not None and arg.keyword.value in keywords]
-            for arg in chosen:
-                if isinstance(arg.value, cst.Name) and arg.value.value in params and arg.value.value not in found:
-                    found.append(arg.value.value)
         return found
 
     def blockers(self, name: str) -> list[Blocker]:
@@ -554,8 +558,7 @@ def _with_commas(args: list[cst.Arg]) -> list[cst.Arg]:
 
 
 def _parameters(function: cst.FunctionDef) -> set[str]:
-    params = function.params
-    return {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    return {p.name.value for p in parameters(function)}
 
 
 def _names_in(node: cst.CSTNode) -> set[str]:
@@ -571,15 +574,4 @@ def _names_in(node: cst.CSTNode) -> set[str]:
 
 def _bind_arguments(function: cst.FunctionDef, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
     """(parameter name, argument) pairs of a call to ``function``."""
-    positional = [p.name.value for p in (*function.params.posonly_params, *function.params.params)]
-    bound = []
-    index = 0
-    for arg in call.args:
-        if arg.star:
-            continue
-        if arg.keyword is not None:
-            bound.append((arg.keyword.value, arg.value))
-        elif index < len(positional):
-            bound.append((positional[index], arg.value))
-            index += 1
-    return bound
+    return list(bind_arguments([p.name.value for p in parameters(function)], call))

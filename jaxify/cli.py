@@ -185,7 +185,11 @@ def _warn_unknown_suppressions(result: FileResult) -> None:
               help="keep (default): results stay float64 where NumPy computed in float64; "
                    "float32: trade exactness for speed.")
 @click.option("--target-jax", callback=_version_flag, help="Oldest JAX version the code must run on (default: installed).")
-@click.option("--jit", is_flag=True, default=None, help="Wrap jit-compatible functions in jax.jit.")
+@click.option("--jit/--no-jit", default=None,
+              help="--jit: wrap every jit-compatible function in jax.jit; --no-jit: wrap none (default: wrap the "
+                   "functions that convert in full).")
+@click.option("--partial", is_flag=True, default=None,
+              help="Move what converts statement by statement, even in functions that keep NumPy elsewhere.")
 @click.option("--key-name", default=None, help="Name of the PRNG key parameter added to functions (default: key).")
 @click.option("--assume-numeric-inputs", is_flag=True, default=None,
               help="Declare that callers pass numeric arrays: conversions that assume it become safe.")

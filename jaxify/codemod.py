@@ -79,6 +79,20 @@ class FileContext:
     suppressions: Suppressions
     findings: list[Finding] = dataclasses.field(default_factory=list)
     line_map: Callable[[int], int] = lambda line: line
+    # The whole-function gate's verdict (jaxify/function_gate.py): the original lines of the
+    # functions that keep NumPy, and the top-level functions that convert in full (jit's targets).
+    frozen: tuple[range, ...] = ()
+    converted: frozenset[str] = frozenset()
+
+    def keeps_numpy(self, code: str, line: int) -> bool:
+        """Whether ``code`` must leave ``line`` alone because its function keeps NumPy: only API
+        migrations (JX5), which keep NumPy's meaning, still act there."""
+        return not code.startswith(FAMILIES_IN_FROZEN_FUNCTIONS) and any(line in lines for lines in self.frozen)
+
+
+# The rule families that still act in a function the gate keeps on NumPy: engine findings and
+# API migrations (removed / deprecated APIs), whose rewrites keep NumPy semantics.
+FAMILIES_IN_FROZEN_FUNCTIONS = ("JX0", "JX5")
 
 
 # A plain CSTTransformer: LibCST's MatcherDecoratableTransformer costs about a quarter of every
@@ -133,7 +147,8 @@ class Codemod(cst.CSTTransformer):
         return self.span(node)[:2]
 
     def enabled(self, code: str, node: cst.CSTNode) -> bool:
-        """Whether ``code`` may act at ``node``: selected, and not silenced by a comment there."""
+        """Whether ``code`` may act at ``node``: selected, not silenced by a comment there, and not
+        inside a function the whole-function gate keeps on NumPy."""
         return self._enabled(code, self.position(node)[0])
 
     def report(self, decisions: list[Decision]) -> list[bool]:
@@ -151,7 +166,8 @@ class Codemod(cst.CSTTransformer):
     def _enabled(self, code: str, line: int) -> bool:
         if code not in self._codes:
             raise KeyError(f"{type(self).__name__} reports {code}, which is not in its RULES")
-        return self.options.is_selected(code) and not self.context.suppressions.is_suppressed(code, line)
+        return (self.options.is_selected(code) and not self.context.suppressions.is_suppressed(code, line)
+                and not self.context.keeps_numpy(code, line))
 
     def fix(
         self,

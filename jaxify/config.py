@@ -58,7 +58,8 @@ class Options:
     unsafe: bool = False
     precision: str = "keep"
     target_jax: tuple[int, ...] = dataclasses.field(default_factory=installed_jax_version)
-    jit: bool = False
+    jit: bool | None = None  # None: wrap the functions the whole-function gate converts; True: every jit-compatible one
+    partial: bool = False  # statement-by-statement moves, without the whole-function gate
     key_name: str = "key"
     exclude: tuple[str, ...] = ()  # gitignore-style patterns, relative to the current folder
     keep_outputs: bool = False  # notebooks: keep the outputs of rewritten cells
@@ -177,6 +178,7 @@ SCHEMA: dict[str, Callable[[Any, str], Any]] = {
     "precision": _precision,
     "target-jax": _version,
     "jit": _boolean,
+    "partial": _boolean,
     "key-name": _identifier,
     "keep-outputs": _boolean,
     "assume-numeric-inputs": _boolean,

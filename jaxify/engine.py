@@ -25,6 +25,7 @@ from jaxify.config import Options
 from jaxify.discovery import mentions_numpy_or_jax
 from jaxify.findings import Finding, Status
 from jaxify.import_aliases import follow_module_imports
+from jaxify.function_gate import GATE_CODE, Verdict, whole_functions
 from jaxify.linemap import LineMap
 from jaxify.source import (
     FileChanged, SourceText, UnreadableSource, decode, is_read_only, read_regular_file, wide_bom, write_atomically,
@@ -100,19 +101,21 @@ def _nesting_finding(text: str, path: str) -> Finding | None:
 
 
 def run_codemods(
-    text: str, path: str, options: Options, origin: str | None = None
+    text: str, path: str, options: Options, origin: str | None = None, verdict: Verdict = Verdict()
 ) -> tuple[str, list[Finding], list[str]]:
     """One pass of the pipeline over ``text``: the new text, the findings, the codemods that changed it.
 
     ``origin`` is the file as the user wrote it (``text`` itself on the first pass): findings
-    carry its line numbers and its ``# jaxify:`` comments decide what is suppressed.
+    carry its line numbers and its ``# jaxify:`` comments decide what is suppressed. ``verdict``
+    is the whole-function gate's: the functions that keep NumPy, those that convert in full.
     Raises ParserSyntaxError for invalid input and RewriteError for bugs in a codemod.
     """
     from jaxify.codemods import CODEMODS
 
     origin = text if origin is None else origin
     suppressions = Suppressions(origin)
-    context = FileContext(path=path, options=options, original_text=origin, suppressions=suppressions)
+    context = FileContext(path=path, options=options, original_text=origin, suppressions=suppressions,
+                          frozen=verdict.frozen, converted=verdict.converted)
     if suppressions.skip_file:
         return text, [], []
     current = text
@@ -150,7 +153,7 @@ def run_codemods(
 MAX_PASSES = 4
 
 
-def _run_to_fixpoint(text: str, path: str, options: Options) -> tuple[str, list[Finding]]:
+def _run_to_fixpoint(text: str, path: str, options: Options, verdict: Verdict = Verdict()) -> tuple[str, list[Finding]]:
     """Run the pipeline until a pass changes nothing, as ruff repeats its fixes.
 
     A later codemod's rewrite can make an earlier one applicable (an array that became a jax
@@ -161,7 +164,7 @@ def _run_to_fixpoint(text: str, path: str, options: Options) -> tuple[str, list[
     fixed: list[Finding] = []
     current = text
     for _ in range(MAX_PASSES):
-        new, findings, changed_by = run_codemods(current, path, options, origin=text)
+        new, findings, changed_by = run_codemods(current, path, options, origin=text, verdict=verdict)
         if new == current:
             return current, fixed + findings
         fixed += [finding for finding in findings if finding.status is Status.FIXED]
@@ -180,7 +183,12 @@ def rewrite_text(text: str, path: str, options: Options) -> FileResult:
         result.findings = [too_deep]
         return result
     try:
-        rewritten, findings = _run_to_fixpoint(text, path, options)
+        if options.partial or not options.is_selected(GATE_CODE):
+            rewritten, findings = _run_to_fixpoint(text, path, options)
+        else:
+            rewritten, findings = whole_functions(
+                text, path, options, lambda verdict: _run_to_fixpoint(text, path, options, verdict)
+            )
     except cst.ParserSyntaxError as error:
         result.failed = True
         result.findings = [_syntax_error_finding(path, text, error)]
