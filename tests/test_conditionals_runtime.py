@@ -21,7 +21,7 @@ from test_fixtures import flags_of
 # Each fixture's inputs (together they take every branch) come from its <case>.examples.py sidecar.
 RUNTIME_FIXTURES = sorted(
     path.relative_to(FIXTURES).as_posix().removesuffix(".examples.py")
-    for family in ("conditionals", "jit")
+    for family in ("conditionals", "jit", "inplace")
     for path in (FIXTURES / family).glob("*.examples.py")
     if path.with_name(path.name.replace(".examples.py", ".expected.py")).exists()
 )
