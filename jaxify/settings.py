@@ -21,7 +21,8 @@ from jaxify.config import EVERY_CODE, Options, ProjectConfig, read_config
 from jaxify.exclusion import GitIgnores, PatternSet
 
 # The Options fields a flag or a config key sets directly, one to one.
-PLAIN_OPTIONS = ("unsafe", "precision", "target_jax", "jit", "key_name", "keep_outputs", "assume_numeric_inputs")
+PLAIN_OPTIONS = ("unsafe", "precision", "target_jax", "jit", "key_name", "keep_outputs", "assume_numeric_inputs",
+                 "exact_order")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Flags:
     key_name: str | None = None
     keep_outputs: bool | None = None
     assume_numeric_inputs: bool | None = None
+    exact_order: bool | None = None
 
 
 def _selection(config: dict[str, Any], flags: Flags) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -16,7 +16,7 @@ from jaxify.verify.compare import compare
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
-_OPTION_NAMES = ("select", "ignore", "unsafe", "precision", "target_jax", "jit", "key_name", "assume_numeric_inputs")
+_OPTION_NAMES = ("select", "ignore", "unsafe", "precision", "target_jax", "jit", "key_name", "assume_numeric_inputs", "exact_order")
 
 
 def options_from_flags(flags: list[str]) -> Options:

@@ -1,0 +1,354 @@
+"""Faster loop forms the loop planner tries before its generic lowering: reductions and prefix
+recurrences become one vectorised operation (JX306), tables written row by row from earlier rows
+become a `lax.scan` whose rows are stacked (JX302).
+
+Each planner reads the loop's facts (:class:`jaxify.analysis.loops.LoopInfo`) and returns a
+:class:`LoopPlan`, or None when its form does not apply (the loop then gets the generic
+`fori_loop` / `scan`). Forms:
+
+- reduction: every carried name is folded as ``s = s + e`` / ``s = s * e``, ``e`` computed from the
+  iteration alone (its temporaries included) -> the terms of all iterations at once
+  (``jax.vmap``), then ``s = s + jnp.sum(terms, axis=0)`` (``jnp.prod`` for products).
+- prefix: ``out = out.at[i].set(out[i - 1] + e)`` (``*``, ``jnp.maximum``, ``jnp.minimum``) over
+  ``range(start, stop)`` with ``start >= 1`` -> ``out.at[start:stop].set(out[start - 1] +
+  jnp.cumsum(terms, axis=0))`` (``jnp.cumprod``, ``lax.cummax``, ``lax.cummin``).
+- rows: ``T = T.at[k].set(f(T[k - 1], ..., T[k - c]))`` over ``range(start, stop)`` with
+  ``start >= c`` -> ``lax.scan`` carrying the last ``c`` rows, each new row written exactly as the
+  loop wrote it (``prev.at[...].set(...)``: same broadcast, same cast to the table's dtype), the
+  rows stacked into ``T[start:stop]`` with one update.
+
+Sums and products add (multiply) in another order than the loop: NumPy's own ``np.sum`` is
+pairwise, not sequential, and the result agrees within the dtype's rounding; the finding says so,
+and ``--exact-order`` (config ``exact-order = true``) keeps these loops sequential. Running
+maxima and minima, and the row scan, compute exactly what the loop computed. A prefix form needs
+the array's dtype known (a float written per step into an integer array truncates every step, a
+cumulative sum would truncate once), so an array of unknown dtype keeps the sequential form.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+import numpy
+
+from jaxify.analysis.expressions import code_of
+from jaxify.analysis.loop_flow import assign_targets, block_flow, reads_of, target_names
+from jaxify.analysis.loops import LoopInfo
+from jaxify.codemods import loop_builders as build
+from jaxify.codemods.loop_plan import LoopPlan
+from jaxify.codemods.loop_syntax import range_args
+from jaxify.rules import Rule, Safety
+
+RULE = Rule(
+    "JX306", "loop-to-cumulative", Safety.SAFE,
+    "Loop folding or prefix-summing values computed from the index rewritten as one vectorised reduction or cumulative op.",
+    doc="""
+    `s = s + f(x[i])` over independent iterations becomes `s + jnp.sum(jax.vmap(...)(...), axis=0)`;
+    `c[i] = c[i - 1] + x[i]` becomes `jnp.cumsum` (products: `jnp.cumprod`, running maxima and
+    minima: `lax.cummax` / `lax.cummin`). Sums and products change the order of the floating-point
+    operations (the result agrees within the dtype's rounding, as NumPy's pairwise `np.sum` does);
+    `--exact-order` keeps the sequential loop. Maxima and minima are exact.
+    """,
+)
+
+LAX = ("jax", "lax", None)
+JNP = ("jax.numpy", None, "jnp")
+JAX = ("jax", None, None)
+# reduction operator -> (the vectorised reduction, the cumulative form of the prefix)
+FOLDS = {cst.Add: ("jnp.sum", "jnp.cumsum"), cst.Multiply: ("jnp.prod", "jnp.cumprod")}
+RUNNING = {"jax.numpy.maximum": ("jnp.maximum", "lax.cummax"), "jax.numpy.minimum": ("jnp.minimum", "lax.cummin")}
+MAX_LAG = 8  # rows further back than this stay a fori_loop (the carry would hold that many rows)
+REORDERED = ("the terms are combined in another order than the loop's (equal within the dtype's rounding; "
+             "`--exact-order` keeps the sequential loop)")
+
+
+@dataclasses.dataclass(frozen=True)
+class FormContext:
+    """What the planners ask the loop codemod: fresh names, qualified names, dtypes, options."""
+
+    fresh: Callable[[str], str]
+    resolve: Callable[[cst.CSTNode], str | None]
+    dtype_of: Callable[[cst.CSTNode], str | None]
+    exact_order: bool
+    enabled: Callable[[str], bool]  # the rule may act on this loop (selected, not silenced)
+    enclosing: Sequence[cst.CSTNode]  # the loop's ancestors, from its function down
+
+
+def plan(info: LoopInfo, context: FormContext) -> LoopPlan | None:
+    """The fastest form that computes what ``info``'s loop computes, or None for the generic one."""
+    space = info.space
+    if space.kind != "range" or info.windows or info.trajectories or info.early_return or info.jump:
+        return None
+    bounds = {name for part in (space.start, space.stop, space.step) if part is not None for name in reads_of(part)}
+    if bounds & _varying_in_enclosing_loops(info.node, context.enclosing):
+        return None  # `range(i + 1)` inside a loop over `i`: the terms' count would be traced
+    body = [s for s in info.node.body.body if s not in info.conversions]
+    if not body or not all(isinstance(s, cst.SimpleStatementLine) for s in body):
+        return None
+    smalls = [small for s in body for small in s.body]
+    for planner in (_prefix, _rows, _reduction):
+        found = planner(info, smalls, context)
+        if found is not None and context.enabled(found.code):
+            return found
+    return None
+
+
+# -- shared syntax ---------------------------------------------------------------------------
+
+
+def _varying_in_enclosing_loops(loop: cst.CSTNode, enclosing: Sequence[cst.CSTNode]) -> set[str]:
+    """Names an enclosing loop changes between its iterations (its targets and what it assigns)."""
+    varying: set[str] = set()
+    for node in enclosing:
+        if isinstance(node, (cst.For, cst.While)) and node is not loop:
+            varying |= block_flow(list(node.body.body)).written
+            if isinstance(node, cst.For):
+                varying |= set(target_names(node.target))
+    return varying
+
+
+def _index_minus(node: cst.BaseExpression, name: str, index: str) -> int | None:
+    """``name[index - c]`` (one element, ``c`` a positive int literal) -> ``c``; else None."""
+    if not (isinstance(node, cst.Subscript) and m.matches(node.value, m.Name(name)) and len(node.slice) == 1):
+        return None
+    part = node.slice[0].slice
+    if not (isinstance(part, cst.Index) and part.star is None):
+        return None
+    shifted = part.value
+    if m.matches(shifted, m.BinaryOperation(left=m.Name(index), operator=m.Subtract(), right=m.Integer())):
+        lag = shifted.right.evaluated_value
+        return lag if lag >= 1 else None
+    return None
+
+
+def _single_write(smalls: Sequence[cst.BaseSmallStatement], index: str):
+    """The body's only statement ``T = T.at[index].set(V)`` -> (T, V); else None."""
+    if len(smalls) != 1 or not isinstance(smalls[0], cst.Assign) or len(smalls[0].targets) != 1:
+        return None
+    assign = smalls[0]
+    target = assign.targets[0].target
+    pattern = m.Call(
+        func=m.Attribute(value=m.Subscript(value=m.Attribute(value=m.Name(), attr=m.Name("at")),
+                                           slice=[m.SubscriptElement(m.Index(m.Name(index)))]), attr=m.Name("set")),
+        args=[m.Arg(keyword=None, star="")],
+    )
+    if not isinstance(target, cst.Name) or not m.matches(assign.value, pattern):
+        return None
+    if assign.value.func.value.value.value.value != target.value:
+        return None
+    return target.value, assign.value.args[0].value
+
+
+def _start(space) -> int | None:
+    """A range's literal start when it has a unit step (the forms below index from it)."""
+    if space.step is not None and not m.matches(space.step, m.Integer("1")):
+        return None
+    if not isinstance(space.start, cst.Integer):
+        return None
+    return space.start.evaluated_value
+
+
+def _terms(expr: cst.BaseExpression, index: str, space) -> str:
+    """``expr`` for every index of the range at once, stacked along a new first axis."""
+    if (isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name) and len(expr.slice) == 1
+            and m.matches(expr.slice[0].slice, m.Index(m.Name(index), star=None))):
+        array = expr.value.value
+        whole = {f"{array}.shape[0]", f"len({array})"}
+        if space.step is None and code_of(space.stop) in whole and isinstance(space.start, cst.Integer):
+            return f"{array}[{code_of(space.start)}:]"
+        return f"{array}[jnp.arange({range_args(space)})]"
+    return f"jax.vmap(lambda {index}: {code_of(expr)})(jnp.arange({range_args(space)}))"
+
+
+def _inexact_or_int(dtype: str | None, running: bool) -> bool:
+    """Whether one cast of the cumulative result equals the loop's cast at every step."""
+    if dtype is None:
+        return False
+    kind = numpy.dtype(dtype).kind
+    # a monotone cast (truncation) commutes with max and min; a sum truncated once is not a sum
+    # truncated every step, so integer targets take only integer-exact running maxima and minima
+    return kind in "fc" if not running else kind in "iuf"
+
+
+# -- prefix: out[i] = out[i - 1] OP e ---------------------------------------------------------
+
+
+def _prefix(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
+    index = info.space.index_name
+    write = _single_write(smalls, index)
+    start = _start(info.space)
+    if write is None or start is None or start < 1 or info.carried != [write[0]]:
+        return None
+    name, value = write
+    combined = _prefix_parts(value, name, index, context.resolve)
+    if combined is None:
+        return None
+    combine, cumulative, term, previous = combined
+    running = combine.startswith("jnp.m")
+    if name in reads_of(term) or set(reads_of(term)) & info.written:
+        return None
+    if not running and context.exact_order:
+        return None
+    if not _inexact_or_int(context.dtype_of(previous.value), running):
+        return None
+    first = f"{name}[{start - 1}]"
+    scanned = f"{cumulative}({_terms(term, index, info.space)}, axis=0)"
+    new = f"{combine}({first}, {scanned})" if running else f"{first} {combine} {scanned}"
+    stop = code_of(info.space.stop)
+    statements = [build.statement(f"{name} = {name}.at[{start}:{stop}].set({new})")]
+    message = f"prefix recurrence of `{name}` rewritten as `{cumulative}` of its terms"
+    message += "" if running else f"; {REORDERED}"
+    return LoopPlan("JX306", message, "", statements, [JAX, JNP] + ([LAX] if cumulative.startswith("lax") else []))
+
+
+def _prefix_parts(value: cst.BaseExpression, name: str, index: str, resolve):
+    """``out[i - 1] + e`` / ``e * out[i - 1]`` / ``jnp.maximum(out[i - 1], e)`` -> (combine,
+    cumulative, e, the read ``out[i - 1]``)."""
+    if isinstance(value, cst.BinaryOperation) and type(value.operator) in FOLDS:
+        _, cumulative = FOLDS[type(value.operator)]
+        combine = code_of(value.operator).strip()
+        operands = (value.left, value.right)
+    elif isinstance(value, cst.Call) and resolve(value.func) in RUNNING and len(value.args) == 2 and not any(
+        a.keyword or a.star for a in value.args
+    ):
+        combine, cumulative = RUNNING[resolve(value.func)]
+        operands = (value.args[0].value, value.args[1].value)
+    else:
+        return None
+    for this, other in (operands, operands[::-1]):
+        if _index_minus(this, name, index) == 1:
+            return combine, cumulative, other, this
+    return None
+
+
+# -- rows: T[k] = f(T[k - 1], ..., T[k - c]) -----------------------------------------------------
+
+
+class _LaggedRows(cst.CSTTransformer):
+    """``T[k - c]`` -> the name of the carried row ``c`` back; ``lags`` collects every ``c`` seen,
+    ``other_reads`` whether ``T`` is read any other way."""
+
+    def __init__(self, name: str, index: str, row_name: Callable[[int], str]):
+        self.name, self.index, self.row_name = name, index, row_name
+        self.lags: set[int] = set()
+
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+        lag = _index_minus(original_node, self.name, self.index)
+        if lag is None:
+            return updated_node
+        self.lags.add(lag)
+        return cst.Name(self.row_name(lag))
+
+
+def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
+    index = info.space.index_name
+    write = _single_write(smalls, index)
+    start = _start(info.space)
+    if write is None or start is None or info.carried != [write[0]]:
+        return None
+    name, value = write
+    names: dict[int, str] = {}
+
+    def row_name(lag: int) -> str:
+        if lag not in names:
+            names[lag] = context.fresh("prev" if lag == 1 else f"prev{lag}")
+        return names[lag]
+
+    lagged = _LaggedRows(name, index, row_name)
+    row_value = value.visit(lagged)
+    if not lagged.lags or name in reads_of(row_value) or max(lagged.lags) > min(start, MAX_LAG):
+        return None
+    if set(reads_of(row_value)) & (info.written - {name}):
+        return None
+    depth = max(lagged.lags)
+    carried = [row_name(lag) for lag in range(1, depth + 1)]
+    new_row = context.fresh("row")
+    step = context.fresh("_row_step")
+    uses_index = index in reads_of(row_value)
+    carry = build.Carry(tuple(carried), context.fresh("carry"))
+    shifted = ", ".join([new_row, *carried[:-1]]) if depth > 1 else new_row
+    shifted = f"({shifted})" if depth > 1 else shifted
+    body = [
+        *carry.unpack(),
+        # `.at[...].set` broadcasts and casts the row as the loop's write into the table did
+        build.statement(f"{new_row} = {carried[0]}.at[...].set({code_of(row_value)})"),
+        build.statement(f"return {shifted}, {new_row}"),
+    ]
+    definition = build.function(step, [carry.param, index if uses_index else "_"], body, info.node.body.header)
+    init = ", ".join(f"{name}[{start - lag}]" for lag in range(1, depth + 1))
+    init = f"({init})" if depth > 1 else init
+    rows = context.fresh("rows")
+    stop = code_of(info.space.stop)
+    statements = [
+        definition,
+        build.statement(f"_, {rows} = lax.scan({step}, {init}, jnp.arange({start}, {stop}))"),
+        build.statement(f"{name} = {name}.at[{start}:{stop}].set({rows})"),
+    ]
+    previous = "row" if depth == 1 else f"{depth} rows"
+    message = (f"table `{name}` written row by row from its previous {previous} rewritten as "
+               f"`lax.scan` carrying those rows; the new rows are stacked into `{name}` with one update")
+    return LoopPlan("JX302", message, "", statements, [LAX, JNP])
+
+
+# -- reductions: s = s + e over independent iterations --------------------------------------------
+
+
+def _reduction(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
+    if context.exact_order or not info.carried or set(info.carried) != set(info.reductions):
+        return None
+    index = info.space.index_name
+    folds: list[tuple[str, str, cst.BaseExpression]] = []  # (name, reduction, term)
+    temporaries: list[cst.BaseSmallStatement] = []
+    for small in smalls:
+        names = [n for t in assign_targets(small) for n in target_names(t)]
+        fold = _fold(small, set(info.carried))
+        if fold is not None:
+            folds.append(fold)
+        elif folds or set(names) & set(info.carried) or not isinstance(small, cst.Assign):
+            return None  # temporaries first, then the folds; nothing else
+        else:
+            temporaries.append(small)
+    if len({f[0] for f in folds}) != len(folds) or {f[0] for f in folds} != set(info.carried):
+        return None
+    if any(set(reads_of(term)) & set(info.carried) for _, _, term in folds):
+        return None
+    imports = [JAX, JNP]
+    if not temporaries and len(folds) == 1:
+        name, reduction, term = folds[0]
+        statements = [build.statement(f"{name} = {name} {_symbol(reduction)} {reduction}({_terms(term, index, info.space)}, axis=0)")]
+    else:
+        function = context.fresh("_terms")
+        stacked = [context.fresh(f"{name}_terms") for name, _, _ in folds]
+        returned = ", ".join(code_of(term) for _, _, term in folds)
+        body = [cst.SimpleStatementLine(body=[t]) for t in temporaries] + [build.statement(f"return {returned}")]
+        definition = build.function(function, [index], body, info.node.body.header)
+        targets = ", ".join(stacked) + ("," if len(stacked) == 1 else "")
+        statements = [definition, build.statement(f"{targets} = jax.vmap({function})(jnp.arange({range_args(info.space)}))")]
+        statements += [
+            build.statement(f"{name} = {name} {_symbol(reduction)} {reduction}({terms}, axis=0)")
+            for (name, reduction, _), terms in zip(folds, stacked)
+        ]
+    folded = ", ".join(f"`{name}`" for name, _, _ in folds)
+    reductions = " and ".join(f"`{reduction}`" for reduction in sorted({reduction for _, reduction, _ in folds}))
+    message = f"reduction of {folded} over independent iterations rewritten as one vectorised {reductions}; {REORDERED}"
+    return LoopPlan("JX306", message, "", statements, imports)
+
+
+def _fold(small: cst.BaseSmallStatement, carried: set[str]):
+    """``s = s + e`` / ``s = s * e`` with ``s`` carried -> (s, jnp.sum / jnp.prod, e)."""
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+        return None
+    name = small.targets[0].target.value
+    value = small.value
+    if name not in carried or not isinstance(value, cst.BinaryOperation) or type(value.operator) not in FOLDS:
+        return None
+    if not m.matches(value.left, m.Name(name)):
+        return None
+    return name, FOLDS[type(value.operator)][0], value.right
+
+
+def _symbol(reduction: str) -> str:
+    return "+" if reduction == "jnp.sum" else "*"
