@@ -72,7 +72,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
-from jaxify.codemods import loop_cumulative
+from jaxify.codemods import loop_forms
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
 from jaxify.analysis.loop_flow import block_flow, reads_of
@@ -115,7 +115,7 @@ RULES = (
     Rule("JX303", "loop-to-fori-loop", Safety.SAFE, "Range loop with carried state rewritten as `lax.fori_loop`."),
     Rule("JX304", "loop-to-while-loop", Safety.SAFE, "`while` loop rewritten as `lax.while_loop` (not reverse-differentiable)."),
     Rule("JX305", "loop-left-alone", Safety.REPORT, "Loop left as a Python loop: a statement blocks every JAX loop primitive."),
-    loop_cumulative.RULE,
+    loop_forms.RULE,
 )
 
 
@@ -376,9 +376,8 @@ class LoopCodemod(Codemod):
                        "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
             return LoopPlan("JX304", message, "", statements, [lax_import])
 
-        faster = loop_cumulative.plan(info, loop_cumulative.FormContext(
-            self._fresh, self._resolve, self.analysis.dtype_of, self.options.exact_order,
-            lambda code: self.enabled(code, info.node), self._scope_path()))
+        faster = loop_forms.plan(info, loop_forms.FormContext(
+            self._fresh, self.options.exact_order, lambda code: self.enabled(code, info.node), self._scope_path()))
         if faster is not None:
             return faster
         nest = self._nested_vmap(info)

@@ -41,7 +41,6 @@ _OPERATOR_UFUNC = {
     cst.MatrixMultiply: "matmul", cst.BitAnd: "bitwise_and", cst.BitOr: "bitwise_or",
     cst.BitXor: "bitwise_xor", cst.LeftShift: "left_shift", cst.RightShift: "right_shift",
 }
-_AT_KEEPS_DTYPE = frozenset({"set", "add", "subtract", "multiply", "min", "max", "power"})  # not divide
 _BUILTIN_TYPES = {"int": "int64", "float": "float64", "bool": "bool", "complex": "complex128"}
 
 
@@ -104,25 +103,8 @@ class Dtypes:
         for binding in scope.bindings[expr.value]:
             if binding.source is None or binding.path:
                 return None
-            if not self._keeps_dtype_of(binding.source, expr.value):
-                found.add(self._typed(binding.source))
+            found.add(self._typed(binding.source))
         return found.pop() if len(found) == 1 else None
-
-    def _keeps_dtype_of(self, source: cst.CSTNode, name: str) -> bool:
-        """``x = x.at[i].set(v)``, ``x = jnp.asarray(x)``, ``x = x.copy()``: a rebinding that keeps
-        ``x``'s dtype says nothing new about it (evaluating it would only meet ``x`` itself)."""
-        if not isinstance(source, cst.Call) or any(arg.keyword is not None for arg in source.args):
-            return False
-        func = source.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _AT_KEEPS_DTYPE:
-            at = func.value
-            return (isinstance(at, cst.Subscript) and isinstance(at.value, cst.Attribute) and at.value.attr.value == "at"
-                    and isinstance(at.value.value, cst.Name) and at.value.value.value == name)
-        if isinstance(func, cst.Attribute) and func.attr.value == "copy" and not source.args:
-            return isinstance(func.value, cst.Name) and func.value.value == name
-        member = array_api_member(self.names.qualified_name(func))
-        return member in ("asarray", "array", "copy") and len(source.args) == 1 and (
-            isinstance(source.args[0].value, cst.Name) and source.args[0].value.value == name)
 
     def _of_Subscript(self, expr: cst.Subscript):
         base = self._typed(expr.value)
@@ -231,10 +213,6 @@ class Dtypes:
     def _method_result(self, method: str, base: cst.CSTNode, args: list):
         if method == "astype" and args:
             return self.parse_dtype(args[0])
-        if method in _AT_KEEPS_DTYPE and isinstance(base, cst.Subscript) and isinstance(base.value, cst.Attribute) \
-                and base.value.attr.value == "at":
-            at_target = self._typed(base.value.value)  # `x.at[i].set(v)` casts `v` to x's dtype
-            return at_target if isinstance(at_target, str) else None
         base_type = self._typed(base)
         if not isinstance(base_type, str):
             return None
