@@ -103,36 +103,41 @@ def _varying_in_enclosing_loops(loop: cst.CSTNode, enclosing: Sequence[cst.CSTNo
     return varying
 
 
-def _index_minus(node: cst.BaseExpression, name: str, index: str) -> int | None:
-    """``name[index - c]`` (one element, ``c`` a positive int literal) -> ``c``; else None."""
-    if not (isinstance(node, cst.Subscript) and m.matches(node.value, m.Name(name)) and len(node.slice) == 1):
-        return None
-    part = node.slice[0].slice
-    if not (isinstance(part, cst.Index) and part.star is None):
-        return None
-    shifted = part.value
-    if m.matches(shifted, m.BinaryOperation(left=m.Name(index), operator=m.Subtract(), right=m.Integer())):
-        lag = shifted.right.evaluated_value
-        return lag if lag >= 1 else None
+def _offset(node: cst.BaseExpression, index: str) -> int | None:
+    """``i`` -> 0, ``i + c`` -> c, ``i - c`` -> -c (``c`` an int literal); else None."""
+    if m.matches(node, m.Name(index)):
+        return 0
+    if m.matches(node, m.BinaryOperation(left=m.Name(index), operator=m.Add() | m.Subtract(), right=m.Integer())):
+        return node.right.evaluated_value * (1 if isinstance(node.operator, cst.Add) else -1)
     return None
 
 
-def _single_write(smalls: Sequence[cst.BaseSmallStatement], index: str):
-    """The body's only statement ``T = T.at[index].set(V)`` -> (T, V); else None."""
-    if len(smalls) != 1 or not isinstance(smalls[0], cst.Assign) or len(smalls[0].targets) != 1:
+def _element_offset(node: cst.BaseExpression, name: str, index: str) -> int | None:
+    """``name[i + c]`` (one element) -> c; else None."""
+    if not (isinstance(node, cst.Subscript) and m.matches(node.value, m.Name(name)) and len(node.slice) == 1):
         return None
-    assign = smalls[0]
+    part = node.slice[0].slice
+    return _offset(part.value, index) if isinstance(part, cst.Index) and part.star is None else None
+
+
+def _last_write(smalls: Sequence[cst.BaseSmallStatement], index: str):
+    """The body's last statement ``T = T.at[i + w].set(V)`` -> (T, w, V); else None."""
+    if not smalls or not isinstance(smalls[-1], cst.Assign) or len(smalls[-1].targets) != 1:
+        return None
+    assign = smalls[-1]
     target = assign.targets[0].target
     pattern = m.Call(
         func=m.Attribute(value=m.Subscript(value=m.Attribute(value=m.Name(), attr=m.Name("at")),
-                                           slice=[m.SubscriptElement(m.Index(m.Name(index)))]), attr=m.Name("set")),
+                                           slice=[m.SubscriptElement(m.Index())]), attr=m.Name("set")),
         args=[m.Arg(keyword=None, star="")],
     )
     if not isinstance(target, cst.Name) or not m.matches(assign.value, pattern):
         return None
-    if assign.value.func.value.value.value.value != target.value:
+    at = assign.value.func.value
+    written = _offset(at.slice[0].slice.value, index)
+    if at.value.value.value != target.value or written is None or written < 0:
         return None
-    return target.value, assign.value.args[0].value
+    return target.value, written, assign.value.args[0].value
 
 
 def _slice(array: str, start: int, stop: str, length_of: str | None = None) -> str:
@@ -144,9 +149,11 @@ def _slice(array: str, start: int, stop: str, length_of: str | None = None) -> s
 
 
 def _start(space) -> int | None:
-    """A range's literal start when it has a unit step (the forms below index from it)."""
+    """A range's literal start (0 when omitted) when it has a unit step (the forms index from it)."""
     if space.step is not None and not m.matches(space.step, m.Integer("1")):
         return None
+    if space.start is None:
+        return 0
     if not isinstance(space.start, cst.Integer):
         return None
     return space.start.evaluated_value
@@ -169,15 +176,17 @@ def _terms(expr: cst.BaseExpression, index: str, space) -> str:
 
 
 class _LaggedRows(cst.CSTTransformer):
-    """``T[k - c]`` -> the name of the carried row ``c`` back; ``lags`` collects every ``c`` seen."""
+    """``T[k + w - c]`` (the table written at ``k + w``) -> the name of the carried row ``c`` back;
+    ``lags`` collects every ``c`` seen."""
 
-    def __init__(self, name: str, index: str, row_name: Callable[[int], str]):
-        self.name, self.index, self.row_name = name, index, row_name
+    def __init__(self, name: str, index: str, written: int, row_name: Callable[[int], str]):
+        self.name, self.index, self.written, self.row_name = name, index, written, row_name
         self.lags: set[int] = set()
 
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
-        lag = _index_minus(original_node, self.name, self.index)
-        if lag is None:
+        offset = _element_offset(original_node, self.name, self.index)
+        lag = None if offset is None else self.written - offset
+        if lag is None or lag < 1:
             return updated_node
         self.lags.add(lag)
         return cst.Name(self.row_name(lag))
@@ -203,11 +212,16 @@ class _ScannedReads(cst.CSTTransformer):
 
 def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
     index = info.space.index_name
-    write = _single_write(smalls, index)
+    write = _last_write(smalls, index)
     start = _start(info.space)
     if write is None or start is None or info.carried != [write[0]]:
         return None
-    name, value = write
+    name, written, value = write
+    temporaries = _independent_temporaries(smalls[:-1], info)
+    if temporaries is None:
+        return None
+    temporary_names = [small.targets[0].target.value for small in temporaries]
+    first = start + written  # the first row the loop writes
     names: dict[int, str] = {}
 
     def row_name(lag: int) -> str:
@@ -215,21 +229,33 @@ def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
             names[lag] = context.fresh("prev" if lag == 1 else f"prev{lag}")
         return names[lag]
 
-    lagged = _LaggedRows(name, index, row_name)
+    lagged = _LaggedRows(name, index, written, row_name)
     row_value = value.visit(lagged)
-    if not lagged.lags or name in reads_of(row_value) or max(lagged.lags) > min(start, MAX_LAG):
+    if not lagged.lags or name in reads_of(row_value) or max(lagged.lags) > min(first, MAX_LAG):
         return None
-    if set(reads_of(row_value)) & (info.written - {name}):
+    if set(reads_of(row_value)) & (info.written - {name} - set(temporary_names)):
         return None
     depth = max(lagged.lags)
     carried = [row_name(lag) for lag in range(1, depth + 1)]
     stop = code_of(info.space.stop)
+    indices = f"jnp.arange({start}, {stop})" if start else f"jnp.arange({stop})"
     scanned_reads = _ScannedReads(index, lambda array: array not in info.written | {name},
                                   lambda array: context.fresh(f"{array}_{index}"))
     row_value = row_value.visit(scanned_reads)
     scanned = [(_slice(array, start, stop), element) for array, element in scanned_reads.sliced.items()]
+    before: list[cst.BaseStatement] = []
+    if temporaries:  # computed for every step at once (a draw becomes one batched draw), then scanned
+        per_step = context.fresh("_per_step")
+        needed = [temporary for temporary in temporary_names if temporary in reads_of(row_value)]
+        stacked = [context.fresh(f"{temporary}_all") for temporary in needed]
+        returned = ", ".join(needed)
+        body = [cst.SimpleStatementLine(body=[t]) for t in temporaries] + [build.statement(f"return {returned}")]
+        targets = ", ".join(stacked)
+        before = [build.function(per_step, [index], body),
+                  build.statement(f"{targets} = jax.vmap({per_step})({indices})")]
+        scanned += list(zip(stacked, needed))
     if index in reads_of(row_value) or not scanned:
-        scanned.append((f"jnp.arange({start}, {stop})", index if index in reads_of(row_value) else "_"))
+        scanned.append((indices, index if index in reads_of(row_value) else "_"))
     item = scanned[0][1] if len(scanned) == 1 else context.fresh("item")
     xs = scanned[0][0] if len(scanned) == 1 else f"({', '.join(text for text, _ in scanned)})"
     new_row = context.fresh("row")
@@ -245,18 +271,34 @@ def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
         build.statement(f"return {shifted}, {new_row}"),
     ]
     definition = build.function(step, [carry.param, item], body, info.node.body.header)
-    init = ", ".join(f"{name}[{start - lag}]" for lag in range(1, depth + 1))
+    init = ", ".join(f"{name}[{first - lag}]" for lag in range(1, depth + 1))
     init = f"({init})" if depth > 1 else init
     rows = context.fresh("rows")
+    end = f"{stop} + {written}" if written else stop
     statements = [
+        *before,
         definition,
         build.statement(f"_, {rows} = lax.scan({step}, {init}, {xs})"),
-        build.statement(f"{name} = {name}.at{_slice('', start, stop, name)}.set({rows})"),
+        build.statement(f"{name} = {name}.at{_slice('', first, end, name)}.set({rows})"),
     ]
     previous = "row" if depth == 1 else f"{depth} rows"
     message = (f"table `{name}` written row by row from its previous {previous} rewritten as "
                f"`lax.scan` carrying those rows; the new rows are stacked into `{name}` with one update")
-    return LoopPlan("JX302", message, "", statements, [LAX, JNP])
+    return LoopPlan("JX302", message, "", statements, [LAX, JNP] + ([JAX] if temporaries else []))
+
+
+def _independent_temporaries(smalls: Sequence[cst.BaseSmallStatement], info: LoopInfo):
+    """``t = e`` statements computed from the index and unchanged names alone (each earlier one
+    may feed a later one), or None when a statement is anything else."""
+    known: set[str] = set()
+    for small in smalls:
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+            return None
+        target = small.targets[0].target.value
+        if target in info.carried or target in known or set(reads_of(small.value)) & (info.written - known):
+            return None
+        known.add(target)
+    return list(smalls)
 
 
 # -- reductions: s = s + e over independent iterations --------------------------------------------
@@ -291,7 +333,7 @@ def _reduction(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
         returned = ", ".join(code_of(term) for _, _, term in folds)
         body = [cst.SimpleStatementLine(body=[t]) for t in temporaries] + [build.statement(f"return {returned}")]
         definition = build.function(function, [index], body, info.node.body.header)
-        targets = ", ".join(stacked) + ("," if len(stacked) == 1 else "")
+        targets = ", ".join(stacked)
         statements = [definition, build.statement(f"{targets} = jax.vmap({function})(jnp.arange({range_args(info.space)}))")]
         statements += [
             build.statement(f"{name} = {name} {_symbol(reduction)} {reduction}({terms}, axis=0)")
