@@ -81,3 +81,16 @@ def test_another_key_draws_other_numbers(name, args):
     first = jax.jit(getattr(rewritten, name), static_argnums=0)(*args, key=jax.random.key(7))
     second = jax.jit(getattr(rewritten, name), static_argnums=0)(*args, key=jax.random.key(8))
     assert not np.allclose(np.asarray(first), np.asarray(second))
+
+
+def test_state_dependent_draws_stay_in_the_loop_and_keep_their_distribution():
+    original, _ = _modules()
+    np.random.seed(3)
+
+    def standardised_steps(path):
+        return np.diff(path) / (0.1 * np.abs(path[:-1]))
+
+    expected = standardised_steps(original.state_dependent_noise(N))
+    actual = standardised_steps(_rewritten("state_dependent_noise", N))
+    _same_distribution(expected, actual)
+    _uncorrelated_neighbours(actual)
