@@ -13,11 +13,15 @@ Each planner reads the loop's facts (:class:`jaxify.analysis.loops.LoopInfo`) an
   sequential): the result agrees within the dtype's rounding, the finding says so, and
   ``--exact-order`` (config ``exact-order = true``) keeps the sequential loop. Small integer terms
   (int8, int16) are summed in a wider integer, as ``np.sum`` does, where the loop would wrap around.
-- rows: ``T = T.at[k].set(f(T[k - 1], ..., T[k - c]))`` over ``range(start, stop)`` with
-  ``start >= c`` (prefix sums ``c[i] = c[i - 1] + x[i]``, products, running maxima, three-term
-  recurrences) -> ``lax.scan`` carrying the last ``c`` rows, each new row written exactly as the
-  loop wrote it (``prev.at[...].set(...)``: same broadcast, same cast to the table's dtype), the
-  rows stacked into ``T[start:stop]`` with one update. Same operations in the same order: exact.
+- rows: ``T = T.at[k + w].set(f(T[k + w - 1], ..., T[k + w - c]))`` over ``range(start, stop)``
+  with ``start + w >= c`` (prefix sums ``c[i] = c[i - 1] + x[i]``, products, running maxima,
+  three-term recurrences, paths ``x[t + 1] = x[t] + step``) -> ``lax.scan`` carrying the last
+  ``c`` rows, each new row written exactly as the loop wrote it (``prev.at[...].set(...)``: same
+  broadcast, same cast to the table's dtype), the rows stacked into the table with one update.
+  Arrays read at ``k`` are scanned (``x[start:]``) instead of gathered; assignments before the
+  write that read neither the table nor anything else the loop changes (a random draw with a
+  per-iteration key, see ``random_loop_keys.py``) are computed for every step at once with
+  ``jax.vmap`` before the scan, and scanned. Same operations in the same order: exact.
 
 Prefix sums stay sequential scans rather than ``jnp.cumsum`` / ``lax.cummax``: measured on CPU
 (XLA 0.10.2, 5000 float64 values) the cumulative ops took 55-165 us where the scan took 18-26 us,
