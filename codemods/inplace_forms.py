@@ -114,6 +114,19 @@ class Facts:
             return True
         return numpy.result_type(target_dtype, value_dtype) != numpy.dtype(target_dtype)
 
+    def needs_cast(self, target: cst.BaseExpression, value: cst.BaseExpression, true_divide: bool = False) -> bool:
+        """Whether an ``.at[]`` write of ``value`` into ``target`` spells out the cast to the target's dtype.
+
+        ``.at[].set/add`` cast the value to the target's dtype themselves; the cast is written only
+        where the value is known to change it (JAX warns that an implicit float -> int cast will
+        become an error). A Python scalar written into a target of unknown dtype stays a Python
+        scalar: it is weakly typed, so a float target keeps its dtype, and an integer target
+        truncates it exactly as NumPy's in-place write does.
+        """
+        if self.dtype(target) is None and _literal_number(value) is not None and not true_divide:
+            return False
+        return self.promotes(target, value, true_divide)
+
 
 # -- syntax helpers --------------------------------------------------------------------------
 
@@ -285,10 +298,9 @@ class Builder:
         if minmax is not None:
             return minmax
         shown = f"{code(target)} = ..."
-        # .set casts to the target's dtype by itself; the cast is spelled out where the value is
-        # known to need one (JAX warns that an implicit float -> int cast will become an error)
+        # where neither dtype is known and the value is no Python scalar, `.set`'s own cast is NumPy's
         known = self.facts.dtype(target.value) is not None and self.facts.dtype(value) is not None
-        if self.facts.promotes(target.value, value) and (known or _literal_number(value) is not None):
+        if self.facts.needs_cast(target.value, value) and (known or _literal_number(value) is not None):
             new_value = f"jnp.asarray({code(value)}).astype({name}.dtype)"
         else:
             new_value = as_jax(value)
@@ -335,7 +347,8 @@ class Builder:
         shown = f"{code(target)} {code(node.operator).strip()} ..."
         casts = self.facts.promotes(target.value, value, op_type is cst.DivideAssign)
         method = AT_METHOD.get(op_type)
-        if index.kind in ("basic", "unique") and method and not casts:
+        keeps_dtype = not self.facts.needs_cast(target.value, value, op_type is cst.DivideAssign)
+        if index.kind in ("basic", "unique") and method and keeps_dtype:
             place = index_text(target, write.list_indices)
             statement = rebind(name, f"{self.at(write)}{place}.{method}({as_jax(value)})")
             return Form("JX102", f"`{shown}` becomes `{name}.at[...].{method}(...)`", statement)

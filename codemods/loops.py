@@ -88,6 +88,7 @@ import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
 from jaxify.analysis.effects import ModuleEffects
+from jaxify.codemods import loop_forms
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
 from jaxify.analysis.loop_flow import block_flow, reads_of
@@ -129,6 +130,7 @@ RULES = (
     Rule("JX303", "loop-to-fori-loop", Safety.SAFE, "Range loop with carried state (its `if`s and `continue`s as masks) rewritten as `lax.fori_loop`."),
     Rule("JX304", "loop-to-while-loop", Safety.SAFE, "`while` loop, or a range loop that `break`s or returns early, rewritten as `lax.while_loop` (not reverse-differentiable)."),
     Rule("JX305", "loop-left-alone", Safety.REPORT, "Loop left as a Python loop: a statement blocks every JAX loop primitive."),
+    loop_forms.RULE,
 )
 
 
@@ -450,6 +452,10 @@ class LoopCodemod(ExitPlans, Codemod):
                        "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
             return LoopPlan("JX304", message, "", statements, [lax_import])
 
+        faster = None if masked else loop_forms.plan(info, loop_forms.FormContext(
+            self._fresh, self.options.exact_order, lambda code: self.enabled(code, info.node), self._scope_path()))
+        if faster is not None:
+            return faster
         nest = None if masked else self._nested_vmap(info)
         if nest is not None:
             return nest

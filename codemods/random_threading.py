@@ -21,6 +21,7 @@ import libcst as cst
 
 from jaxify.codemods.random_calls import NO_EQUIVALENT, SHUFFLES, STATE_ACCESS, is_none, jax_expression, sampler_for, source
 from jaxify.analysis.randomness import Draw, RandomFacts, RandomFunction, Stream
+from jaxify.codemods.random_loop_keys import LoopKey, per_iteration_keys
 
 if TYPE_CHECKING:
     from jaxify.codemods.randomness import Randomness
@@ -36,6 +37,8 @@ class Plan:
     creations: set[cst.Call] = dataclasses.field(default_factory=set)  # default_rng(s) -> jax.random.key(s)
     splits: dict[cst.CSTNode, list[tuple[str, list[str]]]] = dataclasses.field(default_factory=dict)
     key_params: dict[cst.FunctionDef, str] = dataclasses.field(default_factory=dict)
+    loop_keys: dict[cst.CSTNode, LoopKey] = dataclasses.field(default_factory=dict)  # splits that fold in the index
+    keys_before: dict[cst.For, list[LoopKey]] = dataclasses.field(default_factory=dict)  # split once before the loop
 
     @property
     def empty(self) -> bool:
@@ -66,6 +69,10 @@ class Planner:
                 )
         self._plan_global_state()
         self._allocate_subkeys()
+        self.plan.loop_keys, self.plan.keys_before = per_iteration_keys(
+            self.plan.splits, self.codemod.parents, self.codemod.analysis.qualified_name,
+            lambda base, statement, taken: self.free_name(base, self._names_near(statement) | taken),
+        )
         return self.plan
 
     # -- Generator / RandomState objects -------------------------------------------------------

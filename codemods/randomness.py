@@ -20,7 +20,11 @@ draw a key it has never used:
 - `shuffle(x)` -> `x = jax.random.permutation(sub, x)`.
 
 A draw inside a loop splits the key inside the loop body, so the key is carried from iteration to
-iteration (the loops codemod sees an ordinary carried value) and no key is ever used twice.
+iteration (the loops codemod sees an ordinary carried value) and no key is ever used twice. In a
+`for i in range(...)` loop whose only use of the key is one statement directly in its body, the
+key is split once before the loop and each iteration folds its index in
+(`sub = jax.random.fold_in(key_per_i, i)`): the loop no longer carries the key, so otherwise
+independent iterations become one `jax.vmap` (see `random_loop_keys.py`).
 
 ## Why JAX needs it
 JAX has no global random state: a draw is a pure function of its key, and the same key gives the
@@ -90,6 +94,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 from jaxify.analysis.randomness import RandomFacts, random_facts
 from jaxify.codemod import Codemod
 from jaxify.codemods.random_calls import SHUFFLES, is_atom, jax_expression, sampler_for, source
+from jaxify.codemods.random_loop_keys import split_statements
 from jaxify.codemods.random_threading import CHANGES_NUMBERS, Plan, Planner
 from jaxify.rules import Rule, Safety
 
@@ -234,7 +239,17 @@ class Randomness(Codemod):
         return self._with_splits(original_node, [updated_node])
 
     def leave_For(self, original_node, updated_node):
-        return self._with_splits(original_node, [updated_node])
+        before = [
+            cst.parse_statement(f"{k.key_var}, {k.loop_key} = jax.random.split({k.key_var})\n")
+            for k in self.plan.keys_before.get(original_node, [])
+        ]
+        if before:
+            before[0] = before[0].with_changes(leading_lines=updated_node.leading_lines)
+            updated_node = updated_node.with_changes(leading_lines=())
+        placed = self._with_splits(original_node, [updated_node])
+        if not before:
+            return placed
+        return cst.FlattenSentinel([*before, *(placed.nodes if isinstance(placed, cst.FlattenSentinel) else [placed])])
 
     def leave_With(self, original_node, updated_node):
         return self._with_splits(original_node, [updated_node])
@@ -266,9 +281,10 @@ class Randomness(Codemod):
         statements = []
         for key_var, subkeys in splits:
             count = "" if len(subkeys) == 1 else f", {len(subkeys) + 1}"
-            statements.append(
-                cst.parse_statement(f"{key_var}, {', '.join(subkeys)} = jax.random.split({key_var}{count})\n")
-            )
+            text = f"{key_var}, {', '.join(subkeys)} = jax.random.split({key_var}{count})"
+            if original in self.plan.loop_keys:
+                text = split_statements(self.plan.loop_keys[original], subkeys)
+            statements.append(cst.parse_statement(text + "\n"))
         statements[0] = statements[0].with_changes(leading_lines=lines[0].leading_lines)
         lines[0] = lines[0].with_changes(leading_lines=())
         return cst.FlattenSentinel([*statements, *lines])

@@ -193,6 +193,8 @@ def _warn_unknown_suppressions(result: FileResult) -> None:
 @click.option("--key-name", default=None, help="Name of the PRNG key parameter added to functions (default: key).")
 @click.option("--assume-numeric-inputs", is_flag=True, default=None,
               help="Declare that callers pass numeric arrays: conversions that assume it become safe.")
+@click.option("--exact-order", is_flag=True, default=None,
+              help="Loops keep their sequential order of float additions (no cumsum / sum forms).")
 @click.option("--keep-outputs", is_flag=True, default=None, help="Notebooks: keep the outputs of rewritten cells.")
 @click.option("--show-fixes", is_flag=True, help="Also list the findings that were fixed.")
 @click.option("--statistics", "show_statistics", is_flag=True, help="Print how often each rule fired, per outcome.")

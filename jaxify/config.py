@@ -64,6 +64,7 @@ class Options:
     exclude: tuple[str, ...] = ()  # gitignore-style patterns, relative to the current folder
     keep_outputs: bool = False  # notebooks: keep the outputs of rewritten cells
     assume_numeric_inputs: bool = False  # callers pass numeric arrays (see analysis/input_contract.py)
+    exact_order: bool = False  # loops keep their sequential order of float operations (codemods/loop_forms.py)
     # Every caller of the module's functions is in the module itself (a notebook: nothing imports it),
     # so call sites are evidence for public functions as they are for private ones. Set by the engine.
     callers_in_module: bool = False
@@ -182,6 +183,7 @@ SCHEMA: dict[str, Callable[[Any, str], Any]] = {
     "key-name": _identifier,
     "keep-outputs": _boolean,
     "assume-numeric-inputs": _boolean,
+    "exact-order": _boolean,
 }
 
 

@@ -22,7 +22,7 @@ from jaxify.exclusion import GitIgnores, PatternSet
 
 # The Options fields a flag or a config key sets directly, one to one.
 PLAIN_OPTIONS = ("unsafe", "precision", "target_jax", "jit", "key_name", "keep_outputs", "assume_numeric_inputs",
-                 "partial")
+                 "partial", "exact_order")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Flags:
     keep_outputs: bool | None = None
     assume_numeric_inputs: bool | None = None
     partial: bool | None = None
+    exact_order: bool | None = None
 
 
 def _selection(config: dict[str, Any], flags: Flags) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
 _OPTION_NAMES = ("select", "ignore", "unsafe", "precision", "target_jax", "jit", "key_name", "assume_numeric_inputs",
-                 "partial")
+                 "partial", "exact_order")
 
 
 def options_from_flags(flags: list[str]) -> Options:
