@@ -77,7 +77,7 @@ class FormContext:
 def plan(info: LoopInfo, context: FormContext) -> LoopPlan | None:
     """The fastest form that computes what ``info``'s loop computes, or None for the generic one."""
     space = info.space
-    if space.kind != "range" or info.windows or info.trajectories or info.early_return or info.jump:
+    if space.kind != "range" or info.windows or info.trajectories or info.early_return or info.breaks:
         return None
     bounds = {name for part in (space.start, space.stop, space.step) if part is not None for name in reads_of(part)}
     if bounds & _varying_in_enclosing_loops(info.node, context.enclosing):
