@@ -137,3 +137,10 @@ def test_only_files_where_something_moves_pay_extra_runs(monkeypatch, source, ru
     monkeypatch.setattr(engine, "_run_to_fixpoint", counting)
     rewrite(source, ["--assume-numeric-inputs"])
     assert len(calls) == runs
+
+
+def test_a_frozen_caller_keeps_the_exact_numbers_of_the_random_stream_it_seeds():
+    source = (GATE / "random_with_frozen_caller.py").read_text()
+    result = rewrite(source, flags_of(source))
+    assert result.rewritten is None  # every function keeps NumPy's global stream: the file is unchanged
+    assert "_jitter" in _gate_findings(result) and "_noise" in _gate_findings(result)

@@ -7,7 +7,7 @@ import pytest
 
 from harness import rewrite
 
-FLAGS = ["--assume-numeric-inputs"]  # every case here is about behaviour, not about input types
+FLAGS = ["--assume-numeric-inputs", "--partial"]  # behaviour, not input types; statement forms (no gate)
 
 
 def _findings(result, code):
