@@ -136,11 +136,10 @@ def summarize(rows: list[dict]) -> dict:
                for r in program_rows)
     ]
     equivalent = [(row, c) for row, c in large if row["equivalent"] and row["jits"]]
-    speedups = [_ratio(c["original_ms"], c["jitted_ms"]) for _, c in equivalent]
+    speedups = [r for r in (_ratio(c["original_ms"], c["jitted_ms"]) for _, c in equivalent) if r]
     references = [r for r in (_ratio(c["jitted_ms"], c.get("reference_ms")) for _, c in equivalent) if r]
     numba = [_ratio(c["original_ms"], c["numba_ms"]) for _, c in large if c["numba_ms"]]
-    slower_small = [f"{row['program']}.{row['function']}" for row in rows if row["jits"] and "small" in row["sizes"]
-                    and row["sizes"]["small"]["jitted_ms"] > row["sizes"]["small"]["original_ms"]]
+    slower_small = [f"{row['program']}.{row['function']}" for row in rows if speed.jax_slower_when_small(row)]
     slower = speed.slower_without_finding(rows, lambda row: row["findings"])
     return {
         "programs": len(by_program), "functions": len(rows), "good_programs": len(good),
