@@ -148,9 +148,9 @@ def summarize_speed(rows: list[dict]) -> dict:
     timed = [(row["program"], f) for row in rows for f in row.get("speed", []) if f["sizes"]]
     large = [f["sizes"]["large"] for _, f in timed if f["equivalent"] and f["jits"]]
     speedups = [c["original_ms"] / c["jitted_ms"] for c in large if c["jitted_ms"]]
-    numba = [c["original_ms"] / c["numba_ms"] for _, f in timed for c in f["sizes"].values() if c["numba_ms"]]
-    small = [f"{program}.{f['function']}" for program, f in timed if f["jits"] and "small" in f["sizes"]
-             and f["sizes"]["small"]["jitted_ms"] > f["sizes"]["small"]["original_ms"]]
+    numba = [f["sizes"]["large"]["original_ms"] / f["sizes"]["large"]["numba_ms"] for _, f in timed
+             if f["sizes"]["large"]["numba_ms"]]
+    small = [f"{program}.{f['function']}" for program, f in timed if speed.jax_slower_when_small(f)]
     slower = speed.slower_without_finding([f for _, f in timed], lambda f: f["findings"])
     return {
         "family_functions": len(family),

@@ -12,15 +12,17 @@ Measured on one shared core (CPU seconds, peak memory of the process):
     functions   KB    before (7a9663b)       after calls_to
        50        6      4.9 s    203 MB        5.0 s   203 MB
       250       34     20.0 s    311 MB       19.7 s   312 MB
-     2500      351    265.8 s   1554 MB       see the closing note of issue 18
+     2500      351    265.8 s   1554 MB       not measured (the shared machine was overloaded)
 
 cProfile at 100 and 500 functions showed one term growing with the square of the module's
 functions: the input-contract analysis asked, for each parameter, what the module's call sites
 pass, and each question resolved every call in the module (``ValueKinds.arguments_for``); each
-call is now resolved once (``ValueKinds.calls_to``). What remains is linear, at roughly 80 ms and
-4 KB of memory per byte of source per function: LibCST's tree walks (each codemod, each metadata
-provider and each analysis walks the whole tree, twice with the fixpoint's second pass) and its
-metadata. A 5 MB module would still need about 45 CPU minutes and 20 GB, which is why the runner
+call is now resolved once (``ValueKinds.calls_to``); tests/test_cost_growth.py counts those
+resolutions (936 at 8 functions and 12192 at 32 before, linear now). A fit of a*n + b*n**2 to
+the figures before puts the square term at about a quarter of the time at 2500 functions; at
+5 MB it would have dominated. What remains is linear, at roughly 80 ms per function and 4 KB of
+memory per byte of source: LibCST's tree walks (each codemod, each metadata provider and each
+analysis walks the whole tree, twice with the fixpoint's second pass) and its metadata. A 5 MB module would still need about 45 CPU minutes and 20 GB, which is why the runner
 refuses files whose estimated memory is over --file-memory before starting.
 """
 

@@ -84,7 +84,8 @@ def measure_program(path: Path, options: Options) -> list[dict]:
     rows = []
     for name in loop_functions(text):
         findings = speed.findings_within(result.findings, spans[name])
-        row = {"program": path.stem, "rewritten": all_rewritten and name in inferred, "findings": findings}
+        row = {"program": path.stem, "rewritten": all_rewritten and name in inferred, "changed": name in inferred,
+               "findings": findings}
         row["equivalent"], row["note"] = equivalent_under_jit(
             name, modules["original"], modules["rewritten"], calls[name], declared, f"<{path.stem}_rewritten>")
         row.update(speed.measure(name, modules, calls[name], inferred.get(name, ()), declared.get(name, ())))
@@ -136,12 +137,12 @@ def summarize(rows: list[dict]) -> dict:
                for r in program_rows)
     ]
     equivalent = [(row, c) for row, c in large if row["equivalent"] and row["jits"]]
-    speedups = [_ratio(c["original_ms"], c["jitted_ms"]) for _, c in equivalent]
+    speedups = [r for r in (_ratio(c["original_ms"], c["jitted_ms"]) for _, c in equivalent) if r]
     references = [r for r in (_ratio(c["jitted_ms"], c.get("reference_ms")) for _, c in equivalent) if r]
     numba = [_ratio(c["original_ms"], c["numba_ms"]) for _, c in large if c["numba_ms"]]
-    slower_small = [f"{row['program']}.{row['function']}" for row in rows if row["jits"] and "small" in row["sizes"]
-                    and row["sizes"]["small"]["jitted_ms"] > row["sizes"]["small"]["original_ms"]]
-    slower = speed.slower_without_finding(rows, lambda row: row["findings"])
+    slower_small = [f"{row['program']}.{row['function']}" for row in rows if speed.jax_slower_when_small(row)]
+    changed = [row for row in rows if row["changed"]]  # a function the rewrite left as it was is the original
+    slower = speed.slower_without_finding(changed, lambda row: row["findings"])
     return {
         "programs": len(by_program), "functions": len(rows), "good_programs": len(good),
         "rewritten_equivalent_jitting": sum(r["rewritten"] and r["equivalent"] and r["jits"] for r in rows),
@@ -150,7 +151,7 @@ def summarize(rows: list[dict]) -> dict:
         "median_numba_speedup": statistics.median(numba) if numba else None,
         "numba_compiled": len(numba),
         "jax_slower_at_small_input": slower_small,
-        "slower_as_called": [f"{r['program']}.{r['function']}" for r in rows if speed.is_slower(r)],
+        "slower_as_called": [f"{r['program']}.{r['function']}" for r in changed if speed.is_slower(r)],
         "slower_without_finding": [f"{r['program']}.{r['function']}" for r in slower],
         "device": str(jax.devices()[0]),
     }
