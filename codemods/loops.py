@@ -250,7 +250,7 @@ class LoopCodemod(ExitPlans, Codemod):
             self._converted.discard(loop)
             line = self.position(loop)[0]
             self.context.findings[:] = [f for f in self.context.findings
-                                        if not (f.line == line and f.code in ("JX301", "JX302", "JX303", "JX304"))]
+                                        if not (f.line == line and f.code in ("JX301", "JX302", "JX303", "JX304", "JX306"))]
             reason = (f"the loop around it (line {outer_line}) stays a Python loop, and a JAX loop inside a Python loop "
                       "traces and compiles its body again on every outer iteration (far slower than the NumPy loop)")
             self.report([Refusal(loop, "JX305", f"loop left alone: {reason}", reason,
