@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Iterator
 
 import libcst as cst
 
+from jaxify.analysis.lax_bodies import handed_to_lax
 from jaxify.analysis.effects import Effect, effects_of_name
 from jaxify.analysis.expressions import code_of
 from jaxify.analysis.values import Kind
@@ -64,6 +65,7 @@ class Ref:
 
 Env = dict[str, frozenset[Ref]]
 VALUE = Ref(Buffer("value", "a Python value"), False)  # a number, string, ...: no buffer to share
+VALUE_SET = frozenset({VALUE})
 FUNCTION = Ref(Buffer("function", "a function defined here"), False)
 SHARED_ORIGINS = frozenset({"param", "global", "local", "unknown"})
 
@@ -127,15 +129,19 @@ class MutationAnalysis:
         }
         self.returns_param = {name: _returned_params(fn) for name, fn in self.functions.items()}
         self.scopes: list[ScopeWrites] = [self._walk_scope(None, module.body, ())]
-        for function in _all_functions(module):
+        functions = _all_functions(module)
+        traced = handed_to_lax(module, functions, qualified_name)
+        for function in functions:
             params = tuple(p.name.value for p in parameters(function))
-            self.scopes.append(self._walk_scope(function, function.body.body, params))
+            self.scopes.append(self._walk_scope(function, function.body.body, params, function in traced))
 
     # -- one scope -----------------------------------------------------------------------
 
-    def _walk_scope(self, function, body, params) -> ScopeWrites:
+    def _walk_scope(self, function, body, params, traced: bool = False) -> ScopeWrites:
         walker = _ScopeWalker(self, function is not None, params, _declared_globals(body))
-        env: Env = {p: frozenset({Ref(Buffer("param", p), False)}) for p in params}
+        # a function jax.lax calls (a loop body, a branch) receives traced values: immutable, so
+        # `x += v` there rebinds, and nothing its caller holds can see a write
+        env: Env = {p: VALUE_SET if traced else frozenset({Ref(Buffer("param", p), False)}) for p in params}
         walker.block(body, env)
         return ScopeWrites(function, params, list(walker.writes.values()), walker.declared_global)
 
@@ -188,7 +194,7 @@ class _ScopeWalker:
             made_by = "jax.numpy" if any(_made_by_jax(self.refs(o, env)) for o in operands) else ""
             made = f"the new array made at line {self.owner.line_of(expr)}"
             return frozenset({Ref(Buffer("local", made, made_by), False)})
-        return frozenset({VALUE})
+        return VALUE_SET
 
     def _call_refs(self, call: cst.Call, env: Env) -> frozenset[Ref]:
         func = call.func
