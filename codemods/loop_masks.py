@@ -209,7 +209,9 @@ class MaskedBody:
         else:
             targets = [t.target for t in small.targets]
             value = code_of(small.value)
-        if mask is None:
+        if mask is None or self._splits_a_key(small):
+            # a key split under a mask advances anyway: the draws it feeds are masked, and a key
+            # kept by `jnp.where` would be used twice (the numbers differ, the distribution does not)
             text = " = ".join([*(code_of(t) for t in targets), value])
             for target in targets:
                 self.defined |= set(target_names(target))
@@ -229,6 +231,12 @@ class MaskedBody:
         renamed = [code_of(t.visit(_Rename(temporaries))) for t in targets]
         lines = [" = ".join([*renamed, value])]
         return lines + [self._masked(name, temporaries[name], None, mask) for name in names]
+
+    def _splits_a_key(self, small: cst.Assign | cst.AugAssign) -> bool:
+        value = small.value
+        # the randomness codemod wrote this call in the same pass: it may not resolve yet
+        return isinstance(small, cst.Assign) and isinstance(value, cst.Call) and "jax.random.split" in (
+            self.resolve(value.func), code_of(value.func))
 
     def _masked(self, name: str, value: str, small, mask: str) -> str:
         if name not in self.defined or value == f"jnp.asarray({name})":

@@ -90,8 +90,9 @@ def whole_functions(text: str, path: str, options: Options, run: Run) -> tuple[s
     original = Original.parse(text)
     units = original.units
     frozen: dict[str, Finding] = {}
+    first_moved = _moved(units, findings)
     while True:
-        moved = {unit.name for unit in units if any(_is_move(f) and f.line in unit.lines for f in findings)}
+        moved = _moved(units, findings)
         blocked = _blocked(original, text, rewritten, path, options, moved, findings, frozen)
         if not blocked:
             break
@@ -101,9 +102,22 @@ def whole_functions(text: str, path: str, options: Options, run: Run) -> tuple[s
     if converted and options.jit is not True:
         # jit's targets are known only now; with --jit every compatible function was wrapped already.
         rewritten, findings = run(_verdict(units, frozen, converted))
+    for unit in units:
+        if unit.name in first_moved and unit.name not in moved and unit.name not in frozen:
+            # nothing blocks it, yet nothing moves once its callers keep NumPy: what it returns
+            # stays with NumPy code (written in place, or inspected where a jax array differs)
+            position = original.positions[unit.node.name].start
+            frozen[unit.name] = _finding(path, unit, Blocker(position.line, position.column + 1, (
+                "its callers in this module keep NumPy, and what it returns reaches their NumPy code, where a jax "
+                "array would behave differently (the input-contract and JAX-differences findings of a --partial "
+                "run show where)")))
     suppressions = Suppressions(text)
     reported = [f for f in frozen.values() if not suppressions.is_suppressed(f.code, f.line)]
     return rewritten, findings + reported
+
+
+def _moved(units: list[Unit], findings: list[Finding]) -> set[str]:
+    return {unit.name for unit in units if any(_is_move(f) and f.line in unit.lines for f in findings)}
 
 
 def _verdict(units: list[Unit], frozen: dict[str, Finding], converted: set[str]) -> Verdict:
