@@ -231,7 +231,7 @@ def test_cli_html_report_on_corpus_programs(tmp_path):
     text = " ".join(parser.text)
     assert parser.tags.count("svg") == 2
     functions = [(Path(m["path"]).name, f) for m in modules for f in m["functions"]]
-    assert len(functions) >= 5
+    assert len(functions) >= 4  # loop_kmeans.kmeans keeps NumPy (JX807: a boolean-mask selection), so it is not verified
     for module, function in functions:
         assert f"{module}:{function['function']}" in text  # in the speedup chart
         assert f"{function['function']} (line {function['line']})" in text  # in its module's table
