@@ -22,10 +22,8 @@ it already has; ``slower_without_finding`` lists those that carry no finding say
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import inspect
-import signal
 import sys
 import time
 import types
@@ -33,6 +31,7 @@ import types
 import numpy as np
 
 from jaxify.verify.jit_errors import explain_jit_failure
+from jaxify.verify.sizes import time_limit
 from jaxify.verify.timing import compile_ms, copier, time_calls
 
 SLOW_CALL_SECONDS = 1.0  # a call slower than this is timed once more instead of 5+ times
@@ -82,25 +81,12 @@ class OverBudget(Exception):
     pass
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    """Raise ``OverBudget`` in the calling thread after ``seconds`` (main thread, POSIX only)."""
-    def stop(signum, frame):
-        raise OverBudget(f"stopped after {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def bounded_ms(call, fresh_args) -> tuple[float | None, str]:
     """``median_ms`` within ``BUDGET_SECONDS``: ``(None, "over N s")`` when it runs past it."""
     try:
-        with time_limit(BUDGET_SECONDS):
+        with time_limit(BUDGET_SECONDS, OverBudget):
             return median_ms(call, fresh_args), ""
     except OverBudget:
         return None, f"over {BUDGET_SECONDS:g} s (stopped)"

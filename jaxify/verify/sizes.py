@@ -54,7 +54,7 @@ def time_at_sizes(original, jitted, args: tuple, kwargs: dict, extra: dict, size
     for size in sorted(set(sizes)):
         grown_args, grown_kwargs = grow(args, base, size), grow(kwargs, base, size)
         try:
-            with _time_limit(SECONDS_PER_SIZE):
+            with time_limit(SECONDS_PER_SIZE):
                 original_ms, _ = time_calls(lambda a, k: original(*a, **k), copier(grown_args, grown_kwargs))
                 device_args = _on_device((grown_args, {**grown_kwargs, **extra}))
                 jitted_ms, _ = time_calls(lambda a, k: jitted(*a, **k), lambda: device_args)
@@ -86,10 +86,11 @@ class SizeBudgetExceeded(Exception):
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float):
-    """Interrupt Python-level code (the original's loops) after ``seconds``; main thread only."""
+def time_limit(seconds: float, exceeded: type[Exception] = SizeBudgetExceeded):
+    """Interrupt Python-level code (the original's loops) after ``seconds`` by raising
+    ``exceeded``; main thread only (elsewhere, or without SIGALRM, no limit)."""
     def expire(signum, frame):
-        raise SizeBudgetExceeded(f"over the {seconds:g} s budget per size")
+        raise exceeded(f"over the {seconds:g} s budget")
 
     try:
         previous = signal.signal(signal.SIGALRM, expire)
