@@ -105,6 +105,11 @@ def _decorator_target(decorator: cst.Decorator) -> cst.BaseExpression:
     return expr
 
 
+# Said on every wrap: "never slower" holds from the crossover size up, not below it.
+DISPATCH_COST = ("the first call compiles and every call pays jax.jit's dispatch (microseconds), so on small inputs "
+                 "the rewrite can be slower than the NumPy original: time it on your sizes (`jaxify verify --sizes`)")
+
+
 class JitWrap(Codemod):
     RULES = RULES
     METADATA_DEPENDENCIES = (PositionProvider,)
@@ -184,7 +189,7 @@ class JitWrap(Codemod):
                 continue
             static = statics[name]
             shown = f"static_argnames={static!r}" if static else "no static arguments"
-            if self.fix(function, "JX801", f"`{name}` is jit-compatible -> `jax.jit` ({shown})"):
+            if self.fix(function, "JX801", f"`{name}` is jit-compatible -> `jax.jit` ({shown})", hint=DISPATCH_COST):
                 self._wrap[name] = static
                 self._jitted.add(name)
 
