@@ -81,8 +81,6 @@ class OverBudget(Exception):
     pass
 
 
-
-
 def bounded_ms(call, fresh_args) -> tuple[float | None, str]:
     """``median_ms`` within ``BUDGET_SECONDS``: ``(None, "over N s")`` when it runs past it."""
     try:

@@ -23,9 +23,9 @@ from typing import Callable, Iterable, Iterator
 
 import libcst as cst
 
-from jaxify.analysis.lax_bodies import handed_to_lax
 from jaxify.analysis.effects import Effect, effects_of_name
 from jaxify.analysis.expressions import code_of
+from jaxify.analysis.lax_bodies import handed_to_lax
 from jaxify.analysis.values import Kind
 
 # NumPy functions and array methods whose result may share memory with their first argument.
