@@ -107,6 +107,7 @@ class Codemod(cst.CSTTransformer):
         super().__init__()
         self.import_context = CodemodContext(filename=context.path, wrapper=wrapper)
         self._last_visited: cst.CSTNode | None = None
+        self._made_a_fix = False  # imports are added only for rewrites actually made
         self._codes = {rule.code: rule for rule in self.RULES}
 
     @classmethod
@@ -191,6 +192,7 @@ class Codemod(cst.CSTTransformer):
             status, applied = Status.UNSAFE, False
         else:
             status, applied = Status.FIXED, True
+            self._made_a_fix = True
         self.context.findings.append(
             Finding(
                 self.context.path, line, col, code, message, status,
@@ -227,8 +229,10 @@ class Codemod(cst.CSTTransformer):
         # start an indented line); they run without it and the file's own indentation is put back.
         indent = module.default_indent
         module = module.with_changes(default_indent=indent.replace("\x0c", ""))
+        # A builder asks for its import when it builds a node; the node is dropped when its fix is
+        # not made (a function the gate keeps on NumPy, a refusal), and so is the import.
         wanted = scratch.get(AddImportsVisitor.CONTEXT_KEY)
-        if wanted and not already_imported(module, wanted):
+        if wanted and self._made_a_fix and not already_imported(module, wanted):
             module = AddImportsVisitor(self.import_context).transform_module(module)
         if scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
             module = RemoveImportsVisitor(self.import_context).transform_module(module)
