@@ -175,6 +175,8 @@ def _blocked(original: Original, text: str, rewritten: str, path: str, options: 
                     f": {f.reason}" if f.reason and f.reason not in f.message else ""))
                  for f in findings if f.line in unit.lines and _leaves_code(f)]
         found += untraceable.get(unit.name, [])
+        if not unit.top_level and options.jit is not False:
+            found.append(_method_blocker(original, unit))
         if found:
             blocked[unit.name] = _finding(path, unit, min(found, key=lambda b: (b.line, b.col)))
     keeping_numpy = {unit.name for unit in units if unit.name not in moved or unit.name in frozen or unit.name in blocked}
@@ -186,6 +188,17 @@ def _blocked(original: Original, text: str, rewritten: str, path: str, options: 
             if caller is not None:
                 blocked[unit.name] = _finding(path, unit, caller)
     return blocked
+
+
+def _method_blocker(original: Original, unit: Unit) -> Blocker:
+    """Methods are not jitted: jit would take ``self`` as a static argument, cached by identity, and
+    keep using attribute values read at the first call after they change. A method that moved
+    would then run eagerly on jax arrays, slower than NumPy, and return jax arrays to its callers."""
+    position = original.positions[unit.node.name].start
+    return Blocker(position.line, position.column + 1, (
+        "a method is not jitted (jit would cache `self` by identity and miss later changes to its attributes), "
+        "and NumPy calls moved into code that is never traced only add JAX's dispatch cost; move the "
+        "computation into a top-level function the method calls, or use --no-jit to convert it unwrapped"))
 
 
 def _finding(path: str, unit: Unit, blocker: Blocker) -> Finding:
