@@ -91,10 +91,11 @@ from jaxify.analysis.effects import ModuleEffects
 from jaxify.codemods import loop_forms
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
-from jaxify.analysis.loop_flow import block_flow, reads_of
+from jaxify.analysis.loop_flow import block_flow, reads_of, target_names
 from jaxify.analysis.loops import LoopInfo, analyze_loop
 from jaxify.analysis import Kind
 from jaxify.codemod import Codemod, Fix, Refusal, fresh_name
+from jaxify.codemods.loop_choices import ChoicesAsSelects
 from jaxify.codemods.loop_exits import ExitPlans
 from jaxify.codemods.loop_masks import Blocked, needs_masks
 from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
@@ -265,7 +266,8 @@ class LoopCodemod(ExitPlans, Codemod):
             self._refuse(original, None, Blocker(original, "a module-level loop (its names are globals other code may read)"),
                          hint="move the loop into a function")
             return updated
-        info = analyze_loop(original, scope, self._resolve, self._local_purity(scope[0]))
+        info = analyze_loop(original, scope, self._resolve, self._local_purity(scope[0]),
+                             lambda expr: self.analysis.kind_of(expr) is Kind.STATIC)
         self._hoisted = set(info.conversions)
         self._windows = info.windows
         blockers = info.blockers + self._structural_blockers(info, scope) + loop_differences(self.analysis, original)
@@ -281,6 +283,11 @@ class LoopCodemod(ExitPlans, Codemod):
         if any("jnp." in build.code(statement) for statement in statements):  # masks and flags are jnp calls
             imports = [*imports, ("jax.numpy", None, "jnp")]
         statements = self._index_host_arrays_as_jax(original, statements)
+        if info.choices:
+            traced = info.written | (set(target_names(original.target)) if isinstance(original, cst.For) else set())
+            selects = ChoicesAsSelects(traced)
+            statements = [statement.visit(selects) for statement in statements]
+            imports = [*imports, ("jax.numpy", None, "jnp")]
         if info.windows:
             window = build.code(info.windows[0])
             unsafe_because = (f"assumes every window `{window}` lies inside `{build.code(info.windows[0].value)}`: "

@@ -23,6 +23,19 @@ GROWERS = frozenset({"jax.numpy.append", "jax.numpy.concatenate", "jax.numpy.hst
                      "jax.numpy.stack", "jax.numpy.column_stack", "jax.numpy.insert",
                      "numpy.append", "numpy.concatenate", "numpy.hstack", "numpy.vstack", "numpy.insert"})
 
+# Builtins a traced loop body may call on what it computes: codemods/loop_choices.py makes them selects.
+CHOOSERS = {"builtins.min": "fmin", "builtins.max": "fmax"}
+
+
+def is_traced_choice(call: cst.Call, qualified: str | None, traced: set[str]) -> bool:
+    """``min(a, b, ...)`` / ``max(a, b, ...)`` with two or more plain arguments, reading ``traced``."""
+    return (
+        qualified in CHOOSERS and len(call.args) >= 2
+        and all(arg.keyword is None and not arg.star for arg in call.args)
+        and bool(set(reads_of(call)) & traced)
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class Blocker:
     node: cst.CSTNode
@@ -36,13 +49,15 @@ class BlockerFinder(cst.CSTVisitor):
     """Statements inside one loop's body that no loop primitive can express exactly."""
 
     def __init__(self, resolve: Resolve, is_pure_function: Callable[[str], bool], loop_writes: set[str],
-                 trajectory_statements: set[cst.CSTNode]):
+                 trajectory_statements: set[cst.CSTNode], is_static: Callable[[cst.CSTNode], bool] = lambda e: False):
         self.resolve = resolve
         self.is_pure_function = is_pure_function
+        self.is_static = is_static
         self.loop_writes = loop_writes
         self.trajectory_statements = trajectory_statements
         self.blockers: list[Blocker] = []
         self.windows: list[cst.Subscript] = []  # `x[i:i + k]` reads: lax.dynamic_slice, if in bounds
+        self.choices = False  # the body holds a builtin min/max of traced values
 
     def _block(self, node: cst.CSTNode, reason: str) -> None:
         self.blockers.append(Blocker(node, reason))
@@ -163,7 +178,10 @@ class BlockerFinder(cst.CSTVisitor):
                 self._check_target(element.value)
 
     def visit_Call(self, node: cst.Call) -> None:
-        reason = call_blocker(node, self.resolve, self.is_pure_function)
+        if is_traced_choice(node, self.resolve(node.func), self.loop_writes):
+            self.choices = True  # a select keeps Python's choice (codemods/loop_choices.py)
+            return
+        reason = None if self._static_numpy(node) else call_blocker(node, self.resolve, self.is_pure_function)
         if reason:
             self._block(node, reason)
         qualified = self.resolve(node.func)
@@ -171,6 +189,15 @@ class BlockerFinder(cst.CSTVisitor):
             grown = sorted(set(reads_of(node)) & self.loop_writes)
             if grown:
                 self._block(node, f"`{grown[0]}` changes shape every iteration (`{qualified.split('.')[-1]}`)")
+
+    def _static_numpy(self, call: cst.Call) -> bool:
+        """NumPy on values static outside the loop (`np.empty(n)`, `np.arange(k)`) builds a constant
+        when the body is traced, as it does under jit; on anything the loop computes it would raise."""
+        qualified = self.resolve(call.func) or ""
+        return (
+            qualified.startswith("numpy.") and not qualified.startswith("numpy.random.")
+            and not self._depends(call) and all(self.is_static(arg.value) for arg in call.args)
+        )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         # A nested function runs only when called; its body is checked where it is called
