@@ -23,9 +23,14 @@ next, and replaces it with the JAX loop primitive that computes exactly the same
   (codemods/loop_masks.py): each assignment under a condition becomes
   `x = jnp.where(mask, new, x)`, an item write keeps its one-element form
   (`h = h.at[b].add(jnp.where(mask, 1, 0))`, `set`/`min`/`max` fall back to `x[b]`), and
-  statements after a `continue` run under the iteration's `alive` flag. Calls to the module's
+  statements after a `continue` run under the iteration's `alive` flag. An `if` whose side holds
+  a costly call (a matrix product, `jnp.linalg`, an inner JAX loop) becomes one `lax.cond`
+  instead, so only the side taken runs (codemods/loop_cond.py says when). Calls to the module's
   pure functions, and to lambdas and JAX-transformed callables (`g = jax.grad(f)`) bound once in
-  the function, are allowed (the shared effects table judges them).
+  the function, are allowed (the shared effects table judges them). Python's `min(a, b, ...)` /
+  `max(a, b, ...)` of values the loop computes become selects that keep Python's choice, NaN
+  included (codemods/loop_choices.py); NumPy calls on values static outside the loop
+  (`u_next = np.empty(n)`) stay, as they build a constant when the body is traced.
 - JX305: every other loop that touches arrays is left alone, with the blocking statement and its
   line, and, in a jitted function, how many iterations jit will unroll.
 
@@ -59,8 +64,9 @@ After:
 iteration changes, except through plain copies `a = b`), `break` in a loop over an array or in a
 range with a step, a nested loop, `return` or a tuple-unpacking assignment to non-names under a
 traced condition, `append` in a loop whose statements run under a traced condition (the list's
-length would depend on them), `yield`, `raise`, I/O and `print`, NumPy calls and global random
-state, calls to functions not known to be pure, item or attribute assignment (mutation the in-place
+length would depend on them), `yield`, `raise`, I/O and `print`, NumPy calls on traced values, global random
+state, `min`/`max` with `key=`/`default=` or one iterable argument, calls to
+functions not known to be pure, item or attribute assignment (mutation the in-place
 codemod could not remove), growing containers, arrays whose shape changes every iteration, a
 Python `and`/`or`/`not` or conditional expression on a value the loop computes outside an `if`
 test, slices whose bounds move with the loop index, a loop variable read after a loop that does
@@ -446,6 +452,8 @@ class LoopCodemod(ExitPlans, Codemod):
             if lowering.done is not None:
                 return self._plan_break(info, body, lowering.done)
             summary += "; its `if`/`continue` statements select with `jnp.where`, skipped iterations keep the carry"
+            if lowering.conds:
+                summary += "; an `if` with a costly side runs only that side, under `lax.cond`"
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")
