@@ -30,7 +30,9 @@ next, and replaces it with the JAX loop primitive that computes exactly the same
   the function, are allowed (the shared effects table judges them). Python's `min(a, b, ...)` /
   `max(a, b, ...)` of values the loop computes become selects that keep Python's choice, NaN
   included (codemods/loop_choices.py); NumPy calls on values static outside the loop
-  (`u_next = np.empty(n)`) stay, as they build a constant when the body is traced.
+  (`u_next = np.empty(n)`) stay, as they build a constant when the body is traced. A boolean-mask
+  selection used only as `len(s)`, `s.sum(axis=0)` or `s.mean(axis=0)` becomes a count and a
+  masked sum of the mask (codemods/loop_mask_reductions.py); any other use of it is refused.
 - JX305: every other loop that touches arrays is left alone, with the blocking statement and its
   line, and, in a jitted function, how many iterations jit will unroll.
 
@@ -103,6 +105,7 @@ from jaxify.analysis import Kind
 from jaxify.codemod import Codemod, Fix, Refusal, fresh_name
 from jaxify.codemods.loop_choices import ChoicesAsSelects
 from jaxify.codemods.loop_exits import ExitPlans
+from jaxify.codemods.loop_mask_reductions import MaskedReductions
 from jaxify.codemods.loop_masks import Blocked, needs_masks
 from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
 from jaxify.codemods.loop_syntax import (
@@ -287,6 +290,10 @@ class LoopCodemod(ExitPlans, Codemod):
         code, message, unsafe_because = plan.code, plan.message, plan.unsafe_because
         statements, imports = plan.statements, plan.imports
         if any("jnp." in build.code(statement) for statement in statements):  # masks and flags are jnp calls
+            imports = [*imports, ("jax.numpy", None, "jnp")]
+        if info.selections:
+            reductions = MaskedReductions({selection.name for selection in info.selections}, self._fresh)
+            statements = [statement.visit(reductions) for statement in statements]
             imports = [*imports, ("jax.numpy", None, "jnp")]
         statements = self._index_host_arrays_as_jax(original, statements)
         if info.choices:

@@ -7,7 +7,7 @@ module keeps the loop's policy (a traced loop body tolerates none of them).
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from typing import Callable, Sequence
 
 import libcst as cst
 import libcst.matchers as m
@@ -15,6 +15,7 @@ import libcst.matchers as m
 from jaxify.analysis.effects import Effect, effects_of
 from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_flow import reads_of
+from jaxify.analysis.mask_selections import MaskedSelection, is_mask, reduced_use
 
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
@@ -49,8 +50,10 @@ class BlockerFinder(cst.CSTVisitor):
     """Statements inside one loop's body that no loop primitive can express exactly."""
 
     def __init__(self, resolve: Resolve, is_pure_function: Callable[[str], bool], loop_writes: set[str],
-                 trajectory_statements: set[cst.CSTNode], is_static: Callable[[cst.CSTNode], bool] = lambda e: False):
+                 trajectory_statements: set[cst.CSTNode], is_static: Callable[[cst.CSTNode], bool] = lambda e: False,
+                 selections: Sequence[MaskedSelection] = ()):
         self.resolve = resolve
+        self.selections = selections  # boolean-mask selections only reduced: they become masked sums
         self.is_pure_function = is_pure_function
         self.is_static = is_static
         self.loop_writes = loop_writes
@@ -140,8 +143,9 @@ class BlockerFinder(cst.CSTVisitor):
             self._block(node, "a chained comparison on traced values")
 
     def visit_Subscript(self, node: cst.Subscript) -> bool:
-        if not m.matches(node.value, m.Attribute(attr=m.Name("at"))) and any(
-            isinstance(element.slice, cst.Index) and _is_comparison(element.slice.value) for element in node.slice
+        if all(node is not selection.subscript for selection in self.selections) and not m.matches(
+            node.value, m.Attribute(attr=m.Name("at"))) and any(
+            isinstance(element.slice, cst.Index) and is_mask(element.slice.value) for element in node.slice
         ):
             self._block(node, f"`{code_of(node)}` selects with a boolean mask: its shape depends on the data, "
                               "which no traced loop body can have")
@@ -178,6 +182,8 @@ class BlockerFinder(cst.CSTVisitor):
                 self._check_target(element.value)
 
     def visit_Call(self, node: cst.Call) -> None:
+        if any(reduced_use(node, selection.name) for selection in self.selections):
+            return  # a count or a sum of the selected rows (codemods/loop_mask_reductions.py)
         if is_traced_choice(node, self.resolve(node.func), self.loop_writes):
             self.choices = True  # a select keeps Python's choice (codemods/loop_choices.py)
             return
@@ -206,15 +212,6 @@ class BlockerFinder(cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return True
-
-
-def _is_comparison(index: cst.BaseExpression) -> bool:
-    """``x > 0``, ``~(x > 0)``, ``(a > 0) & (b < 1)``: an index that is a boolean mask."""
-    if isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.BitInvert):
-        return _is_comparison(index.expression)
-    if isinstance(index, cst.BinaryOperation) and isinstance(index.operator, (cst.BitAnd, cst.BitOr, cst.BitXor)):
-        return _is_comparison(index.left) or _is_comparison(index.right)
-    return isinstance(index, cst.Comparison)
 
 
 def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> str | None:

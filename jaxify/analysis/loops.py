@@ -35,6 +35,7 @@ from jaxify.analysis.loop_flow import (
     statement_flow,
     target_names,
 )
+from jaxify.analysis.mask_selections import MaskedSelection, masked_selections
 
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
@@ -135,6 +136,8 @@ class LoopInfo:
     breaks: bool = False  # the body holds a `break` of this loop (it needs a done flag)
     index_live_out: bool = False  # the loop variable is read after the loop
     choices: bool = False  # builtin min/max of traced values: selects (codemods/loop_choices.py)
+    # boolean-mask selections only counted and summed (codemods/loop_mask_reductions.py)
+    selections: list[MaskedSelection] = dataclasses.field(default_factory=list)
 
 
 # -- iteration space, outputs, trajectories ---------------------------------------------------
@@ -474,7 +477,9 @@ def analyze_loop(
 
     early_return = find_early_return(body) if space.kind == "range" else None
     exit_statement = early_return
-    finder = BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories}, is_static)
+    selections = masked_selections(body, live_out)
+    finder = BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories}, is_static,
+                           selections)
     for statement in body:
         if exit_statement is not None and statement is exit_statement.statement:
             if early_return is not None and early_return.value is not None:
@@ -516,6 +521,7 @@ def analyze_loop(
         index_live_out=index_live_out,
         windows=finder.windows,
         choices=finder.choices,
+        selections=selections,
     )
 
 
