@@ -71,7 +71,8 @@ class CondForm:
             return
         target = node.targets[0].target
         position = CARRY_LOOPS.get(self._qualified_name(node.value.func)) if isinstance(node.value, cst.Call) else None
-        if position is not None and len(node.value.args) > position:
+        if position is not None and len(node.value.args) > position and all(
+                arg.keyword is None and not arg.star for arg in node.value.args[:position + 1]):
             # `a, b = lax.fori_loop(lo, hi, body, (a0, b0))`: each result has its initial value's shape
             init = node.value.args[position].value
             if isinstance(target, cst.Name):

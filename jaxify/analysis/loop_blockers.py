@@ -201,8 +201,9 @@ class BlockerFinder(cst.CSTVisitor):
         when the body is traced, as it does under jit; on anything the loop computes it would raise."""
         qualified = self.resolve(call.func) or ""
         return (
-            qualified.startswith("numpy.") and not qualified.startswith("numpy.random.")
-            and not self._depends(call) and all(self.is_static(arg.value) for arg in call.args)
+            qualified.startswith("numpy.") and not self._depends(call)
+            and effects_of(call, self.resolve, self.is_pure_function) <= {Effect.HOST_NUMPY}
+            and all(self.is_static(arg.value) for arg in call.args)
         )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -235,6 +236,8 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
         if Effect.CONCRETE in effects:
             return f"`{name}(...)` needs a concrete value; in a traced loop body it raises"
         return f"calls `{name}`, not known to be traceable"
+    if qualified is not None and qualified.startswith("numpy.") and Effect.IO in effects:
+        return f"I/O (`{qualified}`): a traced body would run it once, when it is traced"
     if qualified is not None and qualified.startswith("numpy."):
         return f"calls NumPy (`{qualified}`), which cannot take traced values"
     if qualified is not None:

@@ -477,7 +477,7 @@ def analyze_loop(
 
     early_return = find_early_return(body) if space.kind == "range" else None
     exit_statement = early_return
-    selections = masked_selections(body, live_out)
+    selections = masked_selections(body, live_out, resolve)
     finder = BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories}, is_static,
                            selections)
     for statement in body:

@@ -11,7 +11,7 @@ keeps the selection, and the loop's JX305 names it.
 from __future__ import annotations
 
 import dataclasses
-from typing import Sequence
+from typing import Callable, Sequence
 
 import libcst as cst
 import libcst.matchers as m
@@ -56,8 +56,10 @@ def reduced_use(node: cst.CSTNode, name: str) -> bool:
         args[0].keyword is None or args[0].keyword.value == "axis")
 
 
-def masked_selections(body: Sequence[cst.CSTNode], live_out: set[str]) -> list[MaskedSelection]:
-    """The selections of ``body`` whose every use is a reduced one (see the module docstring)."""
+def masked_selections(body: Sequence[cst.CSTNode], live_out: set[str],
+                      resolve: Callable[[cst.CSTNode], str | None]) -> list[MaskedSelection]:
+    """The selections of ``body`` whose every use is a reduced one (see the module docstring);
+    ``len`` must be the builtin wherever it counts one."""
     found = []
     whole = cst.Module(list(body))
     # at any depth: a loop nested in this one is converted first, and this one must accept it too
@@ -67,6 +69,8 @@ def masked_selections(body: Sequence[cst.CSTNode], live_out: set[str]) -> list[M
         if name in live_out or mask_of(assign.value) is None or name in reads_of(assign.value):
             continue
         uses = [call for call in m.findall(whole, m.Call()) if reduced_use(call, name)]
+        if any(isinstance(call.func, cst.Name) and resolve(call.func) != "builtins.len" for call in uses):
+            continue
         # every other occurrence of the name (a second assignment, any other read) keeps the selection
         if uses and len(m.findall(whole, m.Name(name))) == len(uses) + 1:
             found.append(MaskedSelection(name, assign.value))
