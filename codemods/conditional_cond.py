@@ -18,41 +18,47 @@ from jaxify.codemods.branches import Refusal, assigned_name, binds_looser, state
 from jaxify.codemods.conditional_builders import branch_function, cond_or_switch, names_value
 
 
+# lax loops whose results keep the shapes of their initial carry, and the position of that carry
+CARRY_LOOPS = {"jax.lax.fori_loop": 3, "jax.lax.while_loop": 2}
+
+
 class CondForm:
-    def _is_scalar(self, node: cst.BaseExpression, depth: int = 0) -> bool:
+    def _is_scalar(self, node: cst.BaseExpression, depth: int = 0, assuming: frozenset[str] = frozenset()) -> bool:
+        """Provably one element. A name is when every assignment to it gives one; while that is
+        checked, the name itself counts as one (induction over the assignments in the order they
+        run: the first one cannot read the name, a parameter or loop target is no assignment)."""
         if is_literal(node) or self._is_static(node):
             return True
         if isinstance(node, cst.Comparison):
-            return self._is_scalar(node.left, depth) and all(
-                self._is_scalar(c.comparator, depth) for c in node.comparisons
+            return self._is_scalar(node.left, depth, assuming) and all(
+                self._is_scalar(c.comparator, depth, assuming) for c in node.comparisons
             )
         if isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
-            return self._is_scalar(node.left, depth) and self._is_scalar(node.right, depth)
+            return self._is_scalar(node.left, depth, assuming) and self._is_scalar(node.right, depth, assuming)
         if isinstance(node, cst.UnaryOperation):
-            return self._is_scalar(node.expression, depth)
+            return self._is_scalar(node.expression, depth, assuming)
         if isinstance(node, cst.Call):
             if is_scalar_reduction(node, self._qualified_name):
                 return True
             name = self._qualified_name(node.func)
             if name in ("jax.numpy.logical_and", "jax.numpy.logical_or", "jax.numpy.logical_not"):
-                return all(self._is_scalar(arg.value, depth) for arg in node.args)
+                return all(self._is_scalar(arg.value, depth, assuming) for arg in node.args)
             return False
+        if isinstance(node, cst.Name) and node.value in assuming:
+            return True
         original = self._original(node)
         if isinstance(original, cst.Name) and depth < 4:
-            value = self._single_assignment(original)
-            return value is not None and self._is_scalar(value, depth + 1)
+            values = self._assignments(original)
+            inner = assuming | {original.value}
+            return bool(values) and all(v is not None and self._is_scalar(v, depth + 1, inner) for v in values)
         return False
 
-    def _single_assignment(self, name: cst.Name) -> cst.BaseExpression | None:
-        """The value of the one assignment to ``name`` in its scope, if there is exactly one."""
+    def _assignments(self, name: cst.Name) -> list[cst.BaseExpression | None]:
+        """The value of every assignment to ``name`` in its scope (None where it is not known)."""
         scope = self.get_metadata(ScopeProvider, name, None)
         if scope is None:
-            return None
-        assignments = list(scope.assignments[name.value])
-        if len(assignments) != 1:
-            return None
-        target = getattr(assignments[0], "node", None)
-        return self._assigned_values.get(id(target)) if target is not None else None
+            return []
+        return [self._assigned_values.get(id(getattr(a, "node", None))) for a in scope.assignments[name.value]]
 
     def visit_Call(self, node: cst.Call) -> None:
         # `y.at[i].set(a if c else b)`: the update broadcasts either value into the same slot,
@@ -61,8 +67,22 @@ class CondForm:
             self._update_values.add(id(node.args[0].value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self._assigned_values[id(node.targets[0].target)] = node.value
+        if len(node.targets) != 1:
+            return
+        target = node.targets[0].target
+        position = CARRY_LOOPS.get(self._qualified_name(node.value.func)) if isinstance(node.value, cst.Call) else None
+        if position is not None and len(node.value.args) > position and all(
+                arg.keyword is None and not arg.star for arg in node.value.args[:position + 1]):
+            # `a, b = lax.fori_loop(lo, hi, body, (a0, b0))`: each result has its initial value's shape
+            init = node.value.args[position].value
+            if isinstance(target, cst.Name):
+                self._assigned_values[id(target)] = init
+            elif isinstance(target, cst.Tuple) and isinstance(init, cst.Tuple) and len(init.elements) == len(target.elements):
+                for element, start in zip(target.elements, init.elements):
+                    if isinstance(element.value, cst.Name):
+                        self._assigned_values[id(element.value)] = start.value
+        elif isinstance(target, cst.Name):
+            self._assigned_values[id(target)] = node.value
 
     def _cond_form(self, original, links, statements, returns):
         tests = [link.test for link in links if link.test is not None]

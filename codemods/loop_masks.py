@@ -39,6 +39,7 @@ from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_blockers import Blocker
 from jaxify.analysis.loop_flow import reads_of, target_names
 from jaxify.analysis.loops import at_update
+from jaxify.codemods.loop_cond import cond_lines, costly
 from jaxify.codemods.loop_syntax import traced_test
 
 AUGMENTED = {"+=": "+", "-=": "-", "*=": "*", "/=": "/", "//=": "//", "%=": "%", "**=": "**", "@=": "@",
@@ -99,6 +100,7 @@ class MaskedBody:
         self.resolve = resolve
         self.alive: str | None = None  # False once the iteration met `continue` or `break`
         self.done: str | None = None  # True once the loop met `break` (carried by the caller)
+        self.conds = 0  # `if`s lowered as one `lax.cond` (a costly side: codemods/loop_cond.py)
 
     def lower(self, body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
         lowered = self._block(body, None)
@@ -142,6 +144,12 @@ class MaskedBody:
         test = traced_test(node.test, self.resolve)
         if test is None:
             raise Blocked(node.test, "a chained comparison in a traced `if`")
+        if branch is None and self.alive is None and costly([node], self.resolve):
+            lines = cond_lines(node, self.defined, self.fresh, test)
+            if lines is not None:  # only the side taken runs (codemods/loop_cond.py)
+                self.defined |= _assigned(node)
+                self.conds += 1
+                return lines
         condition = self.fresh("cond")
         lines = [_line(f"{condition} = {test}", node.leading_lines)]
         taken = condition if branch is None else _and(branch, condition)

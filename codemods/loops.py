@@ -23,9 +23,16 @@ next, and replaces it with the JAX loop primitive that computes exactly the same
   (codemods/loop_masks.py): each assignment under a condition becomes
   `x = jnp.where(mask, new, x)`, an item write keeps its one-element form
   (`h = h.at[b].add(jnp.where(mask, 1, 0))`, `set`/`min`/`max` fall back to `x[b]`), and
-  statements after a `continue` run under the iteration's `alive` flag. Calls to the module's
+  statements after a `continue` run under the iteration's `alive` flag. An `if` whose side holds
+  a costly call (a matrix product, `jnp.linalg`, an inner JAX loop) becomes one `lax.cond`
+  instead, so only the side taken runs (codemods/loop_cond.py says when). Calls to the module's
   pure functions, and to lambdas and JAX-transformed callables (`g = jax.grad(f)`) bound once in
-  the function, are allowed (the shared effects table judges them).
+  the function, are allowed (the shared effects table judges them). Python's `min(a, b, ...)` /
+  `max(a, b, ...)` of values the loop computes become selects that keep Python's choice, NaN
+  included (codemods/loop_choices.py); NumPy calls on values static outside the loop
+  (`u_next = np.empty(n)`) stay, as they build a constant when the body is traced. A boolean-mask
+  selection used only as `len(s)`, `s.sum(axis=0)` or `s.mean(axis=0)` becomes a count and a
+  masked sum of the mask (codemods/loop_mask_reductions.py); any other use of it is refused.
 - JX305: every other loop that touches arrays is left alone, with the blocking statement and its
   line, and, in a jitted function, how many iterations jit will unroll.
 
@@ -59,8 +66,9 @@ After:
 iteration changes, except through plain copies `a = b`), `break` in a loop over an array or in a
 range with a step, a nested loop, `return` or a tuple-unpacking assignment to non-names under a
 traced condition, `append` in a loop whose statements run under a traced condition (the list's
-length would depend on them), `yield`, `raise`, I/O and `print`, NumPy calls and global random
-state, calls to functions not known to be pure, item or attribute assignment (mutation the in-place
+length would depend on them), `yield`, `raise`, I/O and `print`, NumPy calls on traced values, global random
+state, `min`/`max` with `key=`/`default=` or one iterable argument, calls to
+functions not known to be pure, item or attribute assignment (mutation the in-place
 codemod could not remove), growing containers, arrays whose shape changes every iteration, a
 Python `and`/`or`/`not` or conditional expression on a value the loop computes outside an `if`
 test, slices whose bounds move with the loop index, a loop variable read after a loop that does
@@ -91,11 +99,13 @@ from jaxify.analysis.effects import ModuleEffects
 from jaxify.codemods import loop_forms
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
-from jaxify.analysis.loop_flow import block_flow, reads_of
+from jaxify.analysis.loop_flow import block_flow, reads_of, target_names
 from jaxify.analysis.loops import LoopInfo, analyze_loop
 from jaxify.analysis import Kind
 from jaxify.codemod import Codemod, Fix, Refusal, fresh_name
+from jaxify.codemods.loop_choices import ChoicesAsSelects
 from jaxify.codemods.loop_exits import ExitPlans
+from jaxify.codemods.loop_mask_reductions import MaskedReductions
 from jaxify.codemods.loop_masks import Blocked, needs_masks
 from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
 from jaxify.codemods.loop_syntax import (
@@ -265,7 +275,8 @@ class LoopCodemod(ExitPlans, Codemod):
             self._refuse(original, None, Blocker(original, "a module-level loop (its names are globals other code may read)"),
                          hint="move the loop into a function")
             return updated
-        info = analyze_loop(original, scope, self._resolve, self._local_purity(scope[0]))
+        info = analyze_loop(original, scope, self._resolve, self._local_purity(scope[0]),
+                             lambda expr: self.analysis.kind_of(expr) is Kind.STATIC)
         self._hoisted = set(info.conversions)
         self._windows = info.windows
         blockers = info.blockers + self._structural_blockers(info, scope) + loop_differences(self.analysis, original)
@@ -280,7 +291,16 @@ class LoopCodemod(ExitPlans, Codemod):
         statements, imports = plan.statements, plan.imports
         if any("jnp." in build.code(statement) for statement in statements):  # masks and flags are jnp calls
             imports = [*imports, ("jax.numpy", None, "jnp")]
+        if info.selections:
+            reductions = MaskedReductions({selection.name for selection in info.selections}, self._fresh)
+            statements = [statement.visit(reductions) for statement in statements]
+            imports = [*imports, ("jax.numpy", None, "jnp")]
         statements = self._index_host_arrays_as_jax(original, statements)
+        if info.choices:
+            traced = info.written | (set(target_names(original.target)) if isinstance(original, cst.For) else set())
+            selects = ChoicesAsSelects(traced)
+            statements = [statement.visit(selects) for statement in statements]
+            imports = [*imports, ("jax.numpy", None, "jnp")]
         if info.windows:
             window = build.code(info.windows[0])
             unsafe_because = (f"assumes every window `{window}` lies inside `{build.code(info.windows[0].value)}`: "
@@ -439,6 +459,8 @@ class LoopCodemod(ExitPlans, Codemod):
             if lowering.done is not None:
                 return self._plan_break(info, body, lowering.done)
             summary += "; its `if`/`continue` statements select with `jnp.where`, skipped iterations keep the carry"
+            if lowering.conds:
+                summary += "; an `if` with a costly side runs only that side, under `lax.cond`"
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")

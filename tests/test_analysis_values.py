@@ -211,6 +211,33 @@ KIND_CASES = [
         {"v": A, "factor": S},
         ("factor",),
     ),
+    (
+        "a parameter copied into a name used as an array is an array; a copy used as a list is not",
+        """
+        def f(a, b):
+            x = a.copy()
+            n = x.shape[0]
+            y = b.copy()
+            y.append(n)
+            return x, y
+        """,
+        "f",
+        {"a": A, "x": A, "b": U, "y": U},
+        (),
+    ),
+    (
+        "what a lax primitive returns is traced, whatever the names held before",
+        """
+        from jax import lax
+        def f(x):
+            count = 0
+            count = lax.fori_loop(0, x.shape[0], lambda i, c: c + 1, count)
+            return count
+        """,
+        "f",
+        {"count": A},
+        (),
+    ),
 ]
 
 

@@ -135,3 +135,35 @@ def test_helper_calls_are_recorded_with_the_parameter_they_bind():
     )
     assert (writes[5].form, writes[5].callee, writes[5].param, writes[5].name) == ("helper", "_fill", "target", "x")
     assert {(w.param, w.name) for w in every if w.node is writes[6].node} == {("target", "x"), ("value", None)}
+
+
+def test_an_array_made_again_on_every_loop_run_is_not_the_one_older_names_hold():
+    writes, _ = writes_of(
+        """
+        import numpy as np
+        def f(u0, steps):
+            u = u0.copy()
+            for t in range(steps):
+                fresh = np.empty(3)
+                fresh[0] = u[0]
+                u = fresh
+            return u
+        """,
+        "f",
+    )
+    assert writes[7].sharers == {}
+
+
+def test_a_name_bound_to_an_existing_buffer_on_the_same_line_still_shares_it():
+    writes, _ = writes_of(
+        """
+        import numpy as np
+        def f(steps):
+            for t in range(steps):
+                a = np.zeros(3); b = a
+                a[0] = 1.0
+            return b
+        """,
+        "f",
+    )
+    assert set(writes[6].sharers) == {"b"}

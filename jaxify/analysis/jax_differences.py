@@ -251,11 +251,16 @@ def loop_differences(analysis, loop: cst.For | cst.While) -> list[Blocker]:
     blockers = []
     written = {n.value for n in _walk(loop.body) if isinstance(n, cst.Name)}
     classes = value_classes(analysis)
+    # only an index the loop varies is traced (`centers.shape[0]` reads a host tuple at trace time)
+    varying = {n.value for t in _walk(loop) if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.For))
+               for n in _walk(t.target) if isinstance(n, cst.Name)}
     for node in _walk(loop.body):
         if isinstance(node, cst.Call) and (analysis.qualified_name(node.func) or "").startswith("math."):
             blockers.append(Blocker(node, f"`{_code(node)}` needs a concrete Python float; on a traced value it "
                                           "raises (use the jnp function instead)"))
-        elif isinstance(node, cst.Subscript):
+        elif isinstance(node, cst.Subscript) and any(
+            isinstance(n, cst.Name) and n.value in varying for element in node.slice for n in _walk(element)
+        ):
             verdict = classes.of(node.value)
             if verdict.non_numeric:
                 blockers.append(Blocker(node, f"`{_code(node)}` indexes a value that is not a numeric array "

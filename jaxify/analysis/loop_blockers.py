@@ -7,7 +7,7 @@ module keeps the loop's policy (a traced loop body tolerates none of them).
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from typing import Callable, Sequence
 
 import libcst as cst
 import libcst.matchers as m
@@ -15,6 +15,7 @@ import libcst.matchers as m
 from jaxify.analysis.effects import Effect, effects_of
 from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_flow import reads_of
+from jaxify.analysis.mask_selections import MaskedSelection, is_mask, reduced_use
 
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
@@ -22,6 +23,19 @@ Resolve = Callable[[cst.CSTNode], "str | None"]
 GROWERS = frozenset({"jax.numpy.append", "jax.numpy.concatenate", "jax.numpy.hstack", "jax.numpy.vstack",
                      "jax.numpy.stack", "jax.numpy.column_stack", "jax.numpy.insert",
                      "numpy.append", "numpy.concatenate", "numpy.hstack", "numpy.vstack", "numpy.insert"})
+
+# Builtins a traced loop body may call on what it computes: codemods/loop_choices.py makes them selects.
+CHOOSERS = {"builtins.min": "fmin", "builtins.max": "fmax"}
+
+
+def is_traced_choice(call: cst.Call, qualified: str | None, traced: set[str]) -> bool:
+    """``min(a, b, ...)`` / ``max(a, b, ...)`` with two or more plain arguments, reading ``traced``."""
+    return (
+        qualified in CHOOSERS and len(call.args) >= 2
+        and all(arg.keyword is None and not arg.star for arg in call.args)
+        and bool(set(reads_of(call)) & traced)
+    )
+
 
 @dataclasses.dataclass(frozen=True)
 class Blocker:
@@ -36,13 +50,17 @@ class BlockerFinder(cst.CSTVisitor):
     """Statements inside one loop's body that no loop primitive can express exactly."""
 
     def __init__(self, resolve: Resolve, is_pure_function: Callable[[str], bool], loop_writes: set[str],
-                 trajectory_statements: set[cst.CSTNode]):
+                 trajectory_statements: set[cst.CSTNode], is_static: Callable[[cst.CSTNode], bool] = lambda e: False,
+                 selections: Sequence[MaskedSelection] = ()):
         self.resolve = resolve
+        self.selections = selections  # boolean-mask selections only reduced: they become masked sums
         self.is_pure_function = is_pure_function
+        self.is_static = is_static
         self.loop_writes = loop_writes
         self.trajectory_statements = trajectory_statements
         self.blockers: list[Blocker] = []
         self.windows: list[cst.Subscript] = []  # `x[i:i + k]` reads: lax.dynamic_slice, if in bounds
+        self.choices = False  # the body holds a builtin min/max of traced values
 
     def _block(self, node: cst.CSTNode, reason: str) -> None:
         self.blockers.append(Blocker(node, reason))
@@ -125,8 +143,9 @@ class BlockerFinder(cst.CSTVisitor):
             self._block(node, "a chained comparison on traced values")
 
     def visit_Subscript(self, node: cst.Subscript) -> bool:
-        if not m.matches(node.value, m.Attribute(attr=m.Name("at"))) and any(
-            isinstance(element.slice, cst.Index) and _is_comparison(element.slice.value) for element in node.slice
+        if all(node is not selection.subscript for selection in self.selections) and not m.matches(
+            node.value, m.Attribute(attr=m.Name("at"))) and any(
+            isinstance(element.slice, cst.Index) and is_mask(element.slice.value) for element in node.slice
         ):
             self._block(node, f"`{code_of(node)}` selects with a boolean mask: its shape depends on the data, "
                               "which no traced loop body can have")
@@ -163,7 +182,12 @@ class BlockerFinder(cst.CSTVisitor):
                 self._check_target(element.value)
 
     def visit_Call(self, node: cst.Call) -> None:
-        reason = call_blocker(node, self.resolve, self.is_pure_function)
+        if any(reduced_use(node, selection.name) for selection in self.selections):
+            return  # a count or a sum of the selected rows (codemods/loop_mask_reductions.py)
+        if is_traced_choice(node, self.resolve(node.func), self.loop_writes):
+            self.choices = True  # a select keeps Python's choice (codemods/loop_choices.py)
+            return
+        reason = None if self._static_numpy(node) else call_blocker(node, self.resolve, self.is_pure_function)
         if reason:
             self._block(node, reason)
         qualified = self.resolve(node.func)
@@ -172,6 +196,16 @@ class BlockerFinder(cst.CSTVisitor):
             if grown:
                 self._block(node, f"`{grown[0]}` changes shape every iteration (`{qualified.split('.')[-1]}`)")
 
+    def _static_numpy(self, call: cst.Call) -> bool:
+        """NumPy on values static outside the loop (`np.empty(n)`, `np.arange(k)`) builds a constant
+        when the body is traced, as it does under jit; on anything the loop computes it would raise."""
+        qualified = self.resolve(call.func) or ""
+        return (
+            qualified.startswith("numpy.") and not self._depends(call)
+            and effects_of(call, self.resolve, self.is_pure_function) <= {Effect.HOST_NUMPY}
+            and all(self.is_static(arg.value) for arg in call.args)
+        )
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         # A nested function runs only when called; its body is checked where it is called
         # (an unknown local function is not pure), except for what it reads.
@@ -179,15 +213,6 @@ class BlockerFinder(cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return True
-
-
-def _is_comparison(index: cst.BaseExpression) -> bool:
-    """``x > 0``, ``~(x > 0)``, ``(a > 0) & (b < 1)``: an index that is a boolean mask."""
-    if isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.BitInvert):
-        return _is_comparison(index.expression)
-    if isinstance(index, cst.BinaryOperation) and isinstance(index.operator, (cst.BitAnd, cst.BitOr, cst.BitXor)):
-        return _is_comparison(index.left) or _is_comparison(index.right)
-    return isinstance(index, cst.Comparison)
 
 
 def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> str | None:
@@ -211,6 +236,8 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
         if Effect.CONCRETE in effects:
             return f"`{name}(...)` needs a concrete value; in a traced loop body it raises"
         return f"calls `{name}`, not known to be traceable"
+    if qualified is not None and qualified.startswith("numpy.") and Effect.IO in effects:
+        return f"I/O (`{qualified}`): a traced body would run it once, when it is traced"
     if qualified is not None and qualified.startswith("numpy."):
         return f"calls NumPy (`{qualified}`), which cannot take traced values"
     if qualified is not None:

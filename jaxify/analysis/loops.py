@@ -35,6 +35,7 @@ from jaxify.analysis.loop_flow import (
     statement_flow,
     target_names,
 )
+from jaxify.analysis.mask_selections import MaskedSelection, masked_selections
 
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
@@ -134,6 +135,9 @@ class LoopInfo:
     early_return: EarlyReturn | None = None
     breaks: bool = False  # the body holds a `break` of this loop (it needs a done flag)
     index_live_out: bool = False  # the loop variable is read after the loop
+    choices: bool = False  # builtin min/max of traced values: selects (codemods/loop_choices.py)
+    # boolean-mask selections only counted and summed (codemods/loop_mask_reductions.py)
+    selections: list[MaskedSelection] = dataclasses.field(default_factory=list)
 
 
 # -- iteration space, outputs, trajectories ---------------------------------------------------
@@ -339,18 +343,20 @@ def _small_statements(statements: Sequence[cst.CSTNode]) -> Iterable[cst.BaseSma
 # -- liveness after the loop ------------------------------------------------------------------
 
 
-def live_after(path: Sequence[cst.CSTNode], loop: cst.CSTNode, names: set[str]) -> set[str]:
+def live_after(path: Sequence[cst.CSTNode], loop: cst.CSTNode, names: set[str],
+               run_in_place: frozenset[cst.FunctionDef] = frozenset()) -> set[str]:
     """Names among ``names`` that may be read after ``loop`` runs.
 
     ``path`` is the chain of nodes from the enclosing function (or module) down to the loop's
     parent. Conservative: any read before a plain re-assignment counts; code of enclosing loops
-    runs again after the loop; reads inside nested functions anywhere in the scope count.
+    runs again after the loop; reads inside nested functions anywhere in the scope count, except
+    in ``run_in_place``: functions the loop defines and only runs there (see ``run_in_place``).
     """
     live: set[str] = set()
     pending = set(names)
     scope_root = path[0] if path else None
     if scope_root is not None:
-        nested = _NestedFunctionReads()
+        nested = _NestedFunctionReads(run_in_place)
         scope_root.visit(nested)
         live |= pending & nested.names
         pending -= live
@@ -398,12 +404,13 @@ def _reads_before_kill(statements: Sequence[cst.CSTNode], pending: set[str]) -> 
 
 
 class _NestedFunctionReads(cst.CSTVisitor):
-    def __init__(self) -> None:
+    def __init__(self, skipped: frozenset[cst.FunctionDef] = frozenset()) -> None:
         self.names: set[str] = set()
+        self.skipped = skipped
         self._depth = 0
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self._depth > 0:
+        if self._depth > 0 and node not in self.skipped:
             self.names |= free_names(node)
         self._depth += 1
 
@@ -414,6 +421,24 @@ class _NestedFunctionReads(cst.CSTVisitor):
         self.names |= set(reads_of(node.body))
 
 
+def run_in_place(loop: cst.CSTNode, scope_root: cst.CSTNode, resolve: Resolve) -> frozenset[cst.FunctionDef]:
+    """Functions ``loop`` defines whose every use in the scope is inside the loop, a call of it or
+    a function handed to ``jax.lax`` (the branches the conditional codemod makes of an ``if``):
+    they run where they are used, so what they read is read there, not after the loop."""
+    defined = {node.name.value: node for node in m.findall(loop, m.FunctionDef())}
+    if not defined:
+        return frozenset()
+    inside = {id(node) for node in m.findall(loop, m.Name())}
+    in_place = {id(call.func) for call in m.findall(loop, m.Call(func=m.Name()))} | {
+        id(arg.value) for call in m.findall(loop, m.Call())
+        if (resolve(call.func) or "").startswith("jax.lax.") for arg in call.args
+    }
+    for name in m.findall(scope_root, m.Name()):
+        if name.value in defined and (id(name) not in inside or id(name) not in in_place) and name is not defined[name.value].name:
+            defined.pop(name.value)
+    return frozenset(defined.values())
+
+
 # -- the whole loop ---------------------------------------------------------------------------
 
 
@@ -422,8 +447,10 @@ def analyze_loop(
     path: Sequence[cst.CSTNode],
     resolve: Resolve,
     is_pure_function: Callable[[str], bool],
+    is_static: Callable[[cst.CSTNode], bool] = lambda expr: False,
 ) -> LoopInfo:
-    """Analyse ``loop``; ``path`` runs from its enclosing function (or module) to its parent."""
+    """Analyse ``loop``; ``path`` runs from its enclosing function (or module) to its parent;
+    ``is_static`` says which expressions hold Python values (the value analysis' static kind)."""
     space = iteration_space(loop, resolve)
     conversions = find_conversions(loop.body.body, resolve)
     body = [statement for statement in loop.body.body if statement not in conversions]
@@ -431,7 +458,7 @@ def analyze_loop(
     targets = set(target_names(space.target)) if space.target is not None else set()
     exposed = set(flow.exposed) | (set(reads_of(space.test)) if space.test is not None else set())
     written = flow.written - targets
-    live_out = live_after(path, loop, written | targets)
+    live_out = live_after(path, loop, written | targets, run_in_place(loop, path[0] if path else loop, resolve))
 
     def read_outside(statement: cst.CSTNode, name: str) -> bool:
         others = [s for s in body if s is not statement]
@@ -450,7 +477,9 @@ def analyze_loop(
 
     early_return = find_early_return(body) if space.kind == "range" else None
     exit_statement = early_return
-    finder = BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories})
+    selections = masked_selections(body, live_out, resolve)
+    finder = BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories}, is_static,
+                           selections)
     for statement in body:
         if exit_statement is not None and statement is exit_statement.statement:
             if early_return is not None and early_return.value is not None:
@@ -491,6 +520,8 @@ def analyze_loop(
         breaks=breaks,
         index_live_out=index_live_out,
         windows=finder.windows,
+        choices=finder.choices,
+        selections=selections,
     )
 
 

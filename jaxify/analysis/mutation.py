@@ -19,12 +19,13 @@ a reference to the arrays passed to it.
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import libcst as cst
 
 from jaxify.analysis.effects import Effect, effects_of_name
 from jaxify.analysis.expressions import code_of
+from jaxify.analysis.function_tree import all_functions, bind_arguments, declared_globals, parameters, returned_params
 from jaxify.analysis.lax_bodies import handed_to_lax
 from jaxify.analysis.values import Kind
 
@@ -127,9 +128,9 @@ class MutationAnalysis:
         self.functions: dict[str, cst.FunctionDef] = {
             stmt.name.value: stmt for stmt in module.body if isinstance(stmt, cst.FunctionDef)
         }
-        self.returns_param = {name: _returned_params(fn) for name, fn in self.functions.items()}
+        self.returns_param = {name: returned_params(fn) for name, fn in self.functions.items()}
         self.scopes: list[ScopeWrites] = [self._walk_scope(None, module.body, ())]
-        functions = _all_functions(module)
+        functions = all_functions(module)
         traced = handed_to_lax(module, functions, qualified_name)
         for function in functions:
             params = tuple(p.name.value for p in parameters(function))
@@ -138,7 +139,7 @@ class MutationAnalysis:
     # -- one scope -----------------------------------------------------------------------
 
     def _walk_scope(self, function, body, params, traced: bool = False) -> ScopeWrites:
-        walker = _ScopeWalker(self, function is not None, params, _declared_globals(body))
+        walker = _ScopeWalker(self, function is not None, params, declared_globals(body))
         # a function jax.lax calls (a loop body, a branch) receives traced values: immutable, so
         # `x += v` there rebinds, and nothing its caller holds can see a write
         env: Env = {p: VALUE_SET if traced else frozenset({Ref(Buffer("param", p), False)}) for p in params}
@@ -356,6 +357,7 @@ class _ScopeWalker:
                 self.escape(value, env, f"the container `{code_of(target.value)}` (line {line})")
             return _mark_written(env, written)
         refs = self.refs(value, env)
+        env = self.age(env, self.made_now(value, refs, env))
         if isinstance(value, cst.Call):
             written = self.owner.classify_call(value)
             if written is not None:  # np.add(a, b, out=c) used as a value still writes c
@@ -368,6 +370,32 @@ class _ScopeWalker:
                 self.escape(value, env, f"the global `{target.value}` (line {line})")
             env = self.bind(target, refs, env)
         return env
+
+    @staticmethod
+    def made_now(value: cst.BaseExpression, refs: frozenset[Ref], env: Env) -> frozenset[Buffer]:
+        """The buffers evaluating ``value`` creates now: a call's new array, new arithmetic, a
+        literal container; not those any name in ``value`` already holds (``b = a`` makes none)."""
+        held = {ref.buffer for name in _names_in(value) for ref in env.get(name, ())}
+        return frozenset(
+            ref.buffer for ref in refs if ref.buffer.origin in ("local", "container") and ref.buffer not in held
+        )
+
+    def age(self, env: Env, made: frozenset[Buffer]) -> Env:
+        """A statement in a loop makes a new buffer on every run, under the one description of its
+        line: names still holding the one an earlier run made hold another array, not the new one
+        (``u_next = np.empty(n); ...; u = u_next`` leaves `u` on last step's array)."""
+        if not made:
+            return env
+        earlier = {buffer: dataclasses.replace(buffer, name=f"{buffer.name}, on an earlier run") for buffer in made}
+        for buffer, older in earlier.items():
+            if buffer in self.escaped:
+                self.escaped.setdefault(older, self.escaped[buffer])
+        return {
+            name: refs if name.startswith(_WRITTEN) else frozenset(
+                Ref(earlier.get(ref.buffer, ref.buffer), ref.view) for ref in refs
+            )
+            for name, refs in env.items()
+        }
 
     def call_statement(self, stmt: cst.Expr, call: cst.Call, env: Env) -> str | None:
         """Record what a call statement writes; returns the name an in-place NumPy call writes."""
@@ -515,6 +543,17 @@ def _join(a: Env, b: Env) -> Env:
 _WRITTEN = "\0written:"  # env key prefix (not a Python name) marking names already written
 
 
+def _names_in(expr: cst.BaseExpression) -> set[str]:
+    found: set[str] = set()
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+    expr.visit(Names())
+    return found
+
+
 def _mark_written(env: Env, name: str | None) -> Env:
     if name is None:
         return env
@@ -525,76 +564,3 @@ def _mark_written(env: Env, name: str | None) -> Env:
 
 def _unknown(expr: cst.BaseExpression, owner: MutationAnalysis) -> frozenset[Ref]:
     return frozenset({Ref(Buffer("unknown", f"the value of `{code_of(expr)}` (line {owner.line_of(expr)})"), False)})
-
-
-def parameters(function: cst.FunctionDef) -> list[cst.Param]:
-    params = function.params
-    found = [*params.posonly_params, *params.params, *params.kwonly_params]
-    found += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
-    return found
-
-
-def bind_arguments(params: list[str], call: cst.Call) -> Iterator[tuple[str, cst.BaseExpression]]:
-    """(parameter, argument) pairs for the positional and keyword arguments of ``call``."""
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return
-        if arg.keyword is not None:
-            if arg.keyword.value in params:
-                yield arg.keyword.value, arg.value
-        elif index < len(params):
-            yield params[index], arg.value
-
-
-def _returned_params(function: cst.FunctionDef) -> frozenset[str]:
-    """Parameters the function may return (or a view of): its callers then share the buffer."""
-    params = {p.name.value for p in parameters(function)}
-    found: set[str] = set()
-
-    class Returns(cst.CSTVisitor):
-        def visit_FunctionDef(self, node):
-            return node is function
-
-        def visit_Return(self, node):
-            values = node.value.elements if isinstance(node.value, cst.Tuple) else [node.value]
-            for value in values:
-                value = getattr(value, "value", value) if isinstance(value, cst.Element) else value
-                while isinstance(value, (cst.Subscript, cst.Attribute)):
-                    value = value.value
-                if isinstance(value, cst.Name) and value.value in params:
-                    found.add(value.value)
-
-    function.visit(Returns())
-    return frozenset(found)
-
-
-def _declared_globals(body) -> frozenset[str]:
-    names: set[str] = set()
-
-    class Globals(cst.CSTVisitor):
-        def visit_FunctionDef(self, node):
-            return False
-
-        def visit_ClassDef(self, node):
-            return False
-
-        def visit_Global(self, node):
-            names.update(item.name.value for item in node.names)
-
-        def visit_Nonlocal(self, node):
-            names.update(item.name.value for item in node.names)
-
-    for stmt in body:
-        stmt.visit(Globals())
-    return frozenset(names)
-
-
-def _all_functions(module: cst.Module) -> list[cst.FunctionDef]:
-    found: list[cst.FunctionDef] = []
-
-    class Functions(cst.CSTVisitor):
-        def visit_FunctionDef(self, node):
-            found.append(node)
-
-    module.visit(Functions())
-    return found

@@ -15,6 +15,7 @@ import enum
 from typing import Callable
 
 import libcst as cst
+import libcst.matchers as m
 
 from jaxify.analysis.names import QualifiedNames, array_api_member
 from jaxify.analysis.numpy_api import (
@@ -101,7 +102,7 @@ class ValueKinds:
         for name, partner in scope.partners:
             if name == param and self.rank(partner) == _ARRAY:
                 return Evidence(USED_AS_ARRAY, "used in arithmetic with an array", partner)
-        passed = self._callee_evidence(scope, param)
+        passed = self._callee_evidence(scope, param) or self._copy_evidence(scope, param)
         if passed is not None:
             return passed
         ranks = [self.rank(arg) for arg in self._arguments_at_local_calls(scope, param)]
@@ -127,6 +128,20 @@ class ValueKinds:
                 if evidence is not None and evidence.strength in (ANNOTATED_ARRAY, USED_AS_ARRAY, HARD_STATIC):
                     kind = "an array" if evidence.strength != HARD_STATIC else "static"
                     return Evidence(evidence.strength, f"passed to {callee.name}(), whose `{name}` is {kind}", arg)
+        return None
+
+    @staticmethod
+    def _copy_evidence(scope: Scope, param: str) -> Evidence | None:
+        """``x = a.copy()`` where ``x`` is used as an array (``x.shape``): a copy has the kind of what
+        it copies (a list's copy is a list, which has no ``.shape``), so ``a`` is an array too."""
+        for name, bindings in scope.bindings.items():
+            for binding in bindings:
+                source = binding.source
+                if binding.path or not m.matches(source, m.Call(func=m.Attribute(value=m.Name(param), attr=m.Name("copy")), args=[])):
+                    continue
+                used = [e for e in scope.evidence.get(name, []) if e.strength == USED_AS_ARRAY]
+                if used:
+                    return Evidence(USED_AS_ARRAY, f"copied into `{name}`, which {used[0].text}", source)
         return None
 
     def _arguments_at_local_calls(self, callee: Scope, param: str) -> list[cst.CSTNode]:
@@ -369,6 +384,8 @@ class ValueKinds:
             if builtin in PASS_THROUGH_BUILTINS:
                 return self._join(args)
             return _UNKNOWN
+        if qualified is not None and qualified.startswith("jax.lax."):
+            return _ARRAY  # every leaf a lax primitive returns (a loop's carry, a cond's branch) is traced
         if qualified is not None and qualified.startswith("math."):
             return max(_STATIC, self._join(args)) if self._join(args) == _STATIC else _UNKNOWN
         callee = self.local_function(call)

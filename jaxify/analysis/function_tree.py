@@ -1,0 +1,82 @@
+"""Facts read off a function's syntax tree that the mutation analysis needs: its parameters, how a
+call binds arguments to them, which parameters it may return, which names it declares global, and
+every function of a module."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+
+def parameters(function: cst.FunctionDef) -> list[cst.Param]:
+    params = function.params
+    found = [*params.posonly_params, *params.params, *params.kwonly_params]
+    found += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    return found
+
+
+def bind_arguments(params: list[str], call: cst.Call) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """(parameter, argument) pairs for the positional and keyword arguments of ``call``."""
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return
+        if arg.keyword is not None:
+            if arg.keyword.value in params:
+                yield arg.keyword.value, arg.value
+        elif index < len(params):
+            yield params[index], arg.value
+
+
+def returned_params(function: cst.FunctionDef) -> frozenset[str]:
+    """Parameters the function may return (or a view of): its callers then share the buffer."""
+    params = {p.name.value for p in parameters(function)}
+    found: set[str] = set()
+
+    class Returns(cst.CSTVisitor):
+        def visit_FunctionDef(self, node):
+            return node is function
+
+        def visit_Return(self, node):
+            values = node.value.elements if isinstance(node.value, cst.Tuple) else [node.value]
+            for value in values:
+                value = getattr(value, "value", value) if isinstance(value, cst.Element) else value
+                while isinstance(value, (cst.Subscript, cst.Attribute)):
+                    value = value.value
+                if isinstance(value, cst.Name) and value.value in params:
+                    found.add(value.value)
+
+    function.visit(Returns())
+    return frozenset(found)
+
+
+def declared_globals(body) -> frozenset[str]:
+    names: set[str] = set()
+
+    class Globals(cst.CSTVisitor):
+        def visit_FunctionDef(self, node):
+            return False
+
+        def visit_ClassDef(self, node):
+            return False
+
+        def visit_Global(self, node):
+            names.update(item.name.value for item in node.names)
+
+        def visit_Nonlocal(self, node):
+            names.update(item.name.value for item in node.names)
+
+    for stmt in body:
+        stmt.visit(Globals())
+    return frozenset(names)
+
+
+def all_functions(module: cst.Module) -> list[cst.FunctionDef]:
+    found: list[cst.FunctionDef] = []
+
+    class Functions(cst.CSTVisitor):
+        def visit_FunctionDef(self, node):
+            found.append(node)
+
+    module.visit(Functions())
+    return found

@@ -1,0 +1,77 @@
+"""Boolean-mask selections a traced loop body can do without: ``members = x[labels == j]`` used
+only as ``len(members)`` and ``members.sum(axis=0)`` / ``members.mean(axis=0)``.
+
+The selection itself has a shape that depends on the data, which no traced body can have; these
+uses do not need it: the count is the mask's sum, the sum over the selected rows is the sum of
+the rows the mask keeps (``codemods/loop_mask_reductions.py`` writes both). Any other use of the
+name (indexing it, passing it on, reading it after the loop, a reduction over another axis)
+keeps the selection, and the loop's JX305 names it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+
+from jaxify.analysis.loop_flow import reads_of
+
+REDUCTIONS = ("sum", "mean")
+
+
+@dataclasses.dataclass(frozen=True)
+class MaskedSelection:
+    name: str  # the selected rows' name: ``members``
+    subscript: cst.Subscript  # ``x[labels == j]``, as the loop analysis saw it
+
+
+def is_mask(index: cst.BaseExpression) -> bool:
+    """``x > 0``, ``~(x > 0)``, ``(a > 0) & (b < 1)``: an index that is a boolean mask."""
+    if isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.BitInvert):
+        return is_mask(index.expression)
+    if isinstance(index, cst.BinaryOperation) and isinstance(index.operator, (cst.BitAnd, cst.BitOr, cst.BitXor)):
+        return is_mask(index.left) or is_mask(index.right)
+    return isinstance(index, cst.Comparison)
+
+
+def mask_of(subscript: cst.Subscript) -> cst.BaseExpression | None:
+    """The mask of ``x[mask]`` (one index, a boolean mask), else None."""
+    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+        return None
+    index = subscript.slice[0].slice.value
+    return index if is_mask(index) else None
+
+
+def reduced_use(node: cst.CSTNode, name: str) -> bool:
+    """``len(name)``, ``name.sum(axis=0)``, ``name.mean(0)``: a use that needs only the count or the
+    sum of the selected rows."""
+    if m.matches(node, m.Call(func=m.Name("len"), args=[m.Arg(value=m.Name(name), keyword=None, star="")])):
+        return True
+    if not m.matches(node, m.Call(func=m.Attribute(value=m.Name(name), attr=m.OneOf(*map(m.Name, REDUCTIONS))))):
+        return False
+    args = node.args
+    return len(args) == 1 and not args[0].star and m.matches(args[0].value, m.Integer("0")) and (
+        args[0].keyword is None or args[0].keyword.value == "axis")
+
+
+def masked_selections(body: Sequence[cst.CSTNode], live_out: set[str],
+                      resolve: Callable[[cst.CSTNode], str | None]) -> list[MaskedSelection]:
+    """The selections of ``body`` whose every use is a reduced one (see the module docstring);
+    ``len`` must be the builtin wherever it counts one."""
+    found = []
+    whole = cst.Module(list(body))
+    # at any depth: a loop nested in this one is converted first, and this one must accept it too
+    for statement in m.findall(whole, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name())], value=m.Subscript())])):
+        assign = statement.body[0]
+        name = assign.targets[0].target.value
+        if name in live_out or mask_of(assign.value) is None or name in reads_of(assign.value):
+            continue
+        uses = [call for call in m.findall(whole, m.Call()) if reduced_use(call, name)]
+        if any(isinstance(call.func, cst.Name) and resolve(call.func) != "builtins.len" for call in uses):
+            continue
+        # every other occurrence of the name (a second assignment, any other read) keeps the selection
+        if uses and len(m.findall(whole, m.Name(name))) == len(uses) + 1:
+            found.append(MaskedSelection(name, assign.value))
+    return found
