@@ -88,7 +88,7 @@ import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
 from jaxify.analysis.effects import ModuleEffects
-from jaxify.codemods import loop_forms
+from jaxify.codemods import loop_forms, loop_hoist
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
 from jaxify.analysis.loop_flow import block_flow, reads_of
@@ -162,6 +162,7 @@ class LoopCodemod(ExitPlans, Codemod):
         self._windows: list[cst.Subscript] = []  # the current loop's `x[i:i + k]` reads
         self._hoisted_out: dict[cst.CSTNode, list[cst.BaseStatement]] = {}  # per rewritten loop
         self._vmapped: dict[cst.CSTNode, VmapRecord] = {}  # loops rewritten as vmap, for nests
+        self._host_views = loop_hoist.HostViews(self._fresh)  # `x_jax = jnp.asarray(x)`, once per function
         self._used_names = identifiers(wrapper.module)
         self._user_names = frozenset(self._used_names)
         self._functions = functions_by_name(wrapper.module)
@@ -280,7 +281,7 @@ class LoopCodemod(ExitPlans, Codemod):
         statements, imports = plan.statements, plan.imports
         if any("jnp." in build.code(statement) for statement in statements):  # masks and flags are jnp calls
             imports = [*imports, ("jax.numpy", None, "jnp")]
-        statements = self._index_host_arrays_as_jax(original, statements)
+        statements, views = self._index_host_arrays_as_jax(original, statements)
         if info.windows:
             window = build.code(info.windows[0])
             unsafe_because = (f"assumes every window `{window}` lies inside `{build.code(info.windows[0].value)}`: "
@@ -292,9 +293,9 @@ class LoopCodemod(ExitPlans, Codemod):
             return updated
         self._imports[original] = [*self._imports.get(original, []), *imports]
         hoisted = [build.without_blank_lines(self._replacement.get(s, s)) for s in info.conversions]
-        hoisted += self._inherited_conversions(original)
-        self._hoisted_out[original] = hoisted
+        hoisted += self._inherited_conversions(original) + views
         statements = build.place(original, [*hoisted, *statements])
+        self._hoisted_out[original] = statements[:len(hoisted)]  # as placed: an outer loop finds them by identity
         self._converted.add(original)
         for trajectory in info.trajectories:
             self._drop_list_creation(original, trajectory.name)
@@ -365,28 +366,37 @@ class LoopCodemod(ExitPlans, Codemod):
             replacement = self._replacement.get(statement, statement)
             if isinstance(replacement, cst.FlattenSentinel):
                 moved = self._hoisted_out.get(statement, [])
-                body.extend(node for node in replacement.nodes if not any(node is h for h in moved))
+                kept = [node for node in replacement.nodes if not any(node is h for h in moved)]
+                if moved and kept:  # the inner loop's leading comments stay with what replaced it
+                    kept[0] = kept[0].with_changes(leading_lines=replacement.nodes[0].leading_lines)
+                body.extend(kept)
             elif isinstance(replacement, cst.BaseStatement):
                 body.append(replacement)
         if self._windows:
             body = [statement.visit(DynamicSlices(self._windows)) for statement in body]
         return body
 
-    def _index_host_arrays_as_jax(self, original: cst.For | cst.While, statements: list) -> list:
+    def _index_host_arrays_as_jax(self, original: cst.For | cst.While, statements: list) -> tuple[list, list]:
         """Arrays from outside the loop indexed by what the loop varies are read through
-        ``jnp.asarray``: callers of legacy code pass NumPy arrays (see ``HostArrayReads``)."""
+        ``jnp.asarray``, converted once before the loop where they can be (``loop_hoist.py``):
+        callers of legacy code pass NumPy arrays (see ``HostArrayReads``). Returns the statements
+        and the conversions to put before the loop."""
         varying = block_flow(list(original.body.body)).written
         if isinstance(original, cst.For):
             varying |= set(reads_of(original.target))
-        reads = HostArrayReads(varying, jax_bound_names(self._scope_path()[0], self._resolve))
+        function = self._scope_path()[0]
+        jax_bound = jax_bound_names(function, self._resolve) | self._host_views.names()
+        reads = HostArrayReads(varying, jax_bound, self._host_views.view_of(function, original))
         statements = [statement.visit(reads) for statement in statements]
         if reads.wrapped:
             self._imports.setdefault(original, []).append(("jax.numpy", None, "jnp"))
-        return statements
+        return statements, loop_hoist.conversions(reads.views, self._inherited_conversions(original))
 
     def _inherited_conversions(self, original: cst.For | cst.While) -> list[cst.BaseStatement]:
-        """Conversions that rewritten loops directly inside this one hoisted: they move further out."""
-        return [node for statement in original.body.body for node in self._hoisted_out.get(statement, [])]
+        """Conversions that rewritten loops directly inside this one hoisted: they move further out
+        (without the inner loop's leading lines, which stay with the inner loop's statements)."""
+        return [node.with_changes(leading_lines=()) for statement in original.body.body
+                for node in self._hoisted_out.get(statement, [])]
 
     def _structural_blockers(self, info: LoopInfo, scope: Sequence[cst.CSTNode]) -> list[Blocker]:
         blockers = []
