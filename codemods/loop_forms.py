@@ -40,6 +40,7 @@ from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_flow import assign_targets, block_flow, reads_of, target_names
 from jaxify.analysis.loops import LoopInfo
 from jaxify.codemods import loop_builders as build
+from jaxify.codemods import loop_stencils
 from jaxify.codemods.loop_plan import LoopPlan
 from jaxify.codemods.loop_syntax import range_args
 from jaxify.rules import Rule, Safety
@@ -59,6 +60,7 @@ LAX = ("jax", "lax", None)
 JNP = ("jax.numpy", None, "jnp")
 JAX = ("jax", None, None)
 FOLDS = {cst.Add: "jnp.sum", cst.Multiply: "jnp.prod"}  # the fold's operator -> its vectorised reduction
+RULES = (RULE, loop_stencils.RULE)
 MAX_LAG = 8  # rows further back than this stay a fori_loop (the carry would hold that many rows)
 REORDERED = ("the terms are combined in another order than the loop's (equal within the dtype's rounding; "
              "`--exact-order` keeps the sequential loop)")
@@ -72,6 +74,8 @@ class FormContext:
     exact_order: bool
     enabled: Callable[[str], bool]  # the rule may act on this loop (selected, not silenced)
     enclosing: Sequence[cst.CSTNode]  # the loop's ancestors, from its function down
+    resolve: Callable[[cst.CSTNode], str | None]  # qualified name of an expression (`jnp.sqrt` -> `jax.numpy.sqrt`)
+    unused: Callable[[str], str]  # a name the user's module does not use (the same each call: set once, read at once)
 
 
 def plan(info: LoopInfo, context: FormContext) -> LoopPlan | None:
@@ -82,6 +86,9 @@ def plan(info: LoopInfo, context: FormContext) -> LoopPlan | None:
     bounds = {name for part in (space.start, space.stop, space.step) if part is not None for name in reads_of(part)}
     if bounds & _varying_in_enclosing_loops(info.node, context.enclosing):
         return None  # `range(i + 1)` inside a loop over `i`: the terms' count would be traced
+    stencil = loop_stencils.plan(info, context)
+    if stencil is not None and context.enabled(stencil.code):
+        return stencil
     body = [s for s in info.node.body.body if s not in info.conversions]
     if not body or not all(isinstance(s, cst.SimpleStatementLine) for s in body):
         return None

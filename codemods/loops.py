@@ -94,6 +94,7 @@ from jaxify.analysis.loop_blockers import Blocker, side_effects_of
 from jaxify.analysis.loop_flow import block_flow, reads_of
 from jaxify.analysis.loops import LoopInfo, analyze_loop
 from jaxify.analysis import Kind
+from jaxify.analysis.ranks import FunctionRanks
 from jaxify.codemod import Codemod, Fix, Refusal, fresh_name
 from jaxify.codemods.loop_exits import ExitPlans
 from jaxify.codemods.loop_masks import Blocked, needs_masks
@@ -130,7 +131,7 @@ RULES = (
     Rule("JX303", "loop-to-fori-loop", Safety.SAFE, "Range loop with carried state (its `if`s and `continue`s as masks) rewritten as `lax.fori_loop`."),
     Rule("JX304", "loop-to-while-loop", Safety.SAFE, "`while` loop, or a range loop that `break`s or returns early, rewritten as `lax.while_loop` (not reverse-differentiable)."),
     Rule("JX305", "loop-left-alone", Safety.REPORT, "Loop left as a Python loop: a statement blocks every JAX loop primitive."),
-    loop_forms.RULE,
+    *loop_forms.RULES,
 )
 
 
@@ -463,7 +464,8 @@ class LoopCodemod(ExitPlans, Codemod):
             return LoopPlan("JX304", message, "", statements, [lax_import])
 
         faster = None if masked else loop_forms.plan(info, loop_forms.FormContext(
-            self._fresh, self.options.exact_order, lambda code: self.enabled(code, info.node), self._scope_path()))
+            self._fresh, self.options.exact_order, lambda code: self.enabled(code, info.node), self._scope_path(),
+            self._resolve, self._unused))
         if faster is not None:
             return faster
         nest = None if masked else self._nested_vmap(info)
@@ -482,9 +484,9 @@ class LoopCodemod(ExitPlans, Codemod):
                 indices if m.matches(element.slice, m.Index(m.Name(space.index_name))) else build.code(element.slice)
                 for element in output.index
             )
+            value = self._element_value(output, build.code(self._transformed(output.value)))
             statements = build.vmap(info.node, self._fresh("_element"), space.index_name, indices, where, output.name,
-                                    output.method, build.code(self._transformed(output.value)), body,
-                                    output.statement.leading_lines)
+                                    output.method, value, body, output.statement.leading_lines)
             self._vmapped[info.node] = VmapRecord(output, space.index_name, indices, statements[0])
             message = f"loop rewritten as `jax.vmap`: iterations are independent and write `{output.name}` only at `{space.index_name}`"
             return LoopPlan("JX301", message, "", statements, [("jax", None, None), jnp_import])
@@ -531,6 +533,17 @@ class LoopCodemod(ExitPlans, Codemod):
             unsafe = (f"`{build.code(unknown[0])}` is scanned along its first axis, which assumes it is an array "
                       "(a list of equal-shape numbers works; a list of ragged or non-numeric items does not)")
         return LoopPlan("JX302", f"loop rewritten as `lax.scan` ({summary})", unsafe, statements, [lax_import, ("jax.numpy", None, "jnp")])
+
+    def _element_value(self, output, value: str) -> str:
+        """The value one iteration writes, broadcast to the written element's shape unless that
+        element is provably one scalar: stacked by vmap, a scalar per row would otherwise
+        broadcast along the last axis (`T[i] = s[i]` must fill row `i`, not column `i`)."""
+        count = len(output.index)
+        if all(isinstance(element.slice, cst.Index) for element in output.index):
+            if FunctionRanks(self._scope_path()[0], self._resolve).rank(output.name) == count:
+                return value
+            return f"jnp.broadcast_to({value}, {output.name}.shape[{count}:])"
+        return value
 
     def _nested_vmap(self, info: LoopInfo):
         """A range loop whose whole body is one inner loop already rewritten as vmap, over a
