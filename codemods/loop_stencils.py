@@ -337,5 +337,11 @@ class _Slices(cst.CSTTransformer):
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
         if not any(_element_offset(e, list(self.lift.axes)) for e in original_node.slice):
             return updated_node
-        where = ", ".join(self.lift.slice_of(e, self.lift.ends) for e in original_node.slice)
-        return cst.parse_expression(f"{code_of(original_node.value)}[{where}]")
+        array = code_of(original_node.value)
+        parts = [self.lift.slice_of(e, self.lift.ends) for e in original_node.slice]
+        # `x[:len(x)]` reads all of `x`: written `x[:]`, and `x` itself when every axis is whole
+        parts = [":" if part == f":{array}.shape[{k}]" or (k == 0 and part == f":len({array})") else part
+                 for k, part in enumerate(parts)]
+        if all(part == ":" for part in parts):
+            return cst.Name(array)
+        return cst.parse_expression(f"{array}[{', '.join(parts)}]")
