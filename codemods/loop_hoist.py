@@ -61,3 +61,40 @@ def conversions(views: dict[str, str], inherited: Sequence[cst.BaseStatement]) -
     present = {statement.body[0].targets[0].target.value for statement in inherited
                if m.matches(statement, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name())])]))}
     return [build.statement(f"{view} = jnp.asarray({name})") for name, view in views.items() if view not in present]
+
+
+class CarriedConversions(cst.CSTTransformer):
+    """Inside the body functions of a rewritten loop, the names it carries are traced jax values:
+    an inner loop's ``jnp.asarray(x)[j]`` becomes ``x[j]``, and its ``x = jnp.asarray(x)`` (left
+    in the body when it sat under an ``if``) goes."""
+
+    def __init__(self, carried: set[str]):
+        self.carried = carried
+        self.depth = 0  # inside how many function definitions
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.depth += 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        self.depth -= 1
+        return updated_node
+
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+        name = self._converted(updated_node.value)
+        return updated_node.with_changes(value=cst.Name(name)) if name and self.depth else updated_node
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        if self.depth and len(updated_node.body) == 1 and isinstance(updated_node.body[0], cst.Assign):
+            assign = updated_node.body[0]
+            target = assign.targets[0].target if len(assign.targets) == 1 else None
+            if isinstance(target, cst.Name) and self._converted(assign.value) == target.value:
+                return cst.RemoveFromParent()
+        return updated_node
+
+    def _converted(self, node: cst.BaseExpression) -> str | None:
+        """``jnp.asarray(x)`` with ``x`` carried -> ``x``."""
+        if m.matches(node, m.Call(func=m.Attribute(value=m.Name("jnp"), attr=m.Name("asarray")),
+                                  args=[m.Arg(m.Name(), keyword=None, star="")])):
+            name = node.args[0].value.value
+            return name if name in self.carried else None
+        return None

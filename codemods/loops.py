@@ -283,6 +283,7 @@ class LoopCodemod(ExitPlans, Codemod):
         if any("jnp." in build.code(statement) for statement in statements):  # masks and flags are jnp calls
             imports = [*imports, ("jax.numpy", None, "jnp")]
         statements, views = self._index_host_arrays_as_jax(original, statements)
+        statements = [statement.visit(loop_hoist.CarriedConversions(set(info.carried))) for statement in statements]
         if info.windows:
             window = build.code(info.windows[0])
             unsafe_because = (f"assumes every window `{window}` lies inside `{build.code(info.windows[0].value)}`: "
@@ -463,7 +464,7 @@ class LoopCodemod(ExitPlans, Codemod):
                        "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
             return LoopPlan("JX304", message, "", statements, [lax_import])
 
-        faster = None if masked else loop_forms.plan(info, loop_forms.FormContext(
+        faster = loop_forms.plan(info, loop_forms.FormContext(  # its forms take only the `if`s they can vectorise
             self._fresh, self.options.exact_order, lambda code: self.enabled(code, info.node), self._scope_path(),
             self._resolve, self._unused))
         if faster is not None:
