@@ -88,7 +88,7 @@ import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
 from jaxify.analysis.effects import ModuleEffects
-from jaxify.codemods import loop_forms, loop_hoist
+from jaxify.codemods import loop_forms, loop_hoist, loop_stencils
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
 from jaxify.analysis.loop_flow import block_flow, reads_of
@@ -510,7 +510,8 @@ class LoopCodemod(ExitPlans, Codemod):
             if ys is None and (space.step is None or m.matches(space.step, m.Integer("1"))):
                 start = build.code(space.start) if space.start is not None else "0"
                 statements = build.fori_loop(info.node, self._fresh("_body"), index, start, build.code(space.stop), carry, body)
-                return LoopPlan("JX303", f"loop rewritten as `lax.fori_loop` ({summary})", "", statements, [lax_import])
+                note = loop_stencils.sequential_note(info.node)
+                return LoopPlan("JX303", f"loop rewritten as `lax.fori_loop` ({summary}){note}", "", statements, [lax_import])
             uses_index = index in set().union(*(set(reads_of(s)) for s in body)) if body else False
             if uses_index or space.start is not None:
                 xs, param, imports = f"jnp.arange({range_args(space)})", index if uses_index else "_", [lax_import, jnp_import]
