@@ -35,6 +35,10 @@ A sweep that reads what it wrote earlier in the same sweep (Gauss-Seidel, SOR: `
 + u[i + 1]) / 2``) is a recurrence: it fails the read rule above and stays a sequential loop.
 The stop is clamped (``max(stop, start)``) so that a range that runs backwards writes nothing, as
 the loop did, rather than wrapping a negative slice bound.
+
+Also here, on the same rank facts: the element a vmapped loop writes is broadcast to the written
+element's shape unless it is provably one scalar (``element_value``), and a loop that stays
+sequential because it reads what other iterations write says so (``sequential_note``).
 """
 
 from __future__ import annotations
@@ -361,3 +365,14 @@ def sequential_note(loop: cst.For) -> str:
                 return (f"; sequential: iterations read elements of `{name}` that other iterations write "
                         f"(`{code_of(read)}`), so they run one after another, slower than a vectorised form")
     return ""
+
+
+def element_value(output, value: str, ranks: FunctionRanks) -> str:
+    """The value one iteration of a vmapped loop writes (``output``: the loop's one write),
+    broadcast to the written element's shape unless that element is provably one scalar: stacked
+    by vmap, a scalar per row would otherwise broadcast along the last axis (``T[i] = s[i]`` must
+    fill row ``i``, not column ``i``)."""
+    count = len(output.index)
+    if not all(isinstance(element.slice, cst.Index) for element in output.index) or ranks.rank(output.name) == count:
+        return value
+    return f"jnp.broadcast_to({value}, {output.name}.shape[{count}:])"

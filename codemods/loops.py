@@ -485,7 +485,8 @@ class LoopCodemod(ExitPlans, Codemod):
                 indices if m.matches(element.slice, m.Index(m.Name(space.index_name))) else build.code(element.slice)
                 for element in output.index
             )
-            value = self._element_value(output, build.code(self._transformed(output.value)))
+            value = loop_stencils.element_value(output, build.code(self._transformed(output.value)),
+                                                FunctionRanks(self._scope_path()[0], self._resolve))
             statements = build.vmap(info.node, self._fresh("_element"), space.index_name, indices, where, output.name,
                                     output.method, value, body, output.statement.leading_lines)
             self._vmapped[info.node] = VmapRecord(output, space.index_name, indices, statements[0])
@@ -535,17 +536,6 @@ class LoopCodemod(ExitPlans, Codemod):
             unsafe = (f"`{build.code(unknown[0])}` is scanned along its first axis, which assumes it is an array "
                       "(a list of equal-shape numbers works; a list of ragged or non-numeric items does not)")
         return LoopPlan("JX302", f"loop rewritten as `lax.scan` ({summary})", unsafe, statements, [lax_import, ("jax.numpy", None, "jnp")])
-
-    def _element_value(self, output, value: str) -> str:
-        """The value one iteration writes, broadcast to the written element's shape unless that
-        element is provably one scalar: stacked by vmap, a scalar per row would otherwise
-        broadcast along the last axis (`T[i] = s[i]` must fill row `i`, not column `i`)."""
-        count = len(output.index)
-        if all(isinstance(element.slice, cst.Index) for element in output.index):
-            if FunctionRanks(self._scope_path()[0], self._resolve).rank(output.name) == count:
-                return value
-            return f"jnp.broadcast_to({value}, {output.name}.shape[{count}:])"
-        return value
 
     def _nested_vmap(self, info: LoopInfo):
         """A range loop whose whole body is one inner loop already rewritten as vmap, over a
