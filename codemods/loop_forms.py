@@ -40,8 +40,9 @@ from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_flow import assign_targets, block_flow, reads_of, target_names
 from jaxify.analysis.loops import LoopInfo
 from jaxify.codemods import loop_builders as build
+from jaxify.codemods import loop_stencils
 from jaxify.codemods.loop_plan import LoopPlan
-from jaxify.codemods.loop_syntax import range_args
+from jaxify.codemods.loop_syntax import range_args, traced_test
 from jaxify.rules import Rule, Safety
 
 RULE = Rule(
@@ -58,7 +59,9 @@ RULE = Rule(
 LAX = ("jax", "lax", None)
 JNP = ("jax.numpy", None, "jnp")
 JAX = ("jax", None, None)
-FOLDS = {cst.Add: "jnp.sum", cst.Multiply: "jnp.prod"}  # the fold's operator -> its vectorised reduction
+FOLDS = {cst.Add: "jnp.sum", cst.Subtract: "jnp.sum", cst.Multiply: "jnp.prod"}  # the fold's operator -> its reduction
+SYMBOLS = {cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*"}
+RULES = (RULE, loop_stencils.RULE)
 MAX_LAG = 8  # rows further back than this stay a fori_loop (the carry would hold that many rows)
 REORDERED = ("the terms are combined in another order than the loop's (equal within the dtype's rounding; "
              "`--exact-order` keeps the sequential loop)")
@@ -72,6 +75,8 @@ class FormContext:
     exact_order: bool
     enabled: Callable[[str], bool]  # the rule may act on this loop (selected, not silenced)
     enclosing: Sequence[cst.CSTNode]  # the loop's ancestors, from its function down
+    resolve: Callable[[cst.CSTNode], str | None]  # qualified name of an expression (`jnp.sqrt` -> `jax.numpy.sqrt`)
+    unused: Callable[[str], str]  # a name the user's module does not use (the same each call: set once, read at once)
 
 
 def plan(info: LoopInfo, context: FormContext) -> LoopPlan | None:
@@ -82,7 +87,14 @@ def plan(info: LoopInfo, context: FormContext) -> LoopPlan | None:
     bounds = {name for part in (space.start, space.stop, space.step) if part is not None for name in reads_of(part)}
     if bounds & _varying_in_enclosing_loops(info.node, context.enclosing):
         return None  # `range(i + 1)` inside a loop over `i`: the terms' count would be traced
+    stencil = loop_stencils.plan(info, context)
+    if stencil is not None and context.enabled(stencil.code):
+        return stencil
     body = [s for s in info.node.body.body if s not in info.conversions]
+    if body and all(_guarded_fold(s, info.carried) is not None or isinstance(s, cst.SimpleStatementLine) for s in body):
+        if not all(isinstance(s, cst.SimpleStatementLine) for s in body):  # `if test: s -= e` folds: a reduction or nothing
+            found = _reduction(info, body, context)
+            return found if found is not None and context.enabled(found.code) else None
     if not body or not all(isinstance(s, cst.SimpleStatementLine) for s in body):
         return None
     smalls = [small for s in body for small in s.body]
@@ -308,59 +320,108 @@ def _independent_temporaries(smalls: Sequence[cst.BaseSmallStatement], info: Loo
 # -- reductions: s = s + e over independent iterations --------------------------------------------
 
 
-def _reduction(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
-    if context.exact_order or not info.carried or set(info.carried) != set(info.reductions):
-        return None
+def _reduction(info: LoopInfo, body, context: FormContext) -> LoopPlan | None:
+    """``body``: the loop's small statements, or its statements when some are guarded folds."""
+    guarded = any(isinstance(small, cst.If) or isinstance(small, cst.Assign) and len(small.targets) == 1
+                  and _selected_fold(small.value, code_of(small.targets[0].target)) for small in _smalls(body))
+    if context.exact_order or not info.carried or not guarded and set(info.carried) != set(info.reductions):
+        return None  # (a fold under an `if` is no reduction to the loop analysis: the checks below prove it one)
     index = info.space.index_name
-    folds: list[tuple[str, str, cst.BaseExpression]] = []  # (name, reduction, term)
+    folds: list[tuple[str, str, str, cst.BaseExpression]] = []  # (name, reduction, operator, term)
     temporaries: list[cst.BaseSmallStatement] = []
-    for small in smalls:
+    for small in _smalls(body):
         names = [n for t in assign_targets(small) for n in target_names(t)]
-        fold = _fold(small, set(info.carried))
+        fold = _guarded_fold(small, info.carried) or _fold(small, set(info.carried))
         if fold is not None:
             folds.append(fold)
         elif folds or set(names) & set(info.carried) or not isinstance(small, cst.Assign):
             return None  # temporaries first, then the folds; nothing else
         else:
             temporaries.append(small)
+    if not folds or any(term is None for _, _, _, term in folds):
+        return None  # a guard that cannot be traced (a chained comparison)
     if len({f[0] for f in folds}) != len(folds) or {f[0] for f in folds} != set(info.carried):
         return None
-    if any(set(reads_of(term)) & set(info.carried) for _, _, term in folds):
-        return None
+    reads = [term for _, _, _, term in folds] + [small.value for small in temporaries]
+    if any(set(reads_of(node)) & set(info.carried) for node in reads):
+        return None  # a term, a guard or a temporary that reads what the loop folds: a recurrence
     imports = [JAX, JNP]
     if not temporaries and len(folds) == 1:
-        name, reduction, term = folds[0]
-        statements = [build.statement(f"{name} = {name} {_symbol(reduction)} {reduction}({_terms(term, index, info.space)}, axis=0)")]
+        name, reduction, operator, term = folds[0]
+        statements = [build.statement(f"{name} = {name} {operator} {reduction}({_terms(term, index, info.space)}, axis=0)")]
     else:
         function = context.fresh("_terms")
-        stacked = [context.fresh(f"{name}_terms") for name, _, _ in folds]
-        returned = ", ".join(code_of(term) for _, _, term in folds)
+        stacked = [context.fresh(f"{name}_terms") for name, _, _, _ in folds]
+        returned = ", ".join(code_of(term) for _, _, _, term in folds)
         body = [cst.SimpleStatementLine(body=[t]) for t in temporaries] + [build.statement(f"return {returned}")]
         definition = build.function(function, [index], body, info.node.body.header)
         targets = ", ".join(stacked)
         statements = [definition, build.statement(f"{targets} = jax.vmap({function})(jnp.arange({range_args(info.space)}))")]
         statements += [
-            build.statement(f"{name} = {name} {_symbol(reduction)} {reduction}({terms}, axis=0)")
-            for (name, reduction, _), terms in zip(folds, stacked)
+            build.statement(f"{name} = {name} {operator} {reduction}({terms}, axis=0)")
+            for (name, reduction, operator, _), terms in zip(folds, stacked)
         ]
-    folded = ", ".join(f"`{name}`" for name, _, _ in folds)
-    reductions = " and ".join(f"`{reduction}`" for reduction in sorted({reduction for _, reduction, _ in folds}))
+    folded = ", ".join(f"`{name}`" for name, _, _, _ in folds)
+    reductions = " and ".join(f"`{reduction}`" for reduction in sorted({reduction for _, reduction, _, _ in folds}))
     message = f"reduction of {folded} over independent iterations rewritten as one vectorised {reductions}; {REORDERED}"
     return LoopPlan("JX306", message, "", statements, imports)
 
 
-def _fold(small: cst.BaseSmallStatement, carried: set[str]):
-    """``s = s + e`` / ``s = s * e`` with ``s`` carried -> (s, jnp.sum / jnp.prod, e)."""
-    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
-        return None
-    name = small.targets[0].target.value
-    value = small.value
-    if name not in carried or not isinstance(value, cst.BinaryOperation) or type(value.operator) not in FOLDS:
-        return None
-    if not m.matches(value.left, m.Name(name)):
-        return None
-    return name, FOLDS[type(value.operator)], value.right
+def _smalls(body) -> list:
+    """Small statements in order; a guarded fold (an ``if`` statement) stands as itself."""
+    if all(isinstance(s, cst.BaseSmallStatement) for s in body):
+        return list(body)
+    return [small for s in body for small in (s.body if isinstance(s, cst.SimpleStatementLine) else [s])]
 
 
-def _symbol(reduction: str) -> str:
-    return "+" if reduction == "jnp.sum" else "*"
+def _fold(small: cst.CSTNode, carried) -> tuple[str, str, str, cst.BaseExpression] | None:
+    """``s = s + e`` / ``s = s - e`` / ``s = s * e`` (or ``s += e`` ...) with ``s`` carried ->
+    (s, jnp.sum / jnp.prod, the operator, e)."""
+    if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
+        name, operator, term = small.target.value, small.operator, small.value
+        kind = {cst.AddAssign: cst.Add, cst.SubtractAssign: cst.Subtract, cst.MultiplyAssign: cst.Multiply}.get(type(operator))
+    elif isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+        name, value = small.targets[0].target.value, small.value
+        selected = _selected_fold(value, name)
+        if selected is not None:
+            return selected if name in carried else None
+        if not isinstance(value, cst.BinaryOperation) or not m.matches(value.left, m.Name(name)):
+            return None
+        kind, term = type(value.operator), value.right
+    else:
+        return None
+    if name not in carried or kind not in FOLDS:
+        return None
+    return name, FOLDS[kind], SYMBOLS[kind], term
+
+
+def _selected_fold(value: cst.BaseExpression, name: str):
+    """``jnp.where(test, s + e, s)`` (an ``if test: s += e`` the conditional codemod lowered) -> the
+    fold of ``jnp.where(test, e, 0)`` (1 for a product)."""
+    pattern = m.Call(func=m.Attribute(value=m.Name("jnp"), attr=m.Name("where")),
+                     args=[m.Arg(keyword=None, star=""), m.Arg(m.BinaryOperation(left=m.Name(name)), keyword=None, star=""),
+                           m.Arg(m.Name(name), keyword=None, star="")])
+    if not m.matches(value, pattern) or type(value.args[1].value.operator) not in FOLDS:
+        return None
+    kind = type(value.args[1].value.operator)
+    neutral = "1" if FOLDS[kind] == "jnp.prod" else "0"
+    term = cst.parse_expression(f"jnp.where({code_of(value.args[0].value)}, {code_of(value.args[1].value.right)}, {neutral})")
+    return name, FOLDS[kind], SYMBOLS[kind], term
+
+
+def _guarded_fold(statement: cst.CSTNode, carried) -> tuple[str, str, str, cst.BaseExpression | None] | None:
+    """``if test: s -= e`` (one fold, no ``else``) -> the fold of ``jnp.where(test, e, 0)`` (1 for a
+    product: a skipped iteration adds nothing); its term is None when the test cannot be traced."""
+    if not (isinstance(statement, cst.If) and statement.orelse is None and len(statement.body.body) == 1):
+        return None
+    inner = statement.body.body[0]
+    if not (isinstance(inner, cst.SimpleStatementLine) and len(inner.body) == 1):
+        return None
+    fold = _fold(inner.body[0], carried)
+    if fold is None:
+        return None
+    name, reduction, operator, term = fold
+    test = traced_test(statement.test, lambda node: None)
+    neutral = "1" if reduction == "jnp.prod" else "0"
+    guarded = None if test is None else cst.parse_expression(f"jnp.where({test}, {code_of(term)}, {neutral})")
+    return name, reduction, operator, guarded

@@ -55,14 +55,18 @@ class DynamicSlices(cst.CSTTransformer):
 
 
 class HostArrayReads(cst.CSTTransformer):
-    """``x[i]`` -> ``jnp.asarray(x)[i]`` when ``x`` comes from outside the loop and the index
-    varies with it. Inside a JAX loop the index is traced, and a NumPy array (what legacy callers
-    pass) cannot be indexed by a tracer; ``jnp.asarray`` of a jax array is the array itself."""
+    """``x[i]`` -> ``x_jax[i]`` (``view_of(x)``, converted once before the loop, see
+    ``loop_hoist.py``), or ``jnp.asarray(x)[i]`` when ``view_of`` gives None, where ``x`` comes
+    from outside the loop and the index varies with it. Inside a JAX loop the index is traced, and
+    a NumPy array (what legacy callers pass) cannot be indexed by a tracer; ``jnp.asarray`` of a
+    jax array is the array itself. ``views`` collects the views used (name -> view)."""
 
-    def __init__(self, varying: set[str], jax_bound: set[str]) -> None:
+    def __init__(self, varying: set[str], jax_bound: set[str], view_of) -> None:
         self.varying = varying
         self.jax_bound = jax_bound
+        self.view_of = view_of
         self.wrapped = False
+        self.views: dict[str, str] = {}
 
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
         base = updated_node.value
@@ -71,7 +75,11 @@ class HostArrayReads(cst.CSTTransformer):
         if not set().union(*(identifiers(element) for element in original_node.slice)) & self.varying:
             return updated_node
         self.wrapped = True
-        return updated_node.with_changes(value=cst.parse_expression(f"jnp.asarray({base.value})"))
+        view = self.view_of(base.value)
+        if view is None:
+            return updated_node.with_changes(value=cst.parse_expression(f"jnp.asarray({base.value})"))
+        self.views[base.value] = view
+        return updated_node.with_changes(value=cst.Name(view))
 
 
 def jax_bound_names(function: cst.CSTNode, resolve) -> set[str]:

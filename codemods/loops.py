@@ -96,12 +96,13 @@ import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
 from jaxify.analysis.effects import ModuleEffects
-from jaxify.codemods import loop_forms
+from jaxify.codemods import loop_forms, loop_hoist, loop_stencils
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
 from jaxify.analysis.loop_flow import block_flow, reads_of, target_names
 from jaxify.analysis.loops import LoopInfo, analyze_loop
 from jaxify.analysis import Kind
+from jaxify.analysis.ranks import FunctionRanks
 from jaxify.codemod import Codemod, Fix, Refusal, fresh_name
 from jaxify.codemods.loop_choices import ChoicesAsSelects
 from jaxify.codemods.loop_exits import ExitPlans
@@ -140,7 +141,7 @@ RULES = (
     Rule("JX303", "loop-to-fori-loop", Safety.SAFE, "Range loop with carried state (its `if`s and `continue`s as masks) rewritten as `lax.fori_loop`."),
     Rule("JX304", "loop-to-while-loop", Safety.SAFE, "`while` loop, or a range loop that `break`s or returns early, rewritten as `lax.while_loop` (not reverse-differentiable)."),
     Rule("JX305", "loop-left-alone", Safety.REPORT, "Loop left as a Python loop: a statement blocks every JAX loop primitive."),
-    loop_forms.RULE,
+    *loop_forms.RULES,
 )
 
 
@@ -172,6 +173,7 @@ class LoopCodemod(ExitPlans, Codemod):
         self._windows: list[cst.Subscript] = []  # the current loop's `x[i:i + k]` reads
         self._hoisted_out: dict[cst.CSTNode, list[cst.BaseStatement]] = {}  # per rewritten loop
         self._vmapped: dict[cst.CSTNode, VmapRecord] = {}  # loops rewritten as vmap, for nests
+        self._host_views = loop_hoist.HostViews(self._fresh)  # `x_jax = jnp.asarray(x)`, once per function
         self._used_names = identifiers(wrapper.module)
         self._user_names = frozenset(self._used_names)
         self._functions = functions_by_name(wrapper.module)
@@ -295,7 +297,8 @@ class LoopCodemod(ExitPlans, Codemod):
             reductions = MaskedReductions({selection.name for selection in info.selections}, self._fresh)
             statements = [statement.visit(reductions) for statement in statements]
             imports = [*imports, ("jax.numpy", None, "jnp")]
-        statements = self._index_host_arrays_as_jax(original, statements)
+        statements, views = self._index_host_arrays_as_jax(original, statements)
+        statements = [statement.visit(loop_hoist.CarriedConversions(set(info.carried))) for statement in statements]
         if info.choices:
             traced = info.written | (set(target_names(original.target)) if isinstance(original, cst.For) else set())
             selects = ChoicesAsSelects(traced)
@@ -312,9 +315,9 @@ class LoopCodemod(ExitPlans, Codemod):
             return updated
         self._imports[original] = [*self._imports.get(original, []), *imports]
         hoisted = [build.without_blank_lines(self._replacement.get(s, s)) for s in info.conversions]
-        hoisted += self._inherited_conversions(original)
-        self._hoisted_out[original] = hoisted
+        hoisted += self._inherited_conversions(original) + views
         statements = build.place(original, [*hoisted, *statements])
+        self._hoisted_out[original] = statements[:len(hoisted)]  # as placed: an outer loop finds them by identity
         self._converted.add(original)
         for trajectory in info.trajectories:
             self._drop_list_creation(original, trajectory.name)
@@ -385,28 +388,37 @@ class LoopCodemod(ExitPlans, Codemod):
             replacement = self._replacement.get(statement, statement)
             if isinstance(replacement, cst.FlattenSentinel):
                 moved = self._hoisted_out.get(statement, [])
-                body.extend(node for node in replacement.nodes if not any(node is h for h in moved))
+                kept = [node for node in replacement.nodes if not any(node is h for h in moved)]
+                if moved and kept:  # the inner loop's leading comments stay with what replaced it
+                    kept[0] = kept[0].with_changes(leading_lines=replacement.nodes[0].leading_lines)
+                body.extend(kept)
             elif isinstance(replacement, cst.BaseStatement):
                 body.append(replacement)
         if self._windows:
             body = [statement.visit(DynamicSlices(self._windows)) for statement in body]
         return body
 
-    def _index_host_arrays_as_jax(self, original: cst.For | cst.While, statements: list) -> list:
+    def _index_host_arrays_as_jax(self, original: cst.For | cst.While, statements: list) -> tuple[list, list]:
         """Arrays from outside the loop indexed by what the loop varies are read through
-        ``jnp.asarray``: callers of legacy code pass NumPy arrays (see ``HostArrayReads``)."""
+        ``jnp.asarray``, converted once before the loop where they can be (``loop_hoist.py``):
+        callers of legacy code pass NumPy arrays (see ``HostArrayReads``). Returns the statements
+        and the conversions to put before the loop."""
         varying = block_flow(list(original.body.body)).written
         if isinstance(original, cst.For):
             varying |= set(reads_of(original.target))
-        reads = HostArrayReads(varying, jax_bound_names(self._scope_path()[0], self._resolve))
+        function = self._scope_path()[0]
+        jax_bound = jax_bound_names(function, self._resolve) | self._host_views.names()
+        reads = HostArrayReads(varying, jax_bound, self._host_views.view_of(function, original))
         statements = [statement.visit(reads) for statement in statements]
         if reads.wrapped:
             self._imports.setdefault(original, []).append(("jax.numpy", None, "jnp"))
-        return statements
+        return statements, loop_hoist.conversions(reads.views, self._inherited_conversions(original))
 
     def _inherited_conversions(self, original: cst.For | cst.While) -> list[cst.BaseStatement]:
-        """Conversions that rewritten loops directly inside this one hoisted: they move further out."""
-        return [node for statement in original.body.body for node in self._hoisted_out.get(statement, [])]
+        """Conversions that rewritten loops directly inside this one hoisted: they move further out
+        (without the inner loop's leading lines, which stay with the inner loop's statements)."""
+        return [node.with_changes(leading_lines=()) for statement in original.body.body
+                for node in self._hoisted_out.get(statement, [])]
 
     def _structural_blockers(self, info: LoopInfo, scope: Sequence[cst.CSTNode]) -> list[Blocker]:
         blockers = []
@@ -474,8 +486,9 @@ class LoopCodemod(ExitPlans, Codemod):
                        "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
             return LoopPlan("JX304", message, "", statements, [lax_import])
 
-        faster = None if masked else loop_forms.plan(info, loop_forms.FormContext(
-            self._fresh, self.options.exact_order, lambda code: self.enabled(code, info.node), self._scope_path()))
+        faster = loop_forms.plan(info, loop_forms.FormContext(  # its forms take only the `if`s they can vectorise
+            self._fresh, self.options.exact_order, lambda code: self.enabled(code, info.node), self._scope_path(),
+            self._resolve, self._unused))
         if faster is not None:
             return faster
         nest = None if masked else self._nested_vmap(info)
@@ -494,9 +507,10 @@ class LoopCodemod(ExitPlans, Codemod):
                 indices if m.matches(element.slice, m.Index(m.Name(space.index_name))) else build.code(element.slice)
                 for element in output.index
             )
+            value = loop_stencils.element_value(output, build.code(self._transformed(output.value)),
+                                                FunctionRanks(self._scope_path()[0], self._resolve))
             statements = build.vmap(info.node, self._fresh("_element"), space.index_name, indices, where, output.name,
-                                    output.method, build.code(self._transformed(output.value)), body,
-                                    output.statement.leading_lines)
+                                    output.method, value, body, output.statement.leading_lines)
             self._vmapped[info.node] = VmapRecord(output, space.index_name, indices, statements[0])
             message = f"loop rewritten as `jax.vmap`: iterations are independent and write `{output.name}` only at `{space.index_name}`"
             return LoopPlan("JX301", message, "", statements, [("jax", None, None), jnp_import])
@@ -519,7 +533,8 @@ class LoopCodemod(ExitPlans, Codemod):
             if ys is None and (space.step is None or m.matches(space.step, m.Integer("1"))):
                 start = build.code(space.start) if space.start is not None else "0"
                 statements = build.fori_loop(info.node, self._fresh("_body"), index, start, build.code(space.stop), carry, body)
-                return LoopPlan("JX303", f"loop rewritten as `lax.fori_loop` ({summary})", "", statements, [lax_import])
+                note = loop_stencils.sequential_note(info.node)
+                return LoopPlan("JX303", f"loop rewritten as `lax.fori_loop` ({summary}){note}", "", statements, [lax_import])
             uses_index = index in set().union(*(set(reads_of(s)) for s in body)) if body else False
             if uses_index or space.start is not None:
                 xs, param, imports = f"jnp.arange({range_args(space)})", index if uses_index else "_", [lax_import, jnp_import]

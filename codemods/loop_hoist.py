@@ -1,0 +1,100 @@
+"""Loop-invariant conversions out of loop bodies: a host array that a rewritten loop indexes by what
+the loop varies is converted once, before the loop, instead of on every read of every iteration.
+
+Inside a JAX loop the index is traced, and a NumPy array (what legacy callers pass) cannot be
+indexed by a tracer, so such reads go through ``jnp.asarray``. Written inline
+(``jnp.asarray(x)[i]``) the conversion sits in every iteration and every read; here the loop gets
+one ``x_jax = jnp.asarray(x)`` before it and reads ``x_jax[i]``. A fresh name, not ``x = ...``:
+rebinding ``x`` would change what later code computes when ``x`` is a list (``x + x``).
+
+The view is hoisted only when nothing in the function assigns ``x`` from the top-level statement
+that holds the loop onwards (a parameter, a global, or a name set once before the loop), so that
+moving the conversion out of an enclosing loop never reads a stale ``x``; otherwise the read stays
+``jnp.asarray(x)[i]``. An enclosing loop that is rewritten too moves the conversion further out
+(it is one of the conversions its inner loop hoisted).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+
+from jaxify.analysis.loop_flow import block_flow
+from jaxify.codemods import loop_builders as build
+from jaxify.codemods.loop_syntax import inside
+
+
+class HostViews:
+    """The one ``jnp.asarray`` view per host array and function, shared by the function's loops."""
+
+    def __init__(self, fresh: Callable[[str], str]):
+        self._fresh = fresh
+        self._names: dict[tuple[int, str], str] = {}  # (id of the function, array name) -> view name
+
+    def names(self) -> set[str]:
+        """Every view name made so far (already jax arrays: never wrapped again)."""
+        return set(self._names.values())
+
+    def view_of(self, function: cst.FunctionDef, loop: cst.CSTNode) -> Callable[[str], str | None]:
+        """For ``loop`` of ``function``: array name -> the name of its hoisted view, or None when
+        the conversion cannot move before the loop (the name is assigned from there on)."""
+        top = list(function.body.body)
+        holder = next((k for k, statement in enumerate(top) if statement is loop or inside(loop, statement)), 0)
+        assigned = block_flow(top[holder:]).written
+
+        def view(name: str) -> str | None:
+            if name in assigned:
+                return None
+            key = (id(function), name)
+            if key not in self._names:
+                self._names[key] = self._fresh(f"{name}_jax")
+            return self._names[key]
+
+        return view
+
+
+def conversions(views: dict[str, str], inherited: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """``view = jnp.asarray(name)`` for each used view (``views``: name -> view) that an inner loop
+    has not already hoisted (``inherited``)."""
+    present = {statement.body[0].targets[0].target.value for statement in inherited
+               if m.matches(statement, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name())])]))}
+    return [build.statement(f"{view} = jnp.asarray({name})") for name, view in views.items() if view not in present]
+
+
+class CarriedConversions(cst.CSTTransformer):
+    """Inside the body functions of a rewritten loop, the names it carries are traced jax values:
+    an inner loop's ``jnp.asarray(x)[j]`` becomes ``x[j]``, and its ``x = jnp.asarray(x)`` (left
+    in the body when it sat under an ``if``) goes."""
+
+    def __init__(self, carried: set[str]):
+        self.carried = carried
+        self.depth = 0  # inside how many function definitions
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.depth += 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        self.depth -= 1
+        return updated_node
+
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+        name = self._converted(updated_node.value)
+        return updated_node.with_changes(value=cst.Name(name)) if name and self.depth else updated_node
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        if self.depth and len(updated_node.body) == 1 and isinstance(updated_node.body[0], cst.Assign):
+            assign = updated_node.body[0]
+            target = assign.targets[0].target if len(assign.targets) == 1 else None
+            if isinstance(target, cst.Name) and self._converted(assign.value) == target.value:
+                return cst.RemoveFromParent()
+        return updated_node
+
+    def _converted(self, node: cst.BaseExpression) -> str | None:
+        """``jnp.asarray(x)`` with ``x`` carried -> ``x``."""
+        if m.matches(node, m.Call(func=m.Attribute(value=m.Name("jnp"), attr=m.Name("asarray")),
+                                  args=[m.Arg(m.Name(), keyword=None, star="")])):
+            name = node.args[0].value.value
+            return name if name in self.carried else None
+        return None
