@@ -86,7 +86,8 @@ class _Differences:
     def __init__(self, analysis):
         self.analysis = analysis
         self.raising: dict[int, str] = {}
-        self.sensitive: dict[int, tuple[str, str]] = {}  # id(expression) -> (the place, what differs there)
+        # id(expression) -> (the place its result reaches, "" for the expression itself; what differs there)
+        self.sensitive: dict[int, tuple[str, str]] = {}
         self._sensitive_names: set[tuple[int, str]] = set()
         for node in _walk(analysis.module):
             if isinstance(node, cst.Try):
@@ -118,7 +119,7 @@ class _Differences:
             if edge is not None:
                 pending += [(operand, f"`{_code(node)}`", edge[1]) for operand in edge[0]]
                 if isinstance(node, cst.Call) and self.analysis.qualified_name(node.func):
-                    self.sensitive.setdefault(id(node), (f"`{_code(node)}` itself", edge[1]))  # np.asarray(x, dtype=int)
+                    self.sensitive.setdefault(id(node), ("", edge[1]))  # the call itself: np.asarray(x, dtype=int)
             if isinstance(node, cst.Call):
                 qualified = self.analysis.qualified_name(node.func) or ""
                 name = qualified.split(".", 1)[1] if qualified.startswith(("builtins.", "numpy.")) else ""
@@ -196,9 +197,7 @@ def call_difference(analysis, call: cst.Call) -> str:
         return differences.raising[id(call)]
     if id(call) in differences.sensitive:
         place, why = differences.sensitive[id(call)]
-        if place.endswith(" itself"):
-            return f"{place[:-len(' itself')]}: {why}"
-        return f"its result reaches {place}, where {why}"
+        return f"its result reaches {place}, where {why}" if place else f"`{_code(call)}`: {why}"
     return ""
 
 
