@@ -63,7 +63,8 @@ def run_program(path: Path, options: Options, settings: VerifySettings) -> dict:
         row["speed"] = measure_speed(path, text, result, options, [])
         return row
     report = verify_source(text, result.rewritten, path, options, settings,
-                           examples=CORPUS / "examples" / path.name, reference=CORPUS / "references" / path.name)
+                           examples=CORPUS / "examples" / path.name, reference=CORPUS / "references" / path.name,
+                           findings=result.findings)
     row["device"] = report.device
     row["findings"] = report.findings
     row["functions"] = report.functions

@@ -59,6 +59,7 @@ from libcst.metadata import PositionProvider
 
 from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS, Effect, calls_in, effects_of_method, effects_of_name
 from jaxify.analysis.expressions import at_update_base, code_of
+from jaxify.analysis.jax_differences import jit_differences
 from jaxify.analysis.mutation import bind_arguments, parameters
 from jaxify.codemod import Codemod
 from jaxify.codemods.debug_print import PrintConversion, debug_print_arguments
@@ -335,6 +336,8 @@ class JitWrap(Codemod):
                     found.append(blocker)
 
         function.body.visit(Finder())
+        # first among blockers at the same place: the reason the line must keep NumPy at all
+        found[:0] = [Blocker(node, why) for node, why in jit_differences(self.analysis, function)]
         return sorted(found, key=lambda b: self.position(b.node))
 
     def _is_mask(self, index: cst.BaseExpression) -> bool:

@@ -289,7 +289,8 @@ class NumpyNamespace(Codemod):
             if self._moves or self._masked or self._jax_numpy_is_new(original_node):
                 # reported on every pass, so the engine's last, unchanging pass reports it too
                 self.refuse(original_node, "JX703", "this module now computes in float32 where NumPy used float64",
-                            reason="--precision float32 trades exactness for speed",
+                            reason="--precision float32 trades exactness for speed; without x64 JAX has no 64-bit "
+                                   "types, so int64 values also become int32 and wrap around past 2**31",
                             hint="run without --precision float32 to keep float64")
             return updated_node
         if not (self._moves or self._masked):

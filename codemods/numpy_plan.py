@@ -17,7 +17,7 @@ import libcst as cst
 from jaxify.analysis import FunctionInfo, Kind, ModuleAnalysis
 from jaxify.analysis.expressions import catches_index_error, code_of
 from jaxify.analysis.input_contract import data_assumption, data_refusal
-from jaxify.analysis.jax_differences import call_difference
+from jaxify.analysis.jax_differences import call_difference, edge_operation
 from jaxify.analysis.names import array_api_member, is_numpy
 from jaxify.analysis.numpy_api import (
     SCALAR_TYPES,
@@ -233,12 +233,26 @@ class Planner(NumpyPins):
                 reduced.add(id(masked.subscript))
                 reduced.add(id(call))
         for node in self.bodies[id(info)]:
+            self._plan_edge(plan, node)
             if isinstance(node, cst.Call) and id(node) not in reduced:
                 self._plan_call(plan, node, pinned)
             elif isinstance(node, cst.Subscript) and id(node) not in reduced:
                 self._plan_subscript(plan, node)
         self._skip_assignment_targets(plan)
         return plan
+
+    def _plan_edge(self, plan: FunctionPlan, node: cst.CSTNode) -> None:
+        """An operation whose JAX result differs for some inputs (integer division by zero, a float
+        cast to int, a callable held in an attribute) on values that would be traced: reported, and
+        what feeds it stays NumPy (see jax_differences)."""
+        if isinstance(node, cst.Call) and self.numpy_member(node.func) is not None:
+            return  # a NumPy call (np.floor_divide, np.asarray(x, dtype=int)) is reported as one that stays
+        edge = edge_operation(self.analysis, node)
+        if edge is not None and any(self.is_traced(operand, plan.info) for operand in edge[0]):
+            plan.reports.append(Report(
+                node, "JX604", f"`{code_of(node)}` keeps its NumPy operands", reason=edge[1],
+                hint="keep this computation on NumPy, or rewrite it by hand where the inputs rule the case out",
+            ))
 
     def _data_args(self, member: str, call: cst.Call) -> list[cst.Arg]:
         """The arguments that carry array data, not shapes, axes or dtypes."""

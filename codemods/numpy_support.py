@@ -74,6 +74,8 @@ DIFFERENT_RESULT_DTYPE = {
     "histogram": "jnp.histogram returns float counts where NumPy returns int64",
     "searchsorted": "jnp.searchsorted returns int32 indices where NumPy returns int64",
     "digitize": "jnp.digitize returns int32 indices where NumPy returns int64",
+    "roots": "jnp.roots always returns complex roots, where NumPy returns floats when every root is real "
+             "(and it cannot strip leading zeros under jax.jit)",
 }
 # With only integer or bool inputs, jax.numpy returns floats where NumPy keeps integers: these
 # move only when an argument is known to be floating.

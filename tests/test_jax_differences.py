@@ -125,3 +125,118 @@ def direction(v):
     result = rewrite(source, FLAGS)
     assert result.rewritten is None or "lax.cond" not in result.rewritten
     assert not [f for f in result.findings if f.code.startswith("JX4") and f.status.value == "fixed"]
+
+
+# -- integers at the edges, callables in attributes, methods no array has ------------------------
+
+GATED = ["--assume-numeric-inputs"]  # the whole-function gate, numeric inputs declared
+
+
+@pytest.mark.parametrize("expression", ["totals // counts", "np.floor_divide(totals, counts)",
+                                        "np.divmod(totals, counts)[0]"])
+def test_integer_division_by_a_divisor_that_may_be_zero_keeps_numpy(expression):
+    source = f"""import numpy as np
+
+def per_item(totals, counts):
+    totals = np.asarray(totals, dtype=np.int64)
+    counts = np.asarray(counts, dtype=np.int64)
+    return {expression}
+"""
+    for flags in (GATED, [*GATED, "--unsafe"], FLAGS):
+        result = rewrite(source, flags)
+        assert result.rewritten is None, (flags, result.rewritten)
+        assert any("division by zero" in f.reason for f in _findings(result, "JX604")), flags
+
+
+def test_integer_conversion_of_a_parameter_keeps_numpy():
+    """Callers may pass floats: NaN, negative values and values out of range convert differently."""
+    source = """import numpy as np
+
+def brighten(img, amount):
+    img = np.asarray(img, dtype=np.uint8)
+    return img + np.uint8(amount)
+"""
+    result = rewrite(source, [*GATED, "--unsafe"])
+    assert result.rewritten is None, result.rewritten
+    assert any("cast to uint8" in f.reason for f in result.findings)
+
+
+@pytest.mark.parametrize("expression", ["totals // 4", "totals // -2", "np.asarray(totals, dtype=float) // counts"])
+def test_division_by_a_nonzero_constant_or_of_floats_still_moves(expression):
+    source = f"""import numpy as np
+
+def per_item(totals, counts):
+    totals = np.asarray(totals)
+    return np.abs({expression})
+"""
+    result = rewrite(source, GATED)
+    assert result.rewritten is not None and "jnp.abs" in result.rewritten
+    assert not any("division by zero" in f.reason for f in result.findings)
+
+
+@pytest.mark.parametrize("cast", ["(values / width).astype(np.int64)", "np.floor(values).astype(int)",
+                                  "values.astype(np.uint8)", "np.asarray(values * 2.0, dtype=np.int32)"])
+def test_float_to_integer_casts_keep_numpy(cast):
+    source = f"""import numpy as np
+
+def bins(values, width):
+    values = np.asarray(values, dtype=float)
+    return {cast}
+"""
+    for flags in (GATED, [*GATED, "--unsafe"]):
+        result = rewrite(source, flags)
+        assert result.rewritten is None, (flags, result.rewritten)
+        assert any("INT_MIN for NaN" in f.reason for f in result.findings), flags
+
+
+def test_integer_to_integer_casts_still_move():
+    source = """import numpy as np
+
+def positives(x):
+    x = np.asarray(x, dtype=float)
+    return np.abs(np.sum(x > 0, axis=0)).astype(np.int32) + np.sum(x)
+"""
+    result = rewrite(source, GATED)
+    assert result.rewritten is not None and "jnp.abs(jnp.sum(x > 0" in result.rewritten
+
+
+def test_top_level_function_with_a_parameter_division_is_not_jitted():
+    """No NumPy call feeds ``a // b``: under jax.jit the parameters themselves would be traced."""
+    source = """import numpy as np
+
+def f(a, b):
+    c = np.abs(a)
+    return c + a // b
+"""
+    result = rewrite(source, [*GATED, "--unsafe"])
+    assert result.rewritten is None or "jax.jit" not in result.rewritten
+    assert any("division by zero" in f.reason for f in result.findings)
+
+
+def test_callable_held_in_an_attribute_keeps_its_arguments_on_numpy():
+    source = """import numpy as np
+
+class Combiner:
+    def __init__(self, mode):
+        self.op = np.subtract if mode == "diff" else np.add
+
+    def apply(self, a, b):
+        a = np.asarray(a, dtype=float)
+        return self.op(np.abs(a), b)
+"""
+    result = rewrite(source, [*GATED, "--unsafe"])
+    assert result.rewritten is None, result.rewritten
+    assert any("held in an attribute" in f.reason for f in result.findings)
+
+
+def test_a_method_no_array_has_blocks_the_conversion_even_with_numeric_inputs_declared():
+    source = """import numpy as np
+
+def matrices_equal(M1, M2):
+    d = M1 - M2
+    d.simplify()
+    return np.all(np.array(d) == 0)
+"""
+    result = rewrite(source, [*GATED, "--unsafe"])
+    assert result.rewritten is None, result.rewritten
+    assert any("simplify" in f.reason or "Python objects" in f.reason for f in result.findings)

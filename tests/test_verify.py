@@ -103,11 +103,13 @@ REWRITTEN = textwrap.dedent('''\
     ''')
 
 
-def _verify(original: str, rewritten: str, tmp_path: Path, options: Options | None = None, **settings):
+def _verify(original: str, rewritten: str, tmp_path: Path, options: Options | None = None, findings=(),
+            **settings):
     path = tmp_path / "module.py"
     path.write_text(original)
     settings.setdefault("hypothesis", 30)
-    return verify_source(original, rewritten, path, options or Options(), VerifySettings(**settings))
+    return verify_source(original, rewritten, path, options or Options(), VerifySettings(**settings),
+                         findings=findings)
 
 
 @pytest.fixture(scope="module")
@@ -434,3 +436,31 @@ def test_mutation_contract_matches_the_inplace_codemod():
     assert (r, s) == (4.0, 2.0) and x_new.tolist() == [2.0, 2.0] and y_new.tolist() == [1.0, 1.0]
     whole = call_original(scale_and_return, (np.ones(2),), {}, ["x"])
     assert whole.expected().tolist() == [2.0, 2.0]
+
+
+# -- functions the rewrite keeps on NumPy are checked as callers call them -----------------------
+
+KEPT_ORIGINAL = "import numpy as np\n\ndef total(x):\n    return float(np.sum(x))\n"
+KEPT_REWRITTEN = ("import numpy as np\nimport jax.numpy as jnp\n\ndef total(x):\n"
+                  "    return float(np.sum(np.asarray(jnp.asarray(x))))\n")
+
+
+def test_function_the_gate_kept_on_numpy_is_checked_as_called_not_under_jit(tmp_path):
+    from jaxify.findings import Finding, Status
+
+    kept = Finding("module.py", 4, 5, "JX807", "`total` keeps its NumPy computation", Status.NOT_FIXED)
+    (as_called,) = _verify(KEPT_ORIGINAL, KEPT_REWRITTEN, tmp_path, hypothesis=5, findings=[kept]).functions
+    assert as_called["evidence"] == "verified", as_called
+    assert any("not under jax.jit" in note for note in as_called["notes"])
+    (jitted,) = _verify(KEPT_ORIGINAL, KEPT_REWRITTEN, tmp_path, hypothesis=5).functions
+    assert jitted["evidence"] == "failed" and "NumPy function" in jitted["findings"][0]["message"]
+
+
+def test_numpy_only_rename_of_a_removed_api_is_unverified_not_failed(tmp_path):
+    """The original cannot run on NumPy 2 (``np.asfarray`` is gone); the rewrite is NumPy code, so it
+    is run as called, not under jit, where its NumPy calls would fail on tracers."""
+    original = "import numpy as np\n\ndef spread(values):\n    return np.ptp(np.asfarray(values))\n"
+    rewritten = "import numpy as np\n\ndef spread(values):\n    return np.ptp(np.asarray(values, dtype=float))\n"
+    (result,) = _verify(original, rewritten, tmp_path, hypothesis=5).functions
+    assert result["evidence"] == ("unverified" if not hasattr(np, "asfarray") else "verified"), result
+    assert not result["findings"]

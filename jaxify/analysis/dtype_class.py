@@ -86,6 +86,18 @@ _STRING_BUILTINS = frozenset({"str", "repr", "format", "chr", "ascii", "bytes", 
 _SEQUENCE_BUILTINS = frozenset({"list", "tuple", "sorted", "reversed", "zip", "map", "filter", "range",
                                 "enumerate", "set", "frozenset"})
 _JOIN_BUILTINS = frozenset({"abs", "max", "min", "sum", "pow", "divmod"})
+# What a NumPy or jax array answers to; a method outside this set (``d.simplify()`` on a sympy
+# matrix) shows that the value is some other object, whatever the input contract assumes.
+ARRAY_ATTRIBUTES = frozenset(dir(numpy.ndarray)) | {
+    "at", "block_until_ready", "device", "devices", "sharding", "addressable_shards", "addressable_data",
+    "is_deleted", "delete", "copy_to_host_async", "on_device_size_in_bytes", "unsafe_buffer_pointer",
+    "weak_type", "aval", "committed", "is_fully_addressable", "is_fully_replicated", "global_shards",
+    "to_device", "mT",
+}
+_NOT_ARRAY_EVIDENCE = _STRING_METHODS | _SEQUENCE_METHODS | {  # methods of lists, dicts, sets, str
+    "append", "extend", "insert", "pop", "remove", "index", "count", "add", "update", "get", "setdefault",
+    "discard", "startswith", "endswith", "find", "isdigit", "isalpha", "partition", "clear",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,6 +160,7 @@ class ValueClasses:
         self.parameter_verdict = parameter_verdict
         self._memo: dict[int, Verdict] = {}
         self._busy: set[int] = set()
+        self._foreign: dict[tuple[int, str], cst.Call] | None = None  # (scope id, name) -> `d.simplify()`
 
     def of(self, expr: cst.CSTNode) -> Verdict:
         key = id(expr)
@@ -225,10 +238,33 @@ class ValueClasses:
             elif binding.fixed == "unknown" and expr.value not in scope.params:
                 verdicts.append(_UNKNOWN)
         found = join(verdicts)
+        foreign = self.foreign_method(scope, expr.value) if found.cls in _RANK else None
+        if foreign is not None:
+            found = Verdict(OBJECT, f"`{_code(foreign)}`: NumPy and jax arrays have no method "
+                                    f"`{foreign.func.attr.value}`, so `{expr.value}` is some other object")
         if found.non_numeric and not found.why.startswith(f"`{expr.value}`"):
             found = Verdict(found.cls, f"`{expr.value}` holds {DESCRIPTION[found.cls].split(',')[0]}"
                             f" ({found.why})" if found.why else "")
         return found
+
+    def foreign_method(self, scope, name: str) -> cst.Call | None:
+        """The first call in ``scope`` of a method no array has on the name (``d.simplify()``), if any;
+        ``self`` and ``cls`` are the methods' own objects, never arrays."""
+        if self._foreign is None:
+            self._foreign = {}
+            owner = self.analysis.collector.owner
+            for node in _walk(self.analysis.module):
+                if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                        and isinstance(node.func.value, cst.Name)):
+                    continue
+                receiver, method = node.func.value.value, node.func.attr.value
+                if (method in ARRAY_ATTRIBUTES or method in _NOT_ARRAY_EVIDENCE or receiver in ("self", "cls")
+                        or self.names.qualified_name(node.func) is not None):
+                    continue
+                found, _ = self.analysis.values.lookup(node, receiver)
+                if found is not None and owner.get(node) is found:
+                    self._foreign.setdefault((id(found), receiver), node)
+        return self._foreign.get((id(scope), name))
 
     def _bound(self, source: cst.CSTNode, path: tuple, augmented: bool) -> Verdict:
         if not path:
@@ -399,6 +435,12 @@ class ValueClasses:
             found = self.of(base)
             return found if found.cls != SEQUENCE else _UNKNOWN
         return _UNKNOWN
+
+
+def _walk(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
 
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

@@ -13,6 +13,15 @@
   reaches such a place, directly, through names, or through a local helper's parameter, stays NumPy.
 - **Casts NumPy checks.** Writing a float into an integer array raises ``OverflowError`` in NumPy
   when the value does not fit (and NaN has no integer); JAX saturates silently.
+- **Integers that differ at the edges.** Integer floor division by zero gives 0 in NumPy and -1
+  (255 for uint8, a floored -inf for a negative int) in JAX; a float cast to an integer dtype
+  (``.astype(np.int64)``, ``np.asarray(x, dtype=np.uint8)``) gives NumPy's INT_MIN for NaN and
+  infinities and wraps negative values into unsigned ones, where JAX gives 0 and saturates. Such a
+  division (unless its divisor is a non-zero constant or a float) and such a cast (of a value known
+  or seen to be floating) keep their NumPy operands, and a top-level function holding one is not
+  jitted (its parameters would become traced).
+- **Callables held in attributes.** ``self.op = np.subtract`` then ``self.op(a, b)``: jaxify
+  cannot see which function runs, and a NumPy one would take jax arrays. The arguments keep NumPy.
 - **Loops NumPy ends with an exception.** ``while t > c[i]: i += 1`` stops with IndexError past
   the end; a ``lax.while_loop`` clamps the index and never ends. Such loops, loops that index a
   non-numeric array by the loop index, and loops calling ``math.*`` stay Python loops.
@@ -37,6 +46,16 @@ _TYPE_SENSITIVE_BUILTINS = frozenset({
     "iter", "enumerate", "zip", "map", "filter", "set", "frozenset", "dict",
 })
 _TYPE_SENSITIVE_NUMPY = frozenset({"isscalar"})
+_TYPES = ("a NumPy scalar or array and a jax array behave differently (type checks, formatting, hashing, "
+          "math.*, Python iteration)")
+_ZERO_DIVISOR = ("integer division by zero gives 0 in NumPy and -1 (or the largest unsigned value) in JAX, "
+                 "and the divisor is not a non-zero constant")
+_FLOAT_TO_INT = ("NumPy gives INT_MIN for NaN and infinities and wraps negative values into unsigned types; "
+                 "JAX gives 0 and saturates")
+_FLOATING_FUNCTIONS = frozenset({
+    "floor", "ceil", "round", "around", "rint", "trunc", "fix", "sqrt", "exp", "log", "log2", "log10", "mean",
+    "true_divide", "divide", "sin", "cos", "tan", "arctan2", "hypot", "linspace", "interp", "nanmean",
+})
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -67,7 +86,8 @@ class _Differences:
     def __init__(self, analysis):
         self.analysis = analysis
         self.raising: dict[int, str] = {}
-        self.sensitive: dict[int, str] = {}  # id(expression) -> the place its type matters
+        # id(expression) -> (the place its result reaches, "" for the expression itself; what differs there)
+        self.sensitive: dict[int, tuple[str, str]] = {}
         self._sensitive_names: set[tuple[int, str]] = set()
         for node in _walk(analysis.module):
             if isinstance(node, cst.Try):
@@ -93,68 +113,71 @@ class _Differences:
     # -- values whose Python type matters --------------------------------------------------------
 
     def _collect_sensitive(self) -> None:
-        pending: list[tuple[cst.CSTNode, str]] = []
+        pending: list[tuple[cst.CSTNode, str, str]] = []
         for node in _walk(self.analysis.module):
+            edge = edge_operation(self.analysis, node)
+            if edge is not None:
+                pending += [(operand, f"`{_code(node)}`", edge[1]) for operand in edge[0]]
+                if isinstance(node, cst.Call) and self.analysis.qualified_name(node.func):
+                    self.sensitive.setdefault(id(node), ("", edge[1]))  # the call itself: np.asarray(x, dtype=int)
             if isinstance(node, cst.Call):
                 qualified = self.analysis.qualified_name(node.func) or ""
                 name = qualified.split(".", 1)[1] if qualified.startswith(("builtins.", "numpy.")) else ""
                 if qualified.startswith("math.") or (qualified.startswith("builtins.") and name in _TYPE_SENSITIVE_BUILTINS) or (
                     qualified.startswith("numpy.") and name in _TYPE_SENSITIVE_NUMPY
                 ):
-                    pending += [(arg.value, f"`{_code(node)}`") for arg in node.args]
+                    pending += [(arg.value, f"`{_code(node)}`", _TYPES) for arg in node.args]
             elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo) and isinstance(
                 node.left, (cst.SimpleString, cst.ConcatenatedString)
             ):
-                pending.append((node.right, f"`{_code(node)}` (string formatting)"))
+                pending.append((node.right, f"`{_code(node)}` (string formatting)", _TYPES))
             elif isinstance(node, cst.FormattedStringExpression):
-                pending.append((node.expression, "an f-string"))
+                pending.append((node.expression, "an f-string", _TYPES))
             elif isinstance(node, cst.DictElement):
-                pending.append((node.key, "a dict key"))
+                pending.append((node.key, "a dict key", _TYPES))
             elif isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
                 base = value_classes(self.analysis).of(node.target.value)
                 if base.cls == "object":  # a dict: the index is a key
-                    pending += [(e.slice.value, "a dict key") for e in node.target.slice if isinstance(e.slice, cst.Index)]
+                    pending += [(e.slice.value, "a dict key", _TYPES)
+                                for e in node.target.slice if isinstance(e.slice, cst.Index)]
         while pending:
-            expr, place = pending.pop()
-            pending += self._mark(expr, place)
+            expr, place, why = pending.pop()
+            pending += self._mark(expr, place, why)
 
-    def _mark(self, expr: cst.CSTNode, place: str) -> list[tuple[cst.CSTNode, str]]:
+    def _mark(self, expr: cst.CSTNode, place: str, why: str) -> list[tuple[cst.CSTNode, str, str]]:
         if id(expr) in self.sensitive:
             return []
-        self.sensitive[id(expr)] = place
+        self.sensitive[id(expr)] = (place, why)
         if isinstance(expr, cst.Name):
-            return self._mark_name(expr, place)
+            return self._mark_name(expr, place, why)
         if isinstance(expr, (cst.BinaryOperation, cst.BooleanOperation)):
-            return [(expr.left, place), (expr.right, place)]
+            return [(expr.left, place, why), (expr.right, place, why)]
         if isinstance(expr, cst.UnaryOperation):
-            return [(expr.expression, place)]
+            return [(expr.expression, place, why)]
         if isinstance(expr, cst.IfExp):
-            return [(expr.body, place), (expr.orelse, place)]
+            return [(expr.body, place, why), (expr.orelse, place, why)]
         if isinstance(expr, (cst.Tuple, cst.List)):
-            return [(e.value, place) for e in expr.elements]
+            return [(e.value, place, why) for e in expr.elements]
         if isinstance(expr, cst.Subscript):
-            return [(expr.value, place)]
+            return [(expr.value, place, why)]
         if isinstance(expr, cst.Call):
             callee = self.analysis.values.local_function(expr)
             if callee is not None:
-                return [(value, place) for value in callee.returns]
+                return [(value, place, why) for value in callee.returns]
             if isinstance(expr.func, cst.Attribute) and self.analysis.qualified_name(expr.func) is None:
-                return [(expr.func.value, place)]  # x.sum(): the type of x decides
+                return [(expr.func.value, place, why)]  # x.sum(): the type of x decides
         return []
 
-    def _mark_name(self, expr: cst.Name, place: str) -> list[tuple[cst.CSTNode, str]]:
+    def _mark_name(self, expr: cst.Name, place: str, why: str) -> list[tuple[cst.CSTNode, str, str]]:
         scope, _ = self.analysis.values.lookup(expr, expr.value)
         if scope is None or (id(scope), expr.value) in self._sensitive_names:
             return []
         self._sensitive_names.add((id(scope), expr.value))
-        found = [(b.source, place) for b in scope.bindings.get(expr.value, []) if b.source is not None]
+        found = [(b.source, place, why) for b in scope.bindings.get(expr.value, []) if b.source is not None]
         if expr.value in scope.params and scope.parent is not None:
-            found += self._arguments_for(scope, expr.value, place)
+            found += [(value, f"{place} in `{scope.name}()`", why)
+                      for value in self.analysis.values.arguments_for(scope, expr.value) if value is not None]
         return found
-
-    def _arguments_for(self, callee, param: str, place: str) -> list[tuple[cst.CSTNode, str]]:
-        return [(value, f"{place} in `{callee.name}()`")
-                for value in self.analysis.values.arguments_for(callee, param) if value is not None]
 
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -173,9 +196,177 @@ def call_difference(analysis, call: cst.Call) -> str:
     if id(call) in differences.raising:
         return differences.raising[id(call)]
     if id(call) in differences.sensitive:
-        return (f"its result reaches {differences.sensitive[id(call)]}, where a NumPy scalar or array and a "
-                "jax array behave differently (type checks, formatting, hashing, math.*, Python iteration)")
+        place, why = differences.sensitive[id(call)]
+        return f"its result reaches {place}, where {why}" if place else f"`{_code(call)}`: {why}"
     return ""
+
+
+def edge_operation(analysis, node: cst.CSTNode) -> tuple[list[cst.CSTNode], str] | None:
+    """``(operands, why)`` when ``node``'s result differs in JAX for some inputs: an integer floor
+    division by a divisor that may be zero, a cast of a floating value to an integer dtype, or a
+    call of a callable held in an attribute (``self.op(a, b)``); None otherwise."""
+    division = _floor_division(analysis, node)
+    if division is not None:
+        if all(_may_be_integer(analysis, operand) for operand in division) and not _nonzero_constant(division[1]):
+            return list(division), _ZERO_DIVISOR
+        return None
+    if not isinstance(node, cst.Call):
+        return None
+    cast = _float_to_int_cast(analysis, node)
+    if cast:
+        return [cast[0]], f"a {cast[1]} value is cast to {cast[2]}: {_FLOAT_TO_INT}"
+    stored = _stored_callables(analysis).get(id(node))
+    if stored:
+        return [a.value for a in node.args], (
+            f"`{_code(node.func)}` is a callable held in an attribute ({stored}): jaxify cannot check it, and a "
+            "NumPy function there would be handed jax arrays")
+    return None
+
+
+def _floor_division(analysis, node: cst.CSTNode) -> tuple[cst.CSTNode, cst.CSTNode] | None:
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.FloorDivide):
+        return node.left, node.right
+    if isinstance(node, cst.AugAssign) and isinstance(node.operator, cst.FloorDivideAssign):
+        return node.target, node.value
+    if isinstance(node, cst.Call) and analysis.qualified_name(node.func) in ("numpy.floor_divide", "numpy.divmod"):
+        positional = [a.value for a in node.args if a.keyword is None]
+        return (positional[0], positional[1]) if len(positional) >= 2 else None
+    return None
+
+
+def _may_be_integer(analysis, expr: cst.CSTNode) -> bool:
+    from jaxify.analysis import Kind
+
+    if analysis.kind_of(expr) is Kind.STATIC:
+        return False  # Python ints (sizes, counts): Python's own `//`, unchanged by the rewrite
+    dtype = analysis.dtype_of(expr)
+    return dtype is None or numpy.dtype(dtype).kind in "iub"
+
+
+def _nonzero_constant(expr: cst.CSTNode) -> bool:
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        expr = expr.expression
+    if isinstance(expr, (cst.Integer, cst.Float)):
+        return float(expr.value.replace("_", "")) != 0
+    return False
+
+
+def _float_to_int_cast(analysis, call: cst.Call) -> tuple[cst.CSTNode, str, str] | None:
+    """``(source, its dtype, the integer dtype)`` of ``x.astype(np.int64)`` or ``np.asarray(x, dtype=int)``
+    unless ``x`` is known to be integral or boolean."""
+    qualified = analysis.qualified_name(call.func) or ""
+    positional = [a.value for a in call.args if a.keyword is None]
+    keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+    if isinstance(call.func, cst.Attribute) and not qualified and call.func.attr.value == "astype":
+        source, target = call.func.value, (positional[0] if positional else keywords.get("dtype"))
+    elif qualified in ("numpy.asarray", "numpy.array", "numpy.asanyarray") and positional:
+        source, target = positional[0], keywords.get("dtype", positional[1] if len(positional) > 1 else None)
+    else:
+        return None
+    target_dtype = analysis.dtypes.parse_dtype(target) if target is not None else None
+    if target_dtype is None or numpy.dtype(target_dtype).kind not in "iu":
+        return None
+    source_dtype = _source_dtype(analysis, source, call)
+    if source_dtype is not None:
+        return (source, source_dtype, target_dtype) if numpy.dtype(source_dtype).kind in "fc" else None
+    # not known to be integral: callers may pass floats (the input contract assumes numbers, not integers)
+    return source, "floating" if _seen_floating(analysis, source) else "possibly floating", target_dtype
+
+
+def _source_dtype(analysis, expr: cst.CSTNode, call: cst.Call, depth: int = 0) -> str | None:
+    """The dtype of ``expr``, also through names converted with ``dtype=`` and through integer
+    arithmetic and NumPy calls on operands of one known dtype kind (``np.abs(i32)``)."""
+    found = analysis.dtype_of(expr) or _converted_dtype(analysis, expr, call)
+    if found is not None or depth > 3:
+        return found
+    if isinstance(expr, cst.Integer):
+        return "int64"
+    parts = []
+    if isinstance(expr, cst.BinaryOperation) and not isinstance(expr.operator, cst.Divide):
+        parts = [expr.left, expr.right]
+    elif isinstance(expr, cst.UnaryOperation):
+        parts = [expr.expression]
+    elif isinstance(expr, cst.Call) and (analysis.qualified_name(expr.func) or "").startswith("numpy.") \
+            and (analysis.qualified_name(expr.func) or "").removeprefix("numpy.") not in _FLOATING_FUNCTIONS:
+        parts = [a.value for a in expr.args if a.keyword is None]
+    kinds = [_source_dtype(analysis, part, call, depth + 1) for part in parts]
+    if kinds and all(k is not None and numpy.dtype(k).kind in "iub" for k in kinds):
+        return kinds[0]
+    return None
+
+
+def _seen_floating(analysis, expr: cst.CSTNode, depth: int = 0) -> bool:
+    """``x / w``, ``np.floor(x)``: a value whose every form is floating, whatever the inputs
+    (following names a few bindings deep)."""
+    if isinstance(expr, cst.Name) and depth < 3:
+        scope = analysis.collector.owner.get(expr)
+        bindings = scope.bindings.get(expr.value, []) if scope is not None and expr.value not in scope.params else []
+        return bool(bindings) and all(b.source is not None and not b.path and _seen_floating(
+            analysis, b.source, depth + 1) for b in bindings)
+    if isinstance(expr, cst.BinaryOperation):
+        return isinstance(expr.operator, cst.Divide) or isinstance(expr.left, cst.Float) or isinstance(
+            expr.right, cst.Float) or _seen_floating(analysis, expr.left, depth) or _seen_floating(
+            analysis, expr.right, depth)
+    if isinstance(expr, cst.UnaryOperation):
+        return _seen_floating(analysis, expr.expression, depth)
+    if isinstance(expr, cst.Call):
+        member = (analysis.qualified_name(expr.func) or "").removeprefix("numpy.")
+        return member in _FLOATING_FUNCTIONS
+    return isinstance(expr, cst.Float)
+
+
+_STORED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _stored_callables(analysis) -> dict[int, str]:
+    """Calls ``self.op(...)`` in a class's methods where ``op`` is no method of the class but an
+    attribute the class assigns (``self.op = np.subtract``): id(call) -> the assignment."""
+    if analysis in _STORED:
+        return _STORED[analysis]
+    found = _STORED[analysis] = {}
+    for node in _walk(analysis.module):
+        if not isinstance(node, cst.ClassDef):
+            continue
+        methods = {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)}
+        assigned = {}
+        for inner in _walk(node.body):
+            if isinstance(inner, cst.Assign):
+                for target in inner.targets:
+                    if _self_attribute(target.target) and target.target.attr.value not in methods:
+                        assigned.setdefault(target.target.attr.value, f"`{_code(inner)}`")
+        for inner in _walk(node.body):
+            if isinstance(inner, cst.Call) and _self_attribute(inner.func) and inner.func.attr.value in assigned:
+                found[id(inner)] = assigned[inner.func.attr.value]
+    return found
+
+
+def _self_attribute(expr: cst.CSTNode) -> bool:
+    return isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value == "self"
+
+
+def jit_differences(analysis, function: cst.FunctionDef) -> list[tuple[cst.CSTNode, str]]:
+    """Why ``function`` must not be jitted although it traces: an operation whose JAX result differs
+    from NumPy's for some inputs (a jitted function turns even its parameters into jax arrays)."""
+    found = []
+    for node in _walk(function.body):
+        edge = edge_operation(analysis, node)
+        if edge is not None and not any(_computed_by_jax(analysis, operand) for operand in edge[0]):
+            found.append((node, edge[1]))  # an operand already computed by JAX has JAX's meaning eagerly too
+    return found
+
+
+def _computed_by_jax(analysis, expr: cst.CSTNode, depth: int = 0) -> bool:
+    """Whether a JAX call takes part in computing ``expr`` (through names a few bindings deep)."""
+    for node in _walk(expr):
+        if isinstance(node, cst.Call) and (analysis.qualified_name(node.func) or "").split(".")[0] == "jax":
+            return True
+        if isinstance(node, cst.Name) and depth < 3:
+            scope = analysis.collector.owner.get(node)
+            for binding in (scope.bindings.get(node.value, []) if scope is not None else []):
+                if binding.source is not None and binding.source is not expr and _computed_by_jax(
+                        analysis, binding.source, depth + 1):
+                    return True
+    return False
 
 
 def write_difference(analysis, target: cst.CSTNode, statement: cst.CSTNode) -> str:
@@ -200,9 +391,10 @@ def write_difference(analysis, target: cst.CSTNode, statement: cst.CSTNode) -> s
     return ""
 
 
-def _converted_dtype(analysis, value: cst.CSTNode) -> str | None:
+def _converted_dtype(analysis, value: cst.CSTNode, exclude: cst.CSTNode | None = None) -> str | None:
     """The dtype every binding of the array ``value`` reads names with ``dtype=`` (``x[i]`` after
-    ``x = np.asarray(x, dtype=float)``); None when any binding does not say."""
+    ``x = np.asarray(x, dtype=float)``); None when any binding does not say. ``exclude``: the call
+    being judged, whose own binding (``x = np.asarray(x, dtype=int)``) says nothing about its input."""
     while isinstance(value, cst.Subscript):
         value = value.value
     if not isinstance(value, cst.Name):
@@ -211,6 +403,8 @@ def _converted_dtype(analysis, value: cst.CSTNode) -> str | None:
     found = set()
     for binding in (scope.bindings.get(value.value, []) if scope is not None else []):
         call = binding.source
+        if call is exclude and exclude is not None:
+            continue
         dtype = None
         if isinstance(call, cst.Call) and not binding.path:
             dtype = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "dtype"), None)

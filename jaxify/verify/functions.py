@@ -25,20 +25,24 @@ class ChangedFunction:
     rewritten_line: int
     renames: list[tuple[str, str]] | None  # dotted-name pairs when the change is only renames
     static_argnames: tuple[str, ...] = ()  # inferred by the shared analysis
+    keeps_numpy: bool = False  # the rewrite's gate kept its computation on NumPy (JX807): called as before
 
 
 def module_functions(module: cst.Module) -> dict[str, cst.FunctionDef]:
     return {node.name.value: node for node in module.body if isinstance(node, cst.FunctionDef)}
 
 
-def changed_functions(original: str, rewritten: str, options: Options) -> list[ChangedFunction]:
-    """The module-level functions present in both texts whose source differs, in file order."""
+def changed_functions(original: str, rewritten: str, options: Options,
+                      kept_numpy_lines: frozenset[int] = frozenset()) -> list[ChangedFunction]:
+    """The module-level functions present in both texts whose source differs, in file order.
+    ``kept_numpy_lines``: the (original) lines of the rewrite's JX807 findings; the function holding
+    one kept its NumPy computation, so it is checked as callers call it, not under jax.jit."""
     old_wrapper = MetadataWrapper(cst.parse_module(original))
     new_wrapper = MetadataWrapper(cst.parse_module(rewritten))
     old_positions = old_wrapper.resolve(PositionProvider)
     new_positions = new_wrapper.resolve(PositionProvider)
     old_defs, new_defs = module_functions(old_wrapper.module), module_functions(new_wrapper.module)
-    statics = _static_argnames(new_wrapper, new_defs, options)
+    statics, jax_free = _rewrite_facts(new_wrapper, new_defs, options)
     changed = []
     for name, old in old_defs.items():
         new = new_defs.get(name)
@@ -47,30 +51,44 @@ def changed_functions(original: str, rewritten: str, options: Options) -> list[C
         old_code, new_code = old_wrapper.module.code_for_node(old), new_wrapper.module.code_for_node(new)
         if old_code == new_code:
             continue
+        span = old_positions[old]
         changed.append(ChangedFunction(
             name=name,
             line=old_positions[old.name].start.line,
             rewritten_line=new_positions[new.name].start.line,
             renames=rename_pairs(old_code, new_code),
             static_argnames=statics.get(name, ()),
+            keeps_numpy=name in jax_free or any(span.start.line <= line <= span.end.line for line in kept_numpy_lines),
         ))
     return changed
 
 
-def _static_argnames(wrapper: MetadataWrapper, defs: dict[str, cst.FunctionDef], options: Options):
-    """Static argnames the shared analysis infers for each rewritten function (empty if it cannot)."""
+def _rewrite_facts(wrapper: MetadataWrapper, defs: dict[str, cst.FunctionDef], options: Options):
+    """Static argnames the shared analysis infers for each rewritten function (empty if it cannot),
+    and the rewritten functions that name nothing from JAX (only NumPy API renames: NumPy code,
+    not meant to run under jit)."""
     try:
         from jaxify.analysis import analyze
 
         analysis = analyze(wrapper, options)
     except Exception:  # no analysis, no inferred static names: declared ones and plain values still apply
-        return {}
-    found = {}
+        return {}, set()
+    found, jax_free = {}, set()
     for name, node in defs.items():
         info = analysis.function_of(node)
         if info is not None and info.static_argnames:
             found[name] = tuple(info.static_argnames)
-    return found
+        if not any((analysis.qualified_name(n) or "").split(".")[0] == "jax" for n in _dotted_nodes(node)):
+            jax_free.add(name)
+    return found, jax_free
+
+
+def _dotted_nodes(node: cst.CSTNode):
+    """The names and attribute chains in ``node`` (decorators included)."""
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        yield node
+    for child in node.children:
+        yield from _dotted_nodes(child)
 
 
 def rename_pairs(old_code: str, new_code: str) -> list[tuple[str, str]] | None:

@@ -66,7 +66,7 @@ def keep_verified(result: FileResult, options: Options, captured: Path | None, w
         return
     settings = VerifySettings(hypothesis=0, import_roots=(str(Path.cwd()),))  # where CMD imports from
     report = verify_source(result.original, result.rewritten, path, options, settings,
-                           examples=corpus_examples_for(path), captured=captured)
+                           examples=corpus_examples_for(path), captured=captured, findings=result.findings)
     module_reason = f"the module could not be verified: {report.findings[0]['message']}" if report.findings else ""
     verdicts = {entry["function"]: module_reason or _verdict(entry, with_capture) for entry in report.functions}
     piece = splice(result.original, result.rewritten, verdicts)

@@ -77,23 +77,25 @@ def verify_paths(paths: list[Path], options: Options, settings: VerifySettings, 
             examples = settings.examples or corpus_examples_for(path)
             calls = captured.get(str(path.resolve())) if captured else None
             return verify_source(text, result.rewritten, path, own, settings, examples=examples,
-                                 captured=calls)
+                                 captured=calls, findings=result.findings)
 
         return [report for report in map_files(verify_file, files) if report is not None]
 
 
 def verify_source(original: str, rewritten: str | None, path: Path, options: Options, settings: VerifySettings,
                   examples: Path | None = None, captured: Path | None = None,
-                  reference: Path | None = None) -> ModuleReport:
+                  reference: Path | None = None, findings=()) -> ModuleReport:
     """Verify ``rewritten`` against ``original`` (the text of the module at ``path``).
 
     Also the entry point for tests that plant a wrong rewrite: they pass both texts directly. A
-    ``reference`` module (the benchmark's hand-written JAX) is timed on the same inputs.
+    ``reference`` module (the benchmark's hand-written JAX) is timed on the same inputs. ``findings``
+    are the rewrite's: a function with a JX807 kept its NumPy computation and is called as before.
     """
     report = ModuleReport(str(path), changed=rewritten is not None and rewritten != original)
     if not report.changed:
         return report
-    functions = changed_functions(original, rewritten, options)
+    kept_numpy = frozenset(finding.line for finding in findings if finding.code == "JX807")
+    functions = changed_functions(original, rewritten, options, kept_numpy)
     if not functions:
         return report
     line_map = LineMap(original, rewritten)

@@ -91,7 +91,7 @@ def main(job_path: str) -> None:
             fail_for_outside_writes(result, outside)
         if original_error:
             result["notes"].append(f"the original cannot run on the installed libraries ({original_error}); "
-                                   f"only checked that the rewrite runs under jax.jit")
+                                   f"only checked that the rewrite runs {how_called(function)}")
         emit(event="result", **result)
 
 
@@ -107,6 +107,11 @@ def check_function(job: dict, function: dict, original, candidate, calls, source
                               f"it cannot be verified")
     except Exception as error:  # a bug in a check must not lose the rest of the module
         return checker.failed(f"verification crashed: {type(error).__name__}: {error}")
+
+
+def how_called(function: dict) -> str:
+    """How the rewrite of ``function`` is run: as callers call it when the gate kept it on NumPy."""
+    return "as called before (it keeps NumPy, JX807)" if function.get("keeps_numpy") else "under jax.jit"
 
 
 def fail_for_outside_writes(result: dict, paths: list[str]) -> None:
@@ -158,6 +163,8 @@ class FunctionCheck:
         self.gradient_checked = False
         self.original_errors: set[str] = set()  # exceptions the original raised on skipped inputs
         self.base_static = tuple(dict.fromkeys([*function.get("static_argnames", ()), *declared_static]))
+        # A function the gate kept on NumPy is not meant to run under jit: it is run as callers call it.
+        self.as_called = bool(function.get("keeps_numpy"))
         self.result = {
             "function": self.name, "line": function["line"], "evidence": "unverified", "equivalent": None,
             "inputs": 0, "input_source": None, "max_abs_err": 0.0, "max_rel_err": 0.0,
@@ -168,6 +175,9 @@ class FunctionCheck:
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self, calls, source) -> dict:
+        if self.as_called:
+            self.result["notes"].append("the rewrite keeps this function's NumPy computation (JX807): it is "
+                                        "checked as callers call it, not under jax.jit")
         if self.original is None:
             self._run_rewrite_only(calls or [], source)
             self._decide_evidence()
@@ -187,7 +197,7 @@ class FunctionCheck:
                         break
             if not self.result["inputs"] and self.original_errors <= REMOVED_API_ERRORS and self.original_errors:
                 self.result["notes"].append("the original cannot run on the installed libraries; only checked "
-                                            "that the rewrite runs under jax.jit")
+                                            f"that the rewrite runs {how_called(self.info)}")
                 self._run_rewrite_only(calls, source)
         if self.result["equivalent"] is not False and self.result["inputs"] and self.job.get("timing", True):
             self._time(*self._timing_input(calls))
@@ -206,7 +216,8 @@ class FunctionCheck:
         return not compare(outputs[0], outputs[1]).equal
 
     def _run_rewrite_only(self, calls, source) -> None:
-        """Without an original to compare with, at least run the rewrite under jit on the inputs."""
+        """Without an original to compare with, at least run the rewrite (under jit unless it keeps
+        NumPy) on the inputs."""
         self.result["input_source"] = source
         for args, kwargs in calls:
             static = self._static_for(args, kwargs)
@@ -232,6 +243,8 @@ class FunctionCheck:
         return tuple(dict.fromkeys([*self.base_static, *plain]))
 
     def _jitted(self, static):
+        if self.as_called:
+            return self.rewritten
         return self.jax.jit(self.rewritten, static_argnames=static)
 
     def _param_names(self, args, kwargs) -> list[str]:
@@ -434,7 +447,8 @@ class FunctionCheck:
         jitted = self._jitted(static)
         extra = {self.key_name: self.jax.random.key(0)} if self.key_name else {}
         try:
-            self.result["compile_ms"] = compile_ms(jitted, args, {**kwargs, **extra})
+            if not self.as_called:
+                self.result["compile_ms"] = compile_ms(jitted, args, {**kwargs, **extra})
             self.result["original_ms"], self.result["original_spread_ms"] = time_calls(
                 lambda a, k: self.original(*a, **k), copier(args, kwargs))
             device_args = self.jax.tree_util.tree_map(  # arrays on the device; static values stay Python
@@ -452,7 +466,7 @@ class FunctionCheck:
             from jaxify.verify.sizes import time_at_sizes
 
             self.result["sizes"] = time_at_sizes(self.original, jitted, args, kwargs, extra, self.job["sizes"])
-        if self.result["speedup"] < 1:
+        if self.result["speedup"] < 1 and not self.as_called:
             self.result["notes"].append("JAX is slower than NumPy on these inputs (small arrays: dispatch "
                                         "overhead dominates); try larger inputs")
 
