@@ -69,7 +69,7 @@ class _Differences:
         self.raising: dict[int, str] = {}
         self.sensitive: dict[int, str] = {}  # id(expression) -> the place its type matters
         self._sensitive_names: set[tuple[int, str]] = set()
-        for node in _walk(analysis.module):
+        for node in analysis.tree.walk(analysis.module):
             if isinstance(node, cst.Try):
                 caught = set().union(*(_caught(h) for h in node.handlers)) & _RAISING_ERRORS
                 if caught:
@@ -82,7 +82,7 @@ class _Differences:
         self._collect_sensitive()
 
     def _mark_raising(self, body: cst.CSTNode, why: str) -> None:
-        for inner in _walk(body):
+        for inner in self.analysis.tree.walk(body):
             self.raising.setdefault(id(inner), why)
 
     def _errstate_raises(self, expr: cst.CSTNode) -> bool:
@@ -94,7 +94,7 @@ class _Differences:
 
     def _collect_sensitive(self) -> None:
         pending: list[tuple[cst.CSTNode, str]] = []
-        for node in _walk(self.analysis.module):
+        for node in self.analysis.tree.walk(self.analysis.module):
             if isinstance(node, cst.Call):
                 qualified = self.analysis.qualified_name(node.func) or ""
                 name = qualified.split(".", 1)[1] if qualified.startswith(("builtins.", "numpy.")) else ""
