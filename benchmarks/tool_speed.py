@@ -45,10 +45,18 @@ from jaxify.report import unified_diff  # noqa: E402
 
 # Runs a command and prints its exit code, the CPU seconds of every process it started, and the
 # largest peak resident set size (KiB on Linux) among them: for a parent, the kernel keeps the
-# totals and the maximum over every descendant it has waited for.
+# totals and the maximum over every descendant it has waited for. jaxify's workers are children
+# of a fork server that nobody waits for, so this process makes itself the reaper of orphaned
+# descendants (PR_SET_CHILD_SUBREAPER) and waits for every one of them before reading the totals.
 USAGE = (
-    "import resource, subprocess, sys\n"
+    "import ctypes, os, resource, subprocess, sys\n"
+    "ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER\n"
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+    "while True:\n"
+    "    try:\n"
+    "        os.wait()\n"
+    "    except ChildProcessError:\n"
+    "        break\n"
     "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
     "print(code, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)\n"
 )

@@ -124,6 +124,12 @@ class JitWrap(Codemod):
         self._current: list[str] = []
         self._prints: dict[str, int] = {}  # jitted function -> how many prints it holds
 
+    @classmethod
+    def may_act(cls, text: str, context) -> bool:
+        # Everything this codemod does concerns the functions it wraps (--jit: all of them; by
+        # default the gate's converted ones) or that `jax.jit` already wraps, which the text names.
+        return context.options.jit is True or bool(context.converted) or "jit" in text
+
     # -- compatibility -------------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:

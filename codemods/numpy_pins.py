@@ -26,19 +26,6 @@ def root_name(expr: cst.CSTNode) -> str | None:
     return expr.value if isinstance(expr, cst.Name) else None
 
 
-
-def all_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
-    found: list[cst.CSTNode] = []
-
-    class Collect(cst.CSTVisitor):
-        def on_visit(self, inner: cst.CSTNode) -> bool:
-            found.append(inner)
-            return True
-
-    node.visit(Collect())
-    return found
-
-
 class NumpyPins:
     """The pinning half of the planner. It reads, from the class that uses it: ``analysis``,
     ``bodies`` (every node of each function's own body), ``guarded`` (nodes under a `try` that
@@ -135,7 +122,7 @@ class NumpyPins:
                 and previous.targets[0].target.value == name
             ):
                 return isinstance(previous.value, cst.Call) and self.numpy_member(previous.value.func) is not None
-            if name in {node.value for node in all_nodes(previous) if isinstance(node, cst.Name)}:
+            if name in {node.value for node in self.analysis.tree.walk(previous) if isinstance(node, cst.Name)}:
                 return False  # something between creation and conversion sees the NumPy array
             previous = self.previous_statement.get(id(previous))
         return False
@@ -238,7 +225,7 @@ class NumpyPins:
             elif isinstance(node, cst.Call):
                 walk_call(node)
             elif not isinstance(node, (cst.Lambda, cst.BaseString, cst.Integer, cst.Float, cst.Imaginary)):
-                for child in node.children:
+                for child in self.analysis.tree.children(node):
                     walk(child)
 
         def walk_call(call: cst.Call) -> None:

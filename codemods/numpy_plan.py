@@ -26,7 +26,7 @@ from jaxify.analysis.numpy_api import (
     STATIC_RESULT,
     static_parameters,
 )
-from jaxify.codemods.numpy_pins import NumpyPins, all_nodes
+from jaxify.codemods.numpy_pins import NumpyPins
 from jaxify.codemods.numpy_support import (
     ACCEPT_LISTS,
     DIFFERENT_RESULT_DTYPE,
@@ -92,21 +92,6 @@ class FunctionPlan:
     reports: list[Report] = dataclasses.field(default_factory=list)
 
 
-class _BodyNodes(cst.CSTVisitor):
-    """Every node of one function's own body (nested functions and classes have their own)."""
-
-    def __init__(self, function: cst.FunctionDef):
-        super().__init__()
-        self.function = function
-        self.nodes: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if node is not self.function and isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            return False
-        self.nodes.append(node)
-        return True
-
-
 class Planner(NumpyPins):
     """Plans every function of a module; ``plans`` lists them in source order."""
 
@@ -117,13 +102,14 @@ class Planner(NumpyPins):
         self.declined = declined
         self.bodies: dict[int, list[cst.CSTNode]] = {}
         self.guarded: set[int] = set()  # nodes inside a `try` that catches IndexError
+        tree = analysis.tree
         for info in analysis.functions:
-            walker = _BodyNodes(info.node)
-            info.node.visit(walker)
-            self.bodies[id(info)] = walker.nodes
-            for node in walker.nodes:
+            # every node of the function's own body: nested functions and classes have their own
+            self.bodies[id(info)] = nodes = list(tree.walk(info.node, prune=lambda node, function=info.node: (
+                node is not function and isinstance(node, (cst.FunctionDef, cst.ClassDef)))))
+            for node in nodes:
                 if isinstance(node, cst.Try) and any(catches_index_error(h) for h in node.handlers):
-                    self.guarded |= {id(inner) for inner in all_nodes(node.body)}
+                    self.guarded |= {id(inner) for inner in tree.walk(node.body)}
         self.previous_statement = self._previous_statements()
         self.numpy_subclass_methods = self._methods_of_numpy_subclasses()
         self.mutated_attributes = self._attributes_written_in_place()
@@ -181,7 +167,7 @@ class Planner(NumpyPins):
             )
         if isinstance(expr, (cst.Lambda, cst.BaseString)):
             return False
-        return any(self.is_traced(child, info, traced) for child in expr.children)
+        return any(self.is_traced(child, info, traced) for child in self.analysis.tree.children(expr))
 
     def _name_traced(self, name: str, info: FunctionInfo, traced: set[str]) -> bool:
         scope = info.scope
@@ -212,11 +198,12 @@ class Planner(NumpyPins):
         """Functions inside a class deriving from a NumPy type (``class Grid(np.ndarray)``): their
         ``self`` is a NumPy array with NumPy's protocol, so their code stays NumPy."""
         inside: set[int] = set()
-        for node in all_nodes(self.analysis.module):
+        tree = self.analysis.tree
+        for node in tree.walk(self.analysis.module):
             if isinstance(node, cst.ClassDef) and any(
                 is_numpy(self.analysis.qualified_name(base.value)) for base in node.bases
             ):
-                inside |= {id(inner) for inner in all_nodes(node) if isinstance(inner, cst.FunctionDef)}
+                inside |= {id(inner) for inner in tree.walk(node) if isinstance(inner, cst.FunctionDef)}
         return inside
 
     def _plan(self, info: FunctionInfo) -> FunctionPlan:

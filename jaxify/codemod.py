@@ -24,6 +24,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from jaxify.analysis.tree import SkipsUnusedFieldHooks
 from jaxify.config import Options
 from jaxify.findings import Finding, Status
 from jaxify.present_imports import already_imported
@@ -97,7 +98,7 @@ FAMILIES_IN_FROZEN_FUNCTIONS = ("JX0", "JX5")
 
 # A plain CSTTransformer: LibCST's MatcherDecoratableTransformer costs about a quarter of every
 # traversal in matcher bookkeeping, and no codemod uses its decorators.
-class Codemod(cst.CSTTransformer):
+class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
     RULES: ClassVar[tuple[Rule, ...]] = ()
 
     def __init__(self, context: FileContext, wrapper: MetadataWrapper):
@@ -114,6 +115,13 @@ class Codemod(cst.CSTTransformer):
     def applies_to(cls, text: str) -> bool:
         """A cheap look at the source text: False when this codemod cannot have work to do."""
         return True
+
+    @classmethod
+    def may_act(cls, text: str, context: FileContext) -> bool:
+        """``applies_to``, for a codemod whose work also depends on the file's context (the
+        options, the gate's verdict): False when it can neither rewrite nor report anything, so
+        the engine does not run it."""
+        return cls.applies_to(text)
 
     @property
     def analysis(self) -> ModuleAnalysis:

@@ -126,7 +126,7 @@ def run_codemods(
     for codemod_class in CODEMODS:
         if not options.family_selected([rule.code for rule in codemod_class.RULES]):
             continue
-        if not codemod_class.applies_to(current):
+        if not codemod_class.may_act(current, context):
             continue
         context.line_map = LineMap(origin, current)
         codemod = codemod_class(context, wrapper)

@@ -89,7 +89,7 @@ class _Differences:
         # id(expression) -> (the place its result reaches, "" for the expression itself; what differs there)
         self.sensitive: dict[int, tuple[str, str]] = {}
         self._sensitive_names: set[tuple[int, str]] = set()
-        for node in _walk(analysis.module):
+        for node in analysis.tree.walk(analysis.module):
             if isinstance(node, cst.Try):
                 caught = set().union(*(_caught(h) for h in node.handlers)) & _RAISING_ERRORS
                 if caught:
@@ -102,7 +102,7 @@ class _Differences:
         self._collect_sensitive()
 
     def _mark_raising(self, body: cst.CSTNode, why: str) -> None:
-        for inner in _walk(body):
+        for inner in self.analysis.tree.walk(body):
             self.raising.setdefault(id(inner), why)
 
     def _errstate_raises(self, expr: cst.CSTNode) -> bool:
@@ -114,7 +114,7 @@ class _Differences:
 
     def _collect_sensitive(self) -> None:
         pending: list[tuple[cst.CSTNode, str, str]] = []
-        for node in _walk(self.analysis.module):
+        for node in self.analysis.tree.walk(self.analysis.module):
             edge = edge_operation(self.analysis, node)
             if edge is not None:
                 pending += [(operand, f"`{_code(node)}`", edge[1]) for operand in edge[0]]

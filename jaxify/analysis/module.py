@@ -14,6 +14,7 @@ from jaxify.analysis.effects import ModuleEffects
 from jaxify.analysis.mutation import MutationAnalysis, Write, target_kind, written_by_call
 from jaxify.analysis.names import QualifiedNames
 from jaxify.analysis.scopes import Scope, ScopeCollector
+from jaxify.analysis.tree import TreeIndex
 from jaxify.analysis.values import Kind, ValueKinds, kind_of_rank
 
 
@@ -36,6 +37,7 @@ class ModuleAnalysis:
         self.options = options
         self.original_line = original_line  # a line of this tree -> the line in the user's file
         self.module = wrapper.module
+        self.tree = TreeIndex()  # walks over this tree that do not rebuild it
         self.names = QualifiedNames(wrapper)
         self.collector = ScopeCollector(self.module, self.names)
         self.module.visit(self.collector)

@@ -24,6 +24,7 @@ from jaxify.analysis.numpy_api import (
     parameter_names,
     static_parameters,
 )
+from jaxify.analysis.tree import Visitor
 
 ITER = "iter"
 PathStep = Union[str, int]
@@ -125,7 +126,7 @@ def _call_name(call: cst.Call) -> str:
     return cst.Module([]).code_for_node(call.func)
 
 
-class ScopeCollector(cst.CSTVisitor):
+class ScopeCollector(Visitor):
     """Builds the :class:`Scope` of the module and of every function, and maps nodes to scopes."""
 
     def __init__(self, module: cst.Module, names: QualifiedNames):

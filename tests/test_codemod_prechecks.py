@@ -1,0 +1,114 @@
+"""The engine's shortcuts give exactly what the full work gives (issue 16).
+
+- A codemod whose pre-check on the file's context (``Codemod.may_act``) says it has nothing to do
+  is not run: on every fixture, input and expected output, such a codemod run anyway changes
+  nothing and reports nothing. (The text-only ``applies_to`` checks are older and covered by the
+  fixture tests themselves.)
+- ``TreeIndex`` walks a tree without rebuilding it: the same nodes in the same order as LibCST's
+  own traversal, pruned the same way.
+- A codemod that defines no field hook skips LibCST's lookup of one; one that defines a hook still
+  has it called.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper
+
+from jaxify.analysis.tree import TreeIndex
+from jaxify.codemod import Codemod, FileContext
+from jaxify.codemods import CODEMODS
+from jaxify.config import Options
+from jaxify.suppression import Suppressions
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SOURCES = sorted(path for path in FIXTURES.rglob("*.py") if not path.name.endswith(".examples.py"))
+
+
+def _context(path: Path, text: str, options: Options, converted: frozenset[str] = frozenset()) -> FileContext:
+    return FileContext(path=str(path), options=options, original_text=text, suppressions=Suppressions(text),
+                       converted=converted)
+
+
+CONTEXT_CHECKED = [c for c in CODEMODS if c.may_act.__func__ is not Codemod.may_act.__func__]
+
+
+@pytest.mark.parametrize("codemod_class", CONTEXT_CHECKED, ids=lambda c: c.__name__)
+def test_a_codemod_its_precheck_skips_has_nothing_to_do(codemod_class):
+    skipped = 0
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        for options in (Options(), Options(unsafe=True, jit=False)):
+            context = _context(path, text, options)
+            if codemod_class.may_act(text, context):
+                continue
+            skipped += 1
+            wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+            codemod = codemod_class(context, wrapper)
+            output = codemod.finish(wrapper.visit(codemod)).code
+            assert (output, context.findings) == (text, []), f"{codemod_class.__name__} skipped {path}"
+    assert skipped > len(SOURCES)  # the checks do skip work
+
+
+def test_jit_runs_where_the_gate_converted_a_function_or_with_jit():
+    text = "import numpy as np\n\n\ndef f(x):\n    return x + 1\n"
+    jit = next(c for c in CODEMODS if c.__name__ == "JitWrap")
+    assert not jit.may_act(text, _context(Path("m.py"), text, Options()))
+    assert jit.may_act(text, _context(Path("m.py"), text, Options(), converted=frozenset({"f"})))
+    assert jit.may_act(text, _context(Path("m.py"), text, Options(jit=True)))
+    assert jit.may_act(text.replace("x + 1", "jax.jit(g)(x)"), _context(Path("m.py"), text, Options()))
+
+
+class _Recorder(cst.CSTVisitor):
+    def __init__(self, prune=None):
+        super().__init__()
+        self.nodes: list[cst.CSTNode] = []
+        self.prune = prune
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.prune is not None and self.prune(node):
+            return False
+        self.nodes.append(node)
+        return True
+
+
+def _nested_definition(root):
+    return lambda node: node is not root and isinstance(node, (cst.FunctionDef, cst.ClassDef))
+
+
+def test_tree_index_walks_as_libcst_does():
+    for path in SOURCES:
+        module = cst.parse_module(path.read_text(encoding="utf-8"))
+        tree = TreeIndex()
+        recorder = _Recorder()
+        module.visit(recorder)
+        assert list(tree.walk(module)) == recorder.nodes, path
+        for node in recorder.nodes:
+            assert list(tree.children(node)) == list(node.children)
+            if isinstance(node, cst.FunctionDef):
+                pruned = _Recorder(_nested_definition(node))
+                node.visit(pruned)
+                assert list(tree.walk(node, prune=_nested_definition(node))) == pruned.nodes, path
+
+
+def test_field_hooks_are_called_only_where_a_codemod_defines_one():
+    class Plain(Codemod):
+        pass
+
+    class Hooked(Codemod):
+        def __init__(self, context, wrapper):
+            super().__init__(context, wrapper)
+            self.tests: list[str] = []
+
+        def visit_If_test(self, node: cst.If) -> None:
+            self.tests.append(cst.Module([]).code_for_node(node.test))
+
+    assert not Plain._defines_field_hooks and Hooked._defines_field_hooks
+    text = "if a:\n    pass\nelif b:\n    pass\n"
+    wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    hooked = Hooked(_context(Path("m.py"), text, Options()), wrapper)
+    wrapper.visit(hooked)
+    assert hooked.tests == ["a", "b"]
