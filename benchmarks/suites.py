@@ -15,8 +15,10 @@ again from the rewritten copy. Printed per checkout and mode:
     files changed      source files the rewrite changed
     suite time         wall time of the suite after / before
 
-Modes: ``default`` (safe fixes only), ``assume-numeric-inputs``, and ``verified`` (``--require
-verified --capture "<the suite>"``), which runs only where the installed jaxify has ``--require``.
+Modes: ``default`` (safe fixes only), ``assume-numeric-inputs``, ``verified`` (``--require
+verified --capture "<the suite>"``) and ``verified-assume-numeric`` (both: numeric inputs are
+assumed, and a function is written only where the suite's own calls verify that assumption); the
+last two run only where the installed jaxify has ``--require``.
 The suite runs with the Python running this script (which must have jaxify, jax and pytest) and the
 copy first on ``sys.path``.
 """
@@ -39,6 +41,8 @@ MODES = {
     "default": [],
     "assume-numeric-inputs": ["--assume-numeric-inputs"],
     "verified": ["--require", "verified", "--capture", "{suite}"],
+    # the input contract declared, and checked: only what the suite's own calls verify is written
+    "verified-assume-numeric": ["--assume-numeric-inputs", "--require", "verified", "--capture", "{suite}"],
 }
 _TEST_DIRS = frozenset({"test", "tests", "testing"})
 _SKIPPED_DIRS = frozenset({".git", "build", "dist", "doc", "docs", "__pycache__", ".tox", ".venv", "venv"})
@@ -137,7 +141,7 @@ def measure(checkout: Path, modes: list[str], timeout: float) -> dict:
         result = {"checkout": str(checkout), "tests": len(before), "passing_before": len(passing),
                   "suite_seconds": round(before_seconds, 1), "modes": {}}
         for mode in modes:
-            if mode == "verified" and not supports_require():
+            if mode.startswith("verified") and not supports_require():
                 result["modes"][mode] = {"skipped": "this jaxify has no --require"}
                 continue
             copy = Path(scratch) / mode
