@@ -58,7 +58,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS, Effect, calls_in, effects_of_method, effects_of_name
-from jaxify.analysis.expressions import at_update_base, code_of
+from jaxify.analysis.expressions import at_update_base, code_of, names_in
 from jaxify.analysis.jax_differences import jit_differences
 from jaxify.analysis.mutation import bind_arguments, parameters
 from jaxify.codemod import Codemod
@@ -485,7 +485,7 @@ class JitWrap(Codemod):
                 self.loop_targets: list[set[str]] = []
 
             def visit_For(self, node: cst.For) -> None:
-                self.loop_targets.append(_names_in(node.target))
+                self.loop_targets.append(names_in(node.target))
 
             def leave_For(self, original_node: cst.For) -> None:
                 self.loop_targets.pop()
@@ -496,7 +496,7 @@ class JitWrap(Codemod):
                 changing = set().union(*self.loop_targets)
                 function = codemod._functions[node.func.value]
                 for param, arg in _bind_arguments(function, node):
-                    if param in static[node.func.value] and _names_in(arg) & changing:
+                    if param in static[node.func.value] and names_in(arg) & changing:
                         codemod.refuse(
                             node, "JX804",
                             f"static argument `{param}` of jitted `{node.func.value}` changes on every iteration",
@@ -575,15 +575,6 @@ def _parameters(function: cst.FunctionDef) -> set[str]:
     return {p.name.value for p in parameters(function)}
 
 
-def _names_in(node: cst.CSTNode) -> set[str]:
-    found: set[str] = set()
-
-    class Names(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.add(name.value)
-
-    node.visit(Names())
-    return found
 
 
 def _bind_arguments(function: cst.FunctionDef, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:

@@ -59,6 +59,21 @@ def code_of(node: cst.CSTNode | None) -> str:
     return cst.Module([]).code_for_node(node) if node is not None else ""
 
 
+class _Names(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.add(node.value)
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Every name ``node`` mentions (reads, writes, attributes' roots, nested functions too)."""
+    collector = _Names()
+    node.visit(collector)
+    return collector.found
+
+
 def string_literal(text: str) -> cst.SimpleString:
     """A double-quoted literal for ``text`` where Python's repr would pick single quotes."""
     literal = repr(text)

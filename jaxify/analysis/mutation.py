@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 import libcst as cst
 
 from jaxify.analysis.effects import Effect, effects_of_name
-from jaxify.analysis.expressions import code_of
+from jaxify.analysis.expressions import code_of, names_in
 from jaxify.analysis.function_tree import all_functions, bind_arguments, declared_globals, parameters, returned_params
 from jaxify.analysis.lax_bodies import handed_to_lax
 from jaxify.analysis.values import Kind
@@ -375,7 +375,7 @@ class _ScopeWalker:
     def made_now(value: cst.BaseExpression, refs: frozenset[Ref], env: Env) -> frozenset[Buffer]:
         """The buffers evaluating ``value`` creates now: a call's new array, new arithmetic, a
         literal container; not those any name in ``value`` already holds (``b = a`` makes none)."""
-        held = {ref.buffer for name in _names_in(value) for ref in env.get(name, ())}
+        held = {ref.buffer for name in names_in(value) for ref in env.get(name, ())}
         return frozenset(
             ref.buffer for ref in refs if ref.buffer.origin in ("local", "container") and ref.buffer not in held
         )
@@ -543,15 +543,6 @@ def _join(a: Env, b: Env) -> Env:
 _WRITTEN = "\0written:"  # env key prefix (not a Python name) marking names already written
 
 
-def _names_in(expr: cst.BaseExpression) -> set[str]:
-    found: set[str] = set()
-
-    class Names(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            found.add(node.value)
-
-    expr.visit(Names())
-    return found
 
 
 def _mark_written(env: Env, name: str | None) -> Env:

@@ -28,6 +28,8 @@ import dataclasses
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from jaxify.analysis.expressions import names_in
+
 Span = tuple[int, int]  # first and last line in the original
 
 
@@ -180,20 +182,8 @@ def _restore_imports(old_module, new_module, body: list[cst.CSTNode]) -> list[cs
     return [*body[:at], *restored, *body[at:]]
 
 
-class _Names(cst.CSTVisitor):
-    def __init__(self):
-        self.names: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-
-def _names_in(node: cst.CSTNode | None) -> set[str]:
-    if node is None:
-        return set()
-    collector = _Names()
-    node.visit(collector)
-    return collector.names
+def _names_of(node: cst.CSTNode | None) -> set[str]:
+    return names_in(node) if node is not None else set()
 
 
 def _linked_groups(units: dict[str, _Unit]) -> list[list[str]]:
@@ -207,7 +197,7 @@ def _linked_groups(units: dict[str, _Unit]) -> list[list[str]]:
         return name
 
     for name, unit in units.items():
-        for other in (_names_in(unit.original) | _names_in(unit.rewritten)) & units.keys():
+        for other in (_names_of(unit.original) | _names_of(unit.rewritten)) & units.keys():
             parent[root(other)] = root(name)
     groups: dict[str, list[str]] = {}
     for name in units:
