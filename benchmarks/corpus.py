@@ -232,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="program names (default: the whole corpus)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per program")
     args = parser.parse_args(argv)
-    options = Options(unsafe=args.unsafe, jit=args.jit)
+    # jit=None is jaxify's default (converted functions are jitted); False would be --no-jit
+    options = Options(unsafe=args.unsafe, jit=True if args.jit else None)
     settings = VerifySettings(hypothesis=0, timeout=args.timeout)
     paths = sorted((CORPUS / "programs").glob("*.py"))
     if args.only:
