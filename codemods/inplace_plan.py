@@ -50,6 +50,11 @@ class ModulePlan:
     public_reason: dict[str, str]  # function name -> why returning them is unsafe ("" when safe)
 
 
+# Where the second name is made is where the sharing starts: a view (`row = x[i]`) or a binding.
+ALIAS_HINT = ("make the second name a copy where it is made (`y = x.copy()`, `row = x[i].copy()` for a view), "
+              "so the two no longer share memory, and hand the result back explicitly")
+
+
 class Planner:
     def __init__(
         self,
@@ -245,7 +250,7 @@ class Planner:
         if alias:
             plan.refusal = Refusal(
                 "JX110", f"`{write.name}` is written in place while other code can see its array", alias,
-                "work on a copy (`x = x.copy()`) and hand the result back explicitly",
+                ALIAS_HINT,
             )
             return plan
         if write.form in INDEXED_FORMS and id(write.node) in self.guarded:
@@ -313,7 +318,7 @@ class Planner:
                      "while the call runs")
         if alias:
             plan.refusal = Refusal("JX110", f"`{write.name}` is written in place by `{write.callee}`", alias,
-                                   "work on a copy (`x = x.copy()`) and hand the result back explicitly")
+                                   ALIAS_HINT)
             return
         if (write.callee, write.param) in blocked:
             plan.refusal = Refusal(
