@@ -102,6 +102,7 @@ import libcst.matchers as m
 from libcst.metadata import PositionProvider, QualifiedNameProvider
 
 from jaxify.codemod import Codemod
+from jaxify.codemods.conversion_tidy import without_redundant_conversions
 from jaxify.codemods.numpy_plan import MaskedReduction, Move, Planner
 from jaxify.codemods.numpy_support import DEFAULT_NOT_UNIQUE_HINT, NOT_UNIQUE_HINT
 from jaxify.codemods.precision import enables_x64, insert_x64_switch
@@ -219,6 +220,10 @@ class NumpyNamespace(Codemod):
         if masked is not None:
             return self._masked_call(masked, updated_node)
         return updated_node
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        body = without_redundant_conversions(original_node.body, updated_node.body, self._jnp)
+        return updated_node if body is None else updated_node.with_changes(body=body)
 
     def _jnp_function(self, member: str) -> cst.BaseExpression:
         """``jnp.linalg.norm`` for "linalg.norm", built directly (no parse per call)."""

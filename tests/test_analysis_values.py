@@ -209,6 +209,20 @@ KIND_CASES = [
         """,
         "scale",
         {"v": A, "factor": S},
+        (),  # static by kind, yet jit may trace it: it only feeds array arithmetic
+    ),
+    (
+        "a parameter static only by its callers stays a static argument where a Python value is computed from it",
+        """
+        import numpy as np
+        def scale(v, factor):
+            k = factor * 2
+            return v * k
+        def f(x):
+            return scale(np.asarray(x), 2.0)
+        """,
+        "scale",
+        {"v": A, "factor": S, "k": S},
         ("factor",),
     ),
     (

@@ -13,7 +13,8 @@ from jaxify.analysis.dtypes import Dtypes
 from jaxify.analysis.effects import ModuleEffects
 from jaxify.analysis.mutation import MutationAnalysis, Write, target_kind, written_by_call
 from jaxify.analysis.names import QualifiedNames
-from jaxify.analysis.scopes import Scope, ScopeCollector
+from jaxify.analysis.scopes import CALLER_STATIC, Scope, ScopeCollector
+from jaxify.analysis.static_need import only_feeds_arrays
 from jaxify.analysis.tree import TreeIndex
 from jaxify.analysis.values import Kind, ValueKinds, kind_of_rank
 
@@ -145,11 +146,19 @@ class ModuleAnalysis:
         static = tuple(
             p for p in scope.params
             if kinds[p] is Kind.STATIC and p not in ("self", "cls") and self._is_plain_param(scope, p)
+            and not self._traced_suffices(scope, p)
         )
         return FunctionInfo(
             node=scope.node, name=scope.name, params=tuple(scope.params), static_argnames=static,
             host_calls=list(scope.host_calls), kinds=kinds, scope=scope,
         )
+
+    def _traced_suffices(self, scope: Scope, param: str) -> bool:
+        """A parameter static only because the module's callers pass literals, whose uses only feed
+        array arithmetic: see :mod:`jaxify.analysis.static_need`."""
+        evidence = self.values.param_evidence.get((id(scope), param))
+        return (evidence is not None and evidence.strength == CALLER_STATIC
+                and only_feeds_arrays(scope.node, param, self.tree.children, self.kind_of))
 
     @staticmethod
     def _is_plain_param(scope: Scope, name: str) -> bool:

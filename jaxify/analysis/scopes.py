@@ -29,8 +29,10 @@ from jaxify.analysis.tree import Visitor
 ITER = "iter"
 PathStep = Union[str, int]
 
-# Strength of the evidence that a parameter is static or an array, strongest first.
-ANNOTATED_ARRAY, HARD_STATIC, ANNOTATED_STATIC, USED_AS_ARRAY, SOFT_STATIC, DEFAULT_STATIC = range(6)
+# Strength of the evidence that a parameter is static or an array, strongest first. CALLER_STATIC
+# (every local caller passes a static value) says what the module's own calls pass, not what the
+# function needs: it makes the parameter a static argument only where a traced value would not do.
+ANNOTATED_ARRAY, HARD_STATIC, ANNOTATED_STATIC, USED_AS_ARRAY, SOFT_STATIC, DEFAULT_STATIC, CALLER_STATIC = range(7)
 
 _ARRAY_ANNOTATIONS = ("ndarray", "Array", "ArrayLike", "NDArray")
 _STATIC_ANNOTATIONS = ("int", "bool", "str", "float", "Sequence", "tuple", "Tuple", "Literal", "dict")

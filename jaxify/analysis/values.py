@@ -28,9 +28,9 @@ from jaxify.analysis.numpy_api import (
 )
 from jaxify.analysis.scopes import (
     ANNOTATED_ARRAY,
+    CALLER_STATIC,
     HARD_STATIC,
     ITER,
-    SOFT_STATIC,
     USED_AS_ARRAY,
     Binding,
     Evidence,
@@ -109,7 +109,7 @@ class ValueKinds:
         if ranks and min(ranks) == _ARRAY:
             return Evidence(USED_AS_ARRAY, "every local caller passes an array", scope.node)
         if ranks and max(ranks) == _STATIC:
-            return Evidence(SOFT_STATIC, "every local caller passes a static value", scope.node)
+            return Evidence(CALLER_STATIC, "every local caller passes a static value", scope.node)
         return None
 
     def _callee_evidence(self, scope: Scope, param: str) -> Evidence | None:

@@ -1,0 +1,80 @@
+"""Whether a parameter the module's callers pass as a Python value could be traced instead.
+
+A parameter is static by the value analysis when every call in the module passes it a literal
+(``scale_rows(x, 2.0)``). Making it a static argument of ``jax.jit`` is then right for the
+module's own calls, but a static argument compiles again for every new value and rejects arrays
+(unhashable), which callers outside the module may pass. Where every use of the parameter only
+feeds array arithmetic (``x[i] * factor``, ``y *= factor``), a traced value computes the same
+(Python scalars are weakly typed, so they keep the array's dtype either way) and nothing needs it
+concrete: it stays a traced argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import libcst as cst
+
+from jaxify.analysis.values import Kind
+
+# `**` is left out: Python's `2 ** -1` is 0.5 where an integer array's power refuses or truncates.
+_ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo)
+_SIGNS = (cst.Minus, cst.Plus)
+
+
+def only_feeds_arrays(function: cst.FunctionDef, param: str, children: Callable[[cst.CSTNode], object],
+                      kind_of: Callable[[cst.CSTNode], Kind]) -> bool:
+    """True when every use of ``param`` in ``function``'s body (nested functions included) is an
+    operand of arithmetic whose whole expression is an array, or the value of ``array op= param``."""
+    used = False
+    for name, parents in _names(function.body, children):
+        if name.value != param:
+            continue
+        if _rebinds(name, parents):
+            return False
+        if not _feeds_array(name, parents, kind_of):
+            return False
+        used = True
+    return used
+
+
+def _names(root: cst.CSTNode, children) -> Iterator[tuple[cst.Name, list[cst.CSTNode]]]:
+    """Every Name under ``root`` with its ancestors, nearest last."""
+    stack: list[tuple[cst.CSTNode, list[cst.CSTNode]]] = [(root, [])]
+    while stack:
+        node, parents = stack.pop()
+        if isinstance(node, cst.Name):
+            yield node, parents
+            continue
+        below = [*parents, node]
+        stack.extend((child, below) for child in reversed(list(children(node))))
+
+
+def _rebinds(name: cst.Name, parents: list[cst.CSTNode]) -> bool:
+    """The name is bound here (a nested function's parameter, an assignment or loop target...)."""
+    parent = parents[-1] if parents else None
+    if isinstance(parent, (cst.Param, cst.AssignTarget, cst.NameItem, cst.AsName)):
+        return True
+    if isinstance(parent, (cst.AugAssign, cst.AnnAssign)) and parent.target is name:
+        return True
+    if isinstance(parent, (cst.For, cst.CompFor)) and parent.target is name:
+        return True
+    return isinstance(parent, cst.NamedExpr) and parent.target is name
+
+
+def _feeds_array(name: cst.Name, parents: list[cst.CSTNode], kind_of) -> bool:
+    expression: cst.CSTNode = name
+    index = len(parents) - 1
+    while index >= 0 and _is_arithmetic(parents[index]):
+        expression = parents[index]
+        index -= 1
+    if expression is not name:
+        return kind_of(expression) is Kind.ARRAY
+    parent = parents[index] if index >= 0 else None
+    return isinstance(parent, cst.AugAssign) and parent.value is name and kind_of(parent.target) is Kind.ARRAY
+
+
+def _is_arithmetic(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.BinaryOperation):
+        return isinstance(node.operator, _ARITHMETIC)
+    return isinstance(node, cst.UnaryOperation) and isinstance(node.operator, _SIGNS)
