@@ -75,6 +75,18 @@ def test_a_rewrite_slower_than_its_original_is_listed_unless_a_finding_says_so(s
     assert not speed.is_slower(within_noise)  # timing noise is not a regression
 
 
+def test_the_small_input_caveat_of_jx801_excuses_only_the_small_size(speed):
+    caveat = {"code": "JX801", "message": "`f` is jit-compatible -> `jax.jit`", "reason": "",
+              "hint": "on small inputs the rewrite can be slower than the NumPy original"}
+    slower_when_small, slower_at_work = _row(10.0, 1.0, small=(0.1, 0.5)), _row(10.0, 1.0)
+    slower_at_work["sizes"]["work"] = {"original_ms": 50.0, "as_called_ms": 90.0}
+    listed = speed.slower_without_finding([slower_when_small, slower_at_work], lambda row: [caveat])
+    assert listed == [slower_at_work]
+    sequential = {"code": "JX303", "message": "loop rewritten as `lax.fori_loop` (carries `d`; n iterations); "
+                                              "sequential: iterations read elements of `d` that other iterations write"}
+    assert not speed.explains_cost([caveat]) and speed.explains_cost([caveat, sequential])
+
+
 def test_the_first_blocker_is_the_first_finding_not_fixed(speed):
     findings = [{"line": 9, "code": "JX305", "status": "not fixed", "message": "loop left alone: `break` (line 14)"},
                 {"line": 3, "code": "JX601", "status": "fixed", "message": "np -> jnp"}]

@@ -13,6 +13,6 @@ def jaxify_examples():
 
 
 def jaxify_benchmark_examples():
-    # sorting a thousand readings; one pass over 20,000 (a pass is linear, a sort quadratic)
+    # sorting a thousand readings; one pass over 10^5 (a pass is linear, a sort quadratic)
     rng = np.random.default_rng(6)
-    return {"bubble_pass": [(rng.normal(size=20000),)], "bubble_sort": [(rng.normal(size=1000),)]}
+    return {"bubble_pass": [(rng.normal(size=100000),)], "bubble_sort": [(rng.normal(size=1000),)]}
