@@ -362,6 +362,7 @@ def print_notes(row: dict) -> None:
     for note in {c["numba_note"] for c in row["sizes"].values() if c["numba_note"] and c["numba_note"] != "n/a"}:
         print(f"{'':<28}numba {note[:110]}")
 
+
 FAR_BEHIND_REFERENCE = 0.3  # issue 13: no rewrite below this share of the reference's speed without a finding
 
 
