@@ -346,7 +346,8 @@ def print_table(rows: list[dict]) -> None:
 
 
 def _flags(row: dict, equivalent: bool) -> str:
-    return f"{'yes' if row['rewritten'] else 'no':>4} {'yes' if equivalent else 'no':>5} {'yes' if row['jits'] else 'no':>3}"
+    return (f"{'yes' if row['rewritten'] else 'no':>4} {'yes' if equivalent else 'no':>5} "
+            f"{'yes' if row['jits'] else 'no':>3}")
 
 
 def print_notes(row: dict) -> None:
@@ -385,7 +386,9 @@ def _median(values: list) -> float | None:
 
 def versus_reference(columns: dict) -> float | None:
     """Reference time / rewrite time: 1.0 is as fast as hand-written JAX, 0.5 twice as slow."""
-    return columns["reference_ms"] / columns["jitted_ms"] if columns.get("reference_ms") and columns["jitted_ms"] else None
+    if not (columns.get("reference_ms") and columns["jitted_ms"]):
+        return None
+    return columns["reference_ms"] / columns["jitted_ms"]
 
 
 def by_size(rows: list[dict]) -> dict[str, dict]:
