@@ -21,10 +21,12 @@ inferred, or through the jit wrapper the rewrite made), else its first blocker (
 not fixed, else the jit error). Every rewritten function of the corpus is also timed in this
 process (see speed.py): the original, the original under numba.njit (the ``bench`` extra), the
 rewrite as legacy callers call it, the jitted rewrite and the reference, on the largest and the
-smallest example, compile time apart. The summary gives the share of loop_/cond_ functions
-rewritten, equivalent and jitting end to end (the target is 90%), the crossover (functions JAX
-runs slower at their small input) and the rewrites slower than their original as called without
-a finding that says so (never slower).
+smallest example and at the working size an examples module declares in
+``jaxify_benchmark_examples()`` (``work``; the loop_/cond_ programs do), compile time apart. The
+summary gives the share of loop_/cond_ functions rewritten, equivalent and jitting end to end (the
+target is 90%), the medians per size (the done-when figures are read at ``work``), the crossover
+(functions JAX runs slower at their small input), the rewrites far behind the reference and those
+slower than their original as called without a finding that says so (never slower).
 """
 
 from __future__ import annotations
@@ -84,25 +86,29 @@ def measure_speed(path: Path, text: str, result, options: Options, verified: lis
     spans = speed.function_spans(text)
     names = list(spans) if path.stem.startswith(MEASURED_FAMILIES) else list(inferred)
     try:
-        calls, declared = declared_examples(speed.load((CORPUS / "examples" / path.name).read_text(encoding="utf-8"),
-                                                       f"{path.stem}_bench_examples"))
+        examples = speed.load((CORPUS / "examples" / path.name).read_text(encoding="utf-8"),
+                              f"{path.stem}_bench_examples")
+        calls, declared = declared_examples(examples)
+        work = speed.benchmark_examples(examples)
         modules = {"original": speed.load(text, f"{path.stem}_bench_original"),
                    "rewritten": speed.load(rewritten_text, f"{path.stem}_bench_rewritten"),
                    "reference": speed.load((CORPUS / "references" / path.name).read_text(encoding="utf-8"),
                                            f"{path.stem}_bench_reference")}
         modules["numba"], numba_note = speed.numba_module(text, f"{path.stem}_bench_numba")
     except Exception as error:  # an api_ program written against APIs the installed libraries removed
-        return [{"function": name, "rewritten": name in inferred, "equivalent": evidence.get(name) in EQUIVALENT,
-                 "jits": False, "blocker": f"not run: {type(error).__name__}: {error}"[:200], "sizes": {},
-                 "findings": []} for name in names]
+        return [{"program": path.stem, "function": name, "rewritten": name in inferred, "changed": name in inferred,
+                 "equivalent": evidence.get(name) in EQUIVALENT, "jits": False,
+                 "blocker": f"not run: {type(error).__name__}: {error}"[:200], "sizes": {}, "findings": []}
+                for name in names]
     rows = []
     for name in names:
         findings = speed.findings_within(result.findings, spans[name])
-        row = {"function": name, "rewritten": name in inferred, "equivalent": evidence.get(name) in EQUIVALENT,
-               "findings": findings, "jits": False, "blocker": "", "sizes": {}}
+        row = {"program": path.stem, "function": name, "rewritten": name in inferred, "changed": name in inferred,
+               "equivalent": evidence.get(name) in EQUIVALENT, "findings": findings, "jits": False, "blocker": "",
+               "sizes": {}}
         if row["rewritten"] and calls.get(name):
             try:
-                row.update(speed.measure(name, modules, calls[name], inferred[name], declared.get(name, ())))
+                row.update(speed.measure(name, modules, calls[name], inferred[name], declared, work.get(name, ())))
             except Exception as error:  # the measurement of one function must not end the benchmark
                 row["blocker"] = f"not measured: {type(error).__name__}: {error}"[:200]
             for columns in row["sizes"].values():
@@ -146,22 +152,11 @@ def summarize(rows: list[dict]) -> dict:
 def summarize_speed(rows: list[dict]) -> dict:
     family = [f for row in rows if row["program"].startswith(MEASURED_FAMILIES) for f in row.get("speed", [])]
     good = [f for f in family if f["rewritten"] and f["equivalent"] and f["jits"]]
-    timed = [(row["program"], f) for row in rows for f in row.get("speed", []) if f["sizes"]]
-    large = [f["sizes"]["large"] for _, f in timed if f["equivalent"] and f["jits"]]
-    speedups = [c["original_ms"] / c["jitted_ms"] for c in large if c["jitted_ms"]]
-    numba = [f["sizes"]["large"]["original_ms"] / f["sizes"]["large"]["numba_ms"] for _, f in timed
-             if f["sizes"]["large"]["numba_ms"]]
-    small = [f"{program}.{f['function']}" for program, f in timed if speed.jax_slower_when_small(f)]
-    slower = speed.slower_without_finding([f for _, f in timed], lambda f: f["findings"])
     return {
         "family_functions": len(family),
         "family_rewritten_equivalent_jitting": len(good),
         "family_share": len(good) / len(family) if family else None,
-        "median_jitted_speedup_large": _median(speedups),
-        "median_numba_speedup": _median(numba),
-        "jax_slower_at_small_input": small,
-        "slower_as_called": [f"{p}.{f['function']}" for p, f in timed if speed.is_slower(f)],
-        "slower_without_finding": [f"{p}.{f['function']}" for p, f in timed if any(f is s for s in slower)],
+        **speed.summarize([f for row in rows for f in row.get("speed", [])]),
     }
 
 
@@ -190,38 +185,14 @@ def print_table(rows: list[dict], totals: dict) -> None:
 
 
 def print_speed_table(rows: list[dict], totals: dict) -> None:
-    header = (f"{'program':<26} {'function':<24} {'size':<5} {'rewr':>4} {'equiv':>5} {'e2e':>3} {'orig ms':>8} "
-              f"{'numba':>8} {'called':>8} {'jitted':>8} {'ref':>8} {'compile':>8}")
     print()
-    print(header)
-    print("-" * len(header))
-    for row in rows:
-        for f in row.get("speed", []):
-            flags = (f"{'yes' if f['rewritten'] else 'no':>4} {'yes' if f['equivalent'] else 'no':>5} "
-                     f"{'yes' if f['jits'] else 'no':>3}")
-            for label, c in f["sizes"].items():
-                numba = speed.format_ms(c["numba_ms"]) if c["numba_ms"] is not None else "n/a"
-                print(f"{row['program']:<26} {f['function']:<24} {label:<5} {flags} "
-                      f"{speed.format_ms(c['original_ms']):>8} {numba:>8} {speed.format_called(c):>8} "
-                      f"{speed.format_ms(c['jitted_ms']):>8} {speed.format_ms(c.get('reference_ms')):>8} "
-                      f"{speed.format_ms(f.get('compile_ms')) if label == 'large' else '':>8}")
-            if not f["sizes"]:
-                print(f"{row['program']:<26} {f['function']:<24} {'-':<5} {flags}")
-            if not f["jits"]:
-                print(f"{'':<28}blocker: {f['blocker'][:110]}")
+    speed.print_table([f for row in rows for f in row.get("speed", [])])
     print()
     share = totals["family_share"]
     print(f"loop_/cond_ functions rewritten, equivalent and jitting end to end: "
           f"{totals['family_rewritten_equivalent_jitting']} of {totals['family_functions']}"
           f" ({'-' if share is None else f'{100 * share:.0f}%'}; target {100 * TARGET_SHARE:.0f}%)")
-    print(f"median speedup of the jitted rewrite over the original (largest input): "
-          f"{_format(totals['median_jitted_speedup_large'])}")
-    print(f"median speedup of the original under numba.njit: {_format(totals['median_numba_speedup'])}")
-    for key, label in (("jax_slower_at_small_input", "JAX slower than NumPy at the small input (crossover)"),
-                       ("slower_as_called", "slower than the original as called (NumPy arguments)"),
-                       ("slower_without_finding", "  of which without a finding that says so")):
-        names = totals[key]
-        print(f"{label}: {len(names)}" + (f" ({', '.join(names)})" if names else ""))
+    speed.print_summary(totals)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,12 +1,15 @@
 """The corpus: every legacy program has example inputs and a hand-written JAX reference, both of
 which jaxify leaves alone, and the reference computes what the program computes on those inputs
 (random programs by distribution, through the same checks ``jaxify verify`` runs). The corpus
-holds at least 30 programs."""
+holds at least 30 programs. Every loop_ and cond_ example module also declares working-size calls
+for the benchmarks (``jaxify_benchmark_examples()``), which nothing else runs."""
 
 from __future__ import annotations
 
 import ast
 import copy
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,10 @@ from jaxify.verify.worker import check_function
 CORPUS = Path(__file__).parent.parent / "corpus"
 PROGRAMS = sorted(path.stem for path in (CORPUS / "programs").glob("*.py"))
 PREFIXES = ("api_", "vec_", "random_", "inplace_", "loop_", "cond_")
+BENCHMARKED = [name for name in PROGRAMS if name.startswith(("loop_", "cond_"))]  # by loops.py / corpus.py at `work`
+
+sys.path.insert(0, str(CORPUS.parent / "benchmarks"))
+import speed  # noqa: E402
 
 
 def _functions(path: Path) -> list[str]:
@@ -77,3 +84,29 @@ def test_reference_matches_program_on_its_examples(name, tmp_path):
 
 def test_corpus_holds_at_least_thirty_programs():
     assert len(PROGRAMS) >= 30, f"the corpus has {len(PROGRAMS)} programs; the issue asks for at least 30"
+
+
+@pytest.mark.parametrize("name", BENCHMARKED)
+def test_loop_examples_declare_a_working_size_call_for_every_loop_function(name):
+    """Builds the working-size inputs (cheap) without running the functions on them (not cheap)."""
+    examples = import_file(CORPUS / "examples" / f"{name}.py", f"corpus_work_{name}")
+    assert callable(getattr(examples, speed.BENCHMARK_EXAMPLES_FUNCTION, None)), \
+        f"{name}: no {speed.BENCHMARK_EXAMPLES_FUNCTION}() for the benchmarks' `work` column"
+    work = speed.benchmark_examples(examples)
+    loops = speed.loop_functions((CORPUS / "programs" / f"{name}.py").read_text(encoding="utf-8"))
+    assert set(work) == set(loops), f"{name}: the working-size calls must name exactly its loop functions"
+    for function in loops:
+        assert len(work[function]) == 1, f"{name}.{function}: one working-size call (the benchmarks time the first)"
+        args, kwargs = work[function][0]
+        assert args or kwargs
+
+
+def test_verify_reads_only_the_toy_sized_examples():
+    """``jaxify verify`` and these tests must not build or run the working-size inputs (CI time)."""
+    def never_called():
+        raise AssertionError("declared_examples ran the benchmarks' hook")
+
+    examples = types.ModuleType("examples_with_a_benchmark_hook")
+    examples.jaxify_examples = lambda: {"f": [(1.0,)]}
+    setattr(examples, speed.BENCHMARK_EXAMPLES_FUNCTION, never_called)
+    assert declared_examples(examples) == ({"f": [((1.0,), {})]}, {})

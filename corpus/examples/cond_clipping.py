@@ -13,3 +13,10 @@ def jaxify_examples():
         "saturate": [(np.float64(-3.0), -1.0, 1.0), (np.float64(0.25), -1.0, 1.0), (np.float64(5.0), -1.0, 1.0)],
         "leaky_relu": [(x, 0.1)],
     }
+
+
+def jaxify_benchmark_examples():
+    # 10^5 coefficients
+    rng = np.random.default_rng(44)
+    x = rng.normal(scale=2.0, size=100000)
+    return {"hard_threshold": [(x, 1.0)], "leaky_relu": [(x, 0.1)]}

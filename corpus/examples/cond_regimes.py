@@ -16,3 +16,10 @@ def jaxify_examples():
         "tax_owed": [(incomes,)],
         "thermostat": [(temps, 20.0, 1.5)],
     }
+
+
+def jaxify_benchmark_examples():
+    # 10^5 households; a day of one-second temperature readings
+    rng = np.random.default_rng(45)
+    return {"tax_owed": [(rng.uniform(0.0, 250000.0, size=100000),)],
+            "thermostat": [(rng.uniform(15.0, 25.0, size=86400), 20.0, 1.5)]}

@@ -14,3 +14,10 @@ def jaxify_examples():
         "log_barrier": [(rng.uniform(-0.5, 2.0, size=32), 0.1)],
         "tukey_weight": [(0.1 * r, 4.685), (r, 1.0)],
     }
+
+
+def jaxify_benchmark_examples():
+    # 10^5 residuals and margins
+    rng = np.random.default_rng(46)
+    return {"huber": [(rng.normal(scale=2.0, size=100000), 1.0)],
+            "log_barrier": [(rng.uniform(-0.5, 2.0, size=100000), 0.1)]}

@@ -18,3 +18,12 @@ def jaxify_examples():
         "assign": [(points, start)],
         "kmeans": [(points, start, 8)],
     }
+
+
+def jaxify_benchmark_examples():
+    # 2000 points in five clusters, five Lloyd iterations
+    rng = np.random.default_rng(12)
+    centers = rng.uniform(-10.0, 10.0, size=(5, 2))
+    points = np.concatenate([c + rng.normal(scale=1.0, size=(400, 2)) for c in centers])
+    start = points[::400].copy()
+    return {"assign": [(points, start)], "kmeans": [(points, start, 5)]}

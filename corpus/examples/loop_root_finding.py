@@ -11,3 +11,9 @@ def jaxify_examples():
         "bisect_roots": [(c, -10.0, 10.0, 1e-12, 100), (c, -10.0, 10.0, 1e-12, 5), (np.array([2.0]), 0.0, 2.0, 1e-9, 60)],
         "secant_roots": [(c, 0.0, 1.0, 1e-12, 100), (c, 0.0, 1.0, 1e-12, 4), (np.array([2.0]), 0.0, 2.0, 1e-9, 60)],
     }
+
+
+def jaxify_benchmark_examples():
+    # 2000 right-hand sides, to 1e-12
+    c = np.linspace(-20.0, 30.0, 2000)
+    return {"bisect_roots": [(c, -10.0, 10.0, 1e-12, 100)], "secant_roots": [(c, 0.0, 1.0, 1e-12, 100)]}

@@ -14,3 +14,8 @@ def _model(rng, n_states, n_symbols, n_steps):
 def jaxify_examples():
     rng = np.random.default_rng(7)
     return {"viterbi": [_model(rng, 6, 5, 150), _model(rng, 2, 3, 4)]}
+
+
+def jaxify_benchmark_examples():
+    # a 10-state model decoding 2000 observations
+    return {"viterbi": [_model(np.random.default_rng(8), 10, 6, 2000)]}
