@@ -233,10 +233,10 @@ def _start_method():
     """Fork when this process runs no other thread (the command line): workers start at once with
     the engine already imported. Forking a process with threads (JAX's, a test runner's) can
     deadlock, so then a fork server that imported the engine forks the workers instead."""
+    for module in WORKER_MODULES:  # first: importing them (NumPy's thread pool) can start threads
+        importlib.import_module(module)
     methods = multiprocessing.get_all_start_methods()
     if sys.platform == "linux" and "fork" in methods and _single_threaded():
-        for module in WORKER_MODULES:
-            importlib.import_module(module)
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
