@@ -19,7 +19,7 @@ from collections.abc import Callable
 import libcst
 from libcst.metadata import MetadataWrapper
 
-from jaxify import codemod, engine, linemap, report, source
+from jaxify import codemod, engine, linemap, report, results, source
 from jaxify.analysis import module as analysis_module
 
 
@@ -85,7 +85,7 @@ class StageClock:
         self._patch(libcst.Module, "code", fixed("print (code generation)"))
         self._patch(report, "unified_diff", fixed("diff"))
         self._patch(source, "write_atomically", fixed("write"))
-        self._patch(engine, "write_atomically", fixed("write"))
+        self._patch(results, "write_atomically", fixed("write"))
         return self
 
     def __exit__(self, *exc) -> None:

@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from legacy_tree import generate_tree  # noqa: E402
 from stage_clock import StageClock  # noqa: E402
 
+import jaxify.codemods  # noqa: E402,F401  (imported before any stage is clocked: its JAX import is no stage)
 from jaxify.config import Options  # noqa: E402
 from jaxify.engine import process_file  # noqa: E402
 from jaxify.report import unified_diff  # noqa: E402

@@ -74,8 +74,9 @@ import dataclasses
 import libcst as cst
 import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import ExpressionContext, ExpressionContextProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ExpressionContext, ExpressionContextProvider, ScopeProvider
 from libcst.metadata.scope_provider import ImportAssignment
+from jaxify.analysis.names import QualifiedNames
 
 from jaxify.codemods import api_calls
 from jaxify.codemods.compat_shims import ShimImports, is_compat_shim
@@ -165,11 +166,12 @@ class ApiMigration(Codemod):
             does (the original never updated anything): it is applied only with `--unsafe`.""",
         ),
     )
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ExpressionContextProvider)
+    METADATA_DEPENDENCIES = (ScopeProvider, ExpressionContextProvider)
 
     def __init__(self, context, wrapper):
         super().__init__(context, wrapper)
         self.table = mappings(self.options.target_jax)
+        self._names = QualifiedNames(wrapper)
         self._shim_depth = 0
         self._annotation_depth = 0
         self._shim_imports: set[int] = set()
@@ -185,7 +187,7 @@ class ApiMigration(Codemod):
     # -- what a node refers to -------------------------------------------------------------
 
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
-        return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        return {q.name for q in self._names.all_names(node)}
 
     def _bound_in_shim(self, name: cst.Name) -> bool:
         scope = self.get_metadata(ScopeProvider, name, None)

@@ -17,6 +17,7 @@ from jaxify.analysis.expressions import catches_index_error
 from jaxify.analysis.input_contract import write_assumption, write_refusal
 from jaxify.analysis.jax_differences import write_difference
 from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write, bind_arguments, parameters, target_kind
+from jaxify.analysis.tree import TreeIndex
 from jaxify.analysis.values import Kind
 from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
 from jaxify.codemods.precision import enables_x64
@@ -71,11 +72,13 @@ class Planner:
         self.facts = facts
         self.enabled = enabled
         self.line_of = line_of
-        self.guarded = _index_error_guarded(module)
+        tree = facts.analysis.tree
+        nodes = list(tree.walk(module))  # one walk, shared, in the order LibCST's visitors meet the nodes
+        self.guarded = _index_error_guarded(nodes, tree)
         self.top_level = mutation.functions
-        self.other_uses = _other_uses(module, set(self.top_level), line_of)
-        self.calls = _calls(module, set(self.top_level))
-        self.read_in_functions = _names_in_functions(module)
+        self.other_uses = _other_uses(nodes, set(self.top_level), line_of)
+        self.calls = _calls(nodes, set(self.top_level))
+        self.read_in_functions = _names_in_functions(nodes, tree)
         # jax.numpy keeps NumPy's float64 only under x64 (or the user chose float32 outright)
         self.keeps_float64 = facts.precision_is_float32 or enables_x64(module, facts.qualified)
         self.x64_allowed = enabled("JX113", module)
@@ -444,85 +447,54 @@ def _share_unsafety(plans: list[Plan], line_of) -> dict[str, str]:
     return functions
 
 
-def _index_error_guarded(module: cst.Module) -> set[int]:
+def _index_error_guarded(nodes: list[cst.CSTNode], tree: TreeIndex) -> set[int]:
     """ids of the small statements inside a ``try`` whose handlers catch IndexError."""
     guarded: set[int] = set()
-
-    class Finder(cst.CSTVisitor):
-        def visit_Try(self, node: cst.Try) -> None:
-            if any(catches_index_error(h) for h in node.handlers):
-                node.body.visit(Collector())
-
-    class Collector(cst.CSTVisitor):
-        def visit_SimpleStatementLine(self, node):
-            guarded.update(id(small) for small in node.body)
-
-        def visit_SimpleStatementSuite(self, node):
-            guarded.update(id(small) for small in node.body)
-
-    module.visit(Finder())
+    for node in nodes:
+        if isinstance(node, cst.Try) and any(catches_index_error(h) for h in node.handlers):
+            guarded.update(id(small) for inner in tree.walk(node.body)
+                           if isinstance(inner, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
+                           for small in inner.body)
     return guarded
 
 
-def _other_uses(module: cst.Module, functions: set[str], line_of) -> dict[str, int]:
+def _other_uses(nodes: list[cst.CSTNode], functions: set[str], line_of) -> dict[str, int]:
     """Functions named anywhere except as the callee of a call statement or ``name = f(...)``."""
-    allowed: set[int] = set()
+    allowed: set[int] = set()  # filled by each node before the nodes under it are met
     found: dict[str, int] = {}
-
-    class Uses(cst.CSTVisitor):
-        def visit_Expr(self, node):
-            if isinstance(node.value, cst.Call):
-                allowed.add(id(node.value.func))
-
-        def visit_Assign(self, node):
-            if isinstance(node.value, cst.Call):
-                allowed.add(id(node.value.func))
-
-        def visit_FunctionDef(self, node):
+    for node in nodes:
+        if isinstance(node, (cst.Expr, cst.Assign)) and isinstance(node.value, cst.Call):
+            allowed.add(id(node.value.func))
+        elif isinstance(node, cst.FunctionDef):
             allowed.add(id(node.name))
-
-        def visit_Attribute(self, node):
+        elif isinstance(node, cst.Attribute):
             allowed.add(id(node.attr))  # `jax.config.update` does not name a function `update`
-
-        def visit_Name(self, node):
-            if node.value in functions and id(node) not in allowed and node.value not in found:
-                found[node.value] = line_of(node)
-
-    module.visit(Uses())
+        elif isinstance(node, cst.Name) and node.value in functions and id(node) not in allowed and (
+            node.value not in found
+        ):
+            found[node.value] = line_of(node)
     return found
 
 
-def _names_in_functions(module: cst.Module) -> set[str]:
-    """Every name used inside a function body: the globals a function may read."""
+def _names_in_functions(nodes: list[cst.CSTNode], tree: TreeIndex) -> set[str]:
+    """Every name used inside a function (its body, parameters, decorators): the globals it may read."""
     found: set[str] = set()
-
-    class Names(cst.CSTVisitor):
-        depth = 0
-
-        def visit_FunctionDef(self, node) -> None:
-            self.depth += 1
-
-        def leave_FunctionDef(self, node) -> None:
-            self.depth -= 1
-
-        def visit_Name(self, node: cst.Name) -> None:
-            if self.depth:
-                found.add(node.value)
-
-    module.visit(Names())
+    inside: set[int] = set()  # nodes of a function already read: a nested one is not read again
+    for node in nodes:
+        if isinstance(node, cst.FunctionDef) and id(node) not in inside:
+            for inner in tree.walk(node):
+                inside.add(id(inner))
+                if isinstance(inner, cst.Name):
+                    found.add(inner.value)
     return found
 
 
-def _calls(module: cst.Module, functions: set[str]) -> dict[str, list[cst.Call]]:
+def _calls(nodes: list[cst.CSTNode], functions: set[str]) -> dict[str, list[cst.Call]]:
     """Every call of each top-level function, by name."""
     found: dict[str, list[cst.Call]] = {}
-
-    class Calls(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            if isinstance(node.func, cst.Name) and node.func.value in functions:
-                found.setdefault(node.func.value, []).append(node)
-
-    module.visit(Calls())
+    for node in nodes:
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in functions:
+            found.setdefault(node.func.value, []).append(node)
     return found
 
 

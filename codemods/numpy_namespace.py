@@ -99,7 +99,7 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import PositionProvider, QualifiedNameProvider
+from libcst.metadata import ScopeProvider
 
 from jaxify.codemod import Codemod
 from jaxify.codemods.conversion_tidy import without_redundant_conversions
@@ -134,7 +134,7 @@ class NumpyNamespace(Codemod):
         Rule("JX704", "numeric-input-assumption", Safety.UNSAFE,
              "A NumPy call on a parameter moves only if callers pass numeric arrays, not lists or objects."),
     )
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (ScopeProvider,)
 
     @classmethod
     def applies_to(cls, text: str) -> bool:

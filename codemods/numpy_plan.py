@@ -102,6 +102,7 @@ class Planner(NumpyPins):
         self.declined = declined
         self.bodies: dict[int, list[cst.CSTNode]] = {}
         self.guarded: set[int] = set()  # nodes inside a `try` that catches IndexError
+        self._kept_calls: dict[cst.Call, bool] = {}  # _stays_numpy's answers: asked on every round of the pinning
         tree = analysis.tree
         for info in analysis.functions:
             # every node of the function's own body: nested functions and classes have their own
@@ -184,6 +185,12 @@ class Planner(NumpyPins):
 
     def _stays_numpy(self, member: str, call: cst.Call) -> bool:
         """A NumPy call on array data that this codemod reports and leaves on NumPy."""
+        known = self._kept_calls.get(call)
+        if known is None:
+            known = self._kept_calls[call] = self._decide_stays_numpy(member, call)
+        return known
+
+    def _decide_stays_numpy(self, member: str, call: cst.Call) -> bool:
         if id(call) in self.declined or id(call) in self.guarded:
             return True
         if member in STATIC_RESULT or member.startswith("random.") or member.split(".")[-1] in HOST_ONLY:

@@ -17,12 +17,12 @@ from jaxify import __version__
 from jaxify.cache import ResultCache, default_cache_dir
 from jaxify.config import PRECISIONS, ConfigError, Options, check_codes, parse_version, split_codes
 from jaxify.discovery import iter_python_files
-from jaxify.engine import FileResult, engine_finding, process_file
 from jaxify.formats import FORMATS, render
 from jaxify.formats.text import COLOR_CHOICES, TextView, statistics_table, use_colour
 from jaxify.progress import FileProgress, show_progress
 from jaxify.report import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, RunReport, exit_status, statistics
-from jaxify.runner import DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT, Limits, iter_results
+from jaxify.results import FileResult, engine_finding, settled_result
+from jaxify.runner import DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_TIMEOUT, Limits, iter_results, rewrite_file
 from jaxify.settings import Flags, Settings
 from jaxify.sharding import ShardError, parse_shard, select_shard
 from jaxify.source import UnreadableSource, decode
@@ -148,8 +148,9 @@ def _run_all(files: list[Path], options: list[Options], apply: bool, jobs: int |
     position = {str(path): index for index, path in enumerate(files)}
     finished: dict[int, FileResult] = {}
     released = 0
-    work = functools.partial(process_file, cache=cache)
-    for result in iter_results(files, dict(zip(files, options)), apply, jobs, limits, work):
+    work = functools.partial(rewrite_file, cache=cache)
+    settle = functools.partial(settled_result, apply=apply, cache=cache)
+    for result in iter_results(files, dict(zip(files, options)), apply, jobs, limits, work, settle):
         progress.advance()
         finished[position[result.path]] = result
         while released in finished:

@@ -100,6 +100,10 @@ FAMILIES_IN_FROZEN_FUNCTIONS = ("JX0", "JX5")
 # traversal in matcher bookkeeping, and no codemod uses its decorators.
 class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
     RULES: ClassVar[tuple[Rule, ...]] = ()
+    # Every finding needs positions. LibCST resolves a codemod's dependencies and those of its
+    # base classes together, so the positions come with the providers a codemod declares; asked
+    # for alone (in span), they would also cost LibCST an empty batched walk of the module.
+    METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, context: FileContext, wrapper: MetadataWrapper):
         self.context = context

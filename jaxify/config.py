@@ -96,6 +96,9 @@ def split_codes(values: Iterable[str]) -> tuple[str, ...]:
 
 def unknown_codes(codes: Iterable[str]) -> list[str]:
     """The codes or prefixes that match no rule (``JX999``, ``JX9``, ``E501``)."""
+    codes = tuple(codes)
+    if not codes:
+        return []  # the rule table imports every codemod (and JAX): not for a run that names no code
     from jaxify.rules import all_rules
 
     known = [rule.code for rule in all_rules()]

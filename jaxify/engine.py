@@ -10,8 +10,6 @@ internal-error finding.
 
 from __future__ import annotations
 
-import dataclasses
-import os
 import traceback
 import warnings
 from pathlib import Path
@@ -22,38 +20,16 @@ from libcst.metadata import MetadataWrapper
 from jaxify.cache import ResultCache
 from jaxify.codemod import FileContext
 from jaxify.config import Options
-from jaxify.discovery import mentions_numpy_or_jax
 from jaxify.findings import Finding, Status
 from jaxify.import_aliases import follow_module_imports
 from jaxify.function_gate import GATE_CODE, Verdict, whole_functions
 from jaxify.linemap import LineMap
-from jaxify.source import (
-    FileChanged, SourceText, UnreadableSource, decode, is_read_only, read_regular_file, wide_bom, write_atomically,
-)
+from jaxify.results import FileResult, engine_finding, finish, settle, write_result  # noqa: F401 (re-exported)
 from jaxify.suppression import Suppressions
-
-
-@dataclasses.dataclass
-class FileResult:
-    path: str
-    original: str | None = None
-    rewritten: str | None = None  # None when nothing changes
-    findings: list[Finding] = dataclasses.field(default_factory=list)
-    failed: bool = False  # an engine finding: the file could not be processed
-    skipped: bool = False  # filtered out before parsing (no numpy/jax, or skip-file)
-    written: bool = False
-
-    @property
-    def changed(self) -> bool:
-        return self.rewritten is not None and self.rewritten != self.original
 
 
 class RewriteError(Exception):
     """A codemod crashed or produced code that does not parse: a bug in jaxify."""
-
-
-def engine_finding(path: str, code: str, message: str, line: int = 1, col: int = 1) -> Finding:
-    return Finding(path, line, col, code, message, Status.NOT_FIXED, reason="file skipped")
 
 
 def _python_compile(text: str, path: str) -> None:
@@ -209,48 +185,14 @@ def process_file(path: Path, options: Options, apply: bool, cache: ResultCache |
     """Read, rewrite and (with ``apply``) write one file; every problem becomes a finding.
 
     ``cache`` holds the results of files seen before with the same bytes and options."""
-    name = str(path)
-    try:
-        data = read_regular_file(path)
-        # The text pre-filter cannot read UTF-16/32; decode reports NUL bytes (BOM-less UTF-16).
-        if not mentions_numpy_or_jax(data) and wide_bom(data) is None and b"\x00" not in data:
-            return FileResult(name, skipped=True)
-        source = decode(data)
-    except UnreadableSource as error:
-        return FileResult(name, failed=True, findings=[engine_finding(name, "JX001", str(error))])
+    settled = settle(path, options, apply, cache)
+    if isinstance(settled, FileResult):
+        return settled
     from jaxify.notebook import is_notebook, rewrite_notebook  # imported here: jaxify.notebook imports this module
 
-    key = cache.key(name, data, options) if cache is not None else None
-    cached = cache.get(key) if cache is not None else None
-    if cached is not None:
-        result = FileResult(name, source.text, cached.rewritten, cached.findings)
-    else:
-        result = (rewrite_notebook if is_notebook(path) else rewrite_text)(source.text, name, options)
-        if cache is not None and not result.failed:
-            cache.put(key, result.rewritten, result.findings)
-    if apply and result.changed and not result.failed:
-        write_result(path, data, source, result)
+    name = str(path)
+    result = (rewrite_notebook if is_notebook(path) else rewrite_text)(settled.source.text, name, options)
+    if cache is not None and not result.failed:
+        cache.put(settled.key, result.rewritten, result.findings)
+    finish(path, settled.data, settled.source, result, apply)
     return result
-
-
-def write_result(path: Path, original: bytes, source: SourceText, result: FileResult) -> None:
-    """Write the rewrite over the file read as ``original``, or explain with a JX001 why not.
-
-    A symbolic link is kept: its target (inside the tree, discovery made sure) is rewritten.
-    """
-    target = Path(os.path.realpath(path))
-    problem = None
-    try:
-        if is_read_only(target):
-            problem = "the file is read-only; left unchanged (make it writable to let jaxify rewrite it)"
-        else:
-            write_atomically(target, source.encode(result.rewritten), expected=original)
-            result.written = True
-            return
-    except FileChanged as error:
-        problem = str(error)
-    except (OSError, UnicodeEncodeError) as error:
-        problem = f"cannot write file: {error}"
-    result.failed = True
-    result.rewritten = None  # nothing changed on disk, and the summary must not count it
-    result.findings.append(engine_finding(result.path, "JX001", problem))

@@ -13,7 +13,7 @@ import difflib
 from collections import Counter
 from functools import cache
 
-from jaxify.engine import FileResult
+from jaxify.results import FileResult
 from jaxify.findings import Finding, Status
 from jaxify.notebook import is_notebook, notebook_diff
 

@@ -13,6 +13,7 @@ worker stopped by SIGTERM or SIGINT unwinds, so a write in progress removes its 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import multiprocessing
 import os
 import signal
@@ -24,7 +25,8 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from jaxify.config import Options
-from jaxify.engine import FileResult, engine_finding, process_file
+from jaxify.cache import ResultCache
+from jaxify.results import FileResult, engine_finding
 
 DEFAULT_FILE_TIMEOUT = 60.0
 DEFAULT_FILE_MEMORY_MB = 4096
@@ -44,6 +46,17 @@ class Limits:
 
 
 Work = Callable[[Path, Options, bool], FileResult]
+Settle = Callable[[Path, Options], FileResult | None]
+# What a worker needs imported: the pipeline and every codemod (and so JAX). Imported once, before
+# the workers start, so that they share it; never in a run whose every file was settled without them.
+WORKER_MODULES = ("jaxify.engine", "jaxify.codemods")
+
+
+def rewrite_file(path: Path, options: Options, apply: bool, cache: ResultCache | None = None) -> FileResult:
+    """The engine's ``process_file``, imported where a file is rewritten: in a worker."""
+    from jaxify.engine import process_file
+
+    return process_file(path, options, apply, cache)
 
 
 def default_jobs() -> int:
@@ -67,19 +80,34 @@ def largest_first(files: Iterable[Path]) -> list[Path]:
 
 
 def iter_results(files: Iterable[Path], options: Options | Mapping[Path, Options], apply: bool,
-                 jobs: int | None = None, limits: Limits = Limits(), work: Work = process_file) -> Iterator[FileResult]:
+                 jobs: int | None = None, limits: Limits = Limits(), work: Work = rewrite_file,
+                 settle: Settle | None = None) -> Iterator[FileResult]:
     """Yield one FileResult per file, in the order they finish (the largest files are started first).
 
     ``options`` is one Options for every file, or each file's own (configuration is per folder).
 
-    ``work`` is the per-file function (``process_file``); it must be importable by name.
-    Closing the iterator early (or an exception in the consumer) stops every worker.
+    ``work`` is the per-file function (``rewrite_file``); it must be importable by name.
+    ``settle`` (``results.settled_result``) gives, in this process and before any worker starts,
+    the result of a file that needs no rewrite (skipped or cached), else None: when it settles
+    every file, no worker starts. Closing the iterator early (or an exception in the consumer)
+    stops every worker.
     """
     pending = deque(largest_first(files))
     options_of = options.__getitem__ if isinstance(options, Mapping) else (lambda path: options)
     while pending and (refusal := _too_big(pending[0], limits)) is not None:
         pending.popleft()
         yield refusal
+    if settle is not None:
+        unsettled = deque()
+        for path in pending:
+            settled = settle(path, options_of(path))
+            if settled is None:
+                unsettled.append(path)
+            else:
+                yield settled
+        pending = unsettled
+    if not pending:
+        return
     jobs = max(1, min(jobs or default_jobs(), len(pending)))
     context = _start_method()
     workers: list[_Worker] = []
@@ -205,12 +233,14 @@ def _start_method():
     """Fork when this process runs no other thread (the command line): workers start at once with
     the engine already imported. Forking a process with threads (JAX's, a test runner's) can
     deadlock, so then a fork server that imported the engine forks the workers instead."""
+    for module in WORKER_MODULES:  # first: importing them (NumPy's thread pool) can start threads
+        importlib.import_module(module)
     methods = multiprocessing.get_all_start_methods()
     if sys.platform == "linux" and "fork" in methods and _single_threaded():
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["jaxify.engine", "jaxify.codemods"])
+        context.set_forkserver_preload(list(WORKER_MODULES))
         return context
     return multiprocessing.get_context("spawn")
 

@@ -228,3 +228,37 @@ def test_discovery_does_not_walk_the_cache(tmp_path):
     (tmp_path / ".jaxify_cache" / "entries" / "stray.py").write_text(LEGACY)
     (tmp_path / "m.py").write_text(LEGACY)
     assert [path.name for path in iter_python_files([tmp_path])] == ["m.py"]
+
+
+RERUN = """
+import sys
+from click.testing import CliRunner
+from jaxify.cli import main
+result = CliRunner().invoke(main, sys.argv[1:])
+print(result.exit_code, "jaxify.codemods" in sys.modules, "jaxify.engine" in sys.modules)
+print(result.output)
+"""
+
+
+def test_a_cached_rerun_starts_no_worker_and_imports_no_codemod(tmp_path, monkeypatch):
+    """Skipped files and cache hits are settled in the reporting process; with --apply, a cached
+    rewrite is still written (through the same edit check as a fresh one)."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "m.py").write_text(LEGACY)
+    (tmp_path / "plain.py").write_text("print('no arrays here')\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JAXIFY_CACHE_DIR", raising=False)
+    monkeypatch.delenv("JAXIFY_NO_CACHE", raising=False)
+    first = CliRunner().invoke(main, [".", "--jobs", "1"])
+
+    def rerun(*flags: str) -> list[str]:
+        import subprocess
+
+        done = subprocess.run([sys.executable, "-c", RERUN, ".", "--jobs", "1", *flags],
+                              capture_output=True, text=True, check=True)
+        return done.stdout.split("\n", 1)
+
+    status, output = rerun()
+    assert status == f"{first.exit_code} False False" and output.rstrip("\n") == first.output.rstrip("\n")
+    status, _ = rerun("--apply")
+    assert status == "0 False False" and (tmp_path / "m.py").read_text() == MODERN

@@ -8,9 +8,11 @@ count.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Collection
+
 import libcst as cst
-from libcst.metadata import MetadataWrapper, QualifiedNameProvider, QualifiedNameSource
-from libcst.metadata.base_provider import LazyValue
+from libcst.metadata import MetadataWrapper, QualifiedName, QualifiedNameSource, ScopeProvider
 
 _TRUSTED_SOURCES = (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
 
@@ -19,16 +21,25 @@ class QualifiedNames:
     """``qualified_name(expr)`` for names and attribute chains of one module."""
 
     def __init__(self, wrapper: MetadataWrapper):
-        self._names = wrapper.resolve(QualifiedNameProvider)
+        self._wrapper = wrapper
+
+    @functools.cached_property
+    def _scopes(self):
+        # Asked of each node's scope when needed, as LibCST's QualifiedNameProvider does lazily:
+        # that provider only files a deferred lookup per node, and costs a walk of the whole module.
+        # Resolved on first use, so a codemod's own metadata is resolved first, in one batch.
+        return self._wrapper.resolve(ScopeProvider)
+
+    def all_names(self, node: cst.CSTNode) -> Collection[QualifiedName]:
+        """What LibCST's QualifiedNameProvider gives ``node``: its qualified names, from any source."""
+        scope = self._scopes.get(node)
+        return scope.get_qualified_names_for(node) if scope is not None else set()
 
     def qualified_name(self, expr: cst.CSTNode) -> str | None:
         """``"numpy.zeros"`` for ``np.zeros``; ``"builtins.print"`` for ``print``; None for locals."""
         if not _is_dotted_name(expr):
             return None
-        names = self._names.get(expr, ())
-        if isinstance(names, LazyValue):  # QualifiedNameProvider computes each entry on demand
-            names = names()
-        found = sorted(q.name for q in names if q.source in _TRUSTED_SOURCES)
+        found = sorted(q.name for q in self.all_names(expr) if q.source in _TRUSTED_SOURCES)
         return found[0] if found else None
 
     @staticmethod

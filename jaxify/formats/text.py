@@ -12,7 +12,7 @@ from typing import IO
 
 import click
 
-from jaxify.engine import FileResult
+from jaxify.results import FileResult
 from jaxify.findings import Finding, Status
 from jaxify.report import RunReport, statistics, summary_line, unified_diff
 
