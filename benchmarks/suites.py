@@ -14,6 +14,7 @@ again from the rewritten copy. Printed per checkout and mode:
     codes              rule codes of the fixes applied in the files the failures' tracebacks name
     files changed      source files the rewrite changed
     suite time         wall time of the suite after / before
+    jaxify s           wall time of the rewrite (--file-timeout is the whole run's, so no file is skipped for load)
 
 Modes: ``default`` (safe fixes only), ``assume-numeric-inputs``, ``verified`` (``--require
 verified --capture "<the suite>"``) and ``verified-assume-numeric`` (both: numeric inputs are
@@ -98,21 +99,26 @@ def run_suite(root: Path, timeout: float) -> tuple[dict[str, str], dict[str, str
     return outcomes, failures, seconds
 
 
-def apply_jaxify(root: Path, flags: list[str], timeout: float) -> tuple[list[dict], list[str]]:
-    """Rewrite the sources of ``root`` in place; (findings, changed files)."""
+def apply_jaxify(root: Path, flags: list[str], timeout: float) -> tuple[list[dict], list[str], float]:
+    """Rewrite the sources of ``root`` in place; (findings, changed files, seconds)."""
     files = [str(path) for path in source_files(root)]
     if not files:
-        return [], []
+        return [], [], 0.0
+    start = time.perf_counter()
+    # a file skipped by jaxify's own per-file limit (60 s) would make the figures depend on the
+    # machine's load: each file may take as long as the whole rewrite
     done = subprocess.run(
-        [sys.executable, "-m", "jaxify", *files, "--apply", "--format", "json", "--no-diff", *flags],
+        [sys.executable, "-m", "jaxify", *files, "--apply", "--format", "json", "--no-diff",
+         "--file-timeout", str(timeout), *flags],
         cwd=root, capture_output=True, text=True, timeout=timeout,
     )
+    seconds = time.perf_counter() - start
     try:
         document = json.loads(done.stdout)
     except json.JSONDecodeError:
         raise RuntimeError(f"jaxify failed in {root}: {done.stderr[-2000:]}") from None
     changed = [entry["path"] for entry in document["files"] if entry["changed"]]
-    return document["findings"], changed
+    return document["findings"], changed, seconds
 
 
 def codes_involved(failures: list[str], findings: list[dict]) -> list[str]:
@@ -148,7 +154,7 @@ def measure(checkout: Path, modes: list[str], timeout: float) -> dict:
             shutil.copytree(original, copy)
             suite = f"{sys.executable} -m pytest -q -p no:cacheprovider"
             flags = [flag.replace("{suite}", suite) for flag in MODES[mode]]
-            findings, changed = apply_jaxify(copy, flags, timeout)
+            findings, changed, jaxify_seconds = apply_jaxify(copy, flags, timeout)
             after, failures, after_seconds = run_suite(copy, timeout)
             broken = sorted(test for test in passing if after.get(test) != "passed")
             result["modes"][mode] = {
@@ -159,13 +165,14 @@ def measure(checkout: Path, modes: list[str], timeout: float) -> dict:
                 "files_changed": len(changed),
                 "fixes_applied": sum(f["status"] == "fixed" for f in findings),
                 "suite_time_ratio": round(after_seconds / before_seconds, 2) if before_seconds else None,
+                "jaxify_seconds": round(jaxify_seconds, 1),
             }
         return result
 
 
 def print_table(results: list[dict]) -> None:
     header = f"{'checkout':<16} {'mode':<22} {'before':>6} {'still':>6} {'newly failing':>13} {'files':>5} " \
-             f"{'fixes':>5} {'time x':>6}  codes"
+             f"{'fixes':>5} {'time x':>6} {'jaxify s':>8}  codes"
     print(header)
     print("-" * len(header))
     for result in results:
@@ -176,7 +183,7 @@ def print_table(results: list[dict]) -> None:
                 continue
             print(f"{name:<16} {mode:<22} {result['passing_before']:>6} {row['still_passing']:>6} "
                   f"{row['newly_failing']:>13} {row['files_changed']:>5} {row['fixes_applied']:>5} "
-                  f"{row['suite_time_ratio'] or 0:>6}  {','.join(row['codes'])}")
+                  f"{row['suite_time_ratio'] or 0:>6} {row['jaxify_seconds']:>8}  {','.join(row['codes'])}")
 
 
 def main(argv: list[str] | None = None) -> int:

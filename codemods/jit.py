@@ -291,6 +291,21 @@ class JitWrap(Codemod):
                 if not_static(node.test):
                     found.append(Blocker(node.test, f"`... if {code_of(node.test)} else ...` depends on a traced value"))
 
+            # Python tests the truth of these operands (`a == b == c` is `a == b and b == c`):
+            # a traced one raises TracerBoolConversionError.
+            def visit_Comparison(self, node: cst.Comparison) -> None:
+                operands = [node.left, *(c.comparator for c in node.comparisons)]
+                if len(operands) > 2 and any(not_static(operand) for operand in operands[:-1]):
+                    found.append(Blocker(node, f"the chained comparison `{code_of(node)}` tests a traced value's truth"))
+
+            def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+                if not_static(node.left):
+                    found.append(Blocker(node, f"`{code_of(node)}` tests a traced or unknown value's truth"))
+
+            def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+                if isinstance(node.operator, cst.Not) and not_static(node.expression):
+                    found.append(Blocker(node, f"`{code_of(node)}` tests a traced or unknown value's truth"))
+
             def visit_Assert(self, node: cst.Assert) -> None:
                 if not_static(node.test):
                     found.append(Blocker(node, f"`assert {code_of(node.test)}` needs a concrete value"))

@@ -69,8 +69,13 @@ SEQUENCE_OF_ARRAYS = frozenset({"concatenate", "stack", "vstack", "hstack", "dst
 # Measured with x64 on (jax 0.10.2, NumPy 2.4) by calling both libraries on bool, int8, int32,
 # int64, float32 and float64 inputs; the rows below are where the results' dtypes differ.
 #
-# The result's dtype differs whatever the input: the call stays NumPy.
+# The result's dtype (or Python type) differs whatever the input: the call stays NumPy.
+_PYTHON_BOOL = ("returns a Python bool where jax.numpy returns a jax array, which `is True`, "
+                "`isinstance(_, bool)` and JSON tell apart")
 DIFFERENT_RESULT_DTYPE = {
+    "allclose": f"np.allclose {_PYTHON_BOOL}",
+    "array_equal": f"np.array_equal {_PYTHON_BOOL}",
+    "array_equiv": f"np.array_equiv {_PYTHON_BOOL}",
     "histogram": "jnp.histogram returns float counts where NumPy returns int64",
     "searchsorted": "jnp.searchsorted returns int32 indices where NumPy returns int64",
     "digitize": "jnp.digitize returns int32 indices where NumPy returns int64",
