@@ -91,9 +91,15 @@ class Axis:
 def plan(info: LoopInfo, context) -> LoopPlan | None:
     """The slice form of ``info``'s loop, or None when it is not a provably independent stencil.
     ``context``: the loop forms' FormContext (fresh names, the enclosing nodes, resolve)."""
-    nest = _nest(info.node, [s for s in info.node.body.body if s not in info.conversions], context.resolve)
-    if nest is None or len(info.carried) != 1:
+    if len(info.carried) != 1:
         return None
+    loop_body = [s for s in info.node.body.body if s not in info.conversions]
+    nest, boundary = _nest(info.node, loop_body, context.resolve), None
+    if nest is None:
+        boundary = split_boundary(info.node, loop_body, info.carried[0], context.resolve)
+        if boundary is None:
+            return None
+        nest = [boundary.interior], [boundary.interior_write]
     axes, body = nest
     if info.index_live_out or {axis.index for axis in axes} & info.live_out:
         return None  # an index read after the loop keeps its last value in Python
@@ -132,6 +138,14 @@ def plan(info: LoopInfo, context) -> LoopPlan | None:
     indices = ", ".join(f"`{axis.index}`" for axis in axes)
     message = (f"stencil over {indices} rewritten as slice arithmetic on whole arrays: every element of `{name}` "
                "is computed from arrays the loop does not write, by the same operations as in the loop")
+    if boundary is not None:
+        if set(boundary.reads) & changed - {axes[0].index}:
+            return None  # a boundary value reads what the loop writes
+        ranks_known = isinstance(boundary.stop, cst.Integer) or ranks.is_size(boundary.stop)
+        if not ranks_known:
+            return None  # the boundary writes need a range whose emptiness is known when tracing
+        statements = boundary.statements(name, statements)
+        message += f"; the boundary points its `if` on `{axes[0].index}` selects are written before and after"
     return LoopPlan(RULE.code, message, "", statements, [JNP])
 
 
@@ -233,6 +247,134 @@ def _bound(base: str | int, offset: int) -> str:
     if isinstance(base, int):
         return str(base + offset)
     return base if offset == 0 else f"{base} + {offset}" if offset > 0 else f"{base} - {-offset}"
+
+
+# -- boundary points selected by an `if` on the index ------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Boundary:
+    """``for i in range(start, stop): if i == start or i == stop - 1: T[i] = a else: T[i] = b``
+    split into the interior loop (``b`` over ``range(start + 1, stop - 1)``) and the boundary
+    points (``a`` at ``start`` and at ``stop - 1``), each written once as the loop wrote it."""
+
+    interior: Axis
+    interior_write: cst.Assign
+    index: str
+    start: int
+    stop: cst.BaseExpression
+    points: tuple[str, ...]  # "first", "last"
+    boundary_write: cst.Assign
+    reads: tuple[str, ...]  # names the boundary value reads
+    converts: bool  # the in-place rewrite converted the written array in the loop: once before it here
+
+    def statements(self, name: str, interior: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        """The first point, the interior, the last point: the loop's order. A range that may be
+        empty (a size for its stop) writes its boundary only when it is not, as the loop did."""
+        first = [self._write_at(str(self.start))] if "first" in self.points else []
+        last = [self._write_at(_bound(code_of(self.stop), -1))] if "last" in self.points else []
+        if isinstance(self.stop, cst.Integer):
+            if self.stop.evaluated_value <= self.start:
+                return [*self._conversion(name), *interior]
+            return [*self._conversion(name), *first, *interior, *last]
+        guard = f"{code_of(self.stop)} > {self.start}"
+        return [*self._conversion(name), *_guarded(guard, first), *interior, *_guarded(guard, last)]
+
+    def _conversion(self, name: str) -> list[cst.BaseStatement]:
+        return [build.statement(f"{name} = jnp.asarray({name})")] if self.converts else []
+
+    def _write_at(self, place: str) -> cst.SimpleStatementLine:
+        """The boundary write at ``place``: the index there, and the value with the index replaced."""
+        at = cst.parse_expression(place if place.isdigit() else f"({place})")  # parenthesised inside arithmetic
+        call = self.boundary_write.value
+        value = call.args[0].value.visit(_Substitute(self.index, at))
+        name = call.func.value.value.value.value  # T in T.at[i].set(v)
+        return build.statement(f"{name} = {name}.at[{place}].{call.func.attr.value}({code_of(value)})")
+
+
+def _guarded(test: str, statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    if not statements:
+        return []
+    return [cst.If(test=cst.parse_expression(test), body=cst.IndentedBlock(body=statements))]
+
+
+class _Substitute(cst.CSTTransformer):
+    def __init__(self, name: str, value: cst.BaseExpression):
+        self.name, self.value = name, value
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self.value if updated_node.value == self.name else updated_node
+
+
+def split_boundary(loop: cst.For, body: list[cst.BaseStatement], carried: str, resolve) -> Boundary | None:
+    """The :class:`Boundary` of a loop whose whole body is ``if <index at the range's ends>: T[i] = a
+    else: T[i] = b`` (one write of the carried array at the index in each branch), else None."""
+    axis = _axis(loop, resolve)
+    if axis is None or len(body) != 1 or not isinstance(body[0], cst.If) or not isinstance(body[0].orelse, cst.Else):
+        return None
+    branch = body[0]
+    boundary = _single_write(branch.body, carried, axis)
+    interior = _single_write(branch.orelse.body, carried, axis)
+    points = _end_points(branch.test, axis)
+    if boundary is None or interior is None or not points:
+        return None
+    (boundary_write, converted), (interior_write, also_converted) = boundary, interior
+    start = axis.start + ("first" in points)
+    stop = axis.stop if "last" not in points else (
+        cst.Integer(str(axis.stop.evaluated_value - 1)) if isinstance(axis.stop, cst.Integer)
+        else cst.parse_expression(_bound(code_of(axis.stop), -1)))
+    value = boundary_write.value.args[0].value
+    return Boundary(Axis(axis.index, start, stop), interior_write, axis.index, axis.start, axis.stop, points,
+                    boundary_write, tuple(reads_of(value)), converted or also_converted)
+
+
+def _single_write(block: cst.BaseSuite, carried: str, axis: Axis) -> tuple[cst.Assign, bool] | None:
+    """The one statement of ``block`` if it is ``T = T.at[i].set(v)`` (or ``.add``) at the loop index,
+    and whether the in-place rewrite converted ``T`` just before it (``T = jnp.asarray(T)``)."""
+    if not isinstance(block, cst.IndentedBlock) or not block.body:
+        return None
+    lines = list(block.body)
+    converted = len(lines) == 2 and m.matches(lines[0], m.SimpleStatementLine(body=[m.Assign(
+        targets=[m.AssignTarget(m.Name(carried))],
+        value=m.Call(func=m.Attribute(m.Name("jnp"), m.Name("asarray")), args=[m.Arg(m.Name(carried))]))]))
+    if len(lines) != 1 + converted:
+        return None
+    line = lines[-1]
+    if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+        return None
+    found = _write(line.body[0], carried, [axis])
+    if found is None or len(found[2]) != 1 or not m.matches(found[2][0].slice, m.Index(m.Name(axis.index))):
+        return None
+    return line.body[0], converted
+
+
+def _end_points(test: cst.BaseExpression, axis: Axis) -> tuple[str, ...]:
+    """("first", "last") for ``i == start or i == stop - 1`` (either, in any order); () otherwise."""
+    terms: list[cst.BaseExpression] = []
+    pending = [test]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or) and not node.lpar:
+            pending += [node.right, node.left]
+        else:
+            terms.append(node)
+    last = (str(axis.stop.evaluated_value - 1) if isinstance(axis.stop, cst.Integer)
+            else _bound(code_of(axis.stop), -1))
+    found: list[str] = []
+    for term in terms:
+        if not (isinstance(term, cst.Comparison) and len(term.comparisons) == 1
+                and isinstance(term.comparisons[0].operator, cst.Equal)):
+            return ()
+        left, right = term.left, term.comparisons[0].comparator
+        other = right if m.matches(left, m.Name(axis.index)) else left if m.matches(right, m.Name(axis.index)) else None
+        if other is None:
+            return ()
+        shown = "".join(code_of(other.with_changes(lpar=[], rpar=[])).split())  # `n-1` and `n - 1` alike
+        point = "first" if shown == str(axis.start) else "last" if shown == "".join(last.split()) else None
+        if point is None:
+            return ()
+        found.append(point)
+    return tuple(sorted(set(found)))
 
 
 # -- lifting expressions from one element to whole slices -----------------------------------------
