@@ -5,7 +5,7 @@ the structure is the same (a tuple and a list of the same length count as the sa
 leaf has the same shape and the same dtype *kind* (bool, integer, float, complex: JAX under x64 and
 NumPy agree on kinds, not always on widths), integers and bools are exactly equal, and floats are
 close within a tolerance tied to the dtype, with NaN equal to NaN and infinities equal only to the
-same infinity.
+same infinity. A Python ``bool`` matches only a Python ``bool``: callers test it with ``is True``.
 """
 
 from __future__ import annotations
@@ -73,6 +73,11 @@ def compare(expected, actual, *, precision: str = "keep", rtol: float | None = N
 
 
 def _compare_leaf(expected, actual, precision, rtol, atol, path) -> Comparison:
+    if type(expected) is bool and type(actual) is not bool:
+        # a Python bool is an answer callers test with `is True` / `isinstance(r, bool)`, which a
+        # 0-d array (NumPy's or JAX's) fails: a different result, not a different representation
+        return Comparison(False, f"{path}: {_describe(actual)} instead of the Python bool {expected!r} "
+                                 "(`r is True` and `isinstance(r, bool)` tell them apart)")
     try:
         e, a = np.asarray(expected), np.asarray(actual)
     except Exception as error:  # a JAX key or an object NumPy cannot hold
