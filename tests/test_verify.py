@@ -333,6 +333,17 @@ def test_compare(expected, actual, equal):
     assert compare(expected, actual).equal is equal
 
 
+@pytest.mark.parametrize("expected, actual, equal", [
+    (True, True, True),
+    ((np.ones(2), True), (np.ones(2), np.bool_(True)), False),  # `r is True` fails on a 0-d array: np.allclose
+    (True, np.array(True), False),
+    (np.bool_(True), np.array(True), True),  # NumPy's own bool scalar was never `is True`
+])
+def test_verify_compares_python_bools_exactly(expected, actual, equal):
+    assert compare(expected, actual, exact_bools=True).equal is equal
+    assert compare(expected, actual).equal  # the fixtures' comparison: a bool result rewritten to a bool array
+
+
 # -- the command line ------------------------------------------------------------------------------
 
 @pytest.fixture

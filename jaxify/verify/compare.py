@@ -5,7 +5,8 @@ the structure is the same (a tuple and a list of the same length count as the sa
 leaf has the same shape and the same dtype *kind* (bool, integer, float, complex: JAX under x64 and
 NumPy agree on kinds, not always on widths), integers and bools are exactly equal, and floats are
 close within a tolerance tied to the dtype, with NaN equal to NaN and infinities equal only to the
-same infinity.
+same infinity. With ``exact_bools`` (verify's equivalence), a Python ``bool`` matches only a Python
+``bool``: callers test it with ``is True``, which a 0-d array fails.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Comparison:
 
 
 def compare(expected, actual, *, precision: str = "keep", rtol: float | None = None, atol: float | None = None,
-            path: str = "result") -> Comparison:
+            path: str = "result", exact_bools: bool = False) -> Comparison:
     """Compare two pytrees; ``rtol``/``atol`` override the dtype's tolerance (``atol`` then absolute)."""
     if isinstance(expected, (tuple, list)):
         if not isinstance(actual, (tuple, list)):
@@ -54,7 +55,8 @@ def compare(expected, actual, *, precision: str = "keep", rtol: float | None = N
             return Comparison(False, f"{path}: expected {len(expected)} items, got {len(actual)}")
         total = Comparison(True)
         for index, (e, a) in enumerate(zip(expected, actual)):
-            total.merge(compare(e, a, precision=precision, rtol=rtol, atol=atol, path=f"{path}[{index}]"))
+            total.merge(compare(e, a, precision=precision, rtol=rtol, atol=atol, path=f"{path}[{index}]",
+                                 exact_bools=exact_bools))
         return total
     if isinstance(expected, dict):
         if not isinstance(actual, dict) or set(expected) != set(actual):
@@ -63,12 +65,17 @@ def compare(expected, actual, *, precision: str = "keep", rtol: float | None = N
         total = Comparison(True)
         for key in expected:
             total.merge(compare(expected[key], actual[key], precision=precision, rtol=rtol, atol=atol,
-                                path=f"{path}[{key!r}]"))
+                                path=f"{path}[{key!r}]", exact_bools=exact_bools))
         return total
     if expected is None or actual is None:
         if expected is actual:
             return Comparison(True)
         return Comparison(False, f"{path}: expected {_describe(expected)}, got {_describe(actual)}")
+    if exact_bools and type(expected) is bool and type(actual) is not bool:
+        # a Python bool is an answer callers test with `is True` / `isinstance(r, bool)`, which a
+        # 0-d array (NumPy's or JAX's) fails: a different result, not a different representation
+        return Comparison(False, f"{path}: {_describe(actual)} instead of the Python bool {expected!r} "
+                                 "(`r is True` and `isinstance(r, bool)` tell them apart)")
     return _compare_leaf(expected, actual, precision, rtol, atol, path)
 
 

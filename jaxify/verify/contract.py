@@ -76,18 +76,18 @@ def _changed(before, after) -> bool:
 
 def match(call: OriginalCall, actual, precision: str) -> Comparison:
     """Compare the rewrite's output with what the contract expects, explaining a dropped mutation."""
-    result = compare(call.expected(), actual, precision=precision)
+    result = compare(call.expected(), actual, precision=precision, exact_bools=True)
     if result.equal:
         return result
     candidates = list(call.unchanged_arrays)[:MAX_UNCHANGED_CANDIDATES]
     for chosen in itertools.chain.from_iterable(
             itertools.combinations(candidates, size) for size in range(1, len(candidates) + 1)):
         appended = {**call.mutated, **{name: call.unchanged_arrays[name] for name in chosen}}
-        if compare(call.expected(appended), actual, precision=precision).equal:
-            return compare(call.expected(appended), actual, precision=precision)
+        if compare(call.expected(appended), actual, precision=precision, exact_bools=True).equal:
+            return compare(call.expected(appended), actual, precision=precision, exact_bools=True)
     if not call.mutated:
         return result
-    if compare(call.returned, actual, precision=precision).equal:
+    if compare(call.returned, actual, precision=precision, exact_bools=True).equal:
         names = ", ".join(f"`{name}`" for name in call.mutated)
         result.message = (f"the original changes argument {names} in place, and the rewrite neither returns "
                           f"its new value (appended to the results) nor keeps the mutation: the caller "
