@@ -305,6 +305,12 @@ class _Substitute(cst.CSTTransformer):
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
         return self.value if updated_node.value == self.name else updated_node
 
+    def leave_Index(self, original_node: cst.Index, updated_node: cst.Index) -> cst.Index:
+        # a whole index needs no parentheses: `u[n - 1]`, not `u[(n - 1)]`
+        if m.matches(original_node.value, m.Name(self.name)):
+            return updated_node.with_changes(value=updated_node.value.with_changes(lpar=[], rpar=[]))
+        return updated_node
+
 
 def split_boundary(loop: cst.For, body: list[cst.BaseStatement], carried: str, resolve) -> Boundary | None:
     """The :class:`Boundary` of a loop whose whole body is ``if <index at the range's ends>: T[i] = a
