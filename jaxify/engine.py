@@ -11,7 +11,6 @@ internal-error finding.
 from __future__ import annotations
 
 import traceback
-import warnings
 from pathlib import Path
 
 import libcst as cst
@@ -24,6 +23,7 @@ from jaxify.findings import Finding, Status
 from jaxify.import_aliases import follow_module_imports
 from jaxify.function_gate import GATE_CODE, Verdict, whole_functions
 from jaxify.linemap import LineMap
+from jaxify.python_ast import compile_quietly
 from jaxify.results import FileResult, engine_finding, finish, settle, write_result  # noqa: F401 (re-exported)
 from jaxify.suppression import Suppressions
 
@@ -34,9 +34,7 @@ class RewriteError(Exception):
 
 def _python_compile(text: str, path: str) -> None:
     """CPython's own compiler on ``text``: raises what it raises, warns about nothing."""
-    with warnings.catch_warnings():  # invalid escapes and the like are not jaxify's business
-        warnings.simplefilter("ignore")
-        compile(text, path, "exec", dont_inherit=True)
+    compile_quietly(text, path)
 
 
 def _syntax_error_finding(path: str, text: str, error: cst.ParserSyntaxError) -> Finding:

@@ -37,6 +37,7 @@ from libcst.metadata import (
     GlobalScope, ImportAssignment, MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider,
 )
 
+from jaxify import python_ast
 from jaxify.codemod import fresh_name
 from jaxify.present_imports import already_imported
 from jaxify.written_names import written_name_positions
@@ -89,7 +90,7 @@ def follow_module_imports(before: str, after: str) -> str:
 def _needs_renaming(text: str) -> bool:
     """Cheap: does the module bind a jax module under a non-canonical name, or a root to anything else?"""
     try:
-        tree = ast.parse(text)
+        tree = python_ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False  # the engine reports it; nothing to rename in a module that does not parse
     for node in ast.walk(tree):

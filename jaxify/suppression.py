@@ -8,6 +8,8 @@ import io
 import re
 import tokenize
 
+from jaxify import python_ast
+
 DIRECTIVE = re.compile(r"#\s*jaxify:\s*ignore(?:\[(?P<codes>[A-Za-z0-9_,\s]*)\])?")
 SKIP_FILE = re.compile(r"^#\s*jaxify:\s*skip-file\b", re.MULTILINE)
 
@@ -40,7 +42,7 @@ class Suppressions:
         self._ranges: list[tuple[int, int, frozenset[str]]] = []
         if self._lines:
             try:
-                tree = ast.parse(text)
+                tree = python_ast.parse(text)
             except (SyntaxError, ValueError):
                 tree = None
             for node in ast.walk(tree) if tree else ():

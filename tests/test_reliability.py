@@ -294,3 +294,24 @@ def test_an_internal_error_exits_2_with_a_message_not_1(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli.main, [str(tmp_path / "legacy.py")])
     assert result.exit_code == 2
     assert "internal error" in result.output and "a bug in discovery" in result.output
+
+
+def test_cpython_parses_go_through_one_lock():
+    """verify rewrites modules in threads, and CPython 3.11's AST constructor keeps interpreter-wide
+    state (gh-106905: "AST constructor recursion depth mismatch"): every `ast.parse` and `compile`
+    of jaxify goes through jaxify.python_ast's lock."""
+    import ast as python_ast_module
+
+    import jaxify
+
+    package = Path(jaxify.__file__).parent
+    offenders = []
+    for path in [*package.rglob("*.py"), *(package.parent / "codemods").rglob("*.py")]:
+        if path.name == "python_ast.py":
+            continue
+        for node in python_ast_module.walk(python_ast_module.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, python_ast_module.Call):
+                name = python_ast_module.unparse(node.func)
+                if name in ("ast.parse", "compile"):
+                    offenders.append(f"{path.name}:{node.lineno} {name}")
+    assert offenders == []

@@ -15,6 +15,7 @@ import textwrap
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from jaxify import python_ast
 from jaxify.config import Options
 
 
@@ -94,7 +95,7 @@ def _dotted_nodes(node: cst.CSTNode):
 def rename_pairs(old_code: str, new_code: str) -> list[tuple[str, str]] | None:
     """The (old, new) dotted names that differ, or None when anything else differs too."""
     try:
-        old_tree, new_tree = ast.parse(textwrap.dedent(old_code)), ast.parse(textwrap.dedent(new_code))
+        old_tree, new_tree = python_ast.parse(textwrap.dedent(old_code)), python_ast.parse(textwrap.dedent(new_code))
     except SyntaxError:
         return None
     pairs: list[tuple[str, str]] = []

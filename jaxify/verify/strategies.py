@@ -19,6 +19,8 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from jaxify import python_ast
+
 _SHAPE_FUNCTIONS = {"zeros", "ones", "empty", "full", "arange", "reshape", "eye", "identity", "linspace",
                     "range", "randn", "rand", "normal", "uniform", "integers", "randint", "standard_normal"}
 
@@ -36,7 +38,7 @@ class ParameterUse:
 
 def parameter_uses(function_source: str, params: list[str]) -> dict[str, ParameterUse]:
     """How each parameter is used in the function's own code (no inference across calls)."""
-    tree = ast.parse(textwrap.dedent(function_source))
+    tree = python_ast.parse(textwrap.dedent(function_source))
     uses = {name: ParameterUse() for name in params}
     for node in ast.walk(tree):
         if isinstance(node, ast.Subscript):
