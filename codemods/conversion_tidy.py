@@ -15,11 +15,11 @@ from collections.abc import Sequence
 import libcst as cst
 import libcst.matchers as m
 
-# jax.numpy functions that always return a new jax array.
-CREATORS = frozenset({
-    "array", "asarray", "copy", "zeros", "zeros_like", "ones", "ones_like", "empty", "empty_like",
-    "full", "full_like", "arange", "linspace", "eye", "identity",
-})
+from jaxify.analysis.ranks import COPIES, CREATIONS
+
+# jax.numpy functions that always return a new jax array: the shape-taking creators and copies the
+# rank analysis knows, and the ranges and identities.
+CREATORS = CREATIONS | COPIES | {"arange", "linspace", "eye", "identity"}
 
 
 def without_redundant_conversions(original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement],

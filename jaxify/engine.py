@@ -24,7 +24,7 @@ from jaxify.import_aliases import follow_module_imports
 from jaxify.function_gate import GATE_CODE, Verdict, whole_functions
 from jaxify.linemap import LineMap
 from jaxify.python_ast import compile_quietly
-from jaxify.results import FileResult, engine_finding, finish, settle, write_result  # noqa: F401 (re-exported)
+from jaxify.results import FileResult, engine_finding, finish, settle
 from jaxify.suppression import Suppressions
 
 
@@ -32,15 +32,10 @@ class RewriteError(Exception):
     """A codemod crashed or produced code that does not parse: a bug in jaxify."""
 
 
-def _python_compile(text: str, path: str) -> None:
-    """CPython's own compiler on ``text``: raises what it raises, warns about nothing."""
-    compile_quietly(text, path)
-
-
 def _syntax_error_finding(path: str, text: str, error: cst.ParserSyntaxError) -> Finding:
     """Python's own compiler names the line and the problem more precisely than LibCST does."""
     try:
-        _python_compile(text, path)
+        compile_quietly(text, path)
     except SyntaxError as python_error:
         return engine_finding(
             path, "JX002", f"syntax error: {python_error.msg}", python_error.lineno or 1, python_error.offset or 1
@@ -63,7 +58,7 @@ def _nesting_finding(text: str, path: str) -> Finding | None:
     it parses syntax newer than the running Python.
     """
     try:
-        _python_compile(text, path)
+        compile_quietly(text, path)
     except SyntaxError as error:
         if any(marker in str(error.msg) for marker in NESTING_ERRORS):
             return engine_finding(path, "JX002", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1)

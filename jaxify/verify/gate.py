@@ -20,9 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jaxify.config import Options
-from jaxify.engine import FileResult, engine_finding, write_result
+from jaxify.engine import FileResult, engine_finding
 from jaxify.findings import Finding, Status
 from jaxify.notebook import is_notebook
+from jaxify.results import write_result
 from jaxify.source import UnreadableSource, decode, read_regular_file
 from jaxify.verify.capture import capture_calls
 from jaxify.verify.session import VerifySettings, corpus_examples_for, verify_source
