@@ -39,8 +39,10 @@ import libcst.matchers as m
 from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_flow import assign_targets, block_flow, reads_of, target_names
 from jaxify.analysis.loops import LoopInfo
+from jaxify.analysis.ranks import FunctionRanks
 from jaxify.codemods import loop_builders as build
 from jaxify.codemods import loop_stencils
+from jaxify.codemods.loop_notes import whole_rows_note
 from jaxify.codemods.loop_plan import LoopPlan
 from jaxify.codemods.loop_syntax import range_args, traced_test
 from jaxify.rules import Rule, Safety
@@ -299,7 +301,8 @@ def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
     ]
     previous = "row" if depth == 1 else f"{depth} rows"
     message = (f"table `{name}` written row by row from its previous {previous} rewritten as "
-               f"`lax.scan` carrying those rows; the new rows are stacked into `{name}` with one update")
+               f"`lax.scan` carrying those rows; the new rows are stacked into `{name}` with one update; sequential: "
+               f"each row is computed from the rows before it{whole_rows_note(name, 1, FunctionRanks(context.enclosing[0], context.resolve))}")
     return LoopPlan("JX302", message, "", statements, [LAX, JNP] + ([JAX] if temporaries else []))
 
 

@@ -37,8 +37,7 @@ The stop is clamped (``max(stop, start)``) so that a range that runs backwards w
 the loop did, rather than wrapping a negative slice bound.
 
 Also here, on the same rank facts: the element a vmapped loop writes is broadcast to the written
-element's shape unless it is provably one scalar (``element_value``), and a loop that stays
-sequential because it reads what other iterations write says so (``sequential_note``).
+element's shape unless it is provably one scalar (``element_value``).
 """
 
 from __future__ import annotations
@@ -497,22 +496,6 @@ class _Slices(cst.CSTTransformer):
         if all(part == ":" for part in parts):
             return cst.Name(array)
         return cst.parse_expression(f"{array}[{', '.join(parts)}]")
-
-
-def sequential_note(loop: cst.For) -> str:
-    """Why a range loop that writes an array element by element stays sequential, when it reads
-    that array at another element than the one it writes (Gauss-Seidel, Floyd-Warshall): a note
-    for its finding, since such a loop runs far slower than a vectorised form would; else ''."""
-    written: dict[str, set[str]] = {}
-    for node in m.findall(loop.body, m.Call(func=m.Attribute(value=m.Subscript(value=m.Attribute(value=m.Name(), attr=m.Name("at")))))):
-        at = node.func.value
-        written.setdefault(at.value.value.value, set()).add(code_of(cst.Subscript(value=cst.Name("_"), slice=at.slice)))
-    for name, places in written.items():
-        for read in m.findall(loop.body, m.Subscript(value=m.Name(name))):
-            if code_of(cst.Subscript(value=cst.Name("_"), slice=read.slice)) not in places:
-                return (f"; sequential: iterations read elements of `{name}` that other iterations write "
-                        f"(`{code_of(read)}`), so they run one after another, slower than a vectorised form")
-    return ""
 
 
 def element_value(output, value: str, ranks: FunctionRanks) -> str:

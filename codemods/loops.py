@@ -96,7 +96,7 @@ import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
 from jaxify.analysis.effects import ModuleEffects
-from jaxify.codemods import loop_forms, loop_hoist, loop_stencils
+from jaxify.codemods import loop_forms, loop_hoist, loop_notes, loop_stencils
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
 from jaxify.analysis.loop_flow import block_flow, reads_of, target_names
@@ -482,7 +482,7 @@ class LoopCodemod(ExitPlans, Codemod):
             statements = build.while_loop(
                 info.node, self._fresh("_cond"), self._fresh("_body"), test, self._carry(carried), body
             )
-            message = (f"`while` loop rewritten as `lax.while_loop` ({summary}); "
+            message = (f"`while` loop rewritten as `lax.while_loop` ({summary}{loop_notes.cost_note(info)}); "
                        "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
             return LoopPlan("JX304", message, "", statements, [lax_import])
 
@@ -527,21 +527,20 @@ class LoopCodemod(ExitPlans, Codemod):
         carry = self._carry(carried)
         if not carried and ys is None:
             return Blocker(info.node, "the loop computes nothing that is used after it")
-
         if space.kind == "range":
             index = space.index_name
             if ys is None and (space.step is None or m.matches(space.step, m.Integer("1"))):
                 start = build.code(space.start) if space.start is not None else "0"
                 statements = build.fori_loop(info.node, self._fresh("_body"), index, start, build.code(space.stop), carry, body)
-                note = loop_stencils.sequential_note(info.node)
-                return LoopPlan("JX303", f"loop rewritten as `lax.fori_loop` ({summary}){note}", "", statements, [lax_import])
+                return LoopPlan("JX303", f"loop rewritten as `lax.fori_loop` ({summary}){loop_notes.cost_note(info)}", "",
+                                statements, [lax_import])
             uses_index = index in set().union(*(set(reads_of(s)) for s in body)) if body else False
             if uses_index or space.start is not None:
                 xs, param, imports = f"jnp.arange({range_args(space)})", index if uses_index else "_", [lax_import, jnp_import]
             else:
                 xs, param, imports = f"length={build.code(space.stop)}", "_", [lax_import]
             statements = build.scan(info.node, self._fresh("_step"), param, None, xs, carry, body, ys, comments)
-            return LoopPlan("JX302", f"loop rewritten as `lax.scan` ({summary})", "", statements, imports)
+            return LoopPlan("JX302", f"loop rewritten as `lax.scan` ({summary}{loop_notes.cost_note(info)})", "", statements, imports)
 
         # for x in xs / enumerate(xs) / zip(xs, ys): scan over the leading axis
         leaves = list(space.sequences)
@@ -557,7 +556,8 @@ class LoopCodemod(ExitPlans, Codemod):
         if unknown:
             unsafe = (f"`{build.code(unknown[0])}` is scanned along its first axis, which assumes it is an array "
                       "(a list of equal-shape numbers works; a list of ragged or non-numeric items does not)")
-        return LoopPlan("JX302", f"loop rewritten as `lax.scan` ({summary})", unsafe, statements, [lax_import, ("jax.numpy", None, "jnp")])
+        message = f"loop rewritten as `lax.scan` ({summary}{loop_notes.cost_note(info)})"
+        return LoopPlan("JX302", message, unsafe, statements, [lax_import, ("jax.numpy", None, "jnp")])
 
     def _nested_vmap(self, info: LoopInfo):
         """A range loop whose whole body is one inner loop already rewritten as vmap, over a

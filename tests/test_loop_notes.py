@@ -1,0 +1,73 @@
+"""The cost notes of sequential loop findings (codemods/loop_notes.py): which carried values a
+finding names as a recurrence, and when it warns that a loop over whole rows can be slower."""
+
+from __future__ import annotations
+
+from harness import rewrite
+
+
+def loop_message(source: str) -> str:
+    result = rewrite(source, ["--unsafe"])
+    messages = [f.message for f in result.findings if f.code in ("JX302", "JX303", "JX304")]
+    assert len(messages) == 1, messages
+    return messages[0]
+
+
+def test_carried_value_read_by_the_next_iteration_is_named():
+    message = loop_message(
+        "import numpy as np\n\n"
+        "def welford(x):\n"
+        "    mean = 0.0\n"
+        "    count = 0\n"
+        "    for i in range(x.shape[0]):\n"
+        "        count += 1\n"
+        "        mean += (np.abs(x[i]) - mean) / count\n"
+        "    return mean\n"
+    )
+    assert "sequential: each iteration starts from the `mean` the one before left" in message
+    assert "`count`" not in message.split("sequential:")[1]  # a plain reduction is no recurrence
+
+
+def test_array_only_written_element_by_element_is_not_a_recurrence():
+    message = loop_message(
+        "import numpy as np\n\n"
+        "def orbit(x, r, n):\n"
+        "    xs = np.zeros(n)\n"
+        "    for i in range(n):\n"
+        "        x = r * x * (1.0 - np.sqrt(x))\n"
+        "        xs[i] = x\n"
+        "    return xs\n"
+    )
+    assert "starts from the `x` the one before left" in message
+
+
+def test_loop_with_only_reductions_has_no_note():
+    source = (
+        "import numpy as np\n\n"
+        "def total(x):\n"
+        "    s = 0.0\n"
+        "    for i in range(x.shape[0]):\n"
+        "        s += np.abs(x[i])\n"
+        "    return s\n"
+    )
+    result = rewrite(source, ["--unsafe", "--exact-order"])
+    messages = [f.message for f in result.findings if f.code.startswith("JX30")]
+    assert messages and not any("sequential" in message for message in messages)
+
+
+def test_rows_of_a_table_of_known_rank_warn_about_speed():
+    table = (
+        "import numpy as np\n\n"
+        "def table(x, degree):\n"
+        "    T = np.zeros((degree + 1, x.shape[0]))\n"
+        "    T[0] = 1.0\n"
+        "    T[1] = x\n"
+        "    for k in range(2, degree + 1):\n"
+        "        T[k] = 2.0 * x * T[k - 1] - T[k - 2]\n"
+        "    return T\n"
+    )
+    assert "whole row of `T`" in loop_message(table) and "can be slower" in loop_message(table)
+    vector = table.replace("np.zeros((degree + 1, x.shape[0]))", "np.zeros(degree + 1)").replace("T[1] = x", "T[1] = x[0]")
+    vector = vector.replace("2.0 * x * T", "2.0 * x[0] * T")
+    message = loop_message(vector)
+    assert "sequential: each row is computed from the rows before it" in message and "whole row" not in message
