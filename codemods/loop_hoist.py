@@ -12,6 +12,10 @@ that holds the loop onwards (a parameter, a global, or a name set once before th
 moving the conversion out of an enclosing loop never reads a stale ``x``; otherwise the read stays
 ``jnp.asarray(x)[i]``. An enclosing loop that is rewritten too moves the conversion further out
 (it is one of the conversions its inner loop hoisted).
+
+A conversion hoisted before a loop is dropped again (``tidy_block``) when an earlier statement of
+the same block already bound the name to a jax array (``x = x.at[i].set(v)``, a rewritten loop's
+results): two loops in a row over the same array then convert it once, not once per loop.
 """
 
 from __future__ import annotations
@@ -98,3 +102,54 @@ class CarriedConversions(cst.CSTTransformer):
             name = node.args[0].value.value
             return name if name in self.carried else None
         return None
+
+
+def tidy_block(body: Sequence[cst.BaseStatement], dropped: set[cst.CSTNode],
+               hoisted: dict[cst.CSTNode, list[cst.BaseStatement]]) -> list[cst.BaseStatement] | None:
+    """``body`` without the statements in ``dropped`` and without the conversions this pass hoisted
+    (``hoisted``: loop -> the conversions placed before it) that convert a name an earlier statement
+    of the block already made a jax array: a second loop over an array that the first one wrote
+    would otherwise convert it again (``x = jnp.asarray(x)`` twice). None when nothing goes."""
+    ours = {id(statement) for placed in hoisted.values() for statement in placed}
+    kept: list[cst.BaseStatement] = []
+    jax_names: set[str] = set()  # bound to a jax array by the last statement that wrote them
+    for statement in body:
+        if statement in dropped:
+            continue
+        converted = _conversion_of(statement)
+        if id(statement) in ours and converted in jax_names:
+            continue
+        jax_names -= block_flow([statement]).written
+        jax_names |= _jax_results(statement)
+        kept.append(statement)
+    return kept if len(kept) != len(body) else None
+
+
+def _conversion_of(statement: cst.BaseStatement) -> str | None:
+    """``x`` for ``x = jnp.asarray(x)``."""
+    conversion = m.Call(func=m.Attribute(value=m.Name("jnp"), attr=m.Name("asarray")),
+                        args=[m.Arg(value=m.Name(), keyword=None, star="")])
+    if not m.matches(statement, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name())], value=conversion)])):
+        return None
+    assign = statement.body[0]
+    name = assign.targets[0].target.value
+    return name if assign.value.args[0].value.value == name else None
+
+
+def _jax_results(statement: cst.BaseStatement) -> set[str]:
+    """Names a plain statement surely binds to a jax array: ``x = jnp.asarray(...)``,
+    ``x = x.at[i].set(v)`` and the results of ``lax.fori_loop`` / ``while_loop`` / ``scan``."""
+    if not m.matches(statement, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget()])])):
+        return set()
+    assign = statement.body[0]
+    target, value = assign.targets[0].target, assign.value
+    if isinstance(target, cst.Name):
+        update = m.Call(func=m.Attribute(value=m.Subscript(value=m.Attribute(value=m.Name(target.value), attr=m.Name("at")))))
+        array = m.Call(func=m.Attribute(value=m.Name("jnp"), attr=m.Name("asarray")))
+        return {target.value} if m.matches(value, update | array | _LAX_LOOP) else set()
+    if isinstance(target, cst.Tuple) and m.matches(value, _LAX_LOOP):
+        return {element.value.value for element in target.elements if isinstance(element.value, cst.Name)}
+    return set()
+
+
+_LAX_LOOP = m.Call(func=m.Attribute(value=m.Name("lax"), attr=m.OneOf(m.Name("fori_loop"), m.Name("while_loop"), m.Name("scan"))))

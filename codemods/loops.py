@@ -349,10 +349,8 @@ class LoopCodemod(ExitPlans, Codemod):
         return updated_node
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
-        if not self._dropped:
-            return updated_node
-        kept = [statement for statement in updated_node.body if statement not in self._dropped]
-        return updated_node.with_changes(body=kept) if len(kept) != len(updated_node.body) else updated_node
+        kept = loop_hoist.tidy_block(updated_node.body, self._dropped, self._hoisted_out)
+        return updated_node if kept is None else updated_node.with_changes(body=kept)
 
     def _scope_path(self) -> list[cst.CSTNode]:
         """Ancestors of the current loop from its enclosing function (or the module) down."""
