@@ -101,6 +101,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ScopeProvider
 
+from jaxify.analysis.expressions import code_of
 from jaxify.codemod import Codemod
 from jaxify.codemods.conversion_tidy import without_redundant_conversions
 from jaxify.codemods.numpy_plan import MaskedReduction, Move, Planner
@@ -133,6 +134,8 @@ class NumpyNamespace(Codemod):
              "With --precision float32 the rewritten code computes in float32 where NumPy used float64."),
         Rule("JX704", "numeric-input-assumption", Safety.UNSAFE,
              "A NumPy call on a parameter moves only if callers pass numeric arrays, not lists or objects."),
+        Rule("JX705", "traced-index-cast", Safety.UNSAFE,
+             "int(v) of an array value that only indexes arrays and feeds tests becomes jnp.astype(v, int)."),
     )
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
@@ -144,6 +147,7 @@ class NumpyNamespace(Codemod):
         super().__init__(context, wrapper)
         self._moves: dict[int, Move] = {}
         self._masked: dict[int, MaskedReduction] = {}
+        self._casts: set[int] = set()
         self._jnp = "jnp"
         self._from_imports: dict[str, tuple[str, str | None]] = {}
         self._x64_enabled = False
@@ -174,6 +178,9 @@ class NumpyNamespace(Codemod):
             for move in plan.moves:
                 if self._decide_move(move):
                     self._moves[id(move.call)] = move
+            for call in plan.casts:
+                if self._decide_cast(call):
+                    self._casts.add(id(call))
             for masked in plan.masked:
                 label = cst.Module([]).code_for_node(masked.call)
                 if self.fix(masked.call, "JX603", f"`{label}` reduces without selecting"
@@ -202,6 +209,14 @@ class NumpyNamespace(Codemod):
                         unsafe_because=move.unsafe_because,
                         hint=NOT_UNIQUE_HINT.get(move.member, DEFAULT_NOT_UNIQUE_HINT) if code == "JX605" else "")
 
+    def _decide_cast(self, call: cst.Call) -> bool:
+        value = code_of(call.args[0].value)
+        return self.fix(call, "JX705", f"`int({value})` -> `{self._jnp}.astype({value}, int)`: the index stays traced",
+                        unsafe_because=(f"assumes `{value}` is one finite number within int64: NumPy's int() raises "
+                                        "on NaN, infinity or several elements, where the cast goes on with an "
+                                        "unspecified value (and jax clamps the index it makes)"),
+                        hint="check the value is finite and in range where it is computed (or clip it)")
+
     def _precision_note(self, node: cst.CSTNode) -> str:
         if self.options.precision != "float32":
             return ""
@@ -216,6 +231,10 @@ class NumpyNamespace(Codemod):
         move = self._moves.get(id(original_node))
         if move is not None:
             return self._moved_call(move, updated_node)
+        if id(original_node) in self._casts:
+            self._use_jnp()
+            return cst.Call(self._jnp_function("astype"), [updated_node.args[0].with_changes(comma=cst.Comma(
+                whitespace_after=cst.SimpleWhitespace(" "))), cst.Arg(cst.Name("int"))])
         masked = self._masked.get(id(original_node))
         if masked is not None:
             return self._masked_call(masked, updated_node)
@@ -291,14 +310,14 @@ class NumpyNamespace(Codemod):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if self.options.precision == "float32":
-            if self._moves or self._masked or self._jax_numpy_is_new(original_node):
+            if self._moves or self._masked or self._casts or self._jax_numpy_is_new(original_node):
                 # reported on every pass, so the engine's last, unchanging pass reports it too
                 self.refuse(original_node, "JX703", "this module now computes in float32 where NumPy used float64",
                             reason="--precision float32 trades exactness for speed; without x64 JAX has no 64-bit "
                                    "types, so int64 values also become int32 and wrap around past 2**31",
                             hint="run without --precision float32 to keep float64")
             return updated_node
-        if not (self._moves or self._masked):
+        if not (self._moves or self._masked or self._casts):
             return updated_node
         if self._x64_enabled or not self.fix(
             original_node, "JX607", "x64 enabled after the imports: the rewritten code keeps NumPy's float64"

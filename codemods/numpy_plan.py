@@ -26,6 +26,7 @@ from jaxify.analysis.numpy_api import (
     STATIC_RESULT,
     static_parameters,
 )
+from jaxify.analysis.static_need import only_indexes
 from jaxify.codemods.numpy_pins import NumpyPins
 from jaxify.codemods.numpy_support import (
     ACCEPT_LISTS,
@@ -89,6 +90,7 @@ class FunctionPlan:
     info: FunctionInfo
     moves: list[Move] = dataclasses.field(default_factory=list)
     masked: list[MaskedReduction] = dataclasses.field(default_factory=list)
+    casts: list[cst.Call] = dataclasses.field(default_factory=list)  # `int(v)` -> `jnp.astype(v, int)`
     reports: list[Report] = dataclasses.field(default_factory=list)
 
 
@@ -375,11 +377,22 @@ class Planner(NumpyPins):
             if call.func.attr.value in HOST_ROUND_TRIP_METHODS:
                 value = call.func.value
         if value is not None and self.is_traced(value, plan.info):
+            if qualified == "builtins.int" and len(call.args) == 1 and self._casts_an_index(call, plan.info):
+                plan.casts.append(call)
+                return
             plan.reports.append(Report(
                 call, "JX701", f"`{code_of(call)}` brings an array value back to the host",
                 reason="under jax.jit the value is traced and this raises ConcretizationTypeError",
                 hint="keep the value as an array (jnp operations, jnp.where), or do this outside the jitted function",
             ))
+
+    def _casts_an_index(self, call: cst.Call, info: FunctionInfo) -> bool:
+        """``name = int(value)`` where ``name`` only indexes arrays and feeds tests (``only_indexes``)."""
+        for node in self.bodies[id(info)]:
+            if isinstance(node, cst.Assign) and node.value is call:
+                target = node.targets[0].target
+                return isinstance(target, cst.Name) and only_indexes(info.node, target.value, node, self.analysis.tree.children)
+        return False
 
     # -- boolean masks -------------------------------------------------------------------------
 

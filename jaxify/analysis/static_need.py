@@ -1,4 +1,4 @@
-"""Whether a parameter the module's callers pass as a Python value could be traced instead.
+"""Whether a value the module treats as a Python value could be traced instead.
 
 A parameter is static by the value analysis when every call in the module passes it a literal
 (``scale_rows(x, 2.0)``). Making it a static argument of ``jax.jit`` is then right for the
@@ -7,6 +7,10 @@ module's own calls, but a static argument compiles again for every new value and
 feeds array arithmetic (``x[i] * factor``, ``y *= factor``), a traced value computes the same
 (Python scalars are weakly typed, so they keep the array's dtype either way) and nothing needs it
 concrete: it stays a traced argument.
+
+Likewise an integer cast of a traced value, ``b = int((x[i] - lo) / width)``, whose result only
+indexes arrays and feeds ``if`` tests (``only_indexes``) can stay a traced integer
+(``jnp.astype(..., int)``): nothing outside the function's array computation sees it.
 """
 
 from __future__ import annotations
@@ -78,3 +82,46 @@ def _is_arithmetic(node: cst.CSTNode) -> bool:
     if isinstance(node, cst.BinaryOperation):
         return isinstance(node.operator, _ARITHMETIC)
     return isinstance(node, cst.UnaryOperation) and isinstance(node.operator, _SIGNS)
+
+
+# Where an integer cast of a traced value may stay a traced integer: its arithmetic, its comparisons
+# (an `if` on them is a traced condition, which the conditional and loop codemods lower or refuse).
+_INDEX_ARITHMETIC = (cst.BinaryOperation, cst.UnaryOperation, cst.Comparison, cst.ComparisonTarget, cst.BooleanOperation)
+
+
+def only_indexes(function: cst.FunctionDef, name: str, binding: cst.Assign,
+                 children: Callable[[cst.CSTNode], object]) -> bool:
+    """True when ``binding`` (``name = ...``) is ``name``'s only binding in ``function`` and every
+    use of ``name`` is an index of an array (``counts[b]``, ``grid[b + 1, j]``) or a test of an
+    ``if`` / ``while`` (``if b >= 0 and b < n``), through arithmetic and comparisons: the value never
+    leaves the function's array computation (not returned, stored, or passed to a call), so a
+    traced integer in place of a Python int changes nothing a caller sees."""
+    used = False
+    for found, parents in _names(function.body, children):
+        if found.value != name:
+            continue
+        if parents and isinstance(parents[-1], cst.AssignTarget):
+            if binding not in parents or len(binding.targets) != 1:
+                return False
+            continue
+        if _rebinds(found, parents) or not _indexes(found, parents):
+            return False
+        used = True
+    return used
+
+
+def _indexes(name: cst.Name, parents: list[cst.CSTNode]) -> bool:
+    expression: cst.CSTNode = name
+    index = len(parents) - 1
+    while index >= 0 and isinstance(parents[index], _INDEX_ARITHMETIC):
+        expression = parents[index]
+        index -= 1
+    if index < 0:
+        return False
+    parent = parents[index]
+    if isinstance(parent, (cst.If, cst.While)):
+        return parent.test is expression
+    if isinstance(parent, cst.Index) and index >= 2 and isinstance(parents[index - 1], cst.SubscriptElement):
+        subscript = parents[index - 2]
+        return isinstance(subscript, cst.Subscript) and isinstance(subscript.value, cst.Name)
+    return False
