@@ -50,7 +50,7 @@ class DynamicSlices(cst.CSTTransformer):
             return updated_node
         part = updated_node.slice[0].slice
         return cst.parse_expression(
-            f"lax.dynamic_slice_in_dim({build.code(updated_node.value)}, {build.code(part.lower)}, {window_length(updated_node)})"
+            f"lax.dynamic_slice_in_dim({build.code(updated_node.value)}, {build.code(part.lower)}, {build.code(window_length(updated_node))})"
         )
 
 

@@ -149,7 +149,8 @@ class BlockerFinder(cst.CSTVisitor):
         ):
             self._block(node, f"`{code_of(node)}` selects with a boolean mask: its shape depends on the data, "
                               "which no traced loop body can have")
-        if window_length(node) is not None and self._depends(node.slice[0].slice.lower):
+        length = window_length(node)
+        if length is not None and self._depends(node.slice[0].slice.lower) and not self._depends(length):
             self.windows.append(node)
             node.value.visit(self)
             node.slice[0].slice.lower.visit(self)
@@ -251,19 +252,22 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
     return f"calls `{code_of(func)}`, not known to be pure"
 
 
-def window_length(subscript: cst.Subscript) -> int | None:
-    """``k`` for a read ``x[s:s + k]`` (one axis, no step, ``k`` a positive literal), else None."""
+def window_length(subscript: cst.Subscript) -> cst.Integer | cst.Name | None:
+    """``k`` for a read ``x[s:s + k]`` (one axis, no step, ``k`` a positive literal or a name), else
+    None. A name must not change in the loop (the caller checks), and is static under jit: it is
+    the window's shape (``lax.dynamic_slice_in_dim``'s size, a static argument of the jit codemod)."""
     if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Slice):
         return None
     if m.matches(subscript.value, m.Attribute(attr=m.Name("at"))):
         return None
     part = subscript.slice[0].slice
     upper = part.upper
-    if part.step is not None or part.lower is None or not m.matches(upper, m.BinaryOperation(operator=m.Add(), right=m.Integer())):
+    if part.step is not None or part.lower is None or not m.matches(
+            upper, m.BinaryOperation(operator=m.Add(), right=m.Integer() | m.Name())):
         return None
-    if not upper.left.deep_equals(part.lower) or upper.right.evaluated_value <= 0:
+    if not upper.left.deep_equals(part.lower) or isinstance(upper.right, cst.Integer) and upper.right.evaluated_value <= 0:
         return None
-    return upper.right.evaluated_value
+    return upper.right
 
 
 class SideEffectFinder(BlockerFinder):
