@@ -136,6 +136,8 @@ class NumpyNamespace(Codemod):
              "A NumPy call on a parameter moves only if callers pass numeric arrays, not lists or objects."),
         Rule("JX705", "traced-index-cast", Safety.UNSAFE,
              "int(v) of an array value that only indexes arrays and feeds tests becomes jnp.astype(v, int)."),
+        Rule("JX706", "math-to-jax-numpy", Safety.UNSAFE,
+             "math.exp(v) and the other float functions of `math` on an array value become jax.numpy calls."),
     )
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
@@ -204,7 +206,7 @@ class NumpyNamespace(Codemod):
             if not self.fix(move.call, "JX602", f"Python list passed to `{target}` is wrapped in jnp.asarray"):
                 return False
         code = move.unsafe_code if move.unsafe_because else "JX601"
-        widened = " (bool/narrow argument cast to float64, as NumPy computes it)" if move.widen_args else ""
+        widened = " (bool/narrow argument cast to float64, as the original computes it)" if move.widen_args else ""
         return self.fix(move.call, code, f"`{label}` -> `{target}`" + widened + self._precision_note(move.call),
                         unsafe_because=move.unsafe_because,
                         hint=NOT_UNIQUE_HINT.get(move.member, DEFAULT_NOT_UNIQUE_HINT) if code == "JX605" else "")

@@ -40,6 +40,7 @@ from jaxify.codemods.numpy_support import (
     HOST_ROUND_TRIP_BUILTINS,
     HOST_ROUND_TRIP_METHODS,
     IN_PLACE_FUNCTIONS,
+    MATH_TO_JAX_NUMPY,
     ONE_ARGUMENT_WHERE,
     SEQUENCE_OF_ARRAYS,
     STABLE_KINDS,
@@ -50,6 +51,8 @@ from jaxify.codemods.numpy_support import (
 _SUBSCRIPT_STRINGS = frozenset({"einsum", "einsum_path"})  # their first argument is a spec string
 _LIST_LITERALS = (cst.List, cst.Tuple, cst.ListComp)
 _NON_ARRAY_DTYPES = ("object", "str", "bytes", "U", "S", "O", "datetime64", "timedelta64")
+MATH_UNSAFE = ("`math.{name}` raises on overflow and domain errors (OverflowError, ValueError) where jax.numpy "
+               "returns inf or nan, and turns any argument into one Python float")
 _ORDERING = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual, cst.Equal, cst.NotEqual)
 
 
@@ -269,7 +272,8 @@ class Planner(NumpyPins):
     def _plan_call(self, plan: FunctionPlan, call: cst.Call, pinned: set[int]) -> None:
         member = self.numpy_member(call.func)
         if member is None:
-            self._plan_round_trip(plan, call)
+            if not self._plan_math(plan, call, pinned):
+                self._plan_round_trip(plan, call)
             return
         if member in STATIC_RESULT:
             return  # np.shape, np.ndim, np.result_type: static answers, NumPy's is as good
@@ -365,6 +369,20 @@ class Planner(NumpyPins):
         assumption = "" if unsafe else data_assumption(self.analysis, [a.value for a in self._data_args(member, call)])
         return Move(call, member, tuple(wrap_args), tuple(wrap_elements), dropped, unsafe or assumption,
                     tuple(widen_args), "JX704" if assumption else "JX605")
+
+    def _plan_math(self, plan: FunctionPlan, call: cst.Call, pinned: set[int]) -> bool:
+        """``math.exp(v)`` on a traced ``v`` -> ``jnp.exp(v)`` (unsafe: see MATH_UNSAFE); True when moved."""
+        qualified = self.analysis.qualified_name(call.func) or ""
+        name = qualified[len("math."):] if qualified.startswith("math.") else None
+        arity = 1 + (name in ("atan2", "hypot", "copysign"))
+        if (name not in MATH_TO_JAX_NUMPY or id(call) in pinned or len(call.args) != arity
+                or any(arg.keyword is not None or arg.star for arg in call.args)
+                or not any(self.is_traced(arg.value, plan.info) for arg in call.args)):
+            return False
+        narrow = [i for i, arg in enumerate(call.args) if self.analysis.dtype_of(arg.value) in NARROW_DTYPES]
+        plan.moves.append(Move(call, MATH_TO_JAX_NUMPY[name], unsafe_because=MATH_UNSAFE.format(name=name),
+                               widen_args=tuple(narrow), unsafe_code="JX706"))
+        return True
 
     def _plan_round_trip(self, plan: FunctionPlan, call: cst.Call) -> None:
         qualified = self.analysis.qualified_name(call.func)

@@ -60,6 +60,18 @@ IN_PLACE_METHODS = ARRAY_IN_PLACE_METHODS
 HOST_ROUND_TRIP_METHODS = CONCRETE_METHODS | IO_METHODS
 HOST_ROUND_TRIP_BUILTINS = CONVERTING_BUILTINS
 
+# math functions and the jax.numpy function that computes the same value on a traced float (math's
+# float conversion aside): both are IEEE functions of one float64. Left out: floor, ceil and trunc
+# (math returns a Python int, jax.numpy a float), pow and fabs's integer cases (jnp keeps integer
+# dtypes), log with a base, and erf / gamma (not in jax.numpy).
+MATH_TO_JAX_NUMPY = {
+    "exp": "exp", "expm1": "expm1", "exp2": "exp2", "log10": "log10", "log2": "log2", "log1p": "log1p",
+    "sqrt": "sqrt", "cbrt": "cbrt", "sin": "sin", "cos": "cos", "tan": "tan", "asin": "arcsin", "acos": "arccos",
+    "atan": "arctan", "atan2": "arctan2", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "asinh": "arcsinh",
+    "acosh": "arccosh", "atanh": "arctanh", "hypot": "hypot", "copysign": "copysign", "degrees": "degrees",
+    "radians": "radians", "isnan": "isnan", "isinf": "isinf", "isfinite": "isfinite", "log": "log",
+}
+
 # Creation functions that accept Python lists (every other function wants arrays).
 ACCEPT_LISTS = frozenset({"array", "asarray", "asanyarray", "ascontiguousarray"})
 # Functions whose first argument is a sequence of arrays: each element may be a nested list.

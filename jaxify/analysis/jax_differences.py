@@ -36,6 +36,7 @@ import numpy
 
 from jaxify.analysis.dtype_class import value_classes
 from jaxify.analysis.loops import Blocker
+from jaxify.analysis.values import Kind
 
 _RAISING_ERRORS = frozenset({
     "LinAlgError", "FloatingPointError", "ArithmeticError", "ZeroDivisionError", "OverflowError", "ValueError",
@@ -449,7 +450,8 @@ def loop_differences(analysis, loop: cst.For | cst.While) -> list[Blocker]:
     varying = {n.value for t in _walk(loop) if isinstance(t, (cst.AssignTarget, cst.AugAssign, cst.For))
                for n in _walk(t.target) if isinstance(n, cst.Name)}
     for node in _walk(loop.body):
-        if isinstance(node, cst.Call) and (analysis.qualified_name(node.func) or "").startswith("math."):
+        if isinstance(node, cst.Call) and (analysis.qualified_name(node.func) or "").startswith("math.") and not all(
+                analysis.kind_of(arg.value) is Kind.STATIC for arg in node.args):  # math.sqrt(2.0): a constant
             blockers.append(Blocker(node, f"`{_code(node)}` needs a concrete Python float; on a traced value it "
                                           "raises (use the jnp function instead)"))
         elif isinstance(node, cst.Subscript) and any(

@@ -198,12 +198,13 @@ class BlockerFinder(cst.CSTVisitor):
                 self._block(node, f"`{grown[0]}` changes shape every iteration (`{qualified.split('.')[-1]}`)")
 
     def _static_numpy(self, call: cst.Call) -> bool:
-        """NumPy on values static outside the loop (`np.empty(n)`, `np.arange(k)`) builds a constant
-        when the body is traced, as it does under jit; on anything the loop computes it would raise."""
+        """NumPy or math on values static outside the loop (`np.empty(n)`, `np.arange(k)`,
+        `math.sqrt(2.0)`) builds a constant when the body is traced, as it does under jit; on
+        anything the loop computes it would raise."""
         qualified = self.resolve(call.func) or ""
         return (
-            qualified.startswith("numpy.") and not self._depends(call)
-            and effects_of(call, self.resolve, self.is_pure_function) <= {Effect.HOST_NUMPY}
+            qualified.startswith(("numpy.", "math.")) and not self._depends(call)
+            and effects_of(call, self.resolve, self.is_pure_function) <= {Effect.HOST_NUMPY, Effect.CONCRETE}
             and all(self.is_static(arg.value) for arg in call.args)
         )
 
