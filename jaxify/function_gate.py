@@ -30,6 +30,7 @@ import dataclasses
 from typing import Callable
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS
@@ -103,7 +104,7 @@ def whole_functions(text: str, path: str, options: Options, run: Run) -> tuple[s
         # jit's targets are known only now; with --jit every compatible function was wrapped already.
         rewritten, findings = run(_verdict(units, frozen, converted))
     for unit in units:
-        if unit.name in first_moved and unit.name not in moved and unit.name not in frozen:
+        if unit.name in first_moved and unit.name not in moved and unit.name not in frozen and _called(original, unit):
             # nothing blocks it, yet nothing moves once its callers keep NumPy: what it returns
             # stays with NumPy code (written in place, or inspected where a jax array differs)
             position = original.positions[unit.node.name].start
@@ -114,6 +115,15 @@ def whole_functions(text: str, path: str, options: Options, run: Run) -> tuple[s
     suppressions = Suppressions(text)
     reported = [f for f in frozen.values() if not suppressions.is_suppressed(f.code, f.line)]
     return rewritten, findings + reported
+
+
+def _called(original: Original, unit: Unit) -> bool:
+    """Whether the module calls ``unit`` (``f(...)``, or ``x.method(...)`` for a method). A function
+    that stops moving without callers keeps NumPy for a reason of the module's text (the codemods'
+    pre-checks see no jax once the others keep NumPy), not its callers': no finding to give."""
+    name = unit.name.rsplit(".", 1)[-1]
+    function = m.Name(name) if unit.top_level else m.Attribute(attr=m.Name(name))
+    return bool(m.findall(original.module, m.Call(func=function)))
 
 
 def _moved(units: list[Unit], findings: list[Finding]) -> set[str]:
@@ -174,11 +184,13 @@ def _blocked(original: Original, text: str, rewritten: str, path: str, options: 
         found = [Blocker(f.line, f.col, f"{f.code} {f.message}" + (
                     f": {f.reason}" if f.reason and f.reason not in f.message else ""))
                  for f in findings if f.line in unit.lines and _leaves_code(f)]
-        found += untraceable.get(unit.name, [])
+        # a refusal comes first: what jax.jit then cannot trace is often its consequence (a NumPy
+        # creation kept because the refused loop writes its array in place)
+        derived = [*untraceable.get(unit.name, [])]
         if not unit.top_level and options.jit is not False:
-            found.append(_method_blocker(original, unit))
-        if found:
-            blocked[unit.name] = _finding(path, unit, min(found, key=lambda b: (b.line, b.col)))
+            derived.append(_method_blocker(original, unit))
+        if found or derived:
+            blocked[unit.name] = _finding(path, unit, min(found or derived, key=lambda b: (b.line, b.col)))
     keeping_numpy = {unit.name for unit in units if unit.name not in moved or unit.name in frozen or unit.name in blocked}
     for unit in candidates:
         if unit.name not in blocked and unit.top_level:

@@ -66,6 +66,27 @@ def test_each_frozen_function_names_its_first_blocker_and_its_line():
     assert "`simulate` keeps drawing from NumPy's global random state and calls `_noise`" in reasons["_noise"]
 
 
+def test_a_refusal_is_named_before_what_it_leaves_untraceable_and_callerless_functions_get_no_caller_reason():
+    source = (
+        "import numpy as np\n\n\n"
+        "def histogram(x, bins, lo, hi):\n"
+        "    counts = np.zeros(bins, dtype=np.int64)\n"
+        "    for v in x:\n"
+        "        counts[int((v - lo) / (hi - lo) * bins)] += 1\n"
+        "    return counts\n\n\n"
+        "def trapezoid(f_vals, dx):\n"
+        "    total = 0.0\n"
+        "    for i in range(1, len(f_vals)):\n"
+        "        total += 0.5 * (f_vals[i] + f_vals[i - 1]) * dx\n"
+        "    return total\n"
+    )
+    reasons = _gate_findings(rewrite(source))
+    # the loop is the cause; `np.zeros` kept for the array it writes is its consequence
+    assert reasons["histogram"].startswith("first blocker, line 6: JX305 loop left alone"), reasons
+    # trapezoid moved only while histogram's rewrite put jax in the module; nobody calls it
+    assert "trapezoid" not in reasons
+
+
 def test_a_chain_of_callers_freezes_back_to_front():
     source = (
         "import numpy as np\n\n\n"
