@@ -11,7 +11,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis import Kind
-from jaxify.analysis.loop_blockers import window_length
+from jaxify.analysis.loop_blockers import window_parts
 from jaxify.analysis.loop_flow import block_flow, reads_of
 from jaxify.analysis.loops import STACKERS, LoopInfo
 from jaxify.codemods import loop_builders as build
@@ -40,7 +40,8 @@ def functions_by_name(module: cst.Module) -> dict[str, list[cst.FunctionDef]]:
 
 
 class DynamicSlices(cst.CSTTransformer):
-    """``x[s:s + k]`` -> ``lax.dynamic_slice_in_dim(x, s, k)`` for the windows the analysis found."""
+    """``x[s:s + k]`` -> ``lax.dynamic_slice_in_dim(x, s, k)`` and ``x[s:s + k, t:t + l]`` ->
+    ``lax.dynamic_slice(x, (s, t), (k, l))`` for the windows the analysis found."""
 
     def __init__(self, windows: Sequence[cst.Subscript]) -> None:
         self.windows = windows
@@ -48,10 +49,12 @@ class DynamicSlices(cst.CSTTransformer):
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
         if not any(original_node.deep_equals(window) for window in self.windows):
             return updated_node
-        part = updated_node.slice[0].slice
-        return cst.parse_expression(
-            f"lax.dynamic_slice_in_dim({build.code(updated_node.value)}, {build.code(part.lower)}, {build.code(window_length(updated_node))})"
-        )
+        array = build.code(updated_node.value)
+        parts = [(build.code(lower), build.code(length)) for lower, length in window_parts(updated_node)]
+        if len(parts) == 1:
+            return cst.parse_expression(f"lax.dynamic_slice_in_dim({array}, {parts[0][0]}, {parts[0][1]})")
+        starts, sizes = (", ".join(part[k] for part in parts) for k in (0, 1))
+        return cst.parse_expression(f"lax.dynamic_slice({array}, ({starts}), ({sizes}))")
 
 
 class HostArrayReads(cst.CSTTransformer):

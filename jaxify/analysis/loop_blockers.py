@@ -149,11 +149,12 @@ class BlockerFinder(cst.CSTVisitor):
         ):
             self._block(node, f"`{code_of(node)}` selects with a boolean mask: its shape depends on the data, "
                               "which no traced loop body can have")
-        length = window_length(node)
-        if length is not None and self._depends(node.slice[0].slice.lower) and not self._depends(length):
+        parts = window_parts(node)
+        if parts and any(self._depends(lower) for lower, _ in parts) and not any(self._depends(k) for _, k in parts):
             self.windows.append(node)
             node.value.visit(self)
-            node.slice[0].slice.lower.visit(self)
+            for lower, _ in parts:
+                lower.visit(self)
             return False
         return True
 
@@ -253,22 +254,25 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
     return f"calls `{code_of(func)}`, not known to be pure"
 
 
-def window_length(subscript: cst.Subscript) -> cst.Integer | cst.Name | None:
-    """``k`` for a read ``x[s:s + k]`` (one axis, no step, ``k`` a positive literal or a name), else
-    None. A name must not change in the loop (the caller checks), and is static under jit: it is
-    the window's shape (``lax.dynamic_slice_in_dim``'s size, a static argument of the jit codemod)."""
-    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Slice):
-        return None
+def window_parts(subscript: cst.Subscript) -> list[tuple[cst.BaseExpression, cst.Integer | cst.Name]] | None:
+    """``[(s, k), (t, l)]`` for a read ``x[s:s + k, t:t + l]`` (every axis a window with no step,
+    each ``k`` a positive literal or a name), else None. A name must not change in the loop (the
+    caller checks), and is static under jit: it is the window's shape (the size argument of
+    ``lax.dynamic_slice``, a static argument of the jit codemod)."""
     if m.matches(subscript.value, m.Attribute(attr=m.Name("at"))):
         return None
-    part = subscript.slice[0].slice
-    upper = part.upper
-    if part.step is not None or part.lower is None or not m.matches(
-            upper, m.BinaryOperation(operator=m.Add(), right=m.Integer() | m.Name())):
-        return None
-    if not upper.left.deep_equals(part.lower) or isinstance(upper.right, cst.Integer) and upper.right.evaluated_value <= 0:
-        return None
-    return upper.right
+    parts = []
+    for element in subscript.slice:
+        part = element.slice
+        if not isinstance(part, cst.Slice) or part.step is not None or part.lower is None:
+            return None
+        upper = part.upper
+        if not m.matches(upper, m.BinaryOperation(operator=m.Add(), right=m.Integer() | m.Name())):
+            return None
+        if not upper.left.deep_equals(part.lower) or isinstance(upper.right, cst.Integer) and upper.right.evaluated_value <= 0:
+            return None
+        parts.append((part.lower, upper.right))
+    return parts
 
 
 class SideEffectFinder(BlockerFinder):
