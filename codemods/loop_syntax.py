@@ -40,8 +40,9 @@ def functions_by_name(module: cst.Module) -> dict[str, list[cst.FunctionDef]]:
 
 
 class DynamicSlices(cst.CSTTransformer):
-    """``x[s:s + k]`` -> ``lax.dynamic_slice_in_dim(x, s, k)`` and ``x[s:s + k, t:t + l]`` ->
-    ``lax.dynamic_slice(x, (s, t), (k, l))`` for the windows the analysis found."""
+    """``x[s:s + k]`` -> ``lax.dynamic_slice_in_dim(x, s, k)`` (``x[:, s:s + k]``: with ``axis=1``)
+    and ``x[s:s + k, t:t + l]`` -> ``lax.dynamic_slice(x, (s, t), (k, l))`` for the windows the
+    analysis found."""
 
     def __init__(self, windows: Sequence[cst.Subscript]) -> None:
         self.windows = windows
@@ -50,9 +51,13 @@ class DynamicSlices(cst.CSTTransformer):
         if not any(original_node.deep_equals(window) for window in self.windows):
             return updated_node
         array = build.code(updated_node.value)
-        parts = [(build.code(lower), build.code(length)) for lower, length in window_parts(updated_node)]
-        if len(parts) == 1:
-            return cst.parse_expression(f"lax.dynamic_slice_in_dim({array}, {parts[0][0]}, {parts[0][1]})")
+        parts = [(build.code(part[0]), build.code(part[1])) if part else ("0", f"{array}.shape[{axis}]")
+                 for axis, part in enumerate(window_parts(updated_node))]
+        windows = [axis for axis, part in enumerate(window_parts(updated_node)) if part is not None]
+        if len(windows) == 1:  # whole axes after it are kept by dynamic_slice_in_dim, those before by `axis`
+            start, size = parts[windows[0]]
+            axis = f", axis={windows[0]}" if windows[0] else ""
+            return cst.parse_expression(f"lax.dynamic_slice_in_dim({array}, {start}, {size}{axis})")
         starts, sizes = (", ".join(part[k] for part in parts) for k in (0, 1))
         return cst.parse_expression(f"lax.dynamic_slice({array}, ({starts}), ({sizes}))")
 

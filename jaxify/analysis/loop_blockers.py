@@ -150,10 +150,11 @@ class BlockerFinder(cst.CSTVisitor):
             self._block(node, f"`{code_of(node)}` selects with a boolean mask: its shape depends on the data, "
                               "which no traced loop body can have")
         parts = window_parts(node)
-        if parts and any(self._depends(lower) for lower, _ in parts) and not any(self._depends(k) for _, k in parts):
+        windows = [part for part in parts or () if part is not None]
+        if any(self._depends(lower) for lower, _ in windows) and not any(self._depends(k) for _, k in windows):
             self.windows.append(node)
             node.value.visit(self)
-            for lower, _ in parts:
+            for lower, _ in windows:
                 lower.visit(self)
             return False
         return True
@@ -254,16 +255,19 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
     return f"calls `{code_of(func)}`, not known to be pure"
 
 
-def window_parts(subscript: cst.Subscript) -> list[tuple[cst.BaseExpression, cst.Integer | cst.Name]] | None:
-    """``[(s, k), (t, l)]`` for a read ``x[s:s + k, t:t + l]`` (every axis a window with no step,
-    each ``k`` a positive literal or a name), else None. A name must not change in the loop (the
-    caller checks), and is static under jit: it is the window's shape (the size argument of
-    ``lax.dynamic_slice``, a static argument of the jit codemod)."""
+def window_parts(subscript: cst.Subscript) -> list[tuple[cst.BaseExpression, cst.Integer | cst.Name] | None] | None:
+    """``[(s, k), None, (t, l)]`` for a read ``x[s:s + k, :, t:t + l]`` (every axis a window with no
+    step, each ``k`` a positive literal or a name, or a whole axis: None), else None. A name must not
+    change in the loop (the caller checks), and is static under jit: it is the window's shape (the
+    size argument of ``lax.dynamic_slice``, a static argument of the jit codemod)."""
     if m.matches(subscript.value, m.Attribute(attr=m.Name("at"))):
         return None
-    parts = []
+    parts: list[tuple[cst.BaseExpression, cst.Integer | cst.Name] | None] = []
     for element in subscript.slice:
         part = element.slice
+        if m.matches(part, m.Slice(lower=None, upper=None, step=None)):
+            parts.append(None)
+            continue
         if not isinstance(part, cst.Slice) or part.step is not None or part.lower is None:
             return None
         upper = part.upper
@@ -272,7 +276,7 @@ def window_parts(subscript: cst.Subscript) -> list[tuple[cst.BaseExpression, cst
         if not upper.left.deep_equals(part.lower) or isinstance(upper.right, cst.Integer) and upper.right.evaluated_value <= 0:
             return None
         parts.append((part.lower, upper.right))
-    return parts
+    return parts if any(parts) else None
 
 
 class SideEffectFinder(BlockerFinder):
