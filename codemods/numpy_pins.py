@@ -33,8 +33,24 @@ class NumpyPins:
     ``numpy_member``, ``_data_args`` and ``_stays_numpy``."""
 
     def _roots(self, info: FunctionInfo) -> set[str]:
-        """Names whose array is written in place, or used in a way only NumPy arrays support."""
+        """Names whose array is written in place, or used in a way only NumPy arrays support: the
+        function's own (found once) and what it passes to a module helper whose parameter is kept
+        (which grows with the module's fixpoint)."""
+        if id(info) not in self._own_roots:
+            self._own_roots[id(info)] = self._roots_in_body(info)
+        roots, helper_calls = self._own_roots[id(info)]
+        roots = set(roots)
+        for call, callee in helper_calls:
+            for param, value in self._bound_arguments(callee.params, call):
+                if param in self.kept_names.get(id(callee), ()):
+                    roots |= self.value_flow(value)[0]
+        roots.discard(None)
+        return roots
+
+    def _roots_in_body(self, info: FunctionInfo) -> tuple[set[str], list[tuple[cst.Call, object]]]:
+        """The roots of ``info``'s own statements, and its calls of module helpers."""
         roots: set[str] = set()
+        helper_calls = []
         for node in self.bodies[id(info)]:
             if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
                 roots.add(root_name(node.target))
@@ -50,6 +66,9 @@ class NumpyPins:
                     roots.add(root_name(node.value))
             elif isinstance(node, cst.Call):
                 roots |= self._roots_of_call(node)
+                callee = self.analysis.values.local_function(node)
+                if callee is not None:
+                    helper_calls.append((node, callee))
             elif isinstance(node, cst.Assign):
                 roots |= self._rewrapped_names(node)
             if isinstance(node, cst.Assign) and any(
@@ -59,8 +78,7 @@ class NumpyPins:
                 roots |= self.value_flow(node.value)[0]
             if isinstance(node, cst.Subscript) and id(node) in self.guarded:
                 roots.add(root_name(node.value))  # NumPy raises IndexError here; jax would clamp
-        roots.discard(None)
-        return roots
+        return roots, helper_calls
 
     def _attributes_written_in_place(self) -> set[str]:
         """Attribute names written in place anywhere in the module (``self.buf[i] = v``,
@@ -159,11 +177,6 @@ class NumpyPins:
                 roots.add(root_name(arg.value))
         if qualified in ("builtins.isinstance", "builtins.type", "builtins.id") and positional:
             roots.add(root_name(positional[0]))  # isinstance(x, np.ndarray) must stay true
-        callee = self.analysis.values.local_function(call)
-        if callee is not None:
-            for param, value in self._bound_arguments(callee.params, call):
-                if param in self.kept_names.get(id(callee), ()):
-                    roots |= self.value_flow(value)[0]
         return roots
 
     @staticmethod

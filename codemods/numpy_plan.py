@@ -108,6 +108,7 @@ class Planner(NumpyPins):
         self.bodies: dict[int, list[cst.CSTNode]] = {}
         self.guarded: set[int] = set()  # nodes inside a `try` that catches IndexError
         self._kept_calls: dict[cst.Call, bool] = {}  # _stays_numpy's answers: asked on every round of the pinning
+        self._own_roots: dict[int, tuple] = {}  # _roots_in_body's answers, likewise
         tree = analysis.tree
         for info in analysis.functions:
             # every node of the function's own body: nested functions and classes have their own
