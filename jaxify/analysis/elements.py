@@ -84,8 +84,9 @@ class ElementFacts:
 
     def copies(self, read: ElementRead, holder: str) -> Copies:
         """Whether ``holder`` (a name bound to ``read``) holds a copy rather than a view."""
-        if self.ranks.rank(read.base) == read.indices:
-            return Copies(proven=True)
+        rank = self.ranks.rank(read.base)
+        if rank is not None:  # the text decides: no assumption against it
+            return Copies(proven=rank == read.indices)
         test = self.tested.get((read.base, read.indices))
         if test is None or not self.ranks.bound_once(read.base):
             return Copies()
