@@ -94,9 +94,9 @@ class FunctionRanks:
 
     def bound_once(self, name: str) -> bool:
         """Whether ``name`` is one array throughout the function, whatever its rank: it has one
-        binding (a parameter's own counts), apart from conversions and ``.at`` updates of itself."""
-        others = [value for value in self.bindings.get(name, [])
-                  if value is PARAMETER or not (value is not None and (_updates(value, name) or self._converts(value, name)))]
+        binding (a parameter's own counts), apart from copies, conversions and ``.at`` updates of itself."""
+        others = [value for value in self.bindings.get(name, []) if value is PARAMETER or not (
+            value is not None and (_updates(value, name) or self._converts(value, name) or _copies(value, name)))]
         return len(others) == 1 and others[0] is not None
 
     def is_int(self, node: cst.BaseExpression) -> bool:
@@ -105,7 +105,7 @@ class FunctionRanks:
 
     def _is_int(self, node: cst.BaseExpression, seen: frozenset[str]) -> bool:
         """An integer: a literal, ``len(x)``, ``x.shape[k]``, a ``range`` loop's target, a name bound
-        only to those, or ``+ - * //`` of them."""
+        only to those, or ``+ - * //`` and signs of them."""
         if node is RANGE_ITEM or isinstance(node, cst.Integer):
             return True
         if m.matches(node, m.Call(func=m.Name("len"))) and self.resolve(node.func) == "builtins.len":
@@ -114,12 +114,19 @@ class FunctionRanks:
             return True
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide)):
             return self._is_int(node.left, seen) and self._is_int(node.right, seen)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+            return self._is_int(node.expression, seen)
         if isinstance(node, cst.Name) and node.value not in seen:
             values = self.bindings.get(node.value)
             if values == [PARAMETER]:
                 return node.value in self.range_arguments
             return bool(values) and all(v is not None and self._is_int(v, seen | {node.value}) for v in values)
         return False
+
+
+def _copies(value: cst.BaseExpression, name: str) -> bool:
+    """``name.copy()``: same rank."""
+    return m.matches(value, m.Call(func=m.Attribute(value=m.Name(name), attr=m.Name("copy")), args=[]))
 
 
 def _updates(value: cst.BaseExpression, name: str) -> bool:
