@@ -82,11 +82,15 @@ class ElementFacts:
             return None
         return ElementRead(node.value.value, len(node.slice), code_of(node))
 
+    def proven(self, read: ElementRead) -> bool:
+        """The function's text proves ``read`` is one number: its base has one dimension per index."""
+        return self.ranks.rank(read.base) == read.indices
+
     def copies(self, read: ElementRead, holder: str) -> Copies:
         """Whether ``holder`` (a name bound to ``read``) holds a copy rather than a view."""
         rank = self.ranks.rank(read.base)
         if rank is not None:  # the text decides: no assumption against it
-            return Copies(proven=rank == read.indices)
+            return Copies(proven=self.proven(read))
         test = self.tested.get((read.base, read.indices))
         if test is None or not self.ranks.bound_once(read.base):
             return Copies()

@@ -143,6 +143,10 @@ class MutationAnalysis:
             params = tuple(p.name.value for p in parameters(function))
             self.scopes.append(self._walk_scope(function, function.body.body, params, function in traced))
 
+    def elements(self, function: cst.FunctionDef) -> ElementFacts | None:
+        """The element reads of ``function`` (see :mod:`jaxify.analysis.elements`)."""
+        return next((scope.elements for scope in self.scopes if scope.function is function), None)
+
     # -- one scope -----------------------------------------------------------------------
 
     def _walk_scope(self, function, body, params, traced: bool = False) -> ScopeWrites:
