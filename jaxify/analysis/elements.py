@@ -4,6 +4,8 @@ Such a read is one element (a NumPy scalar, a copy) exactly when ``x`` has as ma
 the read has indices; when ``x`` has more, it is a view of a sub-array, and a later write to ``x``
 changes it. So ``tmp = x[i]`` followed by ``x[i] = x[i + 1]`` shares nothing when ``x`` is
 one-dimensional, and shares a row when it is not (the classic swap is then wrong in NumPy itself).
+This holds for numeric arrays, the only ones a rewrite takes (see the input contract): an element
+of a structured array is a view whatever the rank.
 
 Two kinds of evidence tell the rank, and they are kept apart:
 
