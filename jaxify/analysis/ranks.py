@@ -7,7 +7,8 @@ parameter passed to ``range`` is an integer (``np.zeros(n)`` is then one-dimensi
 the target of ``for i in range(...)``.
 
 Used where a rewrite is exact only for one rank (slice arithmetic writes whole elements, see
-``codemods/loop_stencils.py``). Anything else is unknown (None): the caller must not guess.
+``codemods/loop_stencils.py``; an element ``x[i]`` is a copy, see ``elements.py``). Anything else is
+unknown (None): the caller must not guess (``elements.py`` states its assumption apart, as one).
 """
 
 from __future__ import annotations
