@@ -23,6 +23,8 @@ CARRY_LOOPS = {"jax.lax.fori_loop": 3, "jax.lax.while_loop": 2}
 
 
 class CondForm:
+    _inside_loops = 0  # loops around the node being left: their `if`s are the loop codemod's to mask
+
     def _is_scalar(self, node: cst.BaseExpression, depth: int = 0, assuming: frozenset[str] = frozenset()) -> bool:
         """Provably one element. A name is when every assignment to it gives one; while that is
         checked, the name itself counts as one (induction over the assignments in the order they
@@ -44,6 +46,8 @@ class CondForm:
             if name in ("jax.numpy.logical_and", "jax.numpy.logical_or", "jax.numpy.logical_not"):
                 return all(self._is_scalar(arg.value, depth, assuming) for arg in node.args)
             return False
+        if isinstance(node, cst.Subscript):
+            return self._one_element(node)
         if isinstance(node, cst.Name) and node.value in assuming:
             return True
         original = self._original(node)
@@ -52,6 +56,31 @@ class CondForm:
             inner = assuming | {original.value}
             return bool(values) and all(v is not None and self._is_scalar(v, depth + 1, inner) for v in values)
         return False
+
+    def _one_element(self, node: cst.Subscript) -> bool:
+        """``x[i]`` with integer indices where the function's text proves ``x`` has one dimension per
+        index (:mod:`jaxify.analysis.elements`). Not inside a loop: the loop codemod lowers a traced
+        `if` there with one-element selects, which need no scalar condition, where `lax.cond` would
+        carry the loop's arrays through both branches on every iteration."""
+        original = self._original(node)
+        function = self.analysis.function_of(original) if original is not None and not self._inside_loops else None
+        facts = self.analysis.mutation.elements(function.node) if function is not None else None
+        read = facts.read(original) if facts is not None else None
+        return read is not None and facts.proven(read)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._inside_loops += 1
+
+    def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.For:
+        self._inside_loops -= 1
+        return updated_node
+
+    def visit_While(self, node: cst.While) -> None:
+        self._inside_loops += 1
+
+    def leave_While(self, original_node: cst.While, updated_node: cst.While) -> cst.While:
+        self._inside_loops -= 1
+        return updated_node
 
     def _assignments(self, name: cst.Name) -> list[cst.BaseExpression | None]:
         """The value of every assignment to ``name`` in its scope (None where it is not known)."""

@@ -62,7 +62,12 @@ that fix is unsafe (applied with `--unsafe`) and its finding says which paramete
   `__setitem__` keep their own meaning; only what the analysis shows is an array is rewritten.
 - Another name or holder sees the array (JX110): an alias (`y = x`), a view (`v = x[1:]`,
   `x.T`, `x.reshape(...)`, `np.asarray(x)`), a container or attribute holding it, a global, an
-  array reached through an attribute or an item (`self.a[i] = v`), a view of a parameter.
+  array reached through an attribute or an item (`self.a[i] = v`), a view of a parameter. A name
+  holding an element `tmp = x[i]` (integer indices only) is no sharer where `x` has one dimension
+  per index, so that the element is a copy of one number (the swap idiom): where the function's
+  text proves that rank, or, as an unsafe fix, where a truth test such as `if x[i] > x[i + 1]:`
+  shows the element is one number (a trailing axis of length 1 would show the same, and there
+  `tmp` is a view); a `tmp` that is itself written in place stays a sharer.
 - The write sits in a `try` that catches IndexError (JX112): JAX drops out-of-bounds writes
   instead of raising, so the handler would never run.
 - A masked write of an array of values (JX103), whose shape jaxify cannot prove.
@@ -78,7 +83,8 @@ that fix is unsafe (applied with `--unsafe`) and its finding says which paramete
 
 Unsafe fixes (applied with `--unsafe`): a write of an array of values at an integer-array index
 that may repeat (NumPy keeps the last write; JAX's order is unspecified), a masked write whose
-mask is not computed from the target itself, and the public-function contract above.
+mask is not computed from the target itself, a write that an element `tmp = x[i]` survives only
+if `x` has the rank a truth test suggests (above), and the public-function contract above.
 
 Assumptions: a call to a function that is neither a NumPy view function nor a function of this
 module returns a new array and keeps no reference to its arguments; `.set(v)` casts `v` to the

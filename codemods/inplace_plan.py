@@ -283,7 +283,10 @@ class Planner:
                     f"`{write.name}` may be a NumPy float64 array and this module does not enable x64, so the "
                     "jax.numpy result would be float32 (JX113, which would switch x64 on, is deselected)"
                 )
-        built.unsafe_because = built.unsafe_because or write_assumption(self.facts.analysis, write.target, write.node)
+        built.unsafe_because = "; ".join(filter(None, [
+            *self.copied_sharers(scope, write).values(),
+            built.unsafe_because or write_assumption(self.facts.analysis, write.target, write.node),
+        ]))
         plan.form = built
         plan.disabled = not self.enabled(built.code, write.node)
         if {ref.buffer.origin for ref in write.refs} == {"param"}:
@@ -330,7 +333,7 @@ class Planner:
             )
             return
         plan.form = Form("JX107", f"`{write.callee}` now returns `{write.param}`; the call rebinds `{write.name}`",
-                         write.node)
+                         write.node, unsafe_because="; ".join(filter(None, self.copied_sharers(plan.scope, write).values())))
         plan.disabled = not self.enabled("JX107", write.node)
         if {ref.buffer.origin for ref in write.refs} == {"param"}:
             plan.param = write.name
@@ -341,9 +344,10 @@ class Planner:
         if write.escapes:
             how = next(iter(write.escapes.values()))
             return f"`{name}`'s array is also held by {how}, which would keep the old values"
-        if write.sharers:
-            others = ", ".join(f"`{n}`" for n in sorted(write.sharers))
-            return (f"{others} refer{'s' if len(write.sharers) == 1 else ''} to the same array as `{name}` "
+        sharers = sorted(set(write.sharers) - set(self.copied_sharers(scope, write)))
+        if sharers:
+            others = ", ".join(f"`{n}`" for n in sharers)
+            return (f"{others} refer{'s' if len(sharers) == 1 else ''} to the same array as `{name}` "
                     "(an alias or a view): NumPy's write changes what they see, a rebinding would not")
         for ref in write.refs:
             origin = ref.buffer.origin
@@ -355,6 +359,14 @@ class Planner:
             if origin == "param" and (ref.view or ref.buffer.name != name):
                 return f"`{name}` is a view of {ref.buffer.describe()}; the caller's array would keep its old values"
         return ""
+
+    @staticmethod
+    def copied_sharers(scope: ScopeWrites, write: Write) -> dict[str, str]:
+        """The names sharing ``write``'s array only through element reads that copy (``tmp = x[i]``
+        of a one-dimensional ``x``): name -> the assumption that makes it a copy, "" when proven."""
+        if scope.elements is None:
+            return {}
+        return scope.elements.copied_holders(write.sharer_reads, {w.name for w in scope.writes if w.name})
 
     def _param_index(self, function: str, param: str) -> int:
         names = [p.name.value for p in parameters(self.top_level[function])] if function in self.top_level else []

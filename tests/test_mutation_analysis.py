@@ -167,3 +167,23 @@ def test_a_name_bound_to_an_existing_buffer_on_the_same_line_still_shares_it():
         "f",
     )
     assert set(writes[6].sharers) == {"b"}
+
+
+def test_a_sharer_holding_an_element_read_is_recorded_with_the_read():
+    writes, _ = writes_of(
+        """
+        import numpy as np
+        def f(a):
+            x = a.copy()
+            y = x
+            for i in range(x.shape[0] - 1):
+                tmp = x[i]
+                row = x[i:]
+                x[i] = x[i + 1]
+        """,
+        "f",
+    )
+    reads = writes[9].sharer_reads
+    assert set(reads) == {"y", "tmp", "row"}
+    assert [(r.base, r.indices, r.shown) for r in reads["tmp"]] == [("x", 1, "x[i]")]
+    assert reads["y"] == frozenset({None}) and reads["row"] == frozenset({None})  # an alias, a slice's view

@@ -78,3 +78,24 @@ def test_unknown_ranks(name):
 ])
 def test_sizes(expression, size):
     assert ranks_of(SOURCE).is_size(cst.parse_expression(expression)) is size
+
+
+@pytest.mark.parametrize("expression, integer", [
+    ("t", True),  # the target of `for t in range(steps)`
+    ("t + 1", True), ("n - 1", True), ("h", True),
+    ("steps", True),  # a parameter passed to range
+    ("-t", True), ("u", False), ("shape", False), ("line", False),
+])
+def test_integers(expression, integer):
+    assert ranks_of(SOURCE).is_int(cst.parse_expression(expression)) is integer
+
+
+@pytest.mark.parametrize("name, once", [
+    ("image", True), ("table", True),  # a parameter, and a parameter rebound to a copy of itself
+    ("updated", True),  # conversions and `.at` updates of itself do not count
+    ("copied", True),
+    ("mixed", False),  # bound twice
+    ("t", True), ("missing", False),
+])
+def test_bound_once(name, once):
+    assert ranks_of(SOURCE).bound_once(name) is once

@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 import libcst as cst
 
 from jaxify.analysis.effects import Effect, effects_of_name
+from jaxify.analysis.elements import ElementFacts, ElementRead
 from jaxify.analysis.expressions import code_of, names_in
 from jaxify.analysis.function_tree import all_functions, bind_arguments, declared_globals, parameters, returned_params
 from jaxify.analysis.lax_bodies import handed_to_lax
@@ -62,6 +63,9 @@ class Buffer:
 class Ref:
     buffer: Buffer
     view: bool  # True when the name may refer to part of the buffer (a slice, a reshape, ...)
+    # set when the name got it from an element read `x[i]`: a copy of one number, not a view,
+    # where `x` has exactly as many dimensions as indices (see jaxify.analysis.elements)
+    element: ElementRead | None = None
 
 
 Env = dict[str, frozenset[Ref]]
@@ -89,6 +93,8 @@ class Write:
     after_write: bool = False
     # names in the index that may hold a Python list (an integer-array index, not a basic one)
     list_indices: frozenset[str] = frozenset()
+    # each sharer -> the element reads through which it holds the array (None: some other way)
+    sharer_reads: dict[str, frozenset[ElementRead | None]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -99,6 +105,7 @@ class ScopeWrites:
     params: tuple[str, ...]
     writes: list[Write]
     declared_global: frozenset[str]
+    elements: ElementFacts | None = None  # the function's element reads (None for the module body)
 
 
 class MutationAnalysis:
@@ -136,20 +143,26 @@ class MutationAnalysis:
             params = tuple(p.name.value for p in parameters(function))
             self.scopes.append(self._walk_scope(function, function.body.body, params, function in traced))
 
+    def elements(self, function: cst.FunctionDef) -> ElementFacts | None:
+        """The element reads of ``function`` (see :mod:`jaxify.analysis.elements`)."""
+        return next((scope.elements for scope in self.scopes if scope.function is function), None)
+
     # -- one scope -----------------------------------------------------------------------
 
     def _walk_scope(self, function, body, params, traced: bool = False) -> ScopeWrites:
-        walker = _ScopeWalker(self, function is not None, params, declared_globals(body))
+        elements = ElementFacts(function, self.qualified_name, self.line_of) if function is not None else None
+        walker = _ScopeWalker(self, function is not None, params, declared_globals(body), elements)
         # a function jax.lax calls (a loop body, a branch) receives traced values: immutable, so
         # `x += v` there rebinds, and nothing its caller holds can see a write
         env: Env = {p: VALUE_SET if traced else frozenset({Ref(Buffer("param", p), False)}) for p in params}
         walker.block(body, env)
-        return ScopeWrites(function, params, list(walker.writes.values()), walker.declared_global)
+        return ScopeWrites(function, params, list(walker.writes.values()), walker.declared_global, elements)
 
 
 class _ScopeWalker:
-    def __init__(self, owner: MutationAnalysis, in_function: bool, params, declared_global):
+    def __init__(self, owner: MutationAnalysis, in_function: bool, params, declared_global, elements):
         self.owner = owner
+        self.elements: ElementFacts | None = elements
         self.in_function = in_function
         self.params = params
         self.declared_global = declared_global
@@ -169,7 +182,9 @@ class _ScopeWalker:
             # imported, or bound in a way the walk does not follow: other code may hold it
             return frozenset({Ref(Buffer("unknown", f"`{expr.value}`, which this module did not create"), False)})
         if isinstance(expr, cst.Subscript):
-            return _items(self.refs(expr.value, env), expr.value)
+            items = _items(self.refs(expr.value, env), expr.value)
+            read = self.elements.read(expr) if self.elements is not None else None
+            return items if read is None else frozenset(dataclasses.replace(ref, element=read) for ref in items)
         if isinstance(expr, cst.Attribute):
             if expr.attr.value in VIEW_ATTRIBUTES:
                 return _as_views(self.refs(expr.value, env))
@@ -392,7 +407,7 @@ class _ScopeWalker:
                 self.escaped.setdefault(older, self.escaped[buffer])
         return {
             name: refs if name.startswith(_WRITTEN) else frozenset(
-                Ref(earlier.get(ref.buffer, ref.buffer), ref.view) for ref in refs
+                dataclasses.replace(ref, buffer=earlier.get(ref.buffer, ref.buffer)) for ref in refs
             )
             for name, refs in env.items()
         }
@@ -435,12 +450,15 @@ class _ScopeWalker:
             if other != name and not other.startswith(_WRITTEN) and buffers & {ref.buffer for ref in other_refs}
         }
         escapes = {buffer: how for buffer, how in self.escaped.items() if buffer in buffers}
+        sharer_reads = {other: frozenset(ref.element for ref in env[other] if ref.buffer in buffers) for other in sharers}
         key = (id(node), name, extra.get("param", ""))
         previous = self.writes.get(key)
         if previous is not None:  # a loop body walked again: keep what every pass saw
             refs |= previous.refs
             sharers = {**previous.sharers, **sharers}
             escapes = {**previous.escapes, **escapes}
+            for other, reads in previous.sharer_reads.items():
+                sharer_reads[other] = sharer_reads.get(other, frozenset()) | reads
         after_write = _WRITTEN + str(name) in env and (previous is None or previous.after_write)
         list_indices = frozenset(
             element.slice.value.value
@@ -452,7 +470,7 @@ class _ScopeWalker:
         if previous is not None:
             list_indices |= previous.list_indices
         self.writes[key] = Write(node, name, target, form, refs, sharers, escapes, after_write=after_write,
-                                 list_indices=list_indices, **extra)
+                                 list_indices=list_indices, sharer_reads=sharer_reads, **extra)
         return name
 
 

@@ -3,10 +3,12 @@ proves it: every binding of the name is a creation with a literal shape (``np.ze
 ``np.empty(n)`` with ``n`` an integer), a copy of an array of known rank (``x.copy()``,
 ``np.zeros_like(x)``, ``jnp.asarray(x)``), or an update of the name itself (``T = T.at[i].set(v)``);
 a parameter's rank is known from an unpacking of its shape (``h, w = image.shape``), and a
-parameter passed to ``range`` is an integer (``np.zeros(n)`` is then one-dimensional).
+parameter passed to ``range`` is an integer (``np.zeros(n)`` is then one-dimensional), and so is
+the target of ``for i in range(...)``.
 
 Used where a rewrite is exact only for one rank (slice arithmetic writes whole elements, see
-``codemods/loop_stencils.py``). Anything else is unknown (None): the caller must not guess.
+``codemods/loop_stencils.py``; an element ``x[i]`` is a copy, see ``elements.py``). Anything else is
+unknown (None): the caller must not guess (``elements.py`` states its assumption apart, as one).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ COPIES = frozenset({"zeros_like", "ones_like", "empty_like", "full_like", "copy"
 NAMESPACES = ("numpy.", "jax.numpy.")
 PARAMETER = cst.Name("parameter")  # a parameter's own binding: its rank comes from `h, w = x.shape`
 SHAPE_ITEM = cst.Integer("0")  # the value bound to each name of `h, w = x.shape`: an integer
+RANGE_ITEM = cst.Ellipsis()  # the binding of `i` in `for i in range(...)`: an integer (maybe negative), no rank
 
 
 class FunctionRanks:
@@ -90,10 +93,21 @@ class FunctionRanks:
                                         for v in values)
         return False
 
+    def bound_once(self, name: str) -> bool:
+        """Whether ``name`` is one array throughout the function, whatever its rank: it has one
+        binding (a parameter's own counts), apart from copies, conversions and ``.at`` updates of itself."""
+        others = [value for value in self.bindings.get(name, []) if value is PARAMETER or not (
+            value is not None and (_updates(value, name) or self._converts(value, name) or _copies(value, name)))]
+        return len(others) == 1 and others[0] is not None
+
+    def is_int(self, node: cst.BaseExpression) -> bool:
+        """A Python integer (see ``_is_int``): an index that picks one position along an axis."""
+        return self._is_int(node, frozenset())
+
     def _is_int(self, node: cst.BaseExpression, seen: frozenset[str]) -> bool:
-        """An integer: a literal, ``len(x)``, ``x.shape[k]``, a name bound only to those, or ``+ - *
-        //`` of them."""
-        if isinstance(node, cst.Integer):
+        """An integer: a literal, ``len(x)``, ``x.shape[k]``, a ``range`` loop's target, a name bound
+        only to those, or ``+ - * //`` and signs of them."""
+        if node is RANGE_ITEM or isinstance(node, cst.Integer):
             return True
         if m.matches(node, m.Call(func=m.Name("len"))) and self.resolve(node.func) == "builtins.len":
             return True
@@ -101,12 +115,19 @@ class FunctionRanks:
             return True
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide)):
             return self._is_int(node.left, seen) and self._is_int(node.right, seen)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+            return self._is_int(node.expression, seen)
         if isinstance(node, cst.Name) and node.value not in seen:
             values = self.bindings.get(node.value)
             if values == [PARAMETER]:
                 return node.value in self.range_arguments
             return bool(values) and all(v is not None and self._is_int(v, seen | {node.value}) for v in values)
         return False
+
+
+def _copies(value: cst.BaseExpression, name: str) -> bool:
+    """``name.copy()``: same rank."""
+    return m.matches(value, m.Call(func=m.Attribute(value=m.Name(name), attr=m.Name("copy")), args=[]))
 
 
 def _updates(value: cst.BaseExpression, name: str) -> bool:
@@ -141,7 +162,8 @@ class _Bindings(cst.CSTVisitor):
         self._bind(node.target, None)
 
     def visit_For(self, node: cst.For) -> None:
-        self._bind(node.target, None)
+        counts = m.matches(node.iter, m.Call(func=m.Name())) and self.ranks.resolve(node.iter.func) == "builtins.range"
+        self._bind(node.target, RANGE_ITEM if counts and isinstance(node.target, cst.Name) else None)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind(node.target, None)
