@@ -61,7 +61,7 @@ class ExitPlans:
             init = ", ".join([*info.carried, "False"])
             statements = build.while_loop(info.node, self._fresh("_cond"), self._fresh("_body"),
                                           f"jnp.logical_and(jnp.logical_not({done}), {test})", carry, body, init=f"({init})")
-            message = f"`while` loop with `break` rewritten as `lax.while_loop` that also stops on a flag ({summary}{cost_note(info)}); {NOT_DIFFERENTIABLE}"
+            message = f"`while` loop with `break` rewritten as `lax.while_loop` that also stops on a flag ({summary}{cost_note(info, body)}); {NOT_DIFFERENTIABLE}"
             return LoopPlan("JX304", message, "", statements, IMPORTS)
         if space.kind != "range":
             return Blocker(info.node, "`break` in a loop over an array (only range and `while` loops stop on a flag)")
@@ -83,7 +83,7 @@ class ExitPlans:
             statements = [build.statement(f"{saved} = {index}"), *statements,
                           build.statement(f"{index} = jnp.where({start} < {stop}, {index}, {saved})")]
         message = (f"loop with `break` rewritten as `lax.while_loop` that stops on a flag "
-                   f"({summary_of_carry([index, *carried, done])}{cost_note(info)}); {NOT_DIFFERENTIABLE}")
+                   f"({summary_of_carry([index, *carried, done])}{cost_note(info, body)}); {NOT_DIFFERENTIABLE}")
         return LoopPlan("JX304", message, "", statements, IMPORTS)
 
     def _plan_early_return(self, info: LoopInfo, body: list[cst.BaseStatement]):
@@ -142,5 +142,5 @@ class ExitPlans:
             self._return_replacements[after] = after.with_changes(body=[cst.Return(
                 value=cst.parse_expression(f"lax.cond({done}, lambda: {returned}, lambda: {otherwise})"))])
         message = (f"loop with an early `return` rewritten as `lax.while_loop` that stops on a flag "
-                   f"({summary_of_carry(carried)}{cost_note(info)}); {NOT_DIFFERENTIABLE}")
+                   f"({summary_of_carry(carried)}{cost_note(info, body)}); {NOT_DIFFERENTIABLE}")
         return LoopPlan("JX304", message, "", statements, IMPORTS)

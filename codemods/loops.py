@@ -109,6 +109,7 @@ from jaxify.codemods.loop_exits import ExitPlans
 from jaxify.codemods.loop_mask_reductions import MaskedReductions
 from jaxify.codemods.loop_masks import Blocked, needs_masks
 from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
+from jaxify.codemods.loop_write_pairs import merge_write_pairs
 from jaxify.codemods.loop_syntax import (
     CONTAINER_KINDS,
     DynamicSlices,
@@ -471,6 +472,7 @@ class LoopCodemod(ExitPlans, Codemod):
             summary += "; its `if`/`continue` statements select with `jnp.where`, skipped iterations keep the carry"
             if lowering.conds:
                 summary += "; an `if` with a costly side runs only that side, under `lax.cond`"
+        body = merge_write_pairs(body)
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")
@@ -480,7 +482,7 @@ class LoopCodemod(ExitPlans, Codemod):
             statements = build.while_loop(
                 info.node, self._fresh("_cond"), self._fresh("_body"), test, self._carry(carried), body
             )
-            message = (f"`while` loop rewritten as `lax.while_loop` ({summary}{loop_notes.cost_note(info)}); "
+            message = (f"`while` loop rewritten as `lax.while_loop` ({summary}{loop_notes.cost_note(info, body)}); "
                        "`lax.while_loop` is not reverse-differentiable: `jax.grad` through it raises, `jax.jvp` works")
             return LoopPlan("JX304", message, "", statements, [lax_import])
 
@@ -530,7 +532,7 @@ class LoopCodemod(ExitPlans, Codemod):
             if ys is None and (space.step is None or m.matches(space.step, m.Integer("1"))):
                 start = build.code(space.start) if space.start is not None else "0"
                 statements = build.fori_loop(info.node, self._fresh("_body"), index, start, build.code(space.stop), carry, body)
-                return LoopPlan("JX303", f"loop rewritten as `lax.fori_loop` ({summary}){loop_notes.cost_note(info)}", "",
+                return LoopPlan("JX303", f"loop rewritten as `lax.fori_loop` ({summary}){loop_notes.cost_note(info, body)}", "",
                                 statements, [lax_import])
             uses_index = index in set().union(*(set(reads_of(s)) for s in body)) if body else False
             if uses_index or space.start is not None:

@@ -71,3 +71,24 @@ def test_rows_of_a_table_of_known_rank_warn_about_speed():
     vector = vector.replace("2.0 * x * T", "2.0 * x[0] * T")
     message = loop_message(vector)
     assert "sequential: each row is computed from the rows before it" in message and "whole row" not in message
+
+
+def test_a_value_computed_from_an_array_the_iteration_writes_warns_of_a_copy():
+    counted = (
+        "import numpy as np\n\n"
+        "def bubble_pass(a):\n"
+        "    (n,) = a.shape\n"
+        "    x = np.zeros(n)\n"
+        "    x[:] = a\n"
+        "    swaps = 0\n"
+        "    for i in range(n - 1):\n"
+        "        if x[i] > x[i + 1]:\n"
+        "            tmp = x[i]\n"
+        "            x[i] = x[i + 1]\n"
+        "            x[i + 1] = tmp\n"
+        "            swaps += 1\n"
+        "    return x, swaps\n"
+    )
+    assert "`swaps` is computed from `x` in the iteration that writes `x`" in loop_message(counted)
+    uncounted = counted.replace("            swaps += 1\n", "").replace("return x, swaps", "return x")
+    assert "may copy" not in loop_message(uncounted)
