@@ -153,3 +153,23 @@ def _jax_results(statement: cst.BaseStatement) -> set[str]:
 
 
 _LAX_LOOP = m.Call(func=m.Attribute(value=m.Name("lax"), attr=m.OneOf(m.Name("fori_loop"), m.Name("while_loop"), m.Name("scan"))))
+
+
+def moving_out(body: Sequence[cst.BaseStatement], hoisted: dict[cst.CSTNode, list[cst.BaseStatement]]):
+    """Per statement of a loop's ``body``, the conversions an inner loop there hoisted (``hoisted``)
+    that move on before this loop: not those of an array an earlier statement of the body binds
+    (``new = u.copy()`` then an inner loop writing ``new``): before the loop it may not exist yet."""
+    moving: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
+    bound: set[str] = set()
+    for statement in body:
+        moving[statement] = [conversion for conversion in hoisted.get(statement, [])
+                             if _converted_source(conversion) not in bound]
+        bound |= block_flow([statement]).written
+    return moving
+
+
+def _converted_source(conversion: cst.BaseStatement) -> str | None:
+    """``x`` for ``x = jnp.asarray(x)`` and ``x_jax = jnp.asarray(x)``."""
+    if m.matches(conversion, m.SimpleStatementLine(body=[m.Assign(value=m.Call(args=[m.Arg(m.Name())]))])):
+        return conversion.body[0].value.args[0].value.value
+    return None

@@ -381,12 +381,13 @@ class LoopCodemod(ExitPlans, Codemod):
         """The loop's body after the rewrites inside it, without the statement ``drop`` and without
         the conversions that move before the loop."""
         body: list[cst.BaseStatement] = []
+        moving = loop_hoist.moving_out(original.body.body, self._hoisted_out)
         for statement in original.body.body:
             if statement is drop or statement in self._hoisted:
                 continue
             replacement = self._replacement.get(statement, statement)
             if isinstance(replacement, cst.FlattenSentinel):
-                moved = self._hoisted_out.get(statement, [])
+                moved = moving[statement]
                 kept = [node for node in replacement.nodes if not any(node is h for h in moved)]
                 if moved and kept:  # the inner loop's leading comments stay with what replaced it
                     kept[0] = kept[0].with_changes(leading_lines=replacement.nodes[0].leading_lines)
@@ -414,10 +415,9 @@ class LoopCodemod(ExitPlans, Codemod):
         return statements, loop_hoist.conversions(reads.views, self._inherited_conversions(original))
 
     def _inherited_conversions(self, original: cst.For | cst.While) -> list[cst.BaseStatement]:
-        """Conversions that rewritten loops directly inside this one hoisted: they move further out
-        (without the inner loop's leading lines, which stay with the inner loop's statements)."""
-        return [node.with_changes(leading_lines=()) for statement in original.body.body
-                for node in self._hoisted_out.get(statement, [])]
+        """Conversions the loops directly inside this one hoisted, moving on out (leading lines stay)."""
+        return [node.with_changes(leading_lines=())
+                for moved in loop_hoist.moving_out(original.body.body, self._hoisted_out).values() for node in moved]
 
     def _structural_blockers(self, info: LoopInfo, scope: Sequence[cst.CSTNode]) -> list[Blocker]:
         blockers = []

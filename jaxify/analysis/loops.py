@@ -242,9 +242,16 @@ def _per_iteration_index(elements: Sequence[cst.SubscriptElement], index: str, s
 def find_conversions(body: Sequence[cst.BaseStatement], resolve: Resolve) -> list[cst.SimpleStatementLine]:
     """Top-level ``x = jnp.asarray(x)`` statements (the in-place codemod's "make sure it is a jax
     array before `.at`"). Only the first iteration converts anything, so they can run once before
-    the loop instead; they are left out of the loop's data flow."""
+    the loop instead; they are left out of the loop's data flow. Not one whose ``x`` an earlier
+    statement of the body binds (``new = u.copy()`` then ``new = jnp.asarray(new)``): before the
+    loop ``x`` may not exist yet, and in it every iteration makes a new ``x``."""
     found = []
+    bound: set[str] = set()
     for statement in body:
+        bound_before, bound = bound, bound | block_flow([statement]).written
+        if m.matches(statement, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name())])])) \
+                and statement.body[0].targets[0].target.value in bound_before:
+            continue
         if not m.matches(
             statement,
             m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name())], value=m.Call(args=[m.Arg(m.Name(), keyword=None, star="")]))]),

@@ -386,11 +386,14 @@ class _ScopeWalker:
             env = self.bind(target, refs, env)
         return env
 
-    @staticmethod
-    def made_now(value: cst.BaseExpression, refs: frozenset[Ref], env: Env) -> frozenset[Buffer]:
+    def made_now(self, value: cst.BaseExpression, refs: frozenset[Ref], env: Env) -> frozenset[Buffer]:
         """The buffers evaluating ``value`` creates now: a call's new array, new arithmetic, a
-        literal container; not those any name in ``value`` already holds (``b = a`` makes none)."""
+        literal container; not those any name in ``value`` already holds (``b = a`` makes none),
+        unless ``value`` itself makes them: in a loop, ``new = u.copy()`` after ``u = new`` copies
+        the array an earlier run made at this line into a new one."""
         held = {ref.buffer for name in names_in(value) for ref in env.get(name, ())}
+        if not isinstance(value, (cst.Name, cst.Attribute, cst.Subscript)):
+            held -= {ref.buffer for ref in refs if ref.buffer.name.endswith(f" made at line {self.owner.line_of(value)}")}
         return frozenset(
             ref.buffer for ref in refs if ref.buffer.origin in ("local", "container") and ref.buffer not in held
         )
