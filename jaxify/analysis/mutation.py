@@ -392,8 +392,10 @@ class _ScopeWalker:
         unless ``value`` itself makes them: in a loop, ``new = u.copy()`` after ``u = new`` copies
         the array an earlier run made at this line into a new one."""
         held = {ref.buffer for name in names_in(value) for ref in env.get(name, ())}
-        if not isinstance(value, (cst.Name, cst.Attribute, cst.Subscript)):
-            held -= {ref.buffer for ref in refs if ref.buffer.name.endswith(f" made at line {self.owner.line_of(value)}")}
+        if isinstance(value, cst.Call) and len(refs) == 1:  # a call's own new array (not a view, not a helper's argument)
+            (ref,) = refs
+            if not ref.view and ref.buffer.name == f"the new array made at line {self.owner.line_of(value)}":
+                held.discard(ref.buffer)
         return frozenset(
             ref.buffer for ref in refs if ref.buffer.origin in ("local", "container") and ref.buffer not in held
         )
