@@ -153,6 +153,8 @@ class InplaceUpdates(Codemod):
              "A write to or of strings, objects, dates, records, masked values or lists: jax arrays hold numbers only."),
         Rule("JX115", "numpy-checked-write", Safety.REPORT,
              "A write whose NumPy error a handler relies on (try/errstate), or a float-to-int cast NumPy checks."),
+        Rule("JX116", "chained-write", Safety.REPORT,
+             "`a[i] = b[j] = v` writes several arrays in one statement: split it, one assignment per target."),
     )
     METADATA_DEPENDENCIES = (PositionProvider,)
 

@@ -285,6 +285,10 @@ class Builder:
             return self.augmented_name(write, node)
         if write.form == "call":
             return self.call(write, node)
+        if write.form == "chained":
+            return Refusal("JX116", f"`{code(write.target)} = ...` is one of several targets of one assignment",
+                           "a chained assignment writes several arrays in one statement, which one rebinding cannot",
+                           "split it into one assignment per target (`a[i] = v` then `b[j] = v`) and rerun jaxify")
         raise ValueError(write.form)
 
     # x[idx] = v --------------------------------------------------------------------------

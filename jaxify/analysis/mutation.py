@@ -364,6 +364,10 @@ class _ScopeWalker:
     def assign(self, node, targets: list[cst.BaseExpression], value: cst.BaseExpression, env: Env) -> Env:
         line = self.owner.line_of(node)
         self.escape_elements(value, env, f"the container built at line {line}")
+        if len(targets) > 1 and any(isinstance(target, cst.Subscript) for target in targets):
+            for target in targets:  # `a[i] = b[j] = v`: each a write, none rewritten (JX116)
+                if isinstance(target, cst.Subscript):
+                    env = _mark_written(env, self.record(node, target, "chained", env))
         if len(targets) == 1 and isinstance(targets[0], cst.Subscript):
             target = targets[0]
             written = self.record(node, target, "subscript", env)
@@ -445,7 +449,7 @@ class _ScopeWalker:
             self.record(stmt, arg, "helper", env, callee=callee, param=param)
 
     def record(self, node, target: cst.BaseExpression, form: str, env: Env, **extra) -> str | None:
-        base = target.value if form == "subscript" and isinstance(target, cst.Subscript) else target
+        base = target.value if form in ("subscript", "chained") and isinstance(target, cst.Subscript) else target
         name = base.value if isinstance(base, cst.Name) else None
         refs = self.refs(base, env)
         buffers = {ref.buffer for ref in refs if ref.buffer.origin in SHARED_ORIGINS}
