@@ -94,7 +94,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 from jaxify.analysis.randomness import RandomFacts, random_facts
 from jaxify.codemod import Codemod
 from jaxify.codemods.random_calls import SHUFFLES, is_atom, jax_expression, sampler_for, source
-from jaxify.codemods.random_loop_keys import split_statements
+from jaxify.codemods.random_loop_keys import batch_statement, fold_key, keys_split_before, split_statements
 from jaxify.codemods.random_threading import CHANGES_NUMBERS, Plan, Planner
 from jaxify.rules import Rule, Safety
 
@@ -158,6 +158,7 @@ class Randomness(Codemod):
                 hint="draw the values with np.random / jax.random (size=...) instead of one by one",
             )
         self.uses_jnp = False
+        self.batch_statements: dict[cst.Call, cst.BaseStatement] = {}  # batched draw -> its statement
 
     def alias_problem(self, name: cst.Name, function: cst.FunctionDef | None) -> str:
         """Why rebinding ``name`` to a new array would hide an in-place change from other names:
@@ -200,6 +201,12 @@ class Randomness(Codemod):
     # -- rewriting -----------------------------------------------------------------------------
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if original_node in self.plan.loops.batched:
+            batched = self.plan.loops.batched[original_node]
+            draw, _ = self.plan.draws[original_node]
+            one = jax_expression(sampler_for(draw.api, draw.name), updated_node, [fold_key(batched)])
+            self.batch_statements[original_node] = cst.parse_statement(batch_statement(batched, source(one)) + "\n")
+            return cst.parse_expression(f"{batched.array}[{batched.position}]")
         if original_node in self.plan.draws:
             draw, keys = self.plan.draws[original_node]
             if draw.name == "shuffle":
@@ -240,9 +247,12 @@ class Randomness(Codemod):
 
     def leave_For(self, original_node, updated_node):
         before = [
-            cst.parse_statement(f"{k.key_var}, {k.loop_key} = jax.random.split({k.key_var})\n")
-            for k in self.plan.keys_before.get(original_node, [])
+            cst.parse_statement(keys_split_before(key_var, loop_keys) + "\n")
+            for key_var, loop_keys in self.plan.loops.keys_before.get(original_node, [])
         ]
+        batched = self.plan.loops.batches_before.get(original_node, [])
+        before += [self.batch_statements[call] for call in batched]
+        self.uses_jnp = self.uses_jnp or bool(batched)
         if before:
             before[0] = before[0].with_changes(leading_lines=updated_node.leading_lines)
             updated_node = updated_node.with_changes(leading_lines=())
@@ -282,8 +292,8 @@ class Randomness(Codemod):
         for key_var, subkeys in splits:
             count = "" if len(subkeys) == 1 else f", {len(subkeys) + 1}"
             text = f"{key_var}, {', '.join(subkeys)} = jax.random.split({key_var}{count})"
-            if original in self.plan.loop_keys:
-                text = split_statements(self.plan.loop_keys[original], subkeys)
+            if original in self.plan.loops.keys:
+                text = split_statements(self.plan.loops.keys[original], subkeys)
             statements.append(cst.parse_statement(text + "\n"))
         statements[0] = statements[0].with_changes(leading_lines=lines[0].leading_lines)
         lines[0] = lines[0].with_changes(leading_lines=())

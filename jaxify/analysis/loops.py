@@ -418,7 +418,7 @@ class _NestedFunctionReads(cst.CSTVisitor):
         self._depth -= 1
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        self.names |= set(reads_of(node.body))
+        self.names |= set(reads_of(node))  # its parameters are its own, not reads of the scope's names
 
 
 def run_in_place(loop: cst.CSTNode, scope_root: cst.CSTNode, resolve: Resolve) -> frozenset[cst.FunctionDef]:
