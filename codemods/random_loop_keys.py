@@ -66,7 +66,8 @@ class BatchedDraw:
 
 @dataclasses.dataclass
 class LoopDraws:
-    keys: dict[cst.CSTNode, LoopKey] = dataclasses.field(default_factory=dict)  # statement -> its loop key
+    # loop -> [(its loop key, the subkeys every iteration derives from it at the top of its body)]
+    iteration_keys: dict[cst.For, list[tuple[LoopKey, list[str]]]] = dataclasses.field(default_factory=dict)
     batched: dict[cst.Call, BatchedDraw] = dataclasses.field(default_factory=dict)
     # loop -> [(key variable, the loop keys split off it before the loop)]
     keys_before: dict[cst.For, list[tuple[str, list[str]]]] = dataclasses.field(default_factory=dict)
@@ -112,6 +113,7 @@ class _LoopDrawPlanner:
         self.result = LoopDraws()
         # function -> the names this plan gave out there, kept from every later fresh name
         self.claimed: dict[cst.CSTNode | None, set[str]] = {}
+        self.keyed: set[cst.CSTNode] = set()  # statements whose keys now come from a loop's keys
         self.draws_of: dict[cst.CSTNode, list[cst.Call]] = {}  # statement -> its rewritten draws
         for call, (draw, _) in self.plan.draws.items():
             self.draws_of.setdefault(draw.place.statement, []).append(call)
@@ -133,36 +135,61 @@ class _LoopDrawPlanner:
             for key_var, using in users.items():
                 if self._keys_leave_loop(loop, key_var, using):
                     self._plan_key(loop, index, key_var, using)
-        for statement in [s for s, splits in self.plan.splits.items() if splits and not splits[0][1]]:
-            del self.plan.splits[statement]  # every draw of it is batched: it needs no key of its own
         return self.result
 
     def _keys_leave_loop(self, loop: cst.For, key_var: str, using: list[cst.CSTNode]) -> bool:
         """Every use of ``key_var`` in the loop is a drawing statement directly in its body that
         splits no other key, and no statement was given a loop key already (by an inner loop)."""
         return key_var.isidentifier() and not _mentions(loop, key_var, set(using)) and all(
-            self.parents.get(s) is loop.body and len(self.plan.splits[s]) == 1 and s not in self.result.keys
+            self.parents.get(s) is loop.body and len(self.plan.splits[s]) == 1 and s not in self.keyed
             for s in using
         )
 
     def _plan_key(self, loop: cst.For, index: str, key_var: str, using: list[cst.CSTNode]) -> None:
         why_not = self._why_not_batched(loop, index)
         skipped = _skipped_by(loop, using)
-        per_statement: list[cst.CSTNode] = []
-        batched: list[tuple[cst.Call, str]] = []  # (draw, its loop key)
-        for statement in sorted(using, key=self.planner.codemod.position):
+        using = sorted(using, key=self.planner.codemod.position)
+        loop_keys = []  # one per batched draw, and one for the draws made per iteration
+        for statement in using:
             for call in self.draws_of.get(statement, []):
                 reason = why_not(call)
                 if reason:
                     self.result.notes[call] = f"; drawn in each iteration: {reason}"
                     continue
                 sometimes = skipped.get(statement) or _evaluated_sometimes(call, statement, self.parents)
-                batched.append((call, self._batch(loop, index, call, sometimes)))
-            if self.plan.splits[statement][0][1]:  # subkeys left: call sites or draws made per iteration
-                per_statement.append(statement)
-        loop_keys = self._statement_keys(key_var, index, per_statement)
-        self.result.keys_before.setdefault(loop, []).append((key_var, [*loop_keys, *(k for _, k in batched)]))
-        self.result.batches_before.setdefault(loop, []).extend(call for call, _ in batched)
+                loop_keys.append(self._batch(loop, index, call, sometimes))
+        per_iteration = [s for s in using if self.plan.splits[s][0][1]]  # call sites, draws not batched
+        if per_iteration:
+            loop_key = self.planner.free_name(f"{key_var}_per_{index}", self._taken(using[0]))
+            self._claim(using[0], loop_key)
+            subkeys = self._rename_subkeys(per_iteration)
+            self.result.iteration_keys.setdefault(loop, []).append((LoopKey(loop_key, index), subkeys))
+            loop_keys.insert(0, loop_key)
+        for statement in using:
+            del self.plan.splits[statement]  # its keys come from the loop's keys, split before it
+            self.keyed.add(statement)
+        self.result.keys_before.setdefault(loop, []).append((key_var, loop_keys))
+
+    def _rename_subkeys(self, statements: list[cst.CSTNode]) -> list[str]:
+        """One name per subkey the statements use, distinct across them: they are all derived at the
+        top of the iteration (before any ``break`` or ``continue``), so none rebinds another's."""
+        consumers = [(call, statement) for call, statement, _, _ in self.planner.consumers
+                     if statement in statements and call not in self.result.batched]
+        consumers.sort(key=lambda c: (statements.index(c[1]), self.planner.codemod.position(c[0])))
+        old = {call: self._subkeys_of(call) for call, _ in consumers}
+        taken = self._taken(statements[0])
+        names = iter(self.planner.subkey_names(sum(len(keys) for keys in old.values()), taken))
+        given = []
+        for call, _ in consumers:
+            new = [next(names) for _ in old[call]]
+            given += new
+            if call in self.plan.draws:
+                self.plan.draws[call] = (self.plan.draws[call][0], new)
+            else:
+                param, _ = self.plan.calls[call]
+                self.plan.calls[call] = (param, new[0])
+        self._claim(statements[0], *given)
+        return given
 
     def _why_not_batched(self, loop: cst.For, index: str):
         """draw -> why it is drawn per iteration ("" when it can be batched)."""
@@ -215,6 +242,7 @@ class _LoopDrawPlanner:
         self._claim(statement, loop_key, array)
         indices, position = _indices(loop, index)
         self.result.batched[call] = BatchedDraw(loop_key, index, array, indices, position)
+        self.result.batches_before.setdefault(loop, []).append(call)
         subkeys = set(self.plan.draws[call][1])
         (key_var, left), = self.plan.splits[statement]
         self.plan.splits[statement] = [(key_var, [k for k in left if k not in subkeys])]
@@ -225,15 +253,8 @@ class _LoopDrawPlanner:
         self.result.notes[call] = note
         return loop_key
 
-    def _statement_keys(self, key_var: str, index: str, statements: list[cst.CSTNode]) -> list[str]:
-        names = []
-        for number, statement in enumerate(statements, 1):
-            base = f"{key_var}_per_{index}" + (str(number) if len(statements) > 1 else "")
-            name = self.planner.free_name(base, self._taken(statement) | set(self.plan.splits[statement][0][1]))
-            self._claim(statement, name)
-            self.result.keys[statement] = LoopKey(name, index)
-            names.append(name)
-        return names
+    def _subkeys_of(self, call: cst.Call) -> list[str]:
+        return self.plan.draws[call][1] if call in self.plan.draws else [self.plan.calls[call][1]]
 
     def _taken(self, statement: cst.CSTNode) -> set[str]:
         return self.planner.names_near(statement) | self.claimed.get(self._function(statement), set())

@@ -242,6 +242,9 @@ class Planner:
             return self.facts.functions[function.node].names | set(self.plan.key_params.values())
         return set(self.facts.module_names)
 
+    def subkey_names(self, count: int, taken: set[str]) -> list[str]:
+        return _fresh_names("sub", count, taken)
+
     def free_name(self, base: str, taken: set[str]) -> str:
         name = base
         while name in taken:

@@ -250,6 +250,11 @@ class Randomness(Codemod):
             cst.parse_statement(keys_split_before(key_var, loop_keys) + "\n")
             for key_var, loop_keys in self.plan.loops.keys_before.get(original_node, [])
         ]
+        per_iteration = [cst.parse_statement(split_statements(loop_key, subkeys) + "\n")
+                         for loop_key, subkeys in self.plan.loops.iteration_keys.get(original_node, [])]
+        if per_iteration:  # at the top of the body, before any `break` or `continue` can skip it
+            updated_node = updated_node.with_changes(
+                body=updated_node.body.with_changes(body=[*per_iteration, *updated_node.body.body]))
         batched = self.plan.loops.batches_before.get(original_node, [])
         before += [self.batch_statements[call] for call in batched]
         self.uses_jnp = self.uses_jnp or bool(batched)
@@ -292,8 +297,6 @@ class Randomness(Codemod):
         for key_var, subkeys in splits:
             count = "" if len(subkeys) == 1 else f", {len(subkeys) + 1}"
             text = f"{key_var}, {', '.join(subkeys)} = jax.random.split({key_var}{count})"
-            if original in self.plan.loops.keys:
-                text = split_statements(self.plan.loops.keys[original], subkeys)
             statements.append(cst.parse_statement(text + "\n"))
         statements[0] = statements[0].with_changes(leading_lines=lines[0].leading_lines)
         lines[0] = lines[0].with_changes(leading_lines=())
