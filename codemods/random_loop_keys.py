@@ -17,10 +17,11 @@ loop and the loop no longer carries it:
   vectorised draw costs about what one batched ``jax.random.normal(key, (n,))`` does. A draw the
   original evaluates only on some paths (``a or np.random.uniform() < p``, after a ``continue``) is
   made for every iteration: draws are independent, so every outcome keeps its distribution.
-- Per-iteration keys. Each other drawing statement gets a loop key of its own and derives its
-  iteration's subkey from the index: ``sub = jax.random.fold_in(key_per_i, i)``. Keys folded with
-  distinct indices are independent, so every draw keeps its distribution (the numbers change, as
-  with every JX2 rewrite); otherwise independent iterations become one ``jax.vmap``.
+- Per-iteration keys. The other draws (and calls that pass a key on) of the loop take subkeys
+  derived from one more loop key at the top of each iteration, before any ``break`` or
+  ``continue``: ``sub1, sub2 = jax.random.split(jax.random.fold_in(key_per_i, i))``. Keys folded
+  with distinct indices are independent, so every draw keeps its distribution (the numbers
+  change, as with every JX2 rewrite); otherwise independent iterations become one ``jax.vmap``.
 
 The loop must be ``for i in range(...)`` with ``i`` never reassigned in its body (distinct indices,
 distinct keys), and each drawing statement must sit directly in its body (it runs at most once per
@@ -228,9 +229,7 @@ class _LoopDrawPlanner:
         for scope in self.analysis.mutation.scopes:
             for write in scope.writes:
                 if _inside(write.node, loop, self.parents):
-                    changed |= set(reads_of(write.target)) | set(write.sharers)
-                    if write.name:
-                        changed.add(write.name)
+                    changed |= {_written_base(write.target), *write.sharers}
         return changed
 
     def _batch(self, loop: cst.For, index: str, call: cst.Call, sometimes: str) -> str:
@@ -276,6 +275,13 @@ def _ancestors(node: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]):
 
 def _inside(node: cst.CSTNode, container: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]) -> bool:
     return any(ancestor is container for ancestor in _ancestors(node, parents))
+
+
+def _written_base(target: cst.BaseExpression) -> str:
+    """The name whose object a write changes: ``x`` of ``x[i]``, ``self`` of ``self.a[i]``."""
+    while isinstance(target, (cst.Subscript, cst.Attribute)):
+        target = target.value
+    return target.value if isinstance(target, cst.Name) else ""
 
 
 def _range_index(loop: cst.For, resolve) -> str | None:

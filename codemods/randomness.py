@@ -21,10 +21,13 @@ draw a key it has never used:
 
 A draw inside a loop splits the key inside the loop body, so the key is carried from iteration to
 iteration (the loops codemod sees an ordinary carried value) and no key is ever used twice. In a
-`for i in range(...)` loop whose only use of the key is one statement directly in its body, the
-key is split once before the loop and each iteration folds its index in
-(`sub = jax.random.fold_in(key_per_i, i)`): the loop no longer carries the key, so otherwise
-independent iterations become one `jax.vmap` (see `random_loop_keys.py`).
+`for i in range(...)` loop whose only uses of the key are drawing statements directly in its body,
+the key is split before the loop instead, so the loop no longer carries it (see
+`random_loop_keys.py`): a draw that reads only the index and what the loop leaves unchanged is
+made for every iteration at once before the loop (`normal_draws = jax.vmap(...)(jnp.arange(n))`,
+read as `normal_draws[i]`), and the others fold the index into a loop key
+(`sub = jax.random.fold_in(key_per_i, i)`), so otherwise independent iterations become one
+`jax.vmap`. Each such draw's finding says which it got and why.
 
 ## Why JAX needs it
 JAX has no global random state: a draw is a pure function of its key, and the same key gives the
