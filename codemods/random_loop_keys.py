@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 @dataclasses.dataclass(frozen=True)
 class LoopKey:
-    """The split in front of a statement draws from ``loop_key`` folded with the loop's ``index``."""
+    """Each iteration's subkeys come from ``loop_key`` folded with the loop's ``index``."""
 
     loop_key: str
     index: str
@@ -78,7 +78,8 @@ class LoopDraws:
 
 def plan_loop_draws(planner: Planner) -> LoopDraws:
     """Loop keys and batched draws for every loop of the planner's splits that qualifies (see the
-    module docstring). Subkeys of batched draws leave ``planner.plan.splits``."""
+    module docstring). The statements of such a loop leave ``planner.plan.splits`` (their keys come
+    from the loop's), and their subkeys are renamed apart (``planner.plan.draws`` / ``calls``)."""
     return _LoopDrawPlanner(planner).run()
 
 
