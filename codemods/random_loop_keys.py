@@ -115,7 +115,7 @@ class _LoopDrawPlanner:
         self.result = LoopDraws()
         # function -> the names this plan gave out there, kept from every later fresh name
         self.claimed: dict[cst.CSTNode | None, set[str]] = {}
-        self.keyed: set[cst.CSTNode] = set()  # statements whose keys now come from a loop's keys
+        self.keyed: dict[cst.CSTNode, str] = {}  # statement -> the key variable its loop's keys come from
         self.draws_of: dict[cst.CSTNode, list[cst.Call]] = {}  # statement -> its rewritten draws
         for call, (draw, _) in self.plan.draws.items():
             self.draws_of.setdefault(draw.place.statement, []).append(call)
@@ -132,7 +132,8 @@ class _LoopDrawPlanner:
                 continue
             users: dict[str, list[cst.CSTNode]] = {}
             for statement in statements:
-                for key_var, _ in self.plan.splits[statement]:
+                # a statement an inner loop keyed still uses its key there: it keeps this loop's carry
+                for key_var, _ in self.plan.splits.get(statement) or [(self.keyed[statement], [])]:
                     users.setdefault(key_var, []).append(statement)
             for key_var, using in users.items():
                 if self._keys_leave_loop(loop, key_var, using):
@@ -169,7 +170,7 @@ class _LoopDrawPlanner:
             loop_keys.insert(0, loop_key)
         for statement in using:
             del self.plan.splits[statement]  # its keys come from the loop's keys, split before it
-            self.keyed.add(statement)
+            self.keyed[statement] = key_var
         self.result.keys_before.setdefault(loop, []).append((key_var, loop_keys))
 
     def _rename_subkeys(self, statements: list[cst.CSTNode]) -> list[str]:
