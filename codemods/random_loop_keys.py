@@ -248,6 +248,10 @@ class _LoopDrawPlanner:
         (key_var, left), = self.plan.splits[statement]
         self.plan.splits[statement] = [(key_var, [k for k in left if k not in subkeys])]
         note = f"; drawn for every iteration at once before the loop (`{array}`)"
+        sizes = [source(node) for name, node in sampler_for(draw.api, draw.name).bind(call).items()
+                 if name == "size" or name.startswith("dim")]
+        if sizes:  # the memory the loop needed for one draw, it now needs for all of them
+            note += f", which holds every iteration's draw (of size `{', '.join(sizes)}`) in memory at once"
         if sometimes:
             note += (f", also in iterations where the original skips it ({sometimes}): draws are independent, "
                      "so every outcome keeps its distribution")
