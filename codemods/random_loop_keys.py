@@ -37,13 +37,17 @@ from typing import TYPE_CHECKING, Iterable
 
 import libcst as cst
 
-from jaxify.analysis.effects import SIDE_EFFECTS, calls_in
+from jaxify.analysis.effects import SIDE_EFFECTS, Effect, calls_in
 from jaxify.analysis.loop_flow import block_flow, reads_of
 from jaxify.codemods.random_calls import is_atom, sampler_for, source
 
 if TYPE_CHECKING:
     from jaxify.analysis.randomness import Draw
     from jaxify.codemods.random_threading import Planner
+
+
+# Effects of a call in the loop that may change what a draw reads (a draw's own effect does not).
+_MAY_CHANGE = SIDE_EFFECTS - {Effect.GLOBAL_RANDOM}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -199,6 +203,9 @@ class _LoopDrawPlanner:
         exit_kind = _early_exit(loop)
         changed = self._changed_in(loop)
         effects = self.analysis.effects
+        # a call that may change objects or globals behind the loop's back (a method, a helper
+        # writing a global): what a draw reads may change though no statement of the loop writes it
+        changing = next((c for c in calls_in(loop.body) if effects.effects_of(c) & _MAY_CHANGE), None)
 
         def why_not(call: cst.Call) -> str:
             draw: Draw = self.plan.draws[call][0]
@@ -214,6 +221,10 @@ class _LoopDrawPlanner:
             moving = next((name for name in read if name in changed), None)
             if moving:
                 return f"its arguments read `{moving}`, which the loop changes"
+            outside = next((name for name in read if name != index), None)
+            if outside and changing is not None:
+                return (f"its arguments read `{outside}`, and the loop calls `{source(changing.func)}`, "
+                        "which may change it")
             sizes = [node for name, node in bound.items() if name == "size" or name.startswith("dim")]
             if any(index in reads_of(node) for node in sizes):
                 return f"its size depends on the loop index `{index}`"
