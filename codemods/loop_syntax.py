@@ -100,6 +100,8 @@ def jax_bound_names(function: cst.CSTNode, resolve) -> set[str]:
             for target in node.targets:
                 if isinstance(target.target, cst.Name):
                     call = node.value
+                    while isinstance(call, cst.Call) and isinstance(call.func, cst.Call):
+                        call = call.func  # `jax.vmap(f)(xs)`: what a jax transform makes returns jax arrays
                     qualified = resolve(call.func) if isinstance(call, cst.Call) else None
                     (jax_valued if qualified and qualified.startswith("jax.") else other).add(target.target.value)
 

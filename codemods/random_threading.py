@@ -21,7 +21,7 @@ import libcst as cst
 
 from jaxify.codemods.random_calls import NO_EQUIVALENT, SHUFFLES, STATE_ACCESS, is_none, jax_expression, sampler_for, source
 from jaxify.analysis.randomness import Draw, RandomFacts, RandomFunction, Stream
-from jaxify.codemods.random_loop_keys import LoopKey, per_iteration_keys
+from jaxify.codemods.random_loop_keys import LoopDraws, plan_loop_draws
 
 if TYPE_CHECKING:
     from jaxify.codemods.randomness import Randomness
@@ -37,8 +37,7 @@ class Plan:
     creations: set[cst.Call] = dataclasses.field(default_factory=set)  # default_rng(s) -> jax.random.key(s)
     splits: dict[cst.CSTNode, list[tuple[str, list[str]]]] = dataclasses.field(default_factory=dict)
     key_params: dict[cst.FunctionDef, str] = dataclasses.field(default_factory=dict)
-    loop_keys: dict[cst.CSTNode, LoopKey] = dataclasses.field(default_factory=dict)  # splits that fold in the index
-    keys_before: dict[cst.For, list[LoopKey]] = dataclasses.field(default_factory=dict)  # split once before the loop
+    loops: LoopDraws = dataclasses.field(default_factory=LoopDraws)  # keys split before loops, batched draws
 
     @property
     def empty(self) -> bool:
@@ -53,6 +52,7 @@ class Planner:
         self.key_name = codemod.options.key_name
         self.plan = Plan()
         self.consumers: list[tuple[cst.Call, cst.CSTNode, str, int]] = []  # (call, statement, key var, n keys)
+        self.draw_findings: dict[cst.Call, int] = {}  # draw -> the index of its finding
 
     # -- the whole plan ------------------------------------------------------------------------
 
@@ -69,11 +69,18 @@ class Planner:
                 )
         self._plan_global_state()
         self._allocate_subkeys()
-        self.plan.loop_keys, self.plan.keys_before = per_iteration_keys(
-            self.plan.splits, self.codemod.parents, self.codemod.analysis.qualified_name,
-            lambda base, statement, taken: self.free_name(base, self._names_near(statement) | taken),
-        )
+        self.plan.loops = plan_loop_draws(self)
+        self._add_loop_notes()
         return self.plan
+
+    def _add_loop_notes(self) -> None:
+        """How a draw in a loop is made (batched before the loop, or per iteration and why) joins
+        its finding, reported before the loops were planned."""
+        findings = self.codemod.context.findings
+        for call, note in self.plan.loops.notes.items():
+            if call in self.draw_findings:
+                at = self.draw_findings[call]
+                findings[at] = dataclasses.replace(findings[at], message=findings[at].message + note)
 
     # -- Generator / RandomState objects -------------------------------------------------------
 
@@ -198,11 +205,12 @@ class Planner:
 
     def _rewrite_draw(self, draw: Draw, key_var: str, code: str) -> None:
         api = "np.random" if draw.stream is None else draw.stream.name
-        self.codemod.fix(
+        if self.codemod.fix(
             draw.call, code,
             f"`{api}.{draw.name}` -> `jax.random` with a subkey of `{key_var}`: {CHANGES_NUMBERS}",
             hint="JAX draws float32/int32 unless jax_enable_x64 is set; NumPy draws float64/int64",
-        )
+        ):
+            self.draw_findings[draw.call] = len(self.codemod.context.findings) - 1
         keys = SHUFFLES[draw.api].keys if draw.name == "shuffle" else sampler_for(draw.api, draw.name).keys
         self.plan.draws[draw.call] = (draw, [])
         self.consumers.append((draw.call, draw.place.statement, key_var, keys))
@@ -214,7 +222,7 @@ class Planner:
             by_statement.setdefault(statement, []).append((call, key_var, count))
         for statement, consumers in by_statement.items():
             consumers.sort(key=lambda c: self.codemod.position(c[0]))
-            taken = self._names_near(statement) | {key_var for _, key_var, _ in consumers}
+            taken = self.names_near(statement) | {key_var for _, key_var, _ in consumers}
             total = sum(count for _, _, count in consumers)
             names = iter(_fresh_names("sub", total, taken))
             splits: dict[str, list[str]] = {}
@@ -228,11 +236,14 @@ class Planner:
                     self.plan.calls[call] = (param, subkeys[0])
             self.plan.splits[statement] = list(splits.items())
 
-    def _names_near(self, statement: cst.CSTNode) -> set[str]:
+    def names_near(self, statement: cst.CSTNode) -> set[str]:
         function = self.codemod.analysis.function_of(statement)
         if function is not None and function.node in self.facts.functions:
             return self.facts.functions[function.node].names | set(self.plan.key_params.values())
         return set(self.facts.module_names)
+
+    def subkey_names(self, count: int, taken: set[str]) -> list[str]:
+        return _fresh_names("sub", count, taken)
 
     def free_name(self, base: str, taken: set[str]) -> str:
         name = base

@@ -21,10 +21,13 @@ draw a key it has never used:
 
 A draw inside a loop splits the key inside the loop body, so the key is carried from iteration to
 iteration (the loops codemod sees an ordinary carried value) and no key is ever used twice. In a
-`for i in range(...)` loop whose only use of the key is one statement directly in its body, the
-key is split once before the loop and each iteration folds its index in
-(`sub = jax.random.fold_in(key_per_i, i)`): the loop no longer carries the key, so otherwise
-independent iterations become one `jax.vmap` (see `random_loop_keys.py`).
+`for i in range(...)` loop whose only uses of the key are drawing statements directly in its body,
+the key is split before the loop instead, so the loop no longer carries it (see
+`random_loop_keys.py`): a draw that reads only the index and what the loop leaves unchanged is
+made for every iteration at once before the loop (`normal_draws = jax.vmap(...)(jnp.arange(n))`,
+read as `normal_draws[i]`), and the others fold the index into a loop key
+(`sub = jax.random.fold_in(key_per_i, i)`), so otherwise independent iterations become one
+`jax.vmap`. Each such draw's finding says which it got and why.
 
 ## Why JAX needs it
 JAX has no global random state: a draw is a pure function of its key, and the same key gives the
@@ -94,7 +97,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 from jaxify.analysis.randomness import RandomFacts, random_facts
 from jaxify.codemod import Codemod
 from jaxify.codemods.random_calls import SHUFFLES, is_atom, jax_expression, sampler_for, source
-from jaxify.codemods.random_loop_keys import split_statements
+from jaxify.codemods.random_loop_keys import batch_statement, fold_key, keys_split_before, split_statements
 from jaxify.codemods.random_threading import CHANGES_NUMBERS, Plan, Planner
 from jaxify.rules import Rule, Safety
 
@@ -158,6 +161,7 @@ class Randomness(Codemod):
                 hint="draw the values with np.random / jax.random (size=...) instead of one by one",
             )
         self.uses_jnp = False
+        self.batch_statements: dict[cst.Call, cst.BaseStatement] = {}  # batched draw -> its statement
 
     def alias_problem(self, name: cst.Name, function: cst.FunctionDef | None) -> str:
         """Why rebinding ``name`` to a new array would hide an in-place change from other names:
@@ -200,6 +204,12 @@ class Randomness(Codemod):
     # -- rewriting -----------------------------------------------------------------------------
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if original_node in self.plan.loops.batched:
+            batched = self.plan.loops.batched[original_node]
+            draw, _ = self.plan.draws[original_node]
+            one = jax_expression(sampler_for(draw.api, draw.name), updated_node, [fold_key(batched)])
+            self.batch_statements[original_node] = cst.parse_statement(batch_statement(batched, source(one)) + "\n")
+            return cst.parse_expression(f"{batched.array}[{batched.position}]")
         if original_node in self.plan.draws:
             draw, keys = self.plan.draws[original_node]
             if draw.name == "shuffle":
@@ -240,9 +250,17 @@ class Randomness(Codemod):
 
     def leave_For(self, original_node, updated_node):
         before = [
-            cst.parse_statement(f"{k.key_var}, {k.loop_key} = jax.random.split({k.key_var})\n")
-            for k in self.plan.keys_before.get(original_node, [])
+            cst.parse_statement(keys_split_before(key_var, loop_keys) + "\n")
+            for key_var, loop_keys in self.plan.loops.keys_before.get(original_node, [])
         ]
+        per_iteration = [cst.parse_statement(split_statements(loop_key, subkeys) + "\n")
+                         for loop_key, subkeys in self.plan.loops.iteration_keys.get(original_node, [])]
+        if per_iteration:  # at the top of the body, before any `break` or `continue` can skip it
+            updated_node = updated_node.with_changes(
+                body=updated_node.body.with_changes(body=[*per_iteration, *updated_node.body.body]))
+        batched = self.plan.loops.batches_before.get(original_node, [])
+        before += [self.batch_statements[call] for call in batched]
+        self.uses_jnp = self.uses_jnp or bool(batched)
         if before:
             before[0] = before[0].with_changes(leading_lines=updated_node.leading_lines)
             updated_node = updated_node.with_changes(leading_lines=())
@@ -282,8 +300,6 @@ class Randomness(Codemod):
         for key_var, subkeys in splits:
             count = "" if len(subkeys) == 1 else f", {len(subkeys) + 1}"
             text = f"{key_var}, {', '.join(subkeys)} = jax.random.split({key_var}{count})"
-            if original in self.plan.loop_keys:
-                text = split_statements(self.plan.loop_keys[original], subkeys)
             statements.append(cst.parse_statement(text + "\n"))
         statements[0] = statements[0].with_changes(leading_lines=lines[0].leading_lines)
         lines[0] = lines[0].with_changes(leading_lines=())

@@ -2,7 +2,8 @@
 
 One convention for every family: a fixture ``<case>.py`` with its rewrite ``<case>.expected.py``
 and a ``<case>.examples.py`` sidecar (``harness.Examples``) is run by ``harness.check_rewrite_under_jit``.
-The loop fixtures are run by test_loops_runtime, which also runs the corpus's loop programs.
+The loop fixtures are run by test_loops_runtime, which also runs the corpus's loop programs; the
+randomness fixtures, whose rewrites draw other numbers, by test_random_loops_runtime (by distribution).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from harness import FIXTURES, check_rewrite_under_jit
 CASES = sorted(
     path.with_name(path.name.replace(".examples.py", ".py"))
     for path in FIXTURES.rglob("*.examples.py")
-    if path.parent.name != "loops" and path.with_name(path.name.replace(".examples.py", ".expected.py")).exists()
+    if path.parent.name not in ("loops", "randomness") and path.with_name(path.name.replace(".examples.py", ".expected.py")).exists()
 )
 
 

@@ -1,8 +1,12 @@
-"""Draws inside `for i in range(...)` loops take per-iteration keys (``fold_in(loop_key, i)``):
-under `jax.jit` the rewritten loops draw from NumPy's distributions, with independent iterations.
+"""Draws inside `for i in range(...)` loops: batched before the loop where they read nothing the
+loop changes, per-iteration keys (``fold_in(loop_key, i)``) otherwise. Under `jax.jit` the
+rewritten loops draw from NumPy's distributions, with independent iterations.
 
-The fixture randomness/loop_draw_per_iteration is run as written (NumPy, seeded) and as rewritten
-(jitted, with a fixed key, under JAX's key-reuse checker); a two-sample Kolmogorov-Smirnov test
+Every randomness fixture with a ``<case>.examples.py`` sidecar is checked as ``jaxify verify``
+checks a random function: the original (NumPy, seeded) and the rewrite (jitted, one key per run,
+under JAX's key-reuse checker) are run over many seeds and keys and compared by distribution,
+element by element and by per-run mean and spread. The fixture randomness/loop_draw_per_iteration
+is also run at a larger size, as written and as rewritten: a two-sample Kolmogorov-Smirnov test
 compares the samples, and the lag-one correlation of successive draws checks that the iterations'
 keys are independent (a reused or shared key would correlate them perfectly).
 """
@@ -16,10 +20,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from harness import FIXTURES, load_module
+from harness import FIXTURES, examples_of, load_module
+from jaxify.verify.worker import check_function
 from test_randomness_runtime import key_reuse_checking
 
 CASE = FIXTURES / "randomness" / "loop_draw_per_iteration"
+SIDECARS = sorted((FIXTURES / "randomness").glob("*.examples.py"))
 ALPHA = 1e-3
 N = 4000
 
@@ -94,3 +100,24 @@ def test_state_dependent_draws_stay_in_the_loop_and_keep_their_distribution():
     actual = standardised_steps(_rewritten("state_dependent_noise", N))
     _same_distribution(expected, actual)
     _uncorrelated_neighbours(actual)
+
+
+def _examples_of_every_sidecar():
+    for sidecar in SIDECARS:
+        for name in examples_of(sidecar).calls:
+            yield pytest.param(sidecar, name, id=f"{sidecar.name.removesuffix('.examples.py')}.{name}")
+
+
+@pytest.mark.parametrize("sidecar,name", list(_examples_of_every_sidecar()))
+def test_rewrite_draws_from_the_originals_distribution_under_jit(sidecar, name):
+    case = sidecar.with_name(sidecar.name.replace(".examples.py", ".py"))
+    rewritten_path = case.with_name(case.stem + ".expected.py")
+    examples = examples_of(sidecar)
+    original = load_module(case.read_text(encoding="utf-8"), "original")
+    rewritten = load_module(rewritten_path.read_text(encoding="utf-8"), "rewritten")
+    job = {"hypothesis": 0, "precision": "keep", "key_name": "key", "timing": False, "gradient": False,
+           "rewritten": str(rewritten_path)}
+    calls = [(args, {}) for args in examples.calls[name]]
+    result = check_function(job, {"name": name, "line": 1}, original, rewritten, calls, "examples", examples.static)
+    assert result["random"] and result["inputs"] == 1, result
+    assert result["equivalent"], result["findings"]

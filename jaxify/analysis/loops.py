@@ -351,7 +351,7 @@ def _small_statements(statements: Sequence[cst.CSTNode]) -> Iterable[cst.BaseSma
 
 
 def live_after(path: Sequence[cst.CSTNode], loop: cst.CSTNode, names: set[str],
-               run_in_place: frozenset[cst.FunctionDef] = frozenset()) -> set[str]:
+               run_in_place: frozenset[cst.CSTNode] = frozenset()) -> set[str]:
     """Names among ``names`` that may be read after ``loop`` runs.
 
     ``path`` is the chain of nodes from the enclosing function (or module) down to the loop's
@@ -411,7 +411,7 @@ def _reads_before_kill(statements: Sequence[cst.CSTNode], pending: set[str]) -> 
 
 
 class _NestedFunctionReads(cst.CSTVisitor):
-    def __init__(self, skipped: frozenset[cst.FunctionDef] = frozenset()) -> None:
+    def __init__(self, skipped: frozenset[cst.CSTNode] = frozenset()) -> None:
         self.names: set[str] = set()
         self.skipped = skipped
         self._depth = 0
@@ -425,16 +425,22 @@ class _NestedFunctionReads(cst.CSTVisitor):
         self._depth -= 1
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        self.names |= set(reads_of(node.body))
+        if node not in self.skipped:
+            self.names |= set(reads_of(node))  # its parameters are its own, not reads of the scope's names
 
 
-def run_in_place(loop: cst.CSTNode, scope_root: cst.CSTNode, resolve: Resolve) -> frozenset[cst.FunctionDef]:
+def run_in_place(loop: cst.CSTNode, scope_root: cst.CSTNode, resolve: Resolve) -> frozenset[cst.CSTNode]:
     """Functions ``loop`` defines whose every use in the scope is inside the loop, a call of it or
     a function handed to ``jax.lax`` (the branches the conditional codemod makes of an ``if``):
-    they run where they are used, so what they read is read there, not after the loop."""
+    they run where they are used, so what they read is read there, not after the loop. So do the
+    lambdas of the scope handed to a jax transform that is called at once
+    (``jax.vmap(lambda i: ...)(xs)``, the batched draws of the randomness codemod)."""
+    lambdas = {arg.value for call in m.findall(scope_root, m.Call(func=m.Call()))
+               if (resolve(call.func.func) or "").startswith("jax.") for arg in call.func.args
+               if isinstance(arg.value, cst.Lambda)}
     defined = {node.name.value: node for node in m.findall(loop, m.FunctionDef())}
     if not defined:
-        return frozenset()
+        return frozenset(lambdas)
     inside = {id(node) for node in m.findall(loop, m.Name())}
     in_place = {id(call.func) for call in m.findall(loop, m.Call(func=m.Name()))} | {
         id(arg.value) for call in m.findall(loop, m.Call())
@@ -443,7 +449,7 @@ def run_in_place(loop: cst.CSTNode, scope_root: cst.CSTNode, resolve: Resolve) -
     for name in m.findall(scope_root, m.Name()):
         if name.value in defined and (id(name) not in inside or id(name) not in in_place) and name is not defined[name.value].name:
             defined.pop(name.value)
-    return frozenset(defined.values())
+    return frozenset([*defined.values(), *lambdas])
 
 
 # -- the whole loop ---------------------------------------------------------------------------
