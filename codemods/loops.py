@@ -451,8 +451,7 @@ class LoopCodemod(ExitPlans, Codemod):
         """The rewrite of the loop, or the Blocker that prevents it."""
         space = info.space
         carried = [name for name in info.carried]
-        lax_import = ("jax", "lax", None)
-        jnp_import = ("jax.numpy", None, "jnp")
+        lax_import, jnp_import = ("jax", "lax", None), ("jax.numpy", None, "jnp")
         summary = loop_summary(info)
         body = self._updated_body(info.node)
         if info.early_return is not None:
@@ -472,7 +471,8 @@ class LoopCodemod(ExitPlans, Codemod):
             summary += "; its `if`/`continue` statements select with `jnp.where`, skipped iterations keep the carry"
             if lowering.conds:
                 summary += "; an `if` with a costly side runs only that side, under `lax.cond`"
-        body = merge_write_pairs(body)
+        if (body := merge_write_pairs(body)) and loop_notes.quadratic_copy(info, body):
+            return Blocker(info.node, loop_notes.quadratic_copy(info, body))
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")

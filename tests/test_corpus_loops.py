@@ -31,7 +31,7 @@ EAGER_RANDOM_RUNS = 30  # called eagerly, a loop left alone dispatches JAX opera
 
 # Programs every loop of which jaxify converts today: a loop left alone in them is a regression.
 CONVERTED_PROGRAMS = {
-    "loop_bubble_sort", "loop_elementwise_map", "loop_euler_ode", "loop_iir_filter", "loop_jacobi_solver",
+    "loop_elementwise_map", "loop_euler_ode", "loop_iir_filter", "loop_jacobi_solver",
     "loop_logistic_recurrence", "loop_newton_iteration", "loop_ode_rk4", "loop_pairwise_distances",
     "loop_power_iteration", "loop_prefix_sums", "loop_trajectory",
 }

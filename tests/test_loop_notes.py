@@ -73,7 +73,7 @@ def test_rows_of_a_table_of_known_rank_warn_about_speed():
     assert "sequential: each row is computed from the rows before it" in message and "whole row" not in message
 
 
-def test_a_value_computed_from_an_array_the_iteration_writes_warns_of_a_copy():
+def test_a_value_computed_from_an_array_the_iteration_writes_warns_of_a_copy_or_refuses():
     counted = (
         "import numpy as np\n\n"
         "def bubble_pass(a):\n"
@@ -89,6 +89,28 @@ def test_a_value_computed_from_an_array_the_iteration_writes_warns_of_a_copy():
         "            swaps += 1\n"
         "    return x, swaps\n"
     )
-    assert "`swaps` is computed from `x` in the iteration that writes `x`" in loop_message(counted)
+    # constant work per iteration: copying `x` on each makes it quadratic, so the loop stays Python
+    refusals = [f"{f.message} {f.reason}" for f in rewrite(counted, ["--unsafe"]).findings if f.code in ("JX305", "JX807")]
+    assert any("`swaps` is computed from elements of `x`" in message for message in refusals), refusals
     uncounted = counted.replace("            swaps += 1\n", "").replace("return x, swaps", "return x")
     assert "may copy" not in loop_message(uncounted)
+
+    sweep = (
+        "import numpy as np\n\n"
+        "def sweep(A, b, x0):\n"
+        "    (n,) = b.shape\n"
+        "    x = np.zeros(n)\n"
+        "    x[:] = x0\n"
+        "    largest = 0.0\n"
+        "    for i in range(n):\n"
+        "        s = b[i]\n"
+        "        for j in range(n):\n"
+        "            s = s - A[i, j] * x[j]\n"
+        "        change = np.abs(s - x[i])\n"
+        "        largest = np.maximum(largest, change)\n"
+        "        x[i] = s\n"
+        "    return x, largest\n"
+    )
+    # a loop inside: an iteration already costs as much as a copy, so the loop converts and warns
+    messages = [f.message for f in rewrite(sweep, ["--unsafe"]).findings if f.code in ("JX303", "JX304")]
+    assert any("`largest` is computed from `x` in the iteration that writes `x`" in m for m in messages), messages
