@@ -13,7 +13,7 @@ separate process at the same ``--jobs``:
 
 and prints the ratios (first dry run / LibCST no-op, rerun / first run), the peak memory of the
 largest process of each run (a worker or the main process), and, measured in this process on the
-``--profile-files`` largest files, seconds per pipeline stage (parse, metadata, analysis, each
+``--profile-files`` largest files that mention numpy or jax, seconds per pipeline stage (parse, metadata, analysis, each
 codemod, re-parse per pass, imports, printing, line map, diff, write) and cProfile's heaviest
 functions of the slowest file. ``--json FILE`` also writes the figures.
 
@@ -64,6 +64,7 @@ from stage_clock import StageClock  # noqa: E402
 
 import jaxify.codemods  # noqa: E402,F401  (imported before any stage is clocked: its JAX import is no stage)
 from jaxify.config import Options  # noqa: E402
+from jaxify.discovery import mentions_numpy_or_jax  # noqa: E402
 from jaxify.engine import process_file  # noqa: E402
 from jaxify.report import unified_diff  # noqa: E402
 
@@ -183,7 +184,9 @@ def main(argv: list[str] | None = None) -> int:
             "ratios": {name: {"wall": wall, "cpu": cpu} for name, (wall, cpu) in ratios.items()},
         }
         if args.profile_files:
-            largest = sorted(files, key=lambda path: -path.stat().st_size)[: args.profile_files]
+            # files that never mention numpy or jax cost a read and are skipped: profile the others
+            relevant = [path for path in files if mentions_numpy_or_jax(path.read_bytes())]
+            largest = sorted(relevant, key=lambda path: -path.stat().st_size)[: args.profile_files]
             workdir = scratch / "profile"
             workdir.mkdir()
             clock, top, slowest, per_file = stage_profile(largest, workdir)
