@@ -6,10 +6,8 @@ A body that reads an element and then writes two places of the same array,
     x = x.at[i].set(x[i + 1])
     x = x.at[i + 1].set(tmp)
 
-is exact as written, but XLA on CPU folds the read ``tmp = x[i]`` into the second update, which
-then needs ``x`` as it was before the first one: it copies the whole array on every iteration
-(measured: a bubble-sort pass over 10^5 elements took 3.2 s where NumPy takes 42 ms). One update
-of both places,
+is exact as written, but XLA on CPU then copies the whole array on every iteration (measured: a
+swap pass over 2*10^4 elements, 90 ms jitted). One update of both places (1 ms),
 
     x = x.at[jnp.array([i, i + 1])].set(jnp.stack([x[i + 1], tmp]))
 
@@ -26,12 +24,9 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis.expressions import code_of
+from jaxify.analysis.loops import at_update
 
-_SET = m.Call(func=m.Attribute(value=m.Subscript(value=m.Attribute(value=m.Name(), attr=m.Name("at")),
-                                                 slice=[m.SubscriptElement(m.Index(star=None))]),
-                               attr=m.Name("set")),
-              args=[m.Arg(keyword=None, star="")])
-_WRITE = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name())], value=_SET)])
+_ASSIGN = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name())])])
 
 
 def merge_write_pairs(body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
@@ -48,10 +43,10 @@ def merge_write_pairs(body: Sequence[cst.BaseStatement]) -> list[cst.BaseStateme
 
 
 def _pair(first: cst.BaseStatement, second: cst.BaseStatement) -> cst.BaseStatement | None:
-    if not (m.matches(first, _WRITE) and m.matches(second, _WRITE)) or second.leading_lines:
+    written, second_written = _write(first), _write(second)
+    if written is None or second_written is None or second.leading_lines:
         return None
-    name, place, value = _write(first)
-    second_name, second_place, second_value = _write(second)
+    (name, place, value), (second_name, second_place, second_value) = written, second_written
     if name != second_name or name in _names(place) or name in _names(second_place):
         return None
     if not _differ(place, second_place) or not _reads_only_other_places(second_value, name, place):
@@ -63,10 +58,19 @@ def _pair(first: cst.BaseStatement, second: cst.BaseStatement) -> cst.BaseStatem
                                   trailing_whitespace=second.trailing_whitespace)
 
 
-def _write(statement: cst.SimpleStatementLine) -> tuple[str, cst.BaseExpression, cst.BaseExpression]:
+def _write(statement: cst.BaseStatement) -> tuple[str, cst.BaseExpression, cst.BaseExpression] | None:
+    """(x, i, v) for ``x = x.at[i].set(v)`` (one index, the same name on both sides); else None."""
+    if not m.matches(statement, _ASSIGN):
+        return None
     assign = statement.body[0]
-    at = assign.value.func.value
-    return assign.targets[0].target.value, at.slice[0].slice.value, assign.value.args[0].value
+    update = at_update(assign.value)
+    if update is None:
+        return None
+    array, index, method, value = update
+    if array != assign.targets[0].target.value or method != "set" or len(index) != 1 or not m.matches(
+            index[0].slice, m.Index(star=None)):
+        return None
+    return array, index[0].slice.value, value
 
 
 def _names(node: cst.CSTNode) -> set[str]:

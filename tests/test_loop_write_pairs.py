@@ -26,6 +26,7 @@ def test_a_swap_becomes_one_update_of_both_places():
     "x = x.at[i].set(a)\nx = x.at[i + 1].set(x.sum())\n",  # reads the whole array after the write
     "x = x.at[i].set(a)\ny = y.at[i + 1].set(b)\n",  # two arrays
     "x = x.at[i].add(a)\nx = x.at[i + 1].set(b)\n",  # an update that is not a set
+    "y = x.at[i].set(a)\ny = x.at[i + 1].set(b)\n",  # each a new array from `x`: the second drops the first
 ])
 def test_pairs_that_are_not_provably_the_same_stay_two_updates(source):
     assert len(merged(source)) == 2
