@@ -51,7 +51,16 @@ def _created_name(statement: cst.BaseStatement, jnp: str) -> str | None:
 
 def _converts_again(statement: cst.BaseStatement, name: str, jnp: str) -> bool:
     """``name = jnp.asarray(name)`` alone on its line, with no comment to lose."""
-    conversion = m.Call(func=m.Attribute(value=m.Name(jnp), attr=m.Name("asarray")), args=[m.Arg(value=m.Name(name), keyword=None)])
-    pattern = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name(name))], value=conversion)])
-    return (m.matches(statement, pattern) and not statement.leading_lines
+    return (converted_name(statement, jnp) == name and not statement.leading_lines
             and statement.trailing_whitespace.comment is None)
+
+
+def converted_name(statement: cst.BaseStatement, jnp: str = "jnp") -> str | None:
+    """``x`` for ``x = jnp.asarray(x)`` alone on its line (``jnp``: the module's name for jax.numpy)."""
+    conversion = m.Call(func=m.Attribute(value=m.Name(jnp), attr=m.Name("asarray")),
+                        args=[m.Arg(value=m.Name(), keyword=None, star="")])
+    if not m.matches(statement, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name())], value=conversion)])):
+        return None
+    assign = statement.body[0]
+    name = assign.targets[0].target.value
+    return name if assign.value.args[0].value.value == name else None

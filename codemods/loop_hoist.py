@@ -26,7 +26,9 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis.loop_flow import block_flow
+from jaxify.analysis.loops import at_update
 from jaxify.codemods import loop_builders as build
+from jaxify.codemods.conversion_tidy import converted_name
 from jaxify.codemods.loop_syntax import inside
 
 
@@ -116,24 +118,12 @@ def tidy_block(body: Sequence[cst.BaseStatement], dropped: set[cst.CSTNode],
     for statement in body:
         if statement in dropped:
             continue
-        converted = _conversion_of(statement)
-        if id(statement) in ours and converted in jax_names:
+        if id(statement) in ours and converted_name(statement) in jax_names:
             continue
         jax_names -= block_flow([statement]).written
         jax_names |= _jax_results(statement)
         kept.append(statement)
     return kept if len(kept) != len(body) else None
-
-
-def _conversion_of(statement: cst.BaseStatement) -> str | None:
-    """``x`` for ``x = jnp.asarray(x)``."""
-    conversion = m.Call(func=m.Attribute(value=m.Name("jnp"), attr=m.Name("asarray")),
-                        args=[m.Arg(value=m.Name(), keyword=None, star="")])
-    if not m.matches(statement, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name())], value=conversion)])):
-        return None
-    assign = statement.body[0]
-    name = assign.targets[0].target.value
-    return name if assign.value.args[0].value.value == name else None
 
 
 def _jax_results(statement: cst.BaseStatement) -> set[str]:
@@ -144,9 +134,10 @@ def _jax_results(statement: cst.BaseStatement) -> set[str]:
     assign = statement.body[0]
     target, value = assign.targets[0].target, assign.value
     if isinstance(target, cst.Name):
-        update = m.Call(func=m.Attribute(value=m.Subscript(value=m.Attribute(value=m.Name(target.value), attr=m.Name("at")))))
+        update = at_update(value)
         array = m.Call(func=m.Attribute(value=m.Name("jnp"), attr=m.Name("asarray")))
-        return {target.value} if m.matches(value, update | array | _LAX_LOOP) else set()
+        jax_array = update is not None and update[0] == target.value or m.matches(value, array | _LAX_LOOP)
+        return {target.value} if jax_array else set()
     if isinstance(target, cst.Tuple) and m.matches(value, _LAX_LOOP):
         return {element.value.value for element in target.elements if isinstance(element.value, cst.Name)}
     return set()

@@ -29,7 +29,7 @@ import libcst.matchers as m
 
 from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_flow import block_flow, reads_of
-from jaxify.analysis.loops import LoopInfo
+from jaxify.analysis.loops import LoopInfo, at_update
 from jaxify.analysis.ranks import FunctionRanks
 
 
@@ -129,11 +129,11 @@ def _copy_hazard(carried: Sequence[str], body: Sequence[cst.BaseStatement]) -> t
 def _updated_array(statement: cst.SimpleStatementLine) -> str | None:
     """``x`` for ``x = x.at[...].set(...)`` (any update method)."""
     small = statement.body[0]
-    update = m.Call(func=m.Attribute(value=m.Subscript(value=m.Attribute(value=m.Name(), attr=m.Name("at")))))
-    if m.matches(small, m.Assign(targets=[m.AssignTarget(target=m.Name())], value=update)):
-        name = small.targets[0].target.value
-        return name if small.value.func.value.value.value.value == name else None
-    return None
+    if not m.matches(small, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
+        return None
+    update = at_update(small.value)
+    name = small.targets[0].target.value
+    return name if update is not None and update[0] == name else None
 
 
 def whole_rows_note(table: str, indices: int, ranks: FunctionRanks) -> str:

@@ -471,8 +471,8 @@ class LoopCodemod(ExitPlans, Codemod):
             summary += "; its `if`/`continue` statements select with `jnp.where`, skipped iterations keep the carry"
             if lowering.conds:
                 summary += "; an `if` with a costly side runs only that side, under `lax.cond`"
-        if (body := merge_write_pairs(body)) and loop_notes.quadratic_copy(info, body):
-            return Blocker(info.node, loop_notes.quadratic_copy(info, body))
+        if copying := loop_notes.quadratic_copy(info, body := merge_write_pairs(body)):
+            return Blocker(info.node, copying)
         if space.kind == "while":
             if not carried:
                 return Blocker(info.node, "the loop changes nothing its condition reads")
