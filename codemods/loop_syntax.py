@@ -280,13 +280,16 @@ def sequence_leaves(sequences, resolve) -> list[cst.BaseExpression]:
     return leaves
 
 
-def sequence_text(sequence: cst.BaseExpression, resolve) -> str:
+def sequence_text(sequence: cst.BaseExpression, resolve, is_array) -> str:
+    """The scanned form of a sequence: a leaf not known to be an array is converted, since
+    `lax.scan` reads a tuple or list as a pytree of separate leaves, not as an axis to scan over."""
     if isinstance(sequence, cst.Call) and resolve(sequence.func) == "builtins.zip":
-        return "(" + ", ".join(sequence_text(arg.value, resolve) for arg in sequence.args) + ")"
-    return build.code(sequence)
+        return "(" + ", ".join(sequence_text(arg.value, resolve, is_array) for arg in sequence.args) + ")"
+    text = build.code(sequence)
+    return text if is_array(sequence) else f"jnp.asarray({text})"
 
 
-def xs_text(space, resolve) -> str:
+def xs_text(space, resolve, is_array) -> str:
     if space.kind == "enumerate":
         sequence = space.sequences[0]
         first = first_leaf(sequence, resolve)
@@ -296,10 +299,10 @@ def xs_text(space, resolve) -> str:
             index = f"jnp.arange({start}, {start} + {length})"
         else:
             index = f"jnp.arange({length})"
-        return f"({index}, {sequence_text(sequence, resolve)})"
+        return f"({index}, {sequence_text(sequence, resolve, is_array)})"
     if space.kind == "zip":
-        return "(" + ", ".join(sequence_text(s, resolve) for s in space.sequences) + ")"
-    return sequence_text(space.sequences[0], resolve)
+        return "(" + ", ".join(sequence_text(s, resolve, is_array) for s in space.sequences) + ")"
+    return sequence_text(space.sequences[0], resolve, is_array)
 
 
 def first_leaf(sequence, resolve):

@@ -96,6 +96,7 @@ import libcst.matchers as m
 
 from jaxify.codemods import loop_builders as build
 from jaxify.analysis.effects import ModuleEffects
+from jaxify.analysis.expressions import numeric_display
 from jaxify.codemods import loop_forms, loop_hoist, loop_notes, loop_stencils
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
@@ -111,28 +112,10 @@ from jaxify.codemods.loop_masks import Blocked, needs_masks
 from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
 from jaxify.codemods.loop_write_pairs import merge_write_pairs
 from jaxify.codemods.loop_syntax import (
-    CONTAINER_KINDS,
-    DynamicSlices,
-    HostArrayReads,
-    JaxUse,
-    NestedLoops,
-    bound_before,
-    distinct_indices,
-    functions_by_name,
-    identifiers,
-    inside,
-    is_jit,
-    jax_bound_names,
-    loop_summary,
-    moved_value_problem,
-    python_container_names,
-    range_args,
-    sequence_leaves,
-    stacking_calls,
-    traced_test,
-    unrolled_note,
-    trajectory_problem,
-    xs_text,
+    CONTAINER_KINDS, DynamicSlices, HostArrayReads, JaxUse, NestedLoops, bound_before, distinct_indices,
+    functions_by_name, identifiers, inside, is_jit, jax_bound_names, loop_summary, moved_value_problem,
+    python_container_names, range_args, sequence_leaves, stacking_calls, traced_test, unrolled_note,
+    trajectory_problem, xs_text,
 )
 from jaxify.rules import Rule, Safety
 
@@ -544,8 +527,8 @@ class LoopCodemod(ExitPlans, Codemod):
 
         # for x in xs / enumerate(xs) / zip(xs, ys): scan over the leading axis
         leaves = list(space.sequences)
-        unknown = [leaf for leaf in sequence_leaves(leaves, self._resolve) if not self._is_array(leaf)]
-        xs = xs_text(space, self._resolve)
+        unknown = [leaf for leaf in sequence_leaves(leaves, self._resolve) if not (self._is_array(leaf) or numeric_display(leaf))]
+        xs = xs_text(space, self._resolve, self._is_array)
         target = info.node.target
         if isinstance(target, cst.Name):
             param, unpack = target.value, None

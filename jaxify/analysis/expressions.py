@@ -94,6 +94,32 @@ def is_literal(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.Name) and node.value in ("True", "False")
 
 
+def numeric_display(node: cst.CSTNode) -> bool:
+    """A tuple or list display of number literals of one kind (all integers or all floats), or of
+    such displays, all of one length: ``(-1, 0, 1)``, ``((0, 1), (1, 0))``. ``jnp.asarray`` holds
+    exactly these values, with the kind Python's own arithmetic gives them."""
+    kinds: set[type] = set()
+    lengths: set[int] = set()
+    leaf_depths: set[int] = set()  # one depth for every number: no ragged nesting
+
+    def walk(item: cst.CSTNode, depth: int) -> bool:
+        if isinstance(item, (cst.Tuple, cst.List)):
+            if not item.elements or any(isinstance(e, (cst.StarredElement,)) for e in item.elements):
+                return False
+            if depth:
+                lengths.add(len(item.elements))
+            return all(walk(element.value, depth + 1) for element in item.elements)
+        if isinstance(item, cst.UnaryOperation) and isinstance(item.operator, (cst.Minus, cst.Plus)):
+            item = item.expression
+        if not isinstance(item, (cst.Integer, cst.Float)) or not depth:
+            return False
+        kinds.add(type(item))
+        leaf_depths.add(depth)
+        return True
+
+    return walk(node, 0) and len(kinds) == 1 and len(lengths) <= 1 and len(leaf_depths) == 1
+
+
 def function_name(qualified: str | None) -> str | None:
     """``jax.numpy.log`` -> ``log`` when the function is in numpy / jax.numpy, else None."""
     if qualified is None:
