@@ -27,6 +27,9 @@ class ChangedFunction:
     renames: list[tuple[str, str]] | None  # dotted-name pairs when the change is only renames
     static_argnames: tuple[str, ...] = ()  # inferred by the shared analysis
     keeps_numpy: bool = False  # the rewrite's gate kept its computation on NumPy (JX807): called as before
+    # the parameter the original seeds NumPy from (`np.random.seed(seed)`), which the rewrite made its
+    # root key from: both are random functions of that argument, compared by distribution over it
+    seed_param: str | None = None
 
 
 def module_functions(module: cst.Module) -> dict[str, cst.FunctionDef]:
@@ -60,6 +63,7 @@ def changed_functions(original: str, rewritten: str, options: Options,
             renames=rename_pairs(old_code, new_code),
             static_argnames=statics.get(name, ()),
             keeps_numpy=name in jax_free or any(span.start.line <= line <= span.end.line for line in kept_numpy_lines),
+            seed_param=_reseeded_parameter(old_code, new_code),
         ))
     return changed
 
@@ -90,6 +94,31 @@ def _dotted_nodes(node: cst.CSTNode):
         yield node
     for child in node.children:
         yield from _dotted_nodes(child)
+
+
+NUMPY_SEEDING = ("random.seed", "default_rng", "RandomState")  # a NumPy generator seeded from the argument
+JAX_KEYS = ("jax.random.key", "jax.random.PRNGKey")
+
+
+def _reseeded_parameter(old_code: str, new_code: str) -> str | None:
+    """The parameter the original function seeds NumPy's random numbers from and the rewrite makes
+    its root key from (JX203), or None."""
+    try:
+        old_tree, new_tree = (python_ast.parse(textwrap.dedent(code)) for code in (old_code, new_code))
+    except SyntaxError:
+        return None
+
+    def seeded_from(tree: ast.AST, callees: tuple[str, ...]) -> set[str]:
+        return {
+            call.args[0].id for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Name)
+            and any((_dotted(call.func) or "").endswith(callee) for callee in callees)
+        }
+
+    function = new_tree.body[0]
+    params = {a.arg for a in function.args.args + function.args.kwonlyargs} if isinstance(function, ast.FunctionDef) else set()
+    reseeded = seeded_from(old_tree, NUMPY_SEEDING) & seeded_from(new_tree, JAX_KEYS) - seeded_from(old_tree, JAX_KEYS)
+    return min(reseeded & params, default=None)
 
 
 def rename_pairs(old_code: str, new_code: str) -> list[tuple[str, str]] | None:

@@ -189,7 +189,7 @@ class FunctionCheck:
                 calls, source = self._generated_calls(1), "hypothesis"
         if calls:
             self.result["input_source"] = source
-            if self.key_name is not None or self._draws_from_global_state(*calls[0]):
+            if self.key_name is not None or self.info.get("seed_param") or self._draws_from_global_state(*calls[0]):
                 self._run_random(calls)
             else:
                 for args, kwargs in calls:
@@ -377,12 +377,14 @@ class FunctionCheck:
         """Compare by distribution over seeds/keys, with JAX's key-reuse checking switched on."""
         runs = self.job.get("random_runs", RANDOM_RUNS)
         args, kwargs = calls[0]
-        static = self._static_for(args, kwargs)
+        seed_param = self.info.get("seed_param")
+        static = tuple(name for name in self._static_for(args, kwargs) if name != seed_param)
         jitted = self._jitted(static)
         original_runs, rewritten_runs = [], []
         try:
             for seed in range(runs):
                 np.random.seed(seed)
+                args, kwargs = _with_argument(self.original, args, kwargs, seed_param, seed)
                 expected = call_original(self.original, args, kwargs, self._param_names(args, kwargs)).expected()
                 original_runs.append(expected)
         except Exception as error:
@@ -393,6 +395,7 @@ class FunctionCheck:
                 for seed in range(runs):
                     extra = {self.key_name: self.jax.random.key(seed)} if self.key_name else {}
                     np.random.seed(seed)  # a rewrite that kept np.random draws from the same seeds
+                    args, kwargs = _with_argument(self.original, args, kwargs, seed_param, seed)
                     out = jitted(*copy.deepcopy(args), **{**copy.deepcopy(kwargs), **extra})
                     rewritten_runs.append(self.jax.device_get(out))
         except Exception as error:
@@ -409,7 +412,8 @@ class FunctionCheck:
                                                    [_leaves(r) for r in rewritten_runs])
         self.result["inputs"] = 1
         self.result["random"] = True
-        self.result["notes"].append(f"random: compared by distribution over {runs} seeds/keys "
+        over = f"`{seed_param}` = 0..{runs - 1}, the seed it passes to NumPy" if seed_param else f"{runs} seeds/keys"
+        self.result["notes"].append(f"random: compared by distribution over {over} "
                                     f"(smallest KS p = {p_value:.2g}); values are not expected to match")
         self.result["equivalent"] = same
         if not same and all(compare(rewritten_runs[0], run).equal for run in rewritten_runs[1:]):
@@ -515,6 +519,15 @@ def _shape_only(tree):
     import jax
 
     return jax.tree_util.tree_map(lambda leaf: np.zeros_like(np.asarray(leaf)), tree)
+
+
+def _with_argument(function, args, kwargs, name: str | None, value):
+    """The call ``(args, kwargs)`` with parameter ``name`` set to ``value`` (unchanged when None)."""
+    if name is None:
+        return args, kwargs
+    bound = inspect.signature(function).bind(*args, **kwargs)
+    bound.arguments[name] = value
+    return bound.args, bound.kwargs
 
 
 if __name__ == "__main__":
