@@ -59,12 +59,7 @@ from libcst.metadata import PositionProvider, ScopeProvider
 
 from jaxify.analysis.effects import calls_in
 from jaxify.analysis.jax_differences import computed_by_numpy
-from jaxify.analysis.expressions import (
-    ShapeOperands,
-    code_of,
-    is_bool_valued,
-    pure_call_target,
-)
+from jaxify.analysis.expressions import ORDERINGS, ShapeOperands, code_of, is_bool_valued, pure_call_target, split_chain
 from jaxify.codemod import Codemod, fresh_name
 from jaxify.codemods.conditional_builders import debug_check
 from jaxify.codemods.conditional_cond import CondForm
@@ -90,7 +85,8 @@ RULES = (
     Rule("JX403", "ifexp-to-where", Safety.SAFE,
          "`a if c else b` on an array condition -> `jnp.where` / `lax.cond`."),
     Rule("JX404", "bool-op-on-array", Safety.SAFE,
-         "`and` / `or` / `not` on boolean arrays -> `jnp.logical_and` / `logical_or` / `logical_not`."),
+         "`and` / `or` / `not` on boolean arrays -> `jnp.logical_and` / `logical_or` / `logical_not`; a chained "
+         "comparison `a <= v < b` -> `jnp.logical_and(a <= v, v < b)` (refused where `v` calls a function)."),
     Rule("JX405", "traced-if-refused", Safety.REPORT,
          "`if` on an array condition that jaxify cannot rewrite; it fails under `jax.jit`."),
     Rule("JX406", "value-dependent-raise", Safety.UNSAFE,
@@ -504,6 +500,28 @@ class Conditionals(WhereForm, CondForm, Codemod):
         if not self.fix(original_node, "JX404", f"{message} -> `jnp.logical_{word}`"):
             return updated_node
         call = self._jnp(f"logical_{word}", unparen(updated_node.left), unparen(updated_node.right))
+        return call.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+    def leave_Comparison(self, original_node: cst.Comparison, updated_node: cst.Comparison):
+        operands = [updated_node.left, *(target.comparator for target in updated_node.comparisons)]
+        # Python tests the truth of every link but the last: only an array there needs the split
+        if len(operands) < 3 or not any(self._is_array(operand) for operand in operands[:-1]):
+            return updated_node
+        message = "chained comparison on array values"
+        links = split_chain(updated_node)
+        if links is None:
+            self.refuse(original_node, "JX404", f"{message} cannot run under jax.jit",
+                        reason="Python tests the truth of each link, and " + (
+                            "a middle operand calls a function (called once by Python, twice if split)"
+                            if all(isinstance(t.operator, ORDERINGS) for t in updated_node.comparisons)
+                            else "`in` / `is` test containers and identity, not values"),
+                        hint="compute the middle operand first, then join the comparisons with `jnp.logical_and`")
+            return updated_node
+        if not self.fix(original_node, "JX404", f"{message} -> `jnp.logical_and`"):
+            return updated_node
+        call = links[0]
+        for link in links[1:]:
+            call = self._jnp("logical_and", call, link)
         return call.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
 
     def leave_UnaryOperation(self, original_node: cst.UnaryOperation, updated_node: cst.UnaryOperation):

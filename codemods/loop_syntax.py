@@ -11,6 +11,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis import Kind
+from jaxify.analysis.expressions import split_chain
 from jaxify.analysis.loop_blockers import window_parts
 from jaxify.analysis.loop_flow import block_flow, reads_of
 from jaxify.analysis.loops import STACKERS, LoopInfo
@@ -321,8 +322,19 @@ def traced_test(test: cst.BaseExpression, resolve) -> str | None:
         inner = traced_test(test.expression, resolve)
         return None if inner is None else f"jnp.logical_not({inner})"
     if isinstance(test, cst.Comparison) and len(test.comparisons) > 1:
-        return None
+        return _chained_comparison(test)
     return build.code(test)
+
+
+def _chained_comparison(test: cst.Comparison) -> str | None:
+    """``a <= v < b`` as ``jnp.logical_and(a <= v, v < b)`` (see ``split_chain``); None if it cannot be split."""
+    links = split_chain(test)
+    if links is None:
+        return None
+    text = build.code(links[0])
+    for link in links[1:]:
+        text = f"jnp.logical_and({text}, {build.code(link)})"
+    return text
 
 
 def is_jit(decorator: cst.BaseExpression, resolve) -> bool:

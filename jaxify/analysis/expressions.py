@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 import libcst as cst
+import libcst.matchers as m
 
 from jaxify.analysis.effects import SIDE_EFFECTS, Effect, effects_of
 
@@ -118,6 +119,24 @@ def numeric_display(node: cst.CSTNode) -> bool:
         return True
 
     return walk(node, 0) and len(kinds) == 1 and len(lengths) <= 1 and len(leaf_depths) == 1
+
+
+ORDERINGS = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual, cst.Equal, cst.NotEqual)
+
+
+def split_chain(test: cst.Comparison) -> list[cst.Comparison] | None:
+    """``a <= v < b`` as its links ``[a <= v, v < b]``, to be joined with ``jnp.logical_and``.
+
+    Python evaluates a middle operand once and a link only when the links before it hold: splitting
+    is exact where the middle operands are pure (no calls: evaluated twice, they give the same value)
+    and every operator an ordering or equality (``in`` / ``is`` test containers and identity); a
+    link computed where Python would skip it is discarded by the `and`. None otherwise."""
+    operands = [test.left, *(target.comparator for target in test.comparisons)]
+    if any(not isinstance(target.operator, ORDERINGS) for target in test.comparisons) or any(
+        m.findall(middle, m.Call()) for middle in operands[1:-1]
+    ):
+        return None
+    return [cst.Comparison(left, [target]) for left, target in zip(operands, test.comparisons)]
 
 
 def function_name(qualified: str | None) -> str | None:
