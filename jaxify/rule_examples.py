@@ -16,6 +16,7 @@ top-level statement (usually the function) holding the finding's line, before an
 
 from __future__ import annotations
 
+import functools
 import json
 import shlex
 import sys
@@ -28,24 +29,33 @@ DATA = Path(__file__).with_name("rule_examples.json")
 _PREFERENCE = {"fixed": 0, "unsafe": 1, "not-fixed": 2}
 
 
-def _top_level_at(text: str, line: int) -> tuple[str, str | None]:
-    """(the source of the top-level statement holding ``line``, its name when it is a def/class)."""
+@functools.lru_cache(maxsize=None)
+def _top_level_statements(text: str) -> tuple[tuple[int, int, str, str | None], ...]:
+    """(first line, last line, source, name when a def/class) of each top-level statement: parsed
+    once per file, whatever number of findings it has."""
     wrapper = MetadataWrapper(cst.parse_module(text))
     positions = wrapper.resolve(PositionProvider)
     module = wrapper.module
-    for statement in module.body:
-        where = positions[statement]
-        if where.start.line <= line <= where.end.line:
-            name = statement.name.value if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) else None
-            return module.code_for_node(statement).strip("\n"), name
+    return tuple(
+        (positions[statement].start.line, positions[statement].end.line, module.code_for_node(statement).strip("\n"),
+         statement.name.value if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) else None)
+        for statement in module.body
+    )
+
+
+def _top_level_at(text: str, line: int) -> tuple[str, str | None]:
+    """(the source of the top-level statement holding ``line``, its name when it is a def/class)."""
+    for start, end, source, name in _top_level_statements(text):
+        if start <= line <= end:
+            return source, name
     return text.strip("\n"), None  # a finding on the module itself (an import, the x64 switch)
 
 
 def _named(text: str, name: str | None) -> str:
     if name is not None:
-        for statement in cst.parse_module(text).body:
-            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and statement.name.value == name:
-                return cst.Module([]).code_for_node(statement).strip("\n")
+        for _, _, source, found in _top_level_statements(text):
+            if found == name:
+                return source
     return text.strip("\n")
 
 
