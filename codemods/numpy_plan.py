@@ -26,7 +26,7 @@ from jaxify.analysis.numpy_api import (
     STATIC_RESULT,
     static_parameters,
 )
-from jaxify.analysis.static_need import only_indexes
+from jaxify.analysis.static_need import only_indexes, used_in_place_as_index
 from jaxify.codemods.numpy_pins import NumpyPins
 from jaxify.codemods.numpy_support import (
     ACCEPT_LISTS,
@@ -406,7 +406,10 @@ class Planner(NumpyPins):
             ))
 
     def _casts_an_index(self, call: cst.Call, info: FunctionInfo) -> bool:
-        """``name = int(value)`` where ``name`` only indexes arrays and feeds tests (``only_indexes``)."""
+        """``name = int(value)`` where ``name`` only indexes arrays and feeds tests (``only_indexes``),
+        or ``int(value)`` that is itself (part of) an index or a test (``counts[int(v) % 5]``)."""
+        if used_in_place_as_index(info.node, call, self.analysis.tree.children):
+            return True
         for node in self.bodies[id(info)]:
             if isinstance(node, cst.Assign) and node.value is call:
                 target = node.targets[0].target

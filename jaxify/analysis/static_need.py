@@ -110,7 +110,21 @@ def only_indexes(function: cst.FunctionDef, name: str, binding: cst.Assign,
     return used
 
 
-def _indexes(name: cst.Name, parents: list[cst.CSTNode]) -> bool:
+def used_in_place_as_index(function: cst.FunctionDef, value: cst.CSTNode,
+                           children: Callable[[cst.CSTNode], object]) -> bool:
+    """``value`` (an expression of ``function``) is, through arithmetic and comparisons, an index of
+    an array or the test of an ``if`` / ``while`` where it stands (``counts[int(v) % 5] += 1``): as
+    ``only_indexes``, it never leaves the function's array computation."""
+    stack: list[tuple[cst.CSTNode, list[cst.CSTNode]]] = [(function.body, [])]
+    while stack:
+        node, parents = stack.pop()
+        if node is value:
+            return _indexes(node, parents)
+        stack.extend((child, [*parents, node]) for child in children(node))
+    return False
+
+
+def _indexes(name: cst.CSTNode, parents: list[cst.CSTNode]) -> bool:
     expression: cst.CSTNode = name
     index = len(parents) - 1
     while index >= 0 and isinstance(parents[index], _INDEX_ARITHMETIC):
