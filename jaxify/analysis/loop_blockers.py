@@ -190,7 +190,7 @@ class BlockerFinder(cst.CSTVisitor):
         if is_traced_choice(node, self.resolve(node.func), self.loop_writes):
             self.choices = True  # a select keeps Python's choice (codemods/loop_choices.py)
             return
-        reason = None if self._static_numpy(node) else call_blocker(node, self.resolve, self.is_pure_function)
+        reason = None if self._static_host_call(node) else call_blocker(node, self.resolve, self.is_pure_function)
         if reason:
             self._block(node, reason)
         qualified = self.resolve(node.func)
@@ -199,13 +199,13 @@ class BlockerFinder(cst.CSTVisitor):
             if grown:
                 self._block(node, f"`{grown[0]}` changes shape every iteration (`{qualified.split('.')[-1]}`)")
 
-    def _static_numpy(self, call: cst.Call) -> bool:
-        """NumPy or math on values static outside the loop (`np.empty(n)`, `np.arange(k)`,
-        `math.sqrt(2.0)`) builds a constant when the body is traced, as it does under jit; on
-        anything the loop computes it would raise."""
+    def _static_host_call(self, call: cst.Call) -> bool:
+        """NumPy, math or a builtin on values static outside the loop (`np.empty(n)`,
+        `np.arange(k)`, `math.sqrt(2.0)`, `min(a.shape)`) builds a constant when the body is
+        traced, as it does under jit; on anything the loop computes it would raise."""
         qualified = self.resolve(call.func) or ""
         return (
-            qualified.startswith(("numpy.", "math.")) and not self._depends(call)
+            qualified.startswith(("numpy.", "math.", "builtins.")) and not self._depends(call)
             and effects_of(call, self.resolve, self.is_pure_function) <= {Effect.HOST_NUMPY, Effect.CONCRETE}
             and all(self.is_static(arg.value) for arg in call.args)
         )
@@ -283,8 +283,10 @@ class SideEffectFinder(BlockerFinder):
     """Inside a called function only side effects matter: control flow there is the function's own,
     and a NumPy call there is pure (it fails loudly, never silently, if a traced value reaches it)."""
 
+    allowed: frozenset[Effect] = frozenset({Effect.HOST_NUMPY})
+
     def visit_Call(self, node: cst.Call) -> None:
-        if effects_of(node, self.resolve, self.is_pure_function) - {Effect.HOST_NUMPY}:
+        if effects_of(node, self.resolve, self.is_pure_function) - self.allowed:
             self._block(node, call_blocker(node, self.resolve, self.is_pure_function))
 
     def visit_Return(self, node: cst.Return) -> None: ...
@@ -295,10 +297,15 @@ class SideEffectFinder(BlockerFinder):
     def visit_With(self, node: cst.With) -> None: ...
 
 
-def side_effects_of(node: cst.CSTNode, resolve: Resolve, is_pure_function: Callable[[str], bool]) -> list[Blocker]:
+def side_effects_of(node: cst.CSTNode, resolve: Resolve, is_pure_function: Callable[[str], bool],
+                    concrete_ok: bool = False) -> list[Blocker]:
     """What makes running ``node`` (a function's body, an expression) impure: I/O, global state,
-    mutation, impure calls."""
+    mutation, impure calls. ``concrete_ok``: ``node`` runs once, outside the traced body (a loop's
+    range), so a call that needs a concrete value (``min(a.shape)``) is no blocker here; on a traced
+    value the jit codemod's own check names it."""
     finder = SideEffectFinder(resolve, is_pure_function, set(), set())
+    if concrete_ok:
+        finder.allowed = frozenset({Effect.HOST_NUMPY, Effect.CONCRETE})
     if isinstance(node, cst.FunctionDef):
         for statement in node.body.body:
             statement.visit(finder)

@@ -505,7 +505,7 @@ def analyze_loop(
     if space.test is not None:  # and/or/not in a while test are rewritten, so only calls matter
         blockers += side_effects_of(space.test, resolve, is_pure_function)
     if isinstance(loop, cst.For):
-        blockers += side_effects_of(loop.iter, resolve, is_pure_function)
+        blockers += side_effects_of(loop.iter, resolve, is_pure_function, concrete_ok=True)
     # Control flow that leaves the iteration is the most telling reason: report it first.
     blockers.sort(key=lambda b: not isinstance(b.node, (cst.Break, cst.Continue, cst.Return, cst.Yield, cst.Raise)))
     breaks = _breaks(body)
