@@ -12,7 +12,7 @@ import libcst.matchers as m
 
 from jaxify.analysis import Kind
 from jaxify.analysis.expressions import split_chain
-from jaxify.analysis.loop_blockers import window_parts
+from jaxify.analysis.loop_blockers import tail_slice, window_parts
 from jaxify.analysis.loop_flow import block_flow, reads_of
 from jaxify.analysis.loops import STACKERS, LoopInfo
 from jaxify.codemods import loop_builders as build
@@ -61,6 +61,31 @@ class DynamicSlices(cst.CSTTransformer):
             return cst.parse_expression(f"lax.dynamic_slice_in_dim({array}, {start}, {size}{axis})")
         starts, sizes = (", ".join(part[k] for part in parts) for k in (0, 1))
         return cst.parse_expression(f"lax.dynamic_slice({array}, ({starts}), ({sizes}))")
+
+
+class TailMasks(cst.CSTTransformer):
+    """``np.dot(U[i, i + 1:], x[i + 1:])`` -> ``jnp.dot(jnp.where(jnp.arange(U.shape[1]) >= i + 1, U[i, :], 0),
+    jnp.where(jnp.arange(x.shape[0]) >= i + 1, x, 0))`` (``np.sum`` likewise; ``:hi`` masks with
+    ``< hi``) for the reductions the analysis found (``tail_slice``): a slice whose length changes
+    every iteration has no traced form, the whole axis with zeros outside it has the same sum."""
+
+    def __init__(self, tails: Sequence[cst.Call]) -> None:
+        self.tails = tails
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if not any(original_node.deep_equals(tail) for tail in self.tails):
+            return updated_node
+        name = "dot" if len(updated_node.args) == 2 else "sum"
+        return cst.parse_expression(f"jnp.{name}({', '.join(_masked_tail(arg.value) for arg in updated_node.args)})")
+
+
+def _masked_tail(subscript: cst.Subscript) -> str:
+    tail = tail_slice(subscript)
+    array, axis = build.code(subscript.value), len(subscript.slice) - 1
+    test = f">= {build.code(tail.lower)}" if tail.lower is not None else f"< {build.code(tail.upper)}"
+    whole = subscript.with_changes(slice=[*subscript.slice[:-1], cst.SubscriptElement(cst.Slice(None, None))])
+    axis_values = array if axis == 0 else build.code(whole)
+    return f"jnp.where(jnp.arange({array}.shape[{axis}]) {test}, {axis_values}, 0)"
 
 
 class HostArrayReads(cst.CSTTransformer):

@@ -112,7 +112,7 @@ from jaxify.codemods.loop_masks import Blocked, needs_masks
 from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
 from jaxify.codemods.loop_write_pairs import merge_write_pairs
 from jaxify.codemods.loop_syntax import (
-    CONTAINER_KINDS, DynamicSlices, HostArrayReads, JaxUse, NestedLoops, bound_before, distinct_indices,
+    CONTAINER_KINDS, DynamicSlices, HostArrayReads, TailMasks, JaxUse, NestedLoops, bound_before, distinct_indices,
     functions_by_name, identifiers, inside, is_jit, jax_bound_names, loop_summary, moved_value_problem,
     python_container_names, range_args, sequence_leaves, stacking_calls, traced_test, unrolled_note,
     trajectory_problem, xs_text,
@@ -155,6 +155,7 @@ class LoopCodemod(ExitPlans, Codemod):
         self._dropped: set[cst.CSTNode] = set()  # updated statements to remove from their block
         self._hoisted: set[cst.CSTNode] = set()  # the current loop's conversions, moved before it
         self._windows: list[cst.Subscript] = []  # the current loop's `x[i:i + k]` reads
+        self._tails: list[cst.Call] = []  # and its reductions over `x[i + 1:]`
         self._hoisted_out: dict[cst.CSTNode, list[cst.BaseStatement]] = {}  # per rewritten loop
         self._vmapped: dict[cst.CSTNode, VmapRecord] = {}  # loops rewritten as vmap, for nests
         self._host_views = loop_hoist.HostViews(self._fresh)  # `x_jax = jnp.asarray(x)`, once per function
@@ -185,8 +186,11 @@ class LoopCodemod(ExitPlans, Codemod):
         return self.analysis.qualified_name(node)
 
     def _transformed(self, expr: cst.BaseExpression) -> cst.BaseExpression:
-        """An expression of the loop as it reads inside the body function (windows made dynamic)."""
-        return expr.visit(DynamicSlices(self._windows)) if self._windows else expr
+        """An expression of the loop as it reads inside the body function (windows made dynamic,
+        reductions over tails masked)."""
+        if self._windows or self._tails:
+            expr = expr.visit(DynamicSlices(self._windows)).visit(TailMasks(self._tails))
+        return expr
 
     def _carry(self, names) -> build.Carry:
         return build.Carry(tuple(names), self._unused("carry"))
@@ -264,8 +268,11 @@ class LoopCodemod(ExitPlans, Codemod):
         info = analyze_loop(original, scope, self._resolve, self._local_purity(scope[0]),
                              lambda expr: self.analysis.kind_of(expr) is Kind.STATIC)
         self._hoisted = set(info.conversions)
-        self._windows = info.windows
+        self._windows, self._tails = info.windows, info.tails
         blockers = info.blockers + self._structural_blockers(info, scope) + loop_differences(self.analysis, original)
+        if info.tails and self.options.exact_order:
+            blockers.append(Blocker(info.tails[0], "a reduction over a slice that shrinks every iteration, whose "
+                                                   "masked form adds in another order (`--exact-order`)"))
         if blockers:
             self._refuse(original, info, blockers[0])
             return updated
@@ -293,6 +300,15 @@ class LoopCodemod(ExitPlans, Codemod):
             unsafe_because = (f"assumes every window `{window}` lies inside `{build.code(info.windows[0].value)}`: "
                               "`lax.dynamic_slice` shifts a window that would run past an end, where slicing shortens it")
             imports = [*imports, ("jax", "lax", None)]
+        if info.tails:
+            message += (f"; `{build.code(info.tails[0])}` reduces the whole axis with zeros outside the slice "
+                        f"({loop_forms.REORDERED})")
+            ranks = FunctionRanks(scope[0], self._resolve)  # a rank the text proves needs no assumption
+            unproven = [arg.value for tail in info.tails for arg in tail.args if not isinstance(arg.value.value, cst.Name)
+                        or ranks.rank(arg.value.value.value) != len(arg.value.slice)]
+            unsafe_because = unsafe_because or (unproven and (
+                f"assumes `{build.code(unproven[0].value)}` has {len(unproven[0].slice)} dimension(s), one per index "
+                f"of `{build.code(unproven[0])}`: the mask runs along its last axis"))
         hint = ("check the loop's bounds keep every window inside the array" if info.windows
                 else "make sure the iterated value is a jax array" if unsafe_because else "")
         if not self.report([Fix(original, code, message, unsafe_because, hint)])[0]:
@@ -377,8 +393,8 @@ class LoopCodemod(ExitPlans, Codemod):
                 body.extend(kept)
             elif isinstance(replacement, cst.BaseStatement):
                 body.append(replacement)
-        if self._windows:
-            body = [statement.visit(DynamicSlices(self._windows)) for statement in body]
+        if self._windows or self._tails:  # (a visit makes new nodes: statements are matched by identity later)
+            body = [statement.visit(DynamicSlices(self._windows)).visit(TailMasks(self._tails)) for statement in body]
         return body
 
     def _index_host_arrays_as_jax(self, original: cst.For | cst.While, statements: list) -> tuple[list, list]:

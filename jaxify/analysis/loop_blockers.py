@@ -51,8 +51,10 @@ class BlockerFinder(cst.CSTVisitor):
 
     def __init__(self, resolve: Resolve, is_pure_function: Callable[[str], bool], loop_writes: set[str],
                  trajectory_statements: set[cst.CSTNode], is_static: Callable[[cst.CSTNode], bool] = lambda e: False,
-                 selections: Sequence[MaskedSelection] = ()):
+                 selections: Sequence[MaskedSelection] = (), index_names: frozenset[str] = frozenset()):
         self.resolve = resolve
+        self.index_names = set(index_names)  # range loop variables here (nested loops' too): integer scalars
+        self.tails: list[cst.Call] = []  # `np.dot(U[i, i + 1:], x[i + 1:])`: reductions over masked axes
         self.selections = selections  # boolean-mask selections only reduced: they become masked sums
         self.is_pure_function = is_pure_function
         self.is_static = is_static
@@ -71,6 +73,9 @@ class BlockerFinder(cst.CSTVisitor):
     def visit_For(self, node: cst.For) -> None:
         if node.orelse is not None:
             self._block(node, "a `for ... else` clause")
+        if isinstance(node.target, cst.Name) and isinstance(node.iter, cst.Call) and self.resolve(
+                node.iter.func) == "builtins.range":
+            self.index_names.add(node.target.value)
 
     def visit_While(self, node: cst.While) -> None:
         if node.orelse is not None:
@@ -184,7 +189,15 @@ class BlockerFinder(cst.CSTVisitor):
             for element in target.elements:
                 self._check_target(element.value)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: cst.Call) -> bool:
+        if self._tail_reduction(node):
+            self.tails.append(node)
+            for arg in node.args:  # all but the slice itself, whose bound may change every iteration
+                arg.value.value.visit(self)
+                for element in arg.value.slice:
+                    (element.slice.lower or element.slice.upper if isinstance(element.slice, cst.Slice)
+                     else element.slice.value).visit(self)
+            return False
         if any(reduced_use(node, selection.name) for selection in self.selections):
             return  # a count or a sum of the selected rows (codemods/loop_mask_reductions.py)
         if is_traced_choice(node, self.resolve(node.func), self.loop_writes):
@@ -198,6 +211,32 @@ class BlockerFinder(cst.CSTVisitor):
             grown = sorted(set(reads_of(node)) & self.loop_writes)
             if grown:
                 self._block(node, f"`{grown[0]}` changes shape every iteration (`{qualified.split('.')[-1]}`)")
+
+    def _tail_reduction(self, call: cst.Call) -> bool:
+        """``np.sum(x[..., lo:])`` / ``np.dot(U[i, lo:], x[lo:])`` (``:hi`` likewise) where the bound
+        changes every iteration: every argument a tail (``tail_slice``) with the same bound, the
+        bound and the other indices integer arithmetic on range variables and literals."""
+        if self.resolve(call.func) not in TAIL_REDUCTIONS or any(arg.keyword or arg.star for arg in call.args):
+            return False
+        if len(call.args) != (2 if self.resolve(call.func).endswith("dot") else 1):
+            return False
+        bounds = set()
+        for arg in call.args:
+            if not isinstance(arg.value, cst.Subscript) or (tail := tail_slice(arg.value)) is None:
+                return False
+            bound = tail.lower or tail.upper
+            indices = [element.slice.value for element in arg.value.slice[:-1]]
+            if not self._depends(bound) or not all(self._integer_scalar(e) for e in [bound, *indices]):
+                return False
+            bounds.add(("lower" if tail.lower else "upper", code_of(bound)))
+        return len(bounds) == 1
+
+    def _integer_scalar(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Integer) or isinstance(expr, cst.Name) and expr.value in self.index_names:
+            return True
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Add, cst.Subtract, cst.Multiply)):
+            return self._integer_scalar(expr.left) and self._integer_scalar(expr.right)
+        return False
 
     def _static_host_call(self, call: cst.Call) -> bool:
         """NumPy, math or a builtin on values static outside the loop (`np.empty(n)`,
@@ -253,6 +292,19 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
         if Effect.CONCRETE in effects:
             return f"`.{method}()` needs a concrete value; in a traced loop body it raises"
     return f"calls `{code_of(func)}`, not known to be pure"
+
+
+TAIL_REDUCTIONS = frozenset({"numpy.sum", "numpy.dot", "jax.numpy.sum", "jax.numpy.dot"})
+
+
+def tail_slice(subscript: cst.Subscript) -> cst.Slice | None:
+    """The slice of ``x[i, j, lo:]`` / ``x[:hi]``: the last element a slice with one bound and no
+    step, every element before it an index (not a slice). None otherwise."""
+    *indices, last = subscript.slice
+    part = last.slice
+    if not isinstance(part, cst.Slice) or part.step is not None or (part.lower is None) == (part.upper is None):
+        return None
+    return part if all(isinstance(element.slice, cst.Index) for element in indices) else None
 
 
 def window_parts(subscript: cst.Subscript) -> list[tuple[cst.BaseExpression, cst.Integer | cst.Name] | None] | None:

@@ -132,6 +132,7 @@ class LoopInfo:
     blockers: list[Blocker]
     conversions: list[cst.SimpleStatementLine]  # `x = jnp.asarray(x)`: hoisted before the loop
     windows: list[cst.Subscript] = dataclasses.field(default_factory=list)  # `x[i:i + k]` reads
+    tails: list[cst.Call] = dataclasses.field(default_factory=list)  # `np.dot(U[i, i + 1:], x[i + 1:])`
     early_return: EarlyReturn | None = None
     breaks: bool = False  # the body holds a `break` of this loop (it needs a done flag)
     index_live_out: bool = False  # the loop variable is read after the loop
@@ -491,8 +492,9 @@ def analyze_loop(
     early_return = find_early_return(body) if space.kind == "range" else None
     exit_statement = early_return
     selections = masked_selections(body, live_out, resolve)
+    index_names = frozenset(enclosing_indices | (targets if space.kind == "range" else set()))
     finder = BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories}, is_static,
-                           selections)
+                           selections, index_names)
     for statement in body:
         if exit_statement is not None and statement is exit_statement.statement:
             if early_return is not None and early_return.value is not None:
@@ -533,6 +535,7 @@ def analyze_loop(
         breaks=breaks,
         index_live_out=index_live_out,
         windows=finder.windows,
+        tails=finder.tails,
         choices=finder.choices,
         selections=selections,
     )
