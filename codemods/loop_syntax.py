@@ -69,20 +69,25 @@ class TailMasks(cst.CSTTransformer):
     ``< hi``) for the reductions the analysis found (``tail_slice``): a slice whose length changes
     every iteration has no traced form, the whole axis with zeros outside it has the same sum."""
 
-    def __init__(self, tails: Sequence[cst.Call]) -> None:
+    def __init__(self, tails: Sequence[cst.Call], wrapping: set[str] = frozenset()) -> None:
         self.tails = tails
+        self.wrapping = wrapping  # bounds that may be negative: Python counts them from the axis's end
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if not any(original_node.deep_equals(tail) for tail in self.tails):
             return updated_node
         name = "dot" if len(updated_node.args) == 2 else "sum"
-        return cst.parse_expression(f"jnp.{name}({', '.join(_masked_tail(arg.value) for arg in updated_node.args)})")
+        masked = ", ".join(_masked_tail(arg.value, self.wrapping) for arg in updated_node.args)
+        return cst.parse_expression(f"jnp.{name}({masked})")
 
 
-def _masked_tail(subscript: cst.Subscript) -> str:
+def _masked_tail(subscript: cst.Subscript, wrapping: set[str]) -> str:
     tail = tail_slice(subscript)
     array, axis = build.code(subscript.value), len(subscript.slice) - 1
-    test = f">= {build.code(tail.lower)}" if tail.lower is not None else f"< {build.code(tail.upper)}"
+    bound = build.code(tail.lower if tail.lower is not None else tail.upper)
+    if bound in wrapping:  # `x[i - 1:]` at i == 0 is `x[-1:]`: the last element
+        bound = f"jnp.where({bound} < 0, {bound} + {array}.shape[{axis}], {bound})"
+    test = f">= {bound}" if tail.lower is not None else f"< {bound}"
     whole = subscript.with_changes(slice=[*subscript.slice[:-1], cst.SubscriptElement(cst.Slice(None, None))])
     axis_values = array if axis == 0 else build.code(whole)
     return f"jnp.where(jnp.arange({array}.shape[{axis}]) {test}, {axis_values}, 0)"

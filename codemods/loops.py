@@ -155,7 +155,7 @@ class LoopCodemod(ExitPlans, Codemod):
         self._dropped: set[cst.CSTNode] = set()  # updated statements to remove from their block
         self._hoisted: set[cst.CSTNode] = set()  # the current loop's conversions, moved before it
         self._windows: list[cst.Subscript] = []  # the current loop's `x[i:i + k]` reads
-        self._tails: list[cst.Call] = []  # and its reductions over `x[i + 1:]`
+        self._tails: tuple = ([], set())  # and its reductions over `x[i + 1:]`, with bounds that may be negative
         self._hoisted_out: dict[cst.CSTNode, list[cst.BaseStatement]] = {}  # per rewritten loop
         self._vmapped: dict[cst.CSTNode, VmapRecord] = {}  # loops rewritten as vmap, for nests
         self._host_views = loop_hoist.HostViews(self._fresh)  # `x_jax = jnp.asarray(x)`, once per function
@@ -188,8 +188,8 @@ class LoopCodemod(ExitPlans, Codemod):
     def _transformed(self, expr: cst.BaseExpression) -> cst.BaseExpression:
         """An expression of the loop as it reads inside the body function (windows made dynamic,
         reductions over tails masked)."""
-        if self._windows or self._tails:
-            expr = expr.visit(DynamicSlices(self._windows)).visit(TailMasks(self._tails))
+        if self._windows or self._tails[0]:
+            expr = expr.visit(DynamicSlices(self._windows)).visit(TailMasks(*self._tails))
         return expr
 
     def _carry(self, names) -> build.Carry:
@@ -268,7 +268,7 @@ class LoopCodemod(ExitPlans, Codemod):
         info = analyze_loop(original, scope, self._resolve, self._local_purity(scope[0]),
                              lambda expr: self.analysis.kind_of(expr) is Kind.STATIC)
         self._hoisted = set(info.conversions)
-        self._windows, self._tails = info.windows, info.tails
+        self._windows, self._tails = info.windows, (info.tails, info.wrapping_bounds)
         blockers = info.blockers + self._structural_blockers(info, scope) + loop_differences(self.analysis, original)
         if info.tails and self.options.exact_order:
             blockers.append(Blocker(info.tails[0], "a reduction over a slice that shrinks every iteration, whose "
@@ -393,8 +393,8 @@ class LoopCodemod(ExitPlans, Codemod):
                 body.extend(kept)
             elif isinstance(replacement, cst.BaseStatement):
                 body.append(replacement)
-        if self._windows or self._tails:  # (a visit makes new nodes: statements are matched by identity later)
-            body = [statement.visit(DynamicSlices(self._windows)).visit(TailMasks(self._tails)) for statement in body]
+        if self._windows or self._tails[0]:  # (a visit makes new nodes: statements are matched by identity later)
+            body = [statement.visit(DynamicSlices(self._windows)).visit(TailMasks(*self._tails)) for statement in body]
         return body
 
     def _index_host_arrays_as_jax(self, original: cst.For | cst.While, statements: list) -> tuple[list, list]:

@@ -51,10 +51,13 @@ class BlockerFinder(cst.CSTVisitor):
 
     def __init__(self, resolve: Resolve, is_pure_function: Callable[[str], bool], loop_writes: set[str],
                  trajectory_statements: set[cst.CSTNode], is_static: Callable[[cst.CSTNode], bool] = lambda e: False,
-                 selections: Sequence[MaskedSelection] = (), index_names: frozenset[str] = frozenset()):
+                 selections: Sequence[MaskedSelection] = (), index_names: frozenset[str] = frozenset(),
+                 nonnegative: frozenset[str] = frozenset()):
         self.resolve = resolve
         self.index_names = set(index_names)  # range loop variables here (nested loops' too): integer scalars
+        self.nonnegative = set(nonnegative)  # those whose range never goes below 0
         self.tails: list[cst.Call] = []  # `np.dot(U[i, i + 1:], x[i + 1:])`: reductions over masked axes
+        self.wrapping_bounds: set[str] = set()  # tail bounds that may be negative (Python counts them from the end)
         self.selections = selections  # boolean-mask selections only reduced: they become masked sums
         self.is_pure_function = is_pure_function
         self.is_static = is_static
@@ -76,6 +79,8 @@ class BlockerFinder(cst.CSTVisitor):
         if isinstance(node.target, cst.Name) and isinstance(node.iter, cst.Call) and self.resolve(
                 node.iter.func) == "builtins.range":
             self.index_names.add(node.target.value)
+            if nonnegative_range([arg.value for arg in node.iter.args]):
+                self.nonnegative.add(node.target.value)
 
     def visit_While(self, node: cst.While) -> None:
         if node.orelse is not None:
@@ -229,7 +234,15 @@ class BlockerFinder(cst.CSTVisitor):
             if not self._depends(bound) or not all(self._integer_scalar(e) for e in [bound, *indices]):
                 return False
             bounds.add(("lower" if tail.lower else "upper", code_of(bound)))
+            if not self._nonnegative(bound):
+                self.wrapping_bounds.add(code_of(bound))
         return len(bounds) == 1
+
+    def _nonnegative(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Integer) or isinstance(expr, cst.Name) and expr.value in self.nonnegative:
+            return True
+        return isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Add, cst.Multiply)) and (
+            self._nonnegative(expr.left) and self._nonnegative(expr.right))
 
     def _integer_scalar(self, expr: cst.BaseExpression) -> bool:
         if isinstance(expr, cst.Integer) or isinstance(expr, cst.Name) and expr.value in self.index_names:
@@ -292,6 +305,24 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
         if Effect.CONCRETE in effects:
             return f"`.{method}()` needs a concrete value; in a traced loop body it raises"
     return f"calls `{code_of(func)}`, not known to be pure"
+
+
+def nonnegative_range(args: Sequence[cst.BaseExpression]) -> bool:
+    """``range(stop)``, ``range(start, ...)`` from a literal ``start >= 0`` counting up, or a range
+    counting down to a literal ``stop >= -1``: every value is ``>= 0``."""
+    def literal(expr):
+        if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+            inner = literal(expr.expression)
+            return None if inner is None else -inner
+        return expr.evaluated_value if isinstance(expr, cst.Integer) else None
+
+    if len(args) == 1:
+        return True
+    step = literal(args[2]) if len(args) == 3 else 1
+    if step is None:
+        return False
+    start, stop = literal(args[0]), literal(args[1])
+    return start is not None and start >= 0 if step > 0 else stop is not None and stop >= -1
 
 
 TAIL_REDUCTIONS = frozenset({"numpy.sum", "numpy.dot", "jax.numpy.sum", "jax.numpy.dot"})

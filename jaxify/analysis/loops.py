@@ -26,7 +26,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis.expressions import code_of
-from jaxify.analysis.loop_blockers import Blocker, BlockerFinder, side_effects_of
+from jaxify.analysis.loop_blockers import Blocker, BlockerFinder, nonnegative_range, side_effects_of
 from jaxify.analysis.loop_flow import (
     assign_targets,
     block_flow,
@@ -133,6 +133,7 @@ class LoopInfo:
     conversions: list[cst.SimpleStatementLine]  # `x = jnp.asarray(x)`: hoisted before the loop
     windows: list[cst.Subscript] = dataclasses.field(default_factory=list)  # `x[i:i + k]` reads
     tails: list[cst.Call] = dataclasses.field(default_factory=list)  # `np.dot(U[i, i + 1:], x[i + 1:])`
+    wrapping_bounds: set[str] = dataclasses.field(default_factory=set)  # their bounds that may be negative
     early_return: EarlyReturn | None = None
     breaks: bool = False  # the body holds a `break` of this loop (it needs a done flag)
     index_live_out: bool = False  # the loop variable is read after the loop
@@ -493,8 +494,12 @@ def analyze_loop(
     exit_statement = early_return
     selections = masked_selections(body, live_out, resolve)
     index_names = frozenset(enclosing_indices | (targets if space.kind == "range" else set()))
+    ranges = [node for node in [*path, loop] if isinstance(node, cst.For) and isinstance(node.target, cst.Name)
+              and iteration_space(node, resolve).kind == "range"]
+    nonnegative = frozenset(node.target.value for node in ranges
+                            if nonnegative_range([arg.value for arg in node.iter.args])) & index_names
     finder = BlockerFinder(resolve, is_pure_function, written | targets, {t.statement for t in trajectories}, is_static,
-                           selections, index_names)
+                           selections, index_names, nonnegative)
     for statement in body:
         if exit_statement is not None and statement is exit_statement.statement:
             if early_return is not None and early_return.value is not None:
@@ -536,6 +541,7 @@ def analyze_loop(
         index_live_out=index_live_out,
         windows=finder.windows,
         tails=finder.tails,
+        wrapping_bounds=finder.wrapping_bounds,
         choices=finder.choices,
         selections=selections,
     )
