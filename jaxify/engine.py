@@ -107,6 +107,8 @@ def run_codemods(
             raise RewriteError(
                 f"{codemod_class.__name__} crashed: {type(error).__name__}: {error}\n{traceback.format_exc()}"
             ) from error
+        if new_module is wrapper.module:
+            continue  # untouched (LibCST prints a parsed module back as the text it was parsed from)
         new_text = new_module.code
         if new_text == current:
             continue
