@@ -120,7 +120,6 @@ from jaxify.codemods.loop_syntax import (
     distinct_indices,
     functions_by_name,
     identifiers,
-    inside,
     is_jit,
     jax_bound_names,
     loop_summary,
@@ -253,7 +252,9 @@ class LoopCodemod(ExitPlans, Codemod):
         """A loop that stays Python keeps the loops inside it Python too (unless its function is
         jitted): called eagerly, a JAX loop there would trace and compile its body, a new closure
         each time, on every outer iteration, 100x slower than the loop it replaced."""
-        inner = [loop for loop in self._converted if loop is not original and inside(loop, original)]
+        # the converted loops of the whole module so far: one walk of this loop tells which are inside
+        under = {id(node) for node in self.analysis.tree.walk(original)} if self._converted else set()
+        inner = [loop for loop in self._converted if loop is not original and id(loop) in under]
         scope = self._scope_path()
         jitted = isinstance(scope[0], cst.FunctionDef) and any(is_jit(d.decorator, self._resolve) for d in scope[0].decorators)
         if result is not updated or not inner or jitted:

@@ -27,14 +27,15 @@ module-level code is not gated. Files in which nothing moved pay only the trial.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Callable
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS
 from jaxify.analysis.expressions import code_of
+from jaxify.analysis.tree import TreeIndex
 from jaxify.config import Options
 from jaxify.findings import Finding, Status
 from jaxify.suppression import Suppressions
@@ -122,8 +123,8 @@ def _called(original: Original, unit: Unit) -> bool:
     that stops moving without callers keeps NumPy for a reason of the module's text (the codemods'
     pre-checks see no jax once the others keep NumPy), not its callers': no finding to give."""
     name = unit.name.rsplit(".", 1)[-1]
-    function = m.Name(name) if unit.top_level else m.Attribute(attr=m.Name(name))
-    return bool(m.findall(original.module, m.Call(func=function)))
+    functions, methods = original.called
+    return name in (functions if unit.top_level else methods)
 
 
 def _moved(units: list[Unit], findings: list[Finding]) -> set[str]:
@@ -146,11 +147,34 @@ def _leaves_code(finding: Finding) -> bool:
 
 @dataclasses.dataclass
 class Original:
-    """The file as the user wrote it, parsed once: its tree, positions and units."""
+    """The file as the user wrote it, parsed once: its tree, positions and units, and what the
+    gate asks of it about every unit (calls, uses of results) found in one walk, not one per unit."""
 
     module: cst.Module
     positions: dict
     units: list[Unit]
+    tree: TreeIndex = dataclasses.field(default_factory=TreeIndex)
+    _uses: dict[tuple[int, ...], list[cst.CSTNode]] = dataclasses.field(default_factory=dict)
+
+    @functools.cached_property
+    def called(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The names the module calls as ``f(...)``, and as ``x.f(...)``."""
+        calls = [node for node in self.tree.walk(self.module) if isinstance(node, cst.Call)]
+        return (frozenset(call.func.value for call in calls if isinstance(call.func, cst.Name)),
+                frozenset(call.func.attr.value for call in calls if isinstance(call.func, cst.Attribute)))
+
+    def uses(self, nodes: list[cst.CSTNode]) -> list[cst.CSTNode]:
+        """The assignments and calls of the scope made of ``nodes``, in the order a visitor meets
+        them; nested functions and classes are other scopes."""
+        key = tuple(map(id, nodes))
+        found = self._uses.get(key)
+        if found is None:
+            found = self._uses[key] = [
+                node for root in nodes
+                for node in self.tree.walk(root, prune=lambda node: isinstance(node, (cst.FunctionDef, cst.ClassDef)))
+                if isinstance(node, (cst.Assign, cst.AugAssign, cst.Call))
+            ]
+        return found
 
     @classmethod
     def parse(cls, text: str) -> Original:
@@ -255,8 +279,8 @@ def _caller_blocker(original: Original, name: str, keeping_numpy: set[str], take
     scopes += [(f"`{u.name}`", [u.node.body]) for u in original.units if u.name in keeping_numpy]
     for who, nodes in scopes:
         finder = _CallerUses(name)
-        for node in nodes:
-            node.visit(finder)
+        for node in original.uses(nodes):
+            finder.see(node)
         if finder.write is not None:
             where = original.positions[finder.write]
             return Blocker(where.start.line, where.start.column + 1,
@@ -270,9 +294,9 @@ def _caller_blocker(original: Original, name: str, keeping_numpy: set[str], take
     return None
 
 
-class _CallerUses(cst.CSTVisitor):
+class _CallerUses:
     """In one scope: the first call of ``function``, and the first in-place write of a name bound
-    to its result."""
+    to its result. It is shown the scope's assignments and calls (``Original.uses``) in turn."""
 
     def __init__(self, function: str):
         self.function = function
@@ -281,11 +305,13 @@ class _CallerUses(cst.CSTVisitor):
         self.write: cst.CSTNode | None = None
         self.call: cst.Call | None = None
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # another scope
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
+    def see(self, node: cst.Assign | cst.AugAssign | cst.Call) -> None:
+        if isinstance(node, cst.Assign):
+            self.visit_Assign(node)
+        elif isinstance(node, cst.AugAssign):
+            self.visit_AugAssign(node)
+        else:
+            self.visit_Call(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         calls = isinstance(node.value, cst.Call) and isinstance(node.value.func, cst.Name) \
