@@ -38,6 +38,7 @@ from jaxify.analysis.expressions import code_of
 from jaxify.analysis.tree import TreeIndex
 from jaxify.config import Options
 from jaxify.findings import Finding, Status
+from jaxify.parses import Parses
 from jaxify.suppression import Suppressions
 
 GATE_CODE = "JX807"
@@ -84,18 +85,21 @@ class Blocker:
 Run = Callable[[Verdict], tuple[str, list[Finding]]]
 
 
-def whole_functions(text: str, path: str, options: Options, run: Run) -> tuple[str, list[Finding]]:
-    """The rewrite of ``text`` with the gate: ``run(verdict)`` is the pipeline under a verdict."""
+def whole_functions(text: str, path: str, options: Options, run: Run,
+                    parses: Parses | None = None) -> tuple[str, list[Finding]]:
+    """The rewrite of ``text`` with the gate: ``run(verdict)`` is the pipeline under a verdict;
+    ``parses``: the trees the pipeline parsed, which the gate reads too."""
+    parses = parses or Parses()
     rewritten, findings = run(Verdict())
     if not any(_is_move(finding) for finding in findings):
         return rewritten, findings
-    original = Original.parse(text)
+    original = Original.parse(parses.wrapper(text))
     units = original.units
     frozen: dict[str, Finding] = {}
     first_moved = _moved(units, findings)
     while True:
         moved = _moved(units, findings)
-        blocked = _blocked(original, text, rewritten, path, options, moved, findings, frozen)
+        blocked = _blocked(original, text, rewritten, path, options, moved, findings, frozen, parses)
         if not blocked:
             break
         frozen.update(blocked)
@@ -177,8 +181,8 @@ class Original:
         return found
 
     @classmethod
-    def parse(cls, text: str) -> Original:
-        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    def parse(cls, wrapper: MetadataWrapper) -> Original:
+        """The original read off the wrapper of the user's text."""
         positions = wrapper.resolve(PositionProvider)
 
         def unit(name: str, node: cst.FunctionDef) -> Unit:
@@ -196,13 +200,13 @@ class Original:
 
 
 def _blocked(original: Original, text: str, rewritten: str, path: str, options: Options, moved: set[str],
-             findings: list[Finding], frozen: dict[str, Finding]) -> dict[str, Finding]:
+             findings: list[Finding], frozen: dict[str, Finding], parses: Parses) -> dict[str, Finding]:
     """The functions that moved, are not frozen yet, and cannot be traced end to end: their finding."""
     units = original.units
     candidates = [unit for unit in units if unit.name in moved and unit.name not in frozen]
     if not candidates:
         return {}
-    untraceable = _jit_blockers(text, rewritten, path, options, [u.name for u in candidates if u.top_level])
+    untraceable = _jit_blockers(text, rewritten, path, options, [u.name for u in candidates if u.top_level], parses)
     blocked: dict[str, Finding] = {}
     for unit in candidates:
         found = [Blocker(f.line, f.col, f"{f.code} {f.message}" + (
@@ -243,7 +247,8 @@ def _finding(path: str, unit: Unit, blocker: Blocker) -> Finding:
                    Status.NOT_FIXED, reason=f"first blocker, line {blocker.line}: {blocker.why}", hint=HINT)
 
 
-def _jit_blockers(text: str, rewritten: str, path: str, options: Options, names: list[str]) -> dict[str, list[Blocker]]:
+def _jit_blockers(text: str, rewritten: str, path: str, options: Options, names: list[str],
+                  parses: Parses) -> dict[str, list[Blocker]]:
     """For each top-level function in ``names``, the first line of its rewrite jax.jit cannot trace."""
     if not names:
         return {}
@@ -251,7 +256,7 @@ def _jit_blockers(text: str, rewritten: str, path: str, options: Options, names:
     from jaxify.codemods.jit import JitWrap
     from jaxify.linemap import LineMap
 
-    wrapper = MetadataWrapper(cst.parse_module(rewritten), unsafe_skip_copy=True)
+    wrapper = parses.wrapper(rewritten)
     context = FileContext(path=path, options=options, original_text=text, suppressions=Suppressions(text),
                           line_map=LineMap(text, rewritten))
     probe = JitWrap(context, wrapper)
