@@ -252,8 +252,7 @@ class LoopCodemod(ExitPlans, Codemod):
         """A loop that stays Python keeps the loops inside it Python too (unless its function is
         jitted): called eagerly, a JAX loop there would trace and compile its body, a new closure
         each time, on every outer iteration, 100x slower than the loop it replaced."""
-        # the converted loops of the whole module so far: one walk of this loop tells which are inside
-        under = {id(node) for node in self.analysis.tree.walk(original)} if self._converted else set()
+        under = {id(node) for node in self.analysis.tree.walk(original)} if self._converted else set()  # one walk
         inner = [loop for loop in self._converted if loop is not original and id(loop) in under]
         scope = self._scope_path()
         jitted = isinstance(scope[0], cst.FunctionDef) and any(is_jit(d.decorator, self._resolve) for d in scope[0].decorators)
