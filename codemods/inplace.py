@@ -200,6 +200,10 @@ class InplaceUpdates(Codemod):
             if made_here and function not in self.plan.already_returned:
                 self.returned[id(planner.top_level[function])] = params
 
+    def rewrites_below(self) -> bool:
+        # every leave_* hook below reads one of these plans, filled by visit_Module
+        return bool(self.replacements or self.rebinds or self.conversions or self.chained or self.returned)
+
     @staticmethod
     def _decision(plan) -> Decision | None:
         """What the planner decided for one write: a refusal, a fix, or nothing to report."""

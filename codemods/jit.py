@@ -143,6 +143,9 @@ class JitWrap(Codemod):
             )
         self._report_changing_static_arguments(node)
 
+    def rewrites_below(self) -> bool:  # leave_FunctionDef wraps the chosen functions, leave_Call acts in jitted ones
+        return bool(self._wrap or self._jitted)
+
     def index(self, module: cst.Module) -> None:
         """Learn the module's top-level functions and which of them are jitted already."""
         self._module = module

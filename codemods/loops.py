@@ -113,7 +113,7 @@ from jaxify.codemods.loop_plan import LoopPlan, VmapRecord
 from jaxify.codemods.loop_write_pairs import merge_write_pairs
 from jaxify.codemods.loop_syntax import (
     CONTAINER_KINDS, DynamicSlices, HostArrayReads, TailMasks, JaxUse, NestedLoops, bound_before, distinct_indices,
-    functions_by_name, identifiers, inside, is_jit, jax_bound_names, loop_summary, moved_value_problem,
+    functions_by_name, identifiers, is_jit, jax_bound_names, loop_summary, moved_value_problem,
     python_container_names, range_args, sequence_leaves, stacking_calls, traced_test, unrolled_note,
     trajectory_problem, xs_text,
 )
@@ -240,7 +240,8 @@ class LoopCodemod(ExitPlans, Codemod):
         """A loop that stays Python keeps the loops inside it Python too (unless its function is
         jitted): called eagerly, a JAX loop there would trace and compile its body, a new closure
         each time, on every outer iteration, 100x slower than the loop it replaced."""
-        inner = [loop for loop in self._converted if loop is not original and inside(loop, original)]
+        under = {id(node) for node in self.analysis.tree.walk(original)} if self._converted else set()  # one walk
+        inner = [loop for loop in self._converted if loop is not original and id(loop) in under]
         scope = self._scope_path()
         jitted = isinstance(scope[0], cst.FunctionDef) and any(is_jit(d.decorator, self._resolve) for d in scope[0].decorators)
         if result is not updated or not inner or jitted:

@@ -173,7 +173,7 @@ class NumpyNamespace(Codemod):
             id(move.call) for plan in planner.plans for move in plan.moves if not self._would_apply(move)
         )
         if declined:  # what feeds a call that stays NumPy must stay NumPy too: plan again
-            planner = Planner(self.analysis, declined)
+            planner = Planner(self.analysis, declined, earlier=planner)
         for plan in planner.plans:
             for report in plan.reports:
                 self.refuse(report.node, report.code, report.message, reason=report.reason, hint=report.hint)
@@ -188,6 +188,11 @@ class NumpyNamespace(Codemod):
                 if self.fix(masked.call, "JX603", f"`{label}` reduces without selecting"
                             + self._precision_note(masked.call)):
                     self._masked[id(masked.call)] = masked
+
+    def rewrites_below(self) -> bool:
+        # leave_Call rewrites only the planned calls; leave_IndentedBlock drops a conversion only
+        # after a creator one of them moved
+        return bool(self._moves or self._masked or self._casts)
 
     def _would_apply(self, move: Move) -> bool:
         """Whether the options and ``# jaxify: ignore`` comments let this move happen."""

@@ -100,17 +100,35 @@ class FunctionPlan:
 class Planner(NumpyPins):
     """Plans every function of a module; ``plans`` lists them in source order."""
 
-    def __init__(self, analysis: ModuleAnalysis, declined: frozenset[int] = frozenset()):
+    def __init__(self, analysis: ModuleAnalysis, declined: frozenset[int] = frozenset(),
+                 earlier: Planner | None = None):
         """``declined``: ids of calls whose move the user's options turn down; they stay NumPy,
-        so what feeds them stays NumPy too."""
+        so what feeds them stays NumPy too. ``earlier``: the plan of the same analysis with
+        nothing declined, whose facts that do not depend on ``declined`` are taken over (the
+        walks, the traced names, why a call cannot move) instead of derived again."""
         self.analysis = analysis
         self.declined = declined
+        self._own_roots: dict[int, tuple] = {}  # _roots_in_body's answers: asked on every round of the pinning
+        if earlier is None:
+            self._walk_bodies()
+            self._kept_calls: dict[cst.Call, bool] = {}  # _stays_numpy's answers, likewise
+            self._why_not: dict[cst.Call, str] = {}  # _why_not_jax's answers: they do not depend on `declined`
+        else:
+            self._take_over(earlier)
+        self.kept_names, self.kept_returns = self._names_kept_on_numpy()
+        if earlier is None:
+            self.traced: dict[int, set[str]] = {}
+            for info in analysis.functions:  # source order: enclosing functions come first
+                self.traced[id(info.scope)] = self._traced_names(info)
+        else:
+            self.traced = earlier.traced  # from the parameters and bindings alone
+        self.plans = [self._plan(info) for info in analysis.functions]
+
+    def _walk_bodies(self) -> None:
         self.bodies: dict[int, list[cst.CSTNode]] = {}
         self.guarded: set[int] = set()  # nodes inside a `try` that catches IndexError
-        self._kept_calls: dict[cst.Call, bool] = {}  # _stays_numpy's answers: asked on every round of the pinning
-        self._own_roots: dict[int, tuple] = {}  # _roots_in_body's answers, likewise
-        tree = analysis.tree
-        for info in analysis.functions:
+        tree = self.analysis.tree
+        for info in self.analysis.functions:
             # every node of the function's own body: nested functions and classes have their own
             self.bodies[id(info)] = nodes = list(tree.walk(info.node, prune=lambda node, function=info.node: (
                 node is not function and isinstance(node, (cst.FunctionDef, cst.ClassDef)))))
@@ -120,11 +138,15 @@ class Planner(NumpyPins):
         self.previous_statement = self._previous_statements()
         self.numpy_subclass_methods = self._methods_of_numpy_subclasses()
         self.mutated_attributes = self._attributes_written_in_place()
-        self.kept_names, self.kept_returns = self._names_kept_on_numpy()
-        self.traced: dict[int, set[str]] = {}
-        for info in analysis.functions:  # source order: enclosing functions come first
-            self.traced[id(info.scope)] = self._traced_names(info)
-        self.plans = [self._plan(info) for info in analysis.functions]
+
+    def _take_over(self, earlier: Planner) -> None:
+        self.bodies, self.guarded = earlier.bodies, earlier.guarded
+        self.previous_statement = earlier.previous_statement
+        self.numpy_subclass_methods = earlier.numpy_subclass_methods
+        self.mutated_attributes = earlier.mutated_attributes
+        self._why_not = earlier._why_not
+        # with nothing declined, a call stayed for reasons that still hold; a declined call stays too
+        self._kept_calls = {call: known or id(call) in self.declined for call, known in earlier._kept_calls.items()}
 
     def kind(self, expr: cst.CSTNode) -> Kind:
         return self.analysis.kind_of(expr)
@@ -307,6 +329,13 @@ class Planner(NumpyPins):
         plan.moves.append(self._move(member, call, data))
 
     def _why_not_jax(self, member: str, call: cst.Call, data: list[cst.Arg]) -> str:
+        """Why ``call`` (``member``, with its ``data`` arguments) cannot move, or ""."""
+        known = self._why_not.get(call)
+        if known is None:
+            known = self._why_not[call] = self._decide_why_not_jax(member, call, data)
+        return known
+
+    def _decide_why_not_jax(self, member: str, call: cst.Call, data: list[cst.Arg]) -> str:
         not_numeric = data_refusal(self.analysis, [arg.value for arg in data], member in SEQUENCE_OF_ARRAYS)
         if not_numeric or call_difference(self.analysis, call):  # strings, objects, lists, shapes; raising, types
             return not_numeric or call_difference(self.analysis, call)

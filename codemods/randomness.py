@@ -163,6 +163,12 @@ class Randomness(Codemod):
         self.uses_jnp = False
         self.batch_statements: dict[cst.Call, cst.BaseStatement] = {}  # batched draw -> its statement
 
+    def rewrites_below(self) -> bool:
+        # every leave_* hook below reads one of the plan's tables, filled by visit_Module
+        plan, loops = self.plan, self.plan.loops
+        return bool(plan.draws or plan.calls or plan.seeds or plan.creations or plan.splits or plan.key_params
+                    or loops.iteration_keys or loops.batched or loops.keys_before or loops.batches_before)
+
     def alias_problem(self, name: cst.Name, function: cst.FunctionDef | None) -> str:
         """Why rebinding ``name`` to a new array would hide an in-place change from other names:
         a parameter, a global, a binding that may share data, or an alias or container made

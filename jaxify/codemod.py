@@ -140,9 +140,20 @@ class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
     def options(self) -> Options:
         return self.context.options
 
+    def rewrites_below(self) -> bool:
+        """Asked once ``visit_Module`` has run: False when the walk below the module can neither
+        change a node nor report anything, so it is skipped (LibCST rebuilds every node a
+        transformer passes) and the engine, handed back the module it parsed, prints nothing. A
+        codemod that plans every rewrite and finding in ``visit_Module`` says False when its plan
+        is empty; the others walk."""
+        return True
+
     def on_visit(self, node: cst.CSTNode) -> bool:
         self._last_visited = node
-        return super().on_visit(node)
+        descend = super().on_visit(node)
+        if node is self.wrapper.module and not self.rewrites_below():
+            return False
+        return descend
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -237,6 +248,7 @@ class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
     def finish(self, module: cst.Module) -> cst.Module:
         """Apply the scheduled import changes to the transformed module."""
         scratch = self.import_context.scratch
+        visited = module
         # LibCST's import visitors refuse a form feed in the inferred indentation (a form feed may
         # start an indented line); they run without it and the file's own indentation is put back.
         indent = module.default_indent
@@ -244,8 +256,14 @@ class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
         # A builder asks for its import when it builds a node; the node is dropped when its fix is
         # not made (a function the gate keeps on NumPy, a refusal), and so is the import.
         wanted = scratch.get(AddImportsVisitor.CONTEXT_KEY)
-        if wanted and self._made_a_fix and not already_imported(module, wanted):
+        adds = wanted and self._made_a_fix and not already_imported(module, wanted)
+        removes = scratch.get(RemoveImportsVisitor.CONTEXT_KEY)
+        if not adds and not removes:
+            # nothing to import: the module handed in, so that an untouched tree stays the one
+            # the engine parsed (it then skips printing it)
+            return visited
+        if adds:
             module = AddImportsVisitor(self.import_context).transform_module(module)
-        if scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
+        if removes:
             module = RemoveImportsVisitor(self.import_context).transform_module(module)
         return module.with_changes(default_indent=indent)

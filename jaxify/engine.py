@@ -14,7 +14,6 @@ import traceback
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from jaxify.cache import ResultCache
 from jaxify.codemod import FileContext
@@ -23,6 +22,7 @@ from jaxify.findings import Finding, Status
 from jaxify.import_aliases import follow_module_imports
 from jaxify.function_gate import GATE_CODE, Verdict, whole_functions
 from jaxify.linemap import LineMap
+from jaxify.parses import Parses
 from jaxify.python_ast import compile_quietly
 from jaxify.results import FileResult, engine_finding, finish, settle
 from jaxify.suppression import Suppressions
@@ -70,13 +70,15 @@ def _nesting_finding(text: str, path: str) -> Finding | None:
 
 
 def run_codemods(
-    text: str, path: str, options: Options, origin: str | None = None, verdict: Verdict = Verdict()
+    text: str, path: str, options: Options, origin: str | None = None, verdict: Verdict = Verdict(),
+    parses: Parses | None = None,
 ) -> tuple[str, list[Finding], list[str]]:
     """One pass of the pipeline over ``text``: the new text, the findings, the codemods that changed it.
 
     ``origin`` is the file as the user wrote it (``text`` itself on the first pass): findings
     carry its line numbers and its ``# jaxify:`` comments decide what is suppressed. ``verdict``
     is the whole-function gate's: the functions that keep NumPy, those that convert in full.
+    ``parses`` holds the trees of the texts this file's rewrite parsed before.
     Raises ParserSyntaxError for invalid input and RewriteError for bugs in a codemod.
     """
     from jaxify.codemods import CODEMODS
@@ -89,9 +91,10 @@ def run_codemods(
         return text, [], []
     current = text
     changed_by: list[str] = []
+    parses = parses or Parses()
     # One wrapper per distinct tree: codemods that change nothing hand the same wrapper, and so
     # the metadata and analyses already resolved on it, to the next codemod.
-    wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    wrapper = parses.wrapper(text)
     for codemod_class in CODEMODS:
         if not options.family_selected([rule.code for rule in codemod_class.RULES]):
             continue
@@ -107,11 +110,13 @@ def run_codemods(
             raise RewriteError(
                 f"{codemod_class.__name__} crashed: {type(error).__name__}: {error}\n{traceback.format_exc()}"
             ) from error
+        if new_module is wrapper.module:
+            continue  # untouched (LibCST prints a parsed module back as the text it was parsed from)
         new_text = new_module.code
         if new_text == current:
             continue
         try:
-            wrapper = MetadataWrapper(cst.parse_module(new_text), unsafe_skip_copy=True)
+            wrapper = parses.wrapper(new_text)
         except cst.ParserSyntaxError as error:
             raise RewriteError(f"{codemod_class.__name__} produced code that does not parse: {error}") from error
         current = new_text
@@ -122,7 +127,8 @@ def run_codemods(
 MAX_PASSES = 4
 
 
-def _run_to_fixpoint(text: str, path: str, options: Options, verdict: Verdict = Verdict()) -> tuple[str, list[Finding]]:
+def _run_to_fixpoint(text: str, path: str, options: Options, verdict: Verdict = Verdict(),
+                     parses: Parses | None = None) -> tuple[str, list[Finding]]:
     """Run the pipeline until a pass changes nothing, as ruff repeats its fixes.
 
     A later codemod's rewrite can make an earlier one applicable (an array that became a jax
@@ -133,7 +139,7 @@ def _run_to_fixpoint(text: str, path: str, options: Options, verdict: Verdict = 
     fixed: list[Finding] = []
     current = text
     for _ in range(MAX_PASSES):
-        new, findings, changed_by = run_codemods(current, path, options, origin=text, verdict=verdict)
+        new, findings, changed_by = run_codemods(current, path, options, origin=text, verdict=verdict, parses=parses)
         if new == current:
             return current, fixed + findings
         fixed += [finding for finding in findings if finding.status is Status.FIXED]
@@ -151,12 +157,13 @@ def rewrite_text(text: str, path: str, options: Options) -> FileResult:
         result.failed = True
         result.findings = [too_deep]
         return result
+    parses = Parses()
     try:
         if options.partial or not options.is_selected(GATE_CODE):
-            rewritten, findings = _run_to_fixpoint(text, path, options)
+            rewritten, findings = _run_to_fixpoint(text, path, options, parses=parses)
         else:
             rewritten, findings = whole_functions(
-                text, path, options, lambda verdict: _run_to_fixpoint(text, path, options, verdict)
+                text, path, options, lambda verdict: _run_to_fixpoint(text, path, options, verdict, parses), parses
             )
     except cst.ParserSyntaxError as error:
         result.failed = True

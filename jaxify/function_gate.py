@@ -27,16 +27,18 @@ module-level code is not gated. Files in which nothing moved pay only the trial.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Callable
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS
 from jaxify.analysis.expressions import code_of
+from jaxify.analysis.tree import TreeIndex
 from jaxify.config import Options
 from jaxify.findings import Finding, Status
+from jaxify.parses import Parses
 from jaxify.suppression import Suppressions
 
 GATE_CODE = "JX807"
@@ -83,18 +85,21 @@ class Blocker:
 Run = Callable[[Verdict], tuple[str, list[Finding]]]
 
 
-def whole_functions(text: str, path: str, options: Options, run: Run) -> tuple[str, list[Finding]]:
-    """The rewrite of ``text`` with the gate: ``run(verdict)`` is the pipeline under a verdict."""
+def whole_functions(text: str, path: str, options: Options, run: Run,
+                    parses: Parses | None = None) -> tuple[str, list[Finding]]:
+    """The rewrite of ``text`` with the gate: ``run(verdict)`` is the pipeline under a verdict;
+    ``parses``: the trees the pipeline parsed, which the gate reads too."""
+    parses = parses or Parses()
     rewritten, findings = run(Verdict())
     if not any(_is_move(finding) for finding in findings):
         return rewritten, findings
-    original = Original.parse(text)
+    original = Original.parse(parses.wrapper(text))
     units = original.units
     frozen: dict[str, Finding] = {}
     first_moved = _moved(units, findings)
     while True:
         moved = _moved(units, findings)
-        blocked = _blocked(original, text, rewritten, path, options, moved, findings, frozen)
+        blocked = _blocked(original, text, rewritten, path, options, moved, findings, frozen, parses)
         if not blocked:
             break
         frozen.update(blocked)
@@ -122,8 +127,8 @@ def _called(original: Original, unit: Unit) -> bool:
     that stops moving without callers keeps NumPy for a reason of the module's text (the codemods'
     pre-checks see no jax once the others keep NumPy), not its callers': no finding to give."""
     name = unit.name.rsplit(".", 1)[-1]
-    function = m.Name(name) if unit.top_level else m.Attribute(attr=m.Name(name))
-    return bool(m.findall(original.module, m.Call(func=function)))
+    functions, methods = original.called
+    return name in (functions if unit.top_level else methods)
 
 
 def _moved(units: list[Unit], findings: list[Finding]) -> set[str]:
@@ -146,15 +151,38 @@ def _leaves_code(finding: Finding) -> bool:
 
 @dataclasses.dataclass
 class Original:
-    """The file as the user wrote it, parsed once: its tree, positions and units."""
+    """The file as the user wrote it, parsed once: its tree, positions and units, and what the
+    gate asks of it about every unit (calls, uses of results) found in one walk, not one per unit."""
 
     module: cst.Module
     positions: dict
     units: list[Unit]
+    tree: TreeIndex = dataclasses.field(default_factory=TreeIndex)
+    _uses: dict[tuple[int, ...], list[cst.CSTNode]] = dataclasses.field(default_factory=dict)
+
+    @functools.cached_property
+    def called(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The names the module calls as ``f(...)``, and as ``x.f(...)``."""
+        calls = [node for node in self.tree.walk(self.module) if isinstance(node, cst.Call)]
+        return (frozenset(call.func.value for call in calls if isinstance(call.func, cst.Name)),
+                frozenset(call.func.attr.value for call in calls if isinstance(call.func, cst.Attribute)))
+
+    def uses(self, nodes: list[cst.CSTNode]) -> list[cst.CSTNode]:
+        """The assignments and calls of the scope made of ``nodes``, in the order a visitor meets
+        them; nested functions and classes are other scopes."""
+        key = tuple(map(id, nodes))
+        found = self._uses.get(key)
+        if found is None:
+            found = self._uses[key] = [
+                node for root in nodes
+                for node in self.tree.walk(root, prune=lambda node: isinstance(node, (cst.FunctionDef, cst.ClassDef)))
+                if isinstance(node, (cst.Assign, cst.AugAssign, cst.Call))
+            ]
+        return found
 
     @classmethod
-    def parse(cls, text: str) -> Original:
-        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    def parse(cls, wrapper: MetadataWrapper) -> Original:
+        """The original read off the wrapper of the user's text."""
         positions = wrapper.resolve(PositionProvider)
 
         def unit(name: str, node: cst.FunctionDef) -> Unit:
@@ -172,13 +200,13 @@ class Original:
 
 
 def _blocked(original: Original, text: str, rewritten: str, path: str, options: Options, moved: set[str],
-             findings: list[Finding], frozen: dict[str, Finding]) -> dict[str, Finding]:
+             findings: list[Finding], frozen: dict[str, Finding], parses: Parses) -> dict[str, Finding]:
     """The functions that moved, are not frozen yet, and cannot be traced end to end: their finding."""
     units = original.units
     candidates = [unit for unit in units if unit.name in moved and unit.name not in frozen]
     if not candidates:
         return {}
-    untraceable = _jit_blockers(text, rewritten, path, options, [u.name for u in candidates if u.top_level])
+    untraceable = _jit_blockers(text, rewritten, path, options, [u.name for u in candidates if u.top_level], parses)
     blocked: dict[str, Finding] = {}
     for unit in candidates:
         found = [Blocker(f.line, f.col, f"{f.code} {f.message}" + (
@@ -219,7 +247,8 @@ def _finding(path: str, unit: Unit, blocker: Blocker) -> Finding:
                    Status.NOT_FIXED, reason=f"first blocker, line {blocker.line}: {blocker.why}", hint=HINT)
 
 
-def _jit_blockers(text: str, rewritten: str, path: str, options: Options, names: list[str]) -> dict[str, list[Blocker]]:
+def _jit_blockers(text: str, rewritten: str, path: str, options: Options, names: list[str],
+                  parses: Parses) -> dict[str, list[Blocker]]:
     """For each top-level function in ``names``, the first line of its rewrite jax.jit cannot trace."""
     if not names:
         return {}
@@ -227,7 +256,7 @@ def _jit_blockers(text: str, rewritten: str, path: str, options: Options, names:
     from jaxify.codemods.jit import JitWrap
     from jaxify.linemap import LineMap
 
-    wrapper = MetadataWrapper(cst.parse_module(rewritten), unsafe_skip_copy=True)
+    wrapper = parses.wrapper(rewritten)
     context = FileContext(path=path, options=options, original_text=text, suppressions=Suppressions(text),
                           line_map=LineMap(text, rewritten))
     probe = JitWrap(context, wrapper)
@@ -255,8 +284,8 @@ def _caller_blocker(original: Original, name: str, keeping_numpy: set[str], take
     scopes += [(f"`{u.name}`", [u.node.body]) for u in original.units if u.name in keeping_numpy]
     for who, nodes in scopes:
         finder = _CallerUses(name)
-        for node in nodes:
-            node.visit(finder)
+        for node in original.uses(nodes):
+            finder.see(node)
         if finder.write is not None:
             where = original.positions[finder.write]
             return Blocker(where.start.line, where.start.column + 1,
@@ -270,9 +299,9 @@ def _caller_blocker(original: Original, name: str, keeping_numpy: set[str], take
     return None
 
 
-class _CallerUses(cst.CSTVisitor):
+class _CallerUses:
     """In one scope: the first call of ``function``, and the first in-place write of a name bound
-    to its result."""
+    to its result. It is shown the scope's assignments and calls (``Original.uses``) in turn."""
 
     def __init__(self, function: str):
         self.function = function
@@ -281,11 +310,13 @@ class _CallerUses(cst.CSTVisitor):
         self.write: cst.CSTNode | None = None
         self.call: cst.Call | None = None
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # another scope
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
+    def see(self, node: cst.Assign | cst.AugAssign | cst.Call) -> None:
+        if isinstance(node, cst.Assign):
+            self.visit_Assign(node)
+        elif isinstance(node, cst.AugAssign):
+            self.visit_AugAssign(node)
+        else:
+            self.visit_Call(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         calls = isinstance(node.value, cst.Call) and isinstance(node.value.func, cst.Name) \

@@ -253,7 +253,7 @@ class ValueClasses:
         if self._foreign is None:
             self._foreign = {}
             owner = self.analysis.collector.owner
-            for node in _walk(self.analysis.module):
+            for node in self.analysis.tree.walk(self.analysis.module):  # shared, without rebuilding
                 if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
                         and isinstance(node.func.value, cst.Name)):
                     continue
@@ -435,12 +435,6 @@ class ValueClasses:
             found = self.of(base)
             return found if found.cls != SEQUENCE else _UNKNOWN
         return _UNKNOWN
-
-
-def _walk(node: cst.CSTNode):
-    yield node
-    for child in node.children:
-        yield from _walk(child)
 
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

@@ -28,6 +28,7 @@ import libcst as cst
 
 from jaxify.analysis.expressions import code_of
 from jaxify.analysis.ranks import FunctionRanks, Resolve
+from jaxify.analysis.tree import TreeIndex, visit
 
 DIMENSIONS = {1: "one-dimensional", 2: "two-dimensional", 3: "three-dimensional"}
 AXIS_NAMES = "nmpqrs"
@@ -62,13 +63,14 @@ class Copies:
 class ElementFacts:
     """The element reads of one function and what is known about their bases' ranks."""
 
-    def __init__(self, function: cst.FunctionDef, resolve: Resolve, line_of: Callable[[cst.CSTNode], int]):
-        self.ranks = FunctionRanks(function, resolve)
+    def __init__(self, function: cst.FunctionDef, resolve: Resolve, line_of: Callable[[cst.CSTNode], int],
+                 tree: TreeIndex | None = None):
+        self.ranks = FunctionRanks(function, resolve, tree)
         self.line_of = line_of
         # (base, indices) -> the first truth test that needs such a read to hold one number
         self.tested: dict[tuple[str, int], cst.BaseExpression] = {}
         tests = _TruthTests()
-        function.body.visit(tests)
+        visit(tree, function.body, tests)
         for test in tests.found:
             for part in _one_number_parts(test):
                 read = self.read(part)

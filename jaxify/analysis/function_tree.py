@@ -8,6 +8,8 @@ from typing import Iterator
 
 import libcst as cst
 
+from jaxify.analysis.tree import TreeIndex, visit
+
 
 def parameters(function: cst.FunctionDef) -> list[cst.Param]:
     params = function.params
@@ -28,8 +30,9 @@ def bind_arguments(params: list[str], call: cst.Call) -> Iterator[tuple[str, cst
             yield params[index], arg.value
 
 
-def returned_params(function: cst.FunctionDef) -> frozenset[str]:
-    """Parameters the function may return (or a view of): its callers then share the buffer."""
+def returned_params(function: cst.FunctionDef, tree: TreeIndex | None = None) -> frozenset[str]:
+    """Parameters the function may return (or a view of): its callers then share the buffer.
+    ``tree``, here and below: the module's walks without rebuilding, when the caller has one."""
     params = {p.name.value for p in parameters(function)}
     found: set[str] = set()
 
@@ -46,11 +49,11 @@ def returned_params(function: cst.FunctionDef) -> frozenset[str]:
                 if isinstance(value, cst.Name) and value.value in params:
                     found.add(value.value)
 
-    function.visit(Returns())
+    visit(tree, function, Returns())
     return frozenset(found)
 
 
-def declared_globals(body) -> frozenset[str]:
+def declared_globals(body, tree: TreeIndex | None = None) -> frozenset[str]:
     names: set[str] = set()
 
     class Globals(cst.CSTVisitor):
@@ -67,16 +70,16 @@ def declared_globals(body) -> frozenset[str]:
             names.update(item.name.value for item in node.names)
 
     for stmt in body:
-        stmt.visit(Globals())
+        visit(tree, stmt, Globals())
     return frozenset(names)
 
 
-def all_functions(module: cst.Module) -> list[cst.FunctionDef]:
+def all_functions(module: cst.Module, tree: TreeIndex | None = None) -> list[cst.FunctionDef]:
     found: list[cst.FunctionDef] = []
 
     class Functions(cst.CSTVisitor):
         def visit_FunctionDef(self, node):
             found.append(node)
 
-    module.visit(Functions())
+    visit(tree, module, Functions())
     return found

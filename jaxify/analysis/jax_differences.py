@@ -325,17 +325,18 @@ def _stored_callables(analysis) -> dict[int, str]:
     if analysis in _STORED:
         return _STORED[analysis]
     found = _STORED[analysis] = {}
-    for node in _walk(analysis.module):
+    walk = analysis.tree.walk  # the module's walk without rebuilding, shared with the other analyses
+    for node in walk(analysis.module):
         if not isinstance(node, cst.ClassDef):
             continue
         methods = {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)}
         assigned = {}
-        for inner in _walk(node.body):
+        for inner in walk(node.body):
             if isinstance(inner, cst.Assign):
                 for target in inner.targets:
                     if _self_attribute(target.target) and target.target.attr.value not in methods:
                         assigned.setdefault(target.target.attr.value, f"`{_code(inner)}`")
-        for inner in _walk(node.body):
+        for inner in walk(node.body):
             if isinstance(inner, cst.Call) and _self_attribute(inner.func) and inner.func.attr.value in assigned:
                 found[id(inner)] = assigned[inner.func.attr.value]
     return found

@@ -13,9 +13,12 @@ from typing import Callable
 
 import libcst as cst
 
+from jaxify.analysis.tree import TreeIndex, visit
+
 
 def handed_to_lax(module: cst.Module, functions: list[cst.FunctionDef],
-                  qualified_name: Callable[[cst.BaseExpression], str | None]) -> set[cst.FunctionDef]:
+                  qualified_name: Callable[[cst.BaseExpression], str | None],
+                  tree: TreeIndex | None = None) -> set[cst.FunctionDef]:
     """The functions passed by name to a ``jax.lax`` call (loop bodies and conditions, branches)."""
     by_name: dict[str, list[cst.FunctionDef]] = {}
     for function in functions:
@@ -30,5 +33,5 @@ def handed_to_lax(module: cst.Module, functions: list[cst.FunctionDef],
                         handed.update(by_name.get(arg.value.value, ()))
 
     if by_name:
-        module.visit(Calls())
+        visit(tree, module, Calls())
     return handed

@@ -84,6 +84,7 @@ class ModuleAnalysis:
             classify_call=lambda call: written_by_call(call, self.qualified_name),
             is_array=lambda expr: self.kind_of(expr) is Kind.ARRAY,
             line_of=lambda node: self.original_line(self.line_of(node)),
+            tree=self.tree,
         )
 
     @functools.cached_property

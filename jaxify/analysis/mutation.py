@@ -28,6 +28,7 @@ from jaxify.analysis.elements import ElementFacts, ElementRead
 from jaxify.analysis.expressions import code_of, names_in
 from jaxify.analysis.function_tree import all_functions, bind_arguments, declared_globals, parameters, returned_params
 from jaxify.analysis.lax_bodies import handed_to_lax
+from jaxify.analysis.tree import TreeIndex
 from jaxify.analysis.values import Kind
 
 # NumPy functions and array methods whose result may share memory with their first argument.
@@ -127,18 +128,20 @@ class MutationAnalysis:
         classify_call: Callable[[cst.Call], cst.BaseExpression | None],
         is_array: Callable[[cst.BaseExpression], bool],
         line_of: Callable[[cst.CSTNode], int],
+        tree: TreeIndex | None = None,
     ):
         self.qualified_name = qualified_name
+        self.tree = tree  # the module's walks without rebuilding (ModuleAnalysis.tree)
         self.classify_call = classify_call
         self.is_array = is_array
         self.line_of = line_of
         self.functions: dict[str, cst.FunctionDef] = {
             stmt.name.value: stmt for stmt in module.body if isinstance(stmt, cst.FunctionDef)
         }
-        self.returns_param = {name: returned_params(fn) for name, fn in self.functions.items()}
+        self.returns_param = {name: returned_params(fn, tree) for name, fn in self.functions.items()}
         self.scopes: list[ScopeWrites] = [self._walk_scope(None, module.body, ())]
-        functions = all_functions(module)
-        traced = handed_to_lax(module, functions, qualified_name)
+        functions = all_functions(module, tree)
+        traced = handed_to_lax(module, functions, qualified_name, tree)
         for function in functions:
             params = tuple(p.name.value for p in parameters(function))
             self.scopes.append(self._walk_scope(function, function.body.body, params, function in traced))
@@ -150,8 +153,8 @@ class MutationAnalysis:
     # -- one scope -----------------------------------------------------------------------
 
     def _walk_scope(self, function, body, params, traced: bool = False) -> ScopeWrites:
-        elements = ElementFacts(function, self.qualified_name, self.line_of) if function is not None else None
-        walker = _ScopeWalker(self, function is not None, params, declared_globals(body), elements)
+        elements = ElementFacts(function, self.qualified_name, self.line_of, self.tree) if function is not None else None
+        walker = _ScopeWalker(self, function is not None, params, declared_globals(body, self.tree), elements)
         # a function jax.lax calls (a loop body, a branch) receives traced values: immutable, so
         # `x += v` there rebinds, and nothing its caller holds can see a write
         env: Env = {p: VALUE_SET if traced else frozenset({Ref(Buffer("param", p), False)}) for p in params}

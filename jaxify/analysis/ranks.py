@@ -18,6 +18,8 @@ from typing import Callable
 import libcst as cst
 import libcst.matchers as m
 
+from jaxify.analysis.tree import TreeIndex, visit
+
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
 CREATIONS = frozenset({"zeros", "ones", "empty", "full"})  # first argument: the shape
@@ -31,14 +33,14 @@ RANGE_ITEM = cst.Ellipsis()  # the binding of `i` in `for i in range(...)`: an i
 class FunctionRanks:
     """Ranks of the names of one function (see the module docstring)."""
 
-    def __init__(self, function: cst.FunctionDef, resolve: Resolve):
+    def __init__(self, function: cst.FunctionDef, resolve: Resolve, tree: TreeIndex | None = None):
         self.resolve = resolve
         self.bindings: dict[str, list[cst.BaseExpression | None]] = {}  # None: a binding we cannot read
         self.shape_unpacks: dict[str, int] = {}  # `h, w = x.shape` -> x: 2
         self.range_arguments: set[str] = set()  # names passed to `range(...)`: Python ints
         for parameter in function.params.params:
             self.bindings.setdefault(parameter.name.value, []).append(PARAMETER)
-        function.body.visit(_Bindings(self))
+        visit(tree, function.body, _Bindings(self))
 
     def rank(self, name: str, seen: frozenset[str] = frozenset()) -> int | None:
         if name in seen or name not in self.bindings:

@@ -14,6 +14,7 @@ LibCST also looks up, by name, a hook for every field of every node a visitor pa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar
 
@@ -45,10 +46,39 @@ class TreeIndex:
             yield node
             stack.extend(reversed(self.children(node)))
 
+    def visit(self, root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+        """``root.visit(visitor)`` for a read-only visitor: the same ``visit_*`` and ``leave_*``
+        hooks on the same nodes in the same order, without rebuilding the tree. A visitor that
+        defines a field hook (``visit_If_test``) is run by LibCST."""
+        if _field_hooks(type(visitor)):
+            root.visit(visitor)
+        else:
+            self._visit(root, visitor)
+
+    def _visit(self, node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+        if visitor.on_visit(node):
+            for child in self.children(node):
+                self._visit(child, visitor)
+        visitor.on_leave(node)
+
+
+def visit(tree: TreeIndex | None, root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """``root.visit(visitor)``, through ``tree`` when the caller has one (see TreeIndex.visit)."""
+    if tree is None:
+        root.visit(visitor)
+    else:
+        tree.visit(root, visitor)
+
 
 # LibCST's no-op field hooks (``visit_If_test``; ``visit_If`` is a node's own hook).
 _NO_OP_FIELD_HOOKS = {name: hook for name, hook in vars(CSTTypedBaseFunctions).items()
                       if callable(hook) and name.count("_") >= 2}
+
+
+@functools.cache
+def _field_hooks(visitor_class: type) -> bool:
+    """Whether the class overrides one of LibCST's no-op field hooks."""
+    return any(getattr(visitor_class, name, hook) is not hook for name, hook in _NO_OP_FIELD_HOOKS.items())
 
 
 class SkipsUnusedFieldHooks:
