@@ -42,16 +42,19 @@ def only_feeds_arrays(function: cst.FunctionDef, param: str, children: Callable[
     return used
 
 
-def _names(root: cst.CSTNode, children) -> Iterator[tuple[cst.Name, list[cst.CSTNode]]]:
-    """Every Name under ``root`` with its ancestors, nearest last."""
+def _with_ancestors(root: cst.CSTNode, children) -> Iterator[tuple[cst.CSTNode, list[cst.CSTNode]]]:
+    """Every node under ``root``, in source order, with its ancestors, nearest last."""
     stack: list[tuple[cst.CSTNode, list[cst.CSTNode]]] = [(root, [])]
     while stack:
         node, parents = stack.pop()
-        if isinstance(node, cst.Name):
-            yield node, parents
-            continue
+        yield node, parents
         below = [*parents, node]
         stack.extend((child, below) for child in reversed(list(children(node))))
+
+
+def _names(root: cst.CSTNode, children) -> Iterator[tuple[cst.Name, list[cst.CSTNode]]]:
+    """Every Name under ``root`` with its ancestors, nearest last."""
+    return ((node, parents) for node, parents in _with_ancestors(root, children) if isinstance(node, cst.Name))
 
 
 def _rebinds(name: cst.Name, parents: list[cst.CSTNode]) -> bool:
@@ -115,13 +118,8 @@ def used_in_place_as_index(function: cst.FunctionDef, value: cst.CSTNode,
     """``value`` (an expression of ``function``) is, through arithmetic and comparisons, an index of
     an array or the test of an ``if`` / ``while`` where it stands (``counts[int(v) % 5] += 1``): as
     ``only_indexes``, it never leaves the function's array computation."""
-    stack: list[tuple[cst.CSTNode, list[cst.CSTNode]]] = [(function.body, [])]
-    while stack:
-        node, parents = stack.pop()
-        if node is value:
-            return _indexes(node, parents)
-        stack.extend((child, [*parents, node]) for child in children(node))
-    return False
+    found = next((parents for node, parents in _with_ancestors(function.body, children) if node is value), None)
+    return found is not None and _indexes(value, found)
 
 
 def _indexes(name: cst.CSTNode, parents: list[cst.CSTNode]) -> bool:
