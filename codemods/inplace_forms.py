@@ -13,7 +13,7 @@ import libcst as cst
 import numpy
 
 from jaxify.analysis.effects import SIDE_EFFECTS, effects_of
-from jaxify.analysis.expressions import code_of
+from jaxify.analysis.expressions import code_of, literal_number
 from jaxify.analysis.mutation import Write
 from jaxify.analysis.values import Kind
 
@@ -90,7 +90,7 @@ class Facts:
 
     def is_scalar(self, expr: cst.BaseExpression) -> bool:
         """A Python number or a static value: written to several places, it writes the same thing."""
-        return _literal_number(expr) is not None or (
+        return literal_number(expr) is not None or (
             self.kind(expr) is Kind.STATIC and not isinstance(expr, (cst.List, cst.Tuple))
         )
 
@@ -102,7 +102,7 @@ class Facts:
         target_dtype = self.dtype(target)
         if true_divide and (target_dtype is None or numpy.dtype(target_dtype).kind in "biu"):
             return True
-        literal = _literal_number(value)
+        literal = literal_number(value)
         if literal is not None:  # a weak Python scalar takes the array's dtype, unless it cannot
             if isinstance(literal, bool) or isinstance(literal, int):
                 return target_dtype == "bool" or (isinstance(literal, int) and target_dtype is not None
@@ -123,23 +123,12 @@ class Facts:
         scalar: it is weakly typed, so a float target keeps its dtype, and an integer target
         truncates it exactly as NumPy's in-place write does.
         """
-        if self.dtype(target) is None and _literal_number(value) is not None and not true_divide:
+        if self.dtype(target) is None and literal_number(value) is not None and not true_divide:
             return False
         return self.promotes(target, value, true_divide)
 
 
 # -- syntax helpers --------------------------------------------------------------------------
-
-
-def _literal_number(expr: cst.BaseExpression):
-    if isinstance(expr, (cst.Integer, cst.Float)):
-        return expr.evaluated_value
-    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
-        inner = _literal_number(expr.expression)
-        return None if inner is None else -inner
-    if isinstance(expr, cst.Name) and expr.value in ("True", "False"):
-        return expr.value == "True"
-    return None
 
 
 code = code_of  # the one node-to-source helper, under the short name the builders use
@@ -208,7 +197,7 @@ def classify_index(target: cst.Subscript, facts: Facts, list_names: frozenset[st
         value = element.slice.value
         if isinstance(value, cst.Ellipsis) or (isinstance(value, cst.Name) and value.value == "None"):
             continue
-        if _literal_number(value) is not None and not isinstance(_literal_number(value), bool):
+        if literal_number(value) is not None and not isinstance(literal_number(value), bool):
             continue
         if facts.kind(value) is Kind.STATIC and not isinstance(value, (cst.List, cst.Tuple)) and not (
             isinstance(value, cst.Name) and value.value in list_names
@@ -220,7 +209,7 @@ def classify_index(target: cst.Subscript, facts: Facts, list_names: frozenset[st
     if len(elements) == 1 and _is_mask(advanced[0], facts):
         return Index("mask", advanced[0])
     if len(advanced) == 1 and isinstance(advanced[0], cst.List):
-        values = [_literal_number(e.value) for e in advanced[0].elements]
+        values = [literal_number(e.value) for e in advanced[0].elements]
         if all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
             if len(set(values)) == len(values):
                 return Index("unique")
@@ -304,7 +293,7 @@ class Builder:
         shown = f"{code(target)} = ..."
         # where neither dtype is known and the value is no Python scalar, `.set`'s own cast is NumPy's
         known = self.facts.dtype(target.value) is not None and self.facts.dtype(value) is not None
-        if self.facts.needs_cast(target.value, value) and (known or _literal_number(value) is not None):
+        if self.facts.needs_cast(target.value, value) and (known or literal_number(value) is not None):
             new_value = f"jnp.asarray({code(value)}).astype({name}.dtype)"
         else:
             new_value = as_jax(value)

@@ -121,6 +121,18 @@ def numeric_display(node: cst.CSTNode) -> bool:
     return walk(node, 0) and len(kinds) == 1 and len(lengths) <= 1 and len(leaf_depths) == 1
 
 
+def literal_number(expr: cst.BaseExpression):
+    """The value of a number or bool literal (``-3``, ``2.5``, ``True``), else None."""
+    if isinstance(expr, (cst.Integer, cst.Float)):
+        return expr.evaluated_value
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        inner = literal_number(expr.expression)
+        return None if inner is None else -inner
+    if isinstance(expr, cst.Name) and expr.value in ("True", "False"):
+        return expr.value == "True"
+    return None
+
+
 ORDERINGS = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual, cst.Equal, cst.NotEqual)
 
 

@@ -13,7 +13,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis.effects import Effect, effects_of
-from jaxify.analysis.expressions import code_of
+from jaxify.analysis.expressions import code_of, literal_number
 from jaxify.analysis.loop_flow import reads_of
 from jaxify.analysis.mask_selections import MaskedSelection, is_mask, reduced_use
 
@@ -310,11 +310,9 @@ def call_blocker(call: cst.Call, resolve: Resolve, is_pure_function: Callable[[s
 def nonnegative_range(args: Sequence[cst.BaseExpression]) -> bool:
     """``range(stop)``, ``range(start, ...)`` from a literal ``start >= 0`` counting up, or a range
     counting down to a literal ``stop >= -1``: every value is ``>= 0``."""
-    def literal(expr):
-        if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
-            inner = literal(expr.expression)
-            return None if inner is None else -inner
-        return expr.evaluated_value if isinstance(expr, cst.Integer) else None
+    def literal(expr):  # an integer literal's value (bools and floats are no range bounds)
+        value = literal_number(expr)
+        return value if type(value) is int else None
 
     if len(args) == 1:
         return True
