@@ -41,7 +41,7 @@ from jaxify.analysis.loop_flow import assign_targets, block_flow, reads_of, targ
 from jaxify.analysis.loops import LoopInfo
 from jaxify.analysis.ranks import FunctionRanks
 from jaxify.codemods import loop_builders as build
-from jaxify.codemods import loop_stencils
+from jaxify.codemods import loop_prefix, loop_stencils
 from jaxify.codemods.loop_notes import whole_rows_note
 from jaxify.codemods.loop_plan import LoopPlan
 from jaxify.codemods.loop_syntax import range_args, traced_test
@@ -63,7 +63,7 @@ JNP = ("jax.numpy", None, "jnp")
 JAX = ("jax", None, None)
 FOLDS = {cst.Add: "jnp.sum", cst.Subtract: "jnp.sum", cst.Multiply: "jnp.prod"}  # the fold's operator -> its reduction
 SYMBOLS = {cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*"}
-RULES = (RULE, loop_stencils.RULE)
+RULES = (RULE, loop_stencils.RULE, loop_prefix.RULE)
 MAX_LAG = 8  # rows further back than this stay a fori_loop (the carry would hold that many rows)
 REORDERED = ("the terms are combined in another order than the loop's (equal within the dtype's rounding; "
              "`--exact-order` keeps the sequential loop)")
@@ -79,6 +79,8 @@ class FormContext:
     enclosing: Sequence[cst.CSTNode]  # the loop's ancestors, from its function down
     resolve: Callable[[cst.CSTNode], str | None]  # qualified name of an expression (`jnp.sqrt` -> `jax.numpy.sqrt`)
     unused: Callable[[str], str]  # a name the user's module does not use (the same each call: set once, read at once)
+    unsafe: bool  # unsafe fixes may be taken (they carry the assumption in their finding)
+    dtype_of: Callable[[cst.CSTNode], str | None]  # the NumPy dtype the code makes certain for an expression
 
 
 def plan(info: LoopInfo, context: FormContext) -> LoopPlan | None:
@@ -257,6 +259,17 @@ def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
     carried = [row_name(lag) for lag in range(1, depth + 1)]
     stop = code_of(info.space.stop)
     indices = f"jnp.arange({start}, {stop})" if start else f"jnp.arange({stop})"
+    end = f"{stop} + {written}" if written else stop
+    if depth == 1 and not temporaries and context.enabled(loop_prefix.RULE.code):
+        found = loop_prefix.recurrence(row_value, value, carried[0], context.resolve)
+        table_dtype = context.dtype_of(smalls[-1].value.func.value.value.value) or ""  # `T` of `T.at[...]`
+        table = loop_prefix.Table(name, first, end, index, indices, table_dtype,
+                                  FunctionRanks(context.enclosing[0], context.resolve).rank(name) == 1,
+                                  lambda term: _terms(term, index, info.space))
+        prefix = None if found is None else loop_prefix.plan(
+            found, table, loop_prefix.Options(context.exact_order, context.unsafe, context.fresh))
+        if prefix is not None:
+            return prefix
     scanned_reads = _ScannedReads(index, lambda array: array not in info.written | {name},
                                   lambda array: context.fresh(f"{array}_{index}"))
     row_value = row_value.visit(scanned_reads)
@@ -292,7 +305,6 @@ def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
     init = ", ".join(f"{name}[{first - lag}]" for lag in range(1, depth + 1))
     init = f"({init})" if depth > 1 else init
     rows = context.fresh("rows")
-    end = f"{stop} + {written}" if written else stop
     statements = [
         *before,
         definition,

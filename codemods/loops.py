@@ -488,7 +488,7 @@ class LoopCodemod(ExitPlans, Codemod):
 
         faster = loop_forms.plan(info, loop_forms.FormContext(  # its forms take only the `if`s they can vectorise
             self._fresh, self.options.exact_order, lambda code: self.enabled(code, info.node), self._scope_path(),
-            self._resolve, self._unused))
+            self._resolve, self._unused, self.options.unsafe, self.analysis.dtype_of))
         if faster is not None:
             return faster
         nest = None if masked else self._nested_vmap(info)

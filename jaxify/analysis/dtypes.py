@@ -8,6 +8,7 @@ keeps its own promotion table. Unknown stays unknown: ``None``.
 from __future__ import annotations
 
 import libcst as cst
+import libcst.matchers as m
 import numpy
 
 from jaxify.analysis.names import QualifiedNames, array_api_member
@@ -103,8 +104,18 @@ class Dtypes:
         for binding in scope.bindings[expr.value]:
             if binding.source is None or binding.path:
                 return None
+            if self._keeps_own_dtype(binding.source, expr.value):
+                continue  # `x = x.at[i].set(v)` keeps the dtype the other bindings give `x`
             found.add(self._typed(binding.source))
         return found.pop() if len(found) == 1 else None
+
+    def _keeps_own_dtype(self, value: cst.CSTNode, name: str) -> bool:
+        """``x.at[i].set(v)`` (any ``.at`` method), ``x.copy()``, ``jnp.asarray(x)`` with no dtype."""
+        if _at_update_of(value) == name or m.matches(value, m.Call(func=m.Attribute(m.Name(name), m.Name("copy")), args=[])):
+            return True
+        if not (isinstance(value, cst.Call) and len(value.args) == 1 and m.matches(value.args[0], m.Arg(m.Name(name), keyword=None, star=""))):
+            return False
+        return array_api_member(self.names.qualified_name(value.func)) in ("asarray", "array", "copy")
 
     def _of_Subscript(self, expr: cst.Subscript):
         base = self._typed(expr.value)
@@ -213,6 +224,8 @@ class Dtypes:
     def _method_result(self, method: str, base: cst.CSTNode, args: list):
         if method == "astype" and args:
             return self.parse_dtype(args[0])
+        if isinstance(base, cst.Subscript) and m.matches(base.value, m.Attribute(attr=m.Name("at"))):
+            return self._typed(base.value.value)  # `x.at[i].set(v)` casts `v` to the dtype of `x`
         base_type = self._typed(base)
         if not isinstance(base_type, str):
             return None
@@ -228,6 +241,13 @@ class Dtypes:
         if method in ("any", "all"):
             return "bool"
         return None
+
+
+def _at_update_of(value: cst.CSTNode) -> str | None:
+    """``x.at[i].set(v)`` (any ``.at`` method) -> "x"; else None."""
+    if m.matches(value, m.Call(func=m.Attribute(value=m.Subscript(value=m.Attribute(value=m.Name(), attr=m.Name("at")))))):
+        return value.func.value.value.value.value
+    return None
 
 
 def as_dtype(typed) -> str | None:
