@@ -40,7 +40,7 @@ from jaxify.analysis.loop_flow import assign_targets, block_flow, reads_of, targ
 from jaxify.analysis.loops import LoopInfo
 from jaxify.analysis.ranks import FunctionRanks
 from jaxify.codemods import loop_builders as build
-from jaxify.codemods import loop_prefix, loop_stencils
+from jaxify.codemods import loop_pivots, loop_prefix, loop_stencils
 from jaxify.codemods.loop_notes import whole_rows_note
 from jaxify.codemods.loop_plan import LoopPlan
 from jaxify.codemods.loop_syntax import range_args, traced_test
@@ -62,7 +62,7 @@ JNP = ("jax.numpy", None, "jnp")
 JAX = ("jax", None, None)
 FOLDS = {cst.Add: "jnp.sum", cst.Subtract: "jnp.sum", cst.Multiply: "jnp.prod"}  # the fold's operator -> its reduction
 SYMBOLS = {cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*"}
-RULES = (RULE, loop_stencils.RULE, loop_prefix.RULE)
+RULES = (RULE, loop_stencils.RULE, loop_prefix.RULE, loop_pivots.RULE)
 MAX_LAG = 8  # rows further back than this stay a fori_loop (the carry would hold that many rows)
 REORDERED = ("the terms are combined in another order than the loop's (equal within the dtype's rounding; "
              "`--exact-order` keeps the sequential loop)")
@@ -93,6 +93,9 @@ def plan(info: LoopInfo, context: FormContext) -> LoopPlan | None:
     stencil = loop_stencils.plan(info, context)
     if stencil is not None and context.enabled(stencil.code):
         return stencil
+    pivots = loop_pivots.plan(info, context)
+    if pivots is not None and context.enabled(pivots.code):
+        return pivots
     body = [s for s in info.node.body.body if s not in info.conversions]
     if body and all(_guarded_fold(s, info.carried) is not None or isinstance(s, cst.SimpleStatementLine) for s in body):
         if not all(isinstance(s, cst.SimpleStatementLine) for s in body):  # `if test: s -= e` folds: a reduction or nothing

@@ -89,13 +89,30 @@ class CarriedConversions(cst.CSTTransformer):
         name = self._converted(updated_node.value)
         return updated_node.with_changes(value=cst.Name(name)) if name and self.depth else updated_node
 
-    def leave_SimpleStatementLine(self, original_node, updated_node):
-        if self.depth and len(updated_node.body) == 1 and isinstance(updated_node.body[0], cst.Assign):
-            assign = updated_node.body[0]
-            target = assign.targets[0].target if len(assign.targets) == 1 else None
-            if isinstance(target, cst.Name) and self._converted(assign.value) == target.value:
-                return cst.RemoveFromParent()
-        return updated_node
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        if not self.depth:
+            return updated_node
+        kept: list[cst.BaseStatement] = []
+        comments: list[cst.EmptyLine] = []  # a dropped conversion's comments go to the next statement
+        for statement in updated_node.body:
+            if self._is_conversion(statement):
+                comments += [line for line in statement.leading_lines if line.comment is not None]
+                continue
+            if comments:
+                statement = statement.with_changes(leading_lines=[*comments, *statement.leading_lines])
+                comments = []
+            kept.append(statement)
+        if not kept:
+            kept = [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=comments)]
+        return updated_node.with_changes(body=kept)
+
+    def _is_conversion(self, statement: cst.BaseStatement) -> bool:
+        """``x = jnp.asarray(x)`` with ``x`` carried."""
+        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+                and isinstance(statement.body[0], cst.Assign) and len(statement.body[0].targets) == 1):
+            return False
+        assign = statement.body[0]
+        return isinstance(assign.targets[0].target, cst.Name) and self._converted(assign.value) == assign.targets[0].target.value
 
     def _converted(self, node: cst.BaseExpression) -> str | None:
         """``jnp.asarray(x)`` with ``x`` carried -> ``x``."""

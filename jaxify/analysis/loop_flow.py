@@ -171,3 +171,23 @@ def block_flow(statements: Iterable[cst.CSTNode]) -> Flow:
         surely |= flow.surely
         written |= flow.written
     return Flow(exposed, surely, written)
+
+
+def bound_names(nodes: Iterable[cst.CSTNode]) -> set[str]:
+    """Every name assigned (``=``, ``+=``, ``for`` targets) anywhere inside ``nodes``, nested
+    function bodies included."""
+    found: set[str] = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            found.update(target_names(node.target))
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            found.update(target_names(node.target))
+
+        def visit_For(self, node: cst.For) -> None:
+            found.update(target_names(node.target))
+
+    for node in nodes:
+        node.visit(Collect())
+    return found
