@@ -259,7 +259,10 @@ def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
         return None
     depth = max(lagged.lags)
     carried = [row_name(lag) for lag in range(1, depth + 1)]
-    stop = code_of(info.space.stop)
+    stop, before = code_of(info.space.stop), []
+    if not FunctionRanks(context.enclosing[0], context.resolve).is_size(info.space.stop):
+        stop = context.fresh(f"{index}_stop")  # a negative stop is an empty range, not a slice from the end
+        before = [build.statement(f"{stop} = max({code_of(info.space.stop)}, {start})")]
     indices = f"jnp.arange({start}, {stop})" if start else f"jnp.arange({stop})"
     end = f"{stop} + {written}" if written else stop
     if depth == 1 and not temporaries and context.enabled(loop_prefix.RULE.code):
@@ -271,12 +274,11 @@ def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
         prefix = None if found is None else loop_prefix.plan(
             found, table, loop_prefix.Options(context.exact_order, context.unsafe, context.fresh))
         if prefix is not None:
-            return prefix
+            return dataclasses.replace(prefix, statements=[*before, *prefix.statements])
     scanned_reads = _ScannedReads(index, lambda array: array not in info.written | {name},
                                   lambda array: context.fresh(f"{array}_{index}"))
     row_value = row_value.visit(scanned_reads)
     scanned = [(_slice(array, start, stop), element) for array, element in scanned_reads.sliced.items()]
-    before: list[cst.BaseStatement] = []
     if temporaries:  # computed for every step at once (a draw becomes one batched draw), then scanned
         per_step = context.fresh("_per_step")
         needed = [temporary for temporary in temporary_names if temporary in reads_of(row_value)]
@@ -284,7 +286,7 @@ def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
         returned = ", ".join(needed)
         body = [cst.SimpleStatementLine(body=[t]) for t in temporaries] + [build.statement(f"return {returned}")]
         targets = ", ".join(stacked)
-        before = [build.function(per_step, [index], body),
+        before += [build.function(per_step, [index], body),
                   build.statement(f"{targets} = jax.vmap({per_step})({indices})")]
         scanned += list(zip(stacked, needed))
     if index in reads_of(row_value) or not scanned:

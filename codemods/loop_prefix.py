@@ -168,13 +168,14 @@ def plan(found: Recurrence, table: Table, options: Options) -> LoopPlan | None:
     if not (found.exact or inexact or table.dtype == ""):
         return None  # a table known to hold integers (or bools) rounds every row
     # the affine steps multiply their scales and shifts elementwise: rows of numbers only
-    unproven = [fact for fact, proven in (("1-D", found.combine != "affine" or table.one_dimensional),
-                                          ("floating-point", found.exact or inexact)) if not proven]
+    unproven = [(fact, why) for fact, why, proven in (
+        ("1-D", "the affine steps scale rows of numbers", found.combine != "affine" or table.one_dimensional),
+        ("floating-point", "an integer table truncates every row, which the reordered scan does not",
+         found.exact or inexact)) if not proven]
     if unproven and not options.unsafe:
         return None
-    unsafe_because = unproven and (
-        f"assumes `{table.name}` is a {' '.join(unproven)} array: an integer table truncates every row, which the "
-        "reordered scan does not, and the affine steps scale rows of numbers")
+    unsafe_because = unproven and (f"assumes `{table.name}` is a {' '.join(fact for fact, _ in unproven)} array: "
+                                   + "; ".join(why for _, why in unproven))
     name, first, end = table.name, table.first, table.end
     rows = f"{first - 1 or ''}:{end}"  # the previous row of the first one written, and the rows written
     if found.combine == "affine":

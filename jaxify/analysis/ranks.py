@@ -81,10 +81,12 @@ class FunctionRanks:
         return None
 
     def is_size(self, node: cst.BaseExpression, seen: frozenset[str] = frozenset()) -> bool:
-        """A length, never negative: a literal, ``len(x)``, ``x.shape[k]``, or a name bound only
-        to those (``h, w = x.shape``)."""
+        """A length, never negative: a literal, ``len(x)``, ``x.shape[k]``, a sum or product of
+        those, or a name bound only to those (``h, w = x.shape``)."""
         if isinstance(node, cst.Integer):
             return node.evaluated_value >= 0
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Multiply)):
+            return self.is_size(node.left, seen) and self.is_size(node.right, seen)
         if m.matches(node, m.Call(func=m.Name("len"))) and self.resolve(node.func) == "builtins.len":
             return True
         if m.matches(node, m.Subscript(value=m.Attribute(attr=m.Name("shape")), slice=[m.SubscriptElement(m.Index(m.Integer()))])):
