@@ -23,7 +23,9 @@ fed float terms truncates every row, which no reordering reproduces. So those fo
 where the code makes the table's dtype a float (``np.zeros(n)``); otherwise they are taken only
 with ``--unsafe``, the finding naming the assumption, and the loop keeps its sequential scan by
 default. The terms are written into the table (``T.at[first:end].set(terms)``) before the scan,
-so they are broadcast and cast exactly as the loop's writes were.
+so they are cast as the loop's writes were; in a table not known to be 1-D each term is first
+broadcast to a row (``jnp.broadcast_to(term, T.shape[1:])``), since stacked terms would otherwise
+broadcast along the wrong axis (``T[i] = T[i - 1] + x[i]`` with ``x[i]`` one number per row).
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ class Table:
     index: str
     indices: str
     dtype: str  # the dtype the code makes certain for the table, or ""
-    one_dimensional: bool  # the code makes the table 1-D (its rows are numbers)
+    one_dimensional: bool  # the code makes the table 1-D (each row one number)
     terms: Callable[[cst.BaseExpression], str]  # an expression of the index, for every index at once
 
 
@@ -167,22 +169,23 @@ def plan(found: Recurrence, table: Table, options: Options) -> LoopPlan | None:
     inexact = table.dtype.startswith(("float", "complex"))
     if not (found.exact or inexact or table.dtype == ""):
         return None  # a table known to hold integers (or bools) rounds every row
-    # the affine steps multiply their scales and shifts elementwise: rows of numbers only
-    unproven = [(fact, why) for fact, why, proven in (
-        ("1-D", "the affine steps scale rows of numbers", found.combine != "affine" or table.one_dimensional),
-        ("floating-point", "an integer table truncates every row, which the reordered scan does not",
-         found.exact or inexact)) if not proven]
-    if unproven and not options.unsafe:
+    if not (found.exact or inexact) and not options.unsafe:
         return None
-    unsafe_because = unproven and (f"assumes `{table.name}` is a {' '.join(fact for fact, _ in unproven)} array: "
-                                   + "; ".join(why for _, why in unproven))
+    unsafe_because = "" if found.exact or inexact else (
+        f"assumes `{table.name}` holds floating-point numbers: an integer table truncates every row, which the "
+        "reordered scan does not")
     name, first, end = table.name, table.first, table.end
     rows = f"{first - 1 or ''}:{end}"  # the previous row of the first one written, and the rows written
+    # In a table not known to be 1-D, stacked terms would broadcast along the wrong axis: each is
+    # broadcast to a row, as the loop's write broadcast it, before it is stacked.
+    row_shaped = (lambda value: value) if table.one_dimensional else (
+        lambda value: f"jnp.broadcast_to({value}, {name}.shape[1:])")
     if found.combine == "affine":
         step, compose = options.fresh("_affine_step"), options.fresh("_compose")
         scale, shift = options.fresh("scale"), options.fresh("shift")
+        returned = f"{row_shaped(found.scale)}, {row_shaped(code_of(found.term))}"
         statements = [
-            build.function(step, [table.index], [build.statement(f"return {found.scale}, {code_of(found.term)}")]),
+            build.function(step, [table.index], [build.statement(f"return {returned}")]),
             build.function(compose, ["earlier", "later"], [build.statement(
                 "return later[0] * earlier[0], later[0] * earlier[1] + later[1]")]),
             build.statement(f"{scale}, {shift} = jax.vmap({step})({table.indices})"),
@@ -191,7 +194,8 @@ def plan(found: Recurrence, table: Table, options: Options) -> LoopPlan | None:
         ]
         what, imports = "a linear recurrence (each row a scaled previous row plus a term)", [LAX, JNP, JAX]
     else:
-        terms = table.terms(found.term)
+        terms = table.terms(found.term) if table.one_dimensional else (
+            f"jax.vmap(lambda {table.index}: {row_shaped(code_of(found.term))})({table.indices})")
         steps = options.fresh("steps")
         statements = [
             build.statement(f"{steps} = {name}.at[{first}:{end}].set({terms})[{rows}]"),
