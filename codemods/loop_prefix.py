@@ -189,6 +189,8 @@ def plan(found: Recurrence, table: Table, options: Options) -> LoopPlan | None:
             build.function(compose, ["earlier", "later"], [build.statement(
                 "return later[0] * earlier[0], later[0] * earlier[1] + later[1]")]),
             build.statement(f"{scale}, {shift} = jax.vmap({step})({table.indices})"),
+            # the scan combines pairs of one dtype: the table's, to which the loop cast every row
+            build.statement(f"{scale}, {shift} = {scale}.astype({name}.dtype), {shift}.astype({name}.dtype)"),
             build.statement(f"{scale}, {shift} = lax.associative_scan({compose}, ({scale}, {shift}))"),
             build.statement(f"{name} = {name}.at[{first}:{end}].set({scale} * {name}[{first - 1}] + {shift})"),
         ]
