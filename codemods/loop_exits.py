@@ -12,7 +12,8 @@ import libcst.matchers as m
 
 from jaxify.analysis.loop_blockers import Blocker
 from jaxify.analysis.loop_flow import reads_of, target_names
-from jaxify.analysis.loops import LoopInfo, first_write_order
+from jaxify.analysis.loop_flow import assigned_names
+from jaxify.analysis.loops import LoopInfo
 from jaxify.codemods import loop_builders as build
 from jaxify.codemods.loop_notes import cost_note
 from jaxify.codemods.loop_masks import Blocked, MaskedBody, needs_masks
@@ -124,7 +125,7 @@ class ExitPlans:
         if fresh:
             return Blocker(early.statement, f"the returned `{fresh[0]}` is first assigned inside the loop (a loop carry needs a value before it)")
         others = [*[n for n in info.carried if n != index],
-                  *[n for n in first_write_order(original_body) if n in needed & info.written and n not in info.carried]]
+                  *[n for n in assigned_names(original_body) if n in needed & info.written and n not in info.carried]]
         carried = [index, *others, done]
         start = build.code(space.start) if space.start is not None else "0"
         updated_early = self._replacement.get(early.statement, early.statement)

@@ -100,7 +100,7 @@ from jaxify.analysis.expressions import numeric_display
 from jaxify.codemods import loop_forms, loop_hoist, loop_notes, loop_stencils
 from jaxify.analysis.jax_differences import loop_differences
 from jaxify.analysis.loop_blockers import Blocker, side_effects_of
-from jaxify.analysis.loop_flow import block_flow, bound_names, reads_of, target_names
+from jaxify.analysis.loop_flow import assigned_names, block_flow, reads_of, target_names
 from jaxify.analysis.loops import LoopInfo, analyze_loop
 from jaxify.analysis import Kind
 from jaxify.analysis.ranks import FunctionRanks
@@ -401,12 +401,12 @@ class LoopCodemod(ExitPlans, Codemod):
     def _index_host_arrays_as_jax(self, original: cst.For | cst.While, statements: list) -> tuple[list, list]:
         """Arrays from outside the loop indexed by what the loop varies are read through
         ``jnp.asarray``, converted once before the loop where they can be (``loop_hoist.py``):
-        callers of legacy code pass NumPy arrays (see ``HostArrayReads``); names the rewrite
-        itself binds are jax values. Returns the statements and the conversions before the loop."""
+        callers of legacy code pass NumPy arrays (``HostArrayReads``); names the rewrite binds are
+        jax values. Returns the statements and the conversions before the loop."""
         varying = block_flow(list(original.body.body)).written
         if isinstance(original, cst.For):
             varying |= set(reads_of(original.target))
-        function, generated = self._scope_path()[0], bound_names(statements) - bound_names([original])
+        function, generated = self._scope_path()[0], set(assigned_names(statements, True)) - set(assigned_names([original], True))
         jax_bound = jax_bound_names(function, self._resolve) | self._host_views.names() | generated
         reads = HostArrayReads(varying, jax_bound, self._host_views.view_of(function, original))
         statements = [statement.visit(reads) for statement in statements]

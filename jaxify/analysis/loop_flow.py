@@ -173,21 +173,29 @@ def block_flow(statements: Iterable[cst.CSTNode]) -> Flow:
     return Flow(exposed, surely, written)
 
 
-def bound_names(nodes: Iterable[cst.CSTNode]) -> set[str]:
-    """Every name assigned (``=``, ``+=``, ``for`` targets) anywhere inside ``nodes``, nested
-    function bodies included."""
-    found: set[str] = set()
 
-    class Collect(cst.CSTVisitor):
+def assigned_names(body: Iterable[cst.CSTNode], into_functions: bool = False) -> list[str]:
+    """Names ``body`` assigns (``=``, ``+=``, annotated, ``for`` targets, a ``def``'s name), in the
+    order of their first write; with ``into_functions``, inside nested function bodies too."""
+    order: list[str] = []
+
+    class Writes(cst.CSTVisitor):
         def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-            found.update(target_names(node.target))
+            order.extend(target_names(node.target))
 
         def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            found.update(target_names(node.target))
+            order.extend(target_names(node.target))
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            order.extend(target_names(node.target))
 
         def visit_For(self, node: cst.For) -> None:
-            found.update(target_names(node.target))
+            order.extend(target_names(node.target))
 
-    for node in nodes:
-        node.visit(Collect())
-    return found
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            order.append(node.name.value)
+            return into_functions
+
+    for statement in body:
+        statement.visit(Writes())
+    return list(dict.fromkeys(order))

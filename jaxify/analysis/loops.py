@@ -29,6 +29,7 @@ from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_blockers import Blocker, BlockerFinder, nonnegative_range, side_effects_of
 from jaxify.analysis.loop_flow import (
     assign_targets,
+    assigned_names,
     block_flow,
     free_names,
     reads_of,
@@ -487,7 +488,7 @@ def analyze_loop(
     trajectories = [t for t in find_trajectories(body) if not read_outside(t.statement, t.name)]
     trajectory_names = {t.name for t in trajectories}
     carried_set = (exposed & written) | (written & live_out)
-    order = first_write_order(body)
+    order = assigned_names(body)
     carried = [name for name in order if name in carried_set]
 
     early_return = find_early_return(body) if space.kind == "range" else None
@@ -570,27 +571,3 @@ def _breaks(body: Sequence[cst.CSTNode]) -> bool:
         statement.visit(finder)
     return finder.found
 
-
-def first_write_order(body: Sequence[cst.CSTNode]) -> list[str]:
-    order: list[str] = []
-
-    class _Writes(cst.CSTVisitor):
-        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-            order.extend(target_names(node.target))
-
-        def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            order.extend(target_names(node.target))
-
-        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-            order.extend(target_names(node.target))
-
-        def visit_For(self, node: cst.For) -> None:
-            order.extend(target_names(node.target))
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            order.append(node.name.value)
-            return False
-
-    for statement in body:
-        statement.visit(_Writes())
-    return list(dict.fromkeys(order))
