@@ -55,6 +55,7 @@ RULE = Rule(
     """,
 )
 
+METHODS = ("set", "add", "multiply", "min", "max")  # elementwise updates: one element each, no order
 LAX = ("jax", "lax", None)
 JNP = ("jax.numpy", None, "jnp")
 
@@ -65,6 +66,7 @@ class Sweep:
     rows: tuple[str, str]  # (index, stop) of the outer loop
     cols: tuple[str, str]  # (index, stop) of the inner loop
     guard: cst.BaseExpression | None
+    method: str  # of `T.at[i, j]`: set, or an update the element gets (`.min(v)`: `np.minimum(T[i, j], v)`)
     value: cst.BaseExpression
     pivot_rows: tuple[str, ...]  # p of every `T[p, j]` read
     pivot_cols: tuple[str, ...]  # p of every `T[i, p]` read
@@ -103,10 +105,13 @@ def find(loop: cst.For, body: list[cst.BaseStatement], table: str, resolve) -> S
     write = statements[-1].body[0]
     element = [m.SubscriptElement(m.Index(m.Name(outer[0]))), m.SubscriptElement(m.Index(m.Name(inner[0])))]
     pattern = m.Assign(targets=[m.AssignTarget(m.Name(table))], value=m.Call(
-        func=m.Attribute(value=m.Subscript(value=m.Attribute(m.Name(table), m.Name("at")), slice=element), attr=m.Name("set")),
+        func=m.Attribute(value=m.Subscript(value=m.Attribute(m.Name(table), m.Name("at")), slice=element), attr=m.Name()),
         args=[m.Arg(keyword=None, star="")]))
-    if not m.matches(write, pattern):
+    if not m.matches(write, pattern) or write.value.func.attr.value not in METHODS:
         return None
+    method = write.value.func.attr.value
+    if guard is not None and method != "set":
+        return None  # a guarded `.min` would need the method's identity where the guard is false
     changed = block_flow([body[0]]).written | {outer[0], inner[0], table}
     reads = _Reads(table, outer[0], inner[0], changed, resolve)
     value = write.value.args[0].value
@@ -114,7 +119,7 @@ def find(loop: cst.For, body: list[cst.BaseStatement], table: str, resolve) -> S
         return None
     if (set(reads_of(outer[1])) | set(reads_of(inner[1]))) & changed:
         return None
-    return Sweep(table, (outer[0], code_of(outer[1])), (inner[0], code_of(inner[1])), guard, value,
+    return Sweep(table, (outer[0], code_of(outer[1])), (inner[0], code_of(inner[1])), guard, method, value,
                  tuple(sorted(reads.pivot_rows)), tuple(sorted(reads.pivot_cols)), converts)
 
 
@@ -229,11 +234,11 @@ def plan(info, context) -> LoopPlan | None:
     row_step, cell_step = context.fresh("_row"), context.fresh("_cell")
     checks = [f"jnp.array_equal({at_once}[{p}, :{cols}], {table}[{p}, :{cols}], equal_nan=True)" for p in sweep.pivot_rows]
     checks += [f"jnp.array_equal({at_once}[:{rows}, {p}], {table}[:{rows}, {p}], equal_nan=True)" for p in sweep.pivot_cols]
-    cell = build.function(cell_step, [col, table], [build.statement(f"return {table}.at[{row}, {col}].set({element})")])
+    cell = build.function(cell_step, [col, table], [build.statement(f"return {table}.at[{row}, {col}].{sweep.method}({element})")])
     row_function = build.function(row_step, [row, table], [
         cell, build.statement(f"return lax.fori_loop(0, {cols}, {cell_step}, {table})")])
     statements += [
-        build.statement(f"{at_once} = {table}.at[:{rows}, :{cols}].set({value})"),
+        build.statement(f"{at_once} = {table}.at[:{rows}, :{cols}].{sweep.method}({value})"),
         build.function(in_order, [table], [row_function, build.statement(f"return lax.fori_loop(0, {rows}, {row_step}, {table})")],
                        info.node.body.header),
         # the whole-array result is the loop's when it leaves the pivot row and column unchanged

@@ -140,10 +140,19 @@ class NumpyPins:
                 and previous.targets[0].target.value == name
             ):
                 return isinstance(previous.value, cst.Call) and self.numpy_member(previous.value.func) is not None
-            if name in {node.value for node in self.analysis.tree.walk(previous) if isinstance(node, cst.Name)}:
+            if self._sees_values(previous, name):
                 return False  # something between creation and conversion sees the NumPy array
             previous = self.previous_statement.get(id(previous))
         return False
+
+    def _sees_values(self, statement: cst.CSTNode, name: str) -> bool:
+        """Whether ``statement`` reads ``name`` other than through its shape, size or dtype (which a
+        jax array created the same way shares: ``n = y.shape[0]`` between creation and conversion)."""
+        nodes = list(self.analysis.tree.walk(statement))
+        mentions = sum(isinstance(node, cst.Name) and node.value == name for node in nodes)
+        static = sum(isinstance(node, cst.Attribute) and node.attr.value in STATIC_ATTRIBUTES
+                     and isinstance(node.value, cst.Name) and node.value.value == name for node in nodes)
+        return mentions > static
 
     def _previous_statements(self) -> dict[int, cst.CSTNode]:
         """For each one-statement line, the one-statement line just before it in its block."""
