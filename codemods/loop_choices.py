@@ -12,6 +12,12 @@ The rewrite keeps Python's choice: ``jnp.where(jnp.isnan(a), a, jnp.fmin(jnp.fmi
 kept when it is NaN). On integers ``isnan`` is false and ``fmin`` is ``minimum``. Two zeros of
 opposite sign compare equal, so which of them comes back may differ; their values are equal.
 
+A conditional expression ``a if c else b`` whose test reads what the loop varies becomes
+``jnp.where(c, a, b)``: both branches are computed and one is kept. The loop analysis has checked
+that every call in the body is pure, so computing the branch Python skips has no effect; JAX does
+not raise where Python would (an index past the end is clamped, a division by zero gives inf),
+and the select discards that value (``values[t + 1] if t + 1 < n else 0.0``).
+
 Only calls whose arguments read what the loop varies are rewritten (a ``min`` of static values
 stays Python: it may feed a shape or a ``range``); calls with keywords (``key=``, ``default=``),
 one argument (an iterable) or ``*args`` keep blocking the loop. Arguments that are arrays would
@@ -24,14 +30,24 @@ from __future__ import annotations
 import libcst as cst
 
 from jaxify.analysis.loop_blockers import CHOOSERS, is_traced_choice
+from jaxify.analysis.loop_flow import reads_of
 
 
 class ChoicesAsSelects(cst.CSTTransformer):
-    """Rewrites the traced ``min``/``max`` calls of generated loop statements (where names no
-    longer resolve: the loop analysis has checked that ``min``/``max`` there are the builtins)."""
+    """Rewrites the traced ``min``/``max`` calls and ``a if c else b`` of generated loop statements
+    (where names no longer resolve: the loop analysis has checked that ``min``/``max`` there are
+    the builtins)."""
 
     def __init__(self, traced: set[str]) -> None:
         self.traced = traced
+
+    def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
+        if not set(reads_of(updated_node.test)) & self.traced:
+            return updated_node
+        parts = [cst.Module([]).code_for_node(part.with_changes(lpar=[], rpar=[]))
+                 for part in (updated_node.test, updated_node.body, updated_node.orelse)]
+        return cst.parse_expression(f"jnp.where({', '.join(parts)})").with_changes(
+            lpar=updated_node.lpar, rpar=updated_node.rpar)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = updated_node.func

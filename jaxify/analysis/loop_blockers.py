@@ -65,7 +65,7 @@ class BlockerFinder(cst.CSTVisitor):
         self.trajectory_statements = trajectory_statements
         self.blockers: list[Blocker] = []
         self.windows: list[cst.Subscript] = []  # `x[i:i + k]` reads: lax.dynamic_slice, if in bounds
-        self.choices = False  # the body holds a builtin min/max of traced values
+        self.choices = False  # the body holds a builtin min/max or an `a if c else b` of traced values
 
     def _block(self, node: cst.CSTNode, reason: str) -> None:
         self.blockers.append(Blocker(node, reason))
@@ -146,7 +146,7 @@ class BlockerFinder(cst.CSTVisitor):
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         if self._depends(node.test):
-            self._block(node, "a conditional expression on a traced value (use `jnp.where`)")
+            self.choices = True  # `a if c else b` becomes `jnp.where(c, a, b)` (codemods/loop_choices.py)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         if len(node.comparisons) > 1 and self._depends(node):

@@ -138,7 +138,7 @@ class LoopInfo:
     early_return: EarlyReturn | None = None
     breaks: bool = False  # the body holds a `break` of this loop (it needs a done flag)
     index_live_out: bool = False  # the loop variable is read after the loop
-    choices: bool = False  # builtin min/max of traced values: selects (codemods/loop_choices.py)
+    choices: bool = False  # builtin min/max, `a if c else b` of traced values: selects (codemods/loop_choices.py)
     # boolean-mask selections only counted and summed (codemods/loop_mask_reductions.py)
     selections: list[MaskedSelection] = dataclasses.field(default_factory=list)
 
@@ -157,6 +157,10 @@ def iteration_space(loop: cst.For | cst.While, resolve: Resolve) -> IterationSpa
             if len(args) == 1:
                 return IterationSpace("range", target, stop=args[0])
             return IterationSpace("range", target, args[0], args[1], args[2] if len(args) == 3 else None)
+        if qualified == "builtins.reversed" and len(args) == 1 and isinstance(target, cst.Name):
+            reversed_space = _reversed_range(args[0], target, resolve)
+            if reversed_space is not None:
+                return reversed_space
         if qualified == "builtins.enumerate" and len(args) in (1, 2) and _is_index_pair(target):
             return IterationSpace("enumerate", target, start=args[1] if len(args) == 2 else None, sequences=(args[0],))
         if qualified == "builtins.zip" and len(args) >= 2 and isinstance(target, cst.Tuple) and len(target.elements) == len(args):
@@ -164,6 +168,27 @@ def iteration_space(loop: cst.For | cst.While, resolve: Resolve) -> IterationSpa
         if qualified is not None and qualified.startswith("builtins."):
             return IterationSpace("other", target)
     return IterationSpace("array", target, sequences=(iterable,))
+
+
+def _reversed_range(iterable: cst.BaseExpression, target: cst.Name, resolve: Resolve) -> IterationSpace | None:
+    """``reversed(range(a, b))`` -> the space of ``range(b - 1, a - 1, -1)`` (a unit step only: the
+    last item of a longer step is not ``b - 1``). The bounds are built around the original nodes."""
+    if not (isinstance(iterable, cst.Call) and resolve(iterable.func) == "builtins.range" and 1 <= len(iterable.args) <= 2
+            and not any(arg.keyword or arg.star for arg in iterable.args)):
+        return None
+    args = [arg.value for arg in iterable.args]
+    start, stop = (cst.Integer("0"), args[0]) if len(args) == 1 else args
+
+    def minus_one(bound: cst.BaseExpression) -> cst.BaseExpression:
+        if isinstance(bound, cst.Integer):
+            value = bound.evaluated_value - 1
+            return cst.Integer(str(value)) if value >= 0 else cst.UnaryOperation(cst.Minus(), cst.Integer(str(-value)))
+        grouped = bound if isinstance(bound, (cst.Name, cst.Call, cst.Subscript, cst.Attribute)) else bound.with_changes(
+            lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return cst.BinaryOperation(grouped, cst.Subtract(), cst.Integer("1"))
+
+    step = cst.UnaryOperation(cst.Minus(), cst.Integer("1"))
+    return IterationSpace("range", target, minus_one(stop), minus_one(start), step)
 
 
 def _is_index_pair(target: cst.BaseExpression) -> bool:

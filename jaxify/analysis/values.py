@@ -388,6 +388,8 @@ class ValueKinds:
             return _ARRAY  # every leaf a lax primitive returns (a loop's carry, a cond's branch) is traced
         if qualified is not None and qualified.startswith("math."):
             return max(_STATIC, self._join(args)) if self._join(args) == _STATIC else _UNKNOWN
+        if isinstance(call.func, cst.Call) and (self.names.qualified_name(call.func.func) or "").startswith("jax."):
+            return _ARRAY  # `jax.vmap(f)(xs)`, `jax.jit(f)(x)`: what a jax transformation makes returns jax arrays
         callee = self.local_function(call)
         if callee is not None:
             return self.return_rank.get(id(callee), _BOTTOM)
