@@ -186,7 +186,6 @@ def test_iterating_an_array_enumerate_and_zip():
         ("x = jnp.append(x, s)", "changes shape every iteration"),
         ("s = s + jnp.mean(x[i:])", "slice whose bounds change"),
         ("s = s + jnp.dot(x[i:], x[i + 1:])", "slice whose bounds change"),
-        ("s = s if s > 0 else -s", "conditional expression"),
         ("self.total = s", "attribute assignment"),
     ],
 )
@@ -201,6 +200,19 @@ def test_blockers(body, reason):
             return s, x
     """)
     assert any(reason in r for r in reasons(info)), reasons(info)
+
+
+def test_conditional_expression_on_traced_value_is_a_select_not_a_blocker():
+    info = analyze("""
+        import numpy as np
+        def f(x, n):
+            s = 0.0
+            for i in range(n):
+                s = s + jnp.sum(x)
+                s = s if s > 0 else -s
+            return s
+    """)
+    assert not info.blockers and info.choices
 
 
 def test_pure_helper_is_not_a_blocker():
