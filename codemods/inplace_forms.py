@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 import libcst as cst
+import libcst.matchers as m
 import numpy
 
 from jaxify.analysis.effects import SIDE_EFFECTS, effects_of
@@ -149,8 +150,21 @@ def rebind(name: str, value: str) -> cst.Assign:
 
 
 def as_jax(value: cst.BaseExpression) -> str:
-    """jax.numpy takes no Python lists where NumPy does: a list literal becomes ``jnp.asarray([...])``."""
-    return f"jnp.asarray({code(value)})" if isinstance(value, (cst.List, cst.Tuple)) else code(value)
+    """jax.numpy takes no Python lists where NumPy does: a list literal becomes ``jnp.asarray([...])``,
+    and so does a list that is a whole index inside the value (``x[[j, i]]``: jax raises for a
+    non-tuple sequence as an index)."""
+    if isinstance(value, (cst.List, cst.Tuple)):
+        return f"jnp.asarray({code(value)})"
+    return code(value.visit(_ListIndicesAsArrays()))
+
+
+class _ListIndicesAsArrays(cst.CSTTransformer):
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.Subscript:
+        if len(updated_node.slice) == 1 and m.matches(updated_node.slice[0].slice, m.Index(m.List())):
+            element = updated_node.slice[0]
+            return updated_node.with_changes(slice=[element.with_changes(
+                slice=element.slice.with_changes(value=expr(f"jnp.asarray({code(element.slice.value)})")))])
+        return updated_node
 
 
 def arg_text(arg: cst.Arg) -> str:
