@@ -24,6 +24,10 @@ GROWERS = frozenset({"jax.numpy.append", "jax.numpy.concatenate", "jax.numpy.hst
                      "jax.numpy.stack", "jax.numpy.column_stack", "jax.numpy.insert",
                      "numpy.append", "numpy.concatenate", "numpy.hstack", "numpy.vstack", "numpy.insert"})
 
+# Calls that read only the shape of their argument (a loop carry's shape never changes).
+SHAPE_OF = frozenset({"jax.numpy.shape", "numpy.shape", "jax.numpy.ndim", "numpy.ndim", "jax.numpy.size",
+                      "numpy.size", "builtins.len"})
+
 # Builtins a traced loop body may call on what it computes: codemods/loop_choices.py makes them selects.
 CHOOSERS = {"builtins.min": "fmin", "builtins.max": "fmax"}
 
@@ -35,6 +39,28 @@ def is_traced_choice(call: cst.Call, qualified: str | None, traced: set[str]) ->
         and all(arg.keyword is None and not arg.star for arg in call.args)
         and bool(set(reads_of(call)) & traced)
     )
+
+
+def draw_shape(call: cst.Call, qualified: str | None) -> cst.BaseExpression | None:
+    """The shape argument of a random draw: ``shape`` of a ``jax.random`` function (found by its
+    signature), ``size=`` of a NumPy one; None for anything else."""
+    if qualified is not None and qualified.startswith("numpy.random."):
+        return next((arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == "size"), None)
+    if qualified is None or not qualified.startswith("jax.random.") or any(arg.star for arg in call.args):
+        return None
+    import inspect
+    import jax.random  # only for code that already draws with jax.random
+
+    function = getattr(jax.random, qualified[len("jax.random."):], None)
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return None
+    for position, arg in enumerate(call.args):
+        name = arg.keyword.value if arg.keyword is not None else names[position] if position < len(names) else None
+        if name == "shape":
+            return arg.value
+    return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -216,6 +242,25 @@ class BlockerFinder(cst.CSTVisitor):
             grown = sorted(set(reads_of(node)) & self.loop_writes)
             if grown:
                 self._block(node, f"`{grown[0]}` changes shape every iteration (`{qualified.split('.')[-1]}`)")
+        shape = draw_shape(node, qualified)
+        changing = sorted(self._value_reads(shape) & self.loop_writes) if shape is not None else []
+        if changing:
+            self._block(node, f"the shape of the draw `{code_of(node)}` changes with the loop (`{changing[0]}`): "
+                              "a JAX loop keeps every shape fixed")
+
+    def _value_reads(self, node: cst.CSTNode) -> set[str]:
+        """Names ``node`` reads for their values: not those it reads only for a shape (``x.shape``,
+        ``jnp.shape(x)``, ``len(x)``), which a JAX loop keeps fixed."""
+        if isinstance(node, cst.Attribute) and node.attr.value in ("shape", "ndim", "size"):
+            return set()
+        if isinstance(node, cst.Call) and self.resolve(node.func) in SHAPE_OF:
+            return set()
+        if isinstance(node, cst.Name):
+            return {node.value}
+        found: set[str] = set()
+        for child in node.children:
+            found |= self._value_reads(child)
+        return found
 
     def _tail_reduction(self, call: cst.Call) -> bool:
         """``np.sum(x[..., lo:])`` / ``np.dot(U[i, lo:], x[lo:])`` (``:hi`` likewise) where the bound
