@@ -159,11 +159,9 @@ def as_jax(value: cst.BaseExpression) -> str:
 
 
 class _ListIndicesAsArrays(cst.CSTTransformer):
-    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.Subscript:
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
         if len(updated_node.slice) == 1 and m.matches(updated_node.slice[0].slice, m.Index(m.List())):
-            element = updated_node.slice[0]
-            return updated_node.with_changes(slice=[element.with_changes(
-                slice=element.slice.with_changes(value=expr(f"jnp.asarray({code(element.slice.value)})")))])
+            return expr(code(updated_node.value) + index_text(updated_node))
         return updated_node
 
 

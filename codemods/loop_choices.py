@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_blockers import CHOOSERS, is_traced_choice
 from jaxify.analysis.loop_flow import reads_of
 
@@ -44,7 +45,7 @@ class ChoicesAsSelects(cst.CSTTransformer):
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
         if not set(reads_of(updated_node.test)) & self.traced:
             return updated_node
-        parts = [cst.Module([]).code_for_node(part.with_changes(lpar=[], rpar=[]))
+        parts = [code_of(part.with_changes(lpar=[], rpar=[]))
                  for part in (updated_node.test, updated_node.body, updated_node.orelse)]
         return cst.parse_expression(f"jnp.where({', '.join(parts)})").with_changes(
             lpar=updated_node.lpar, rpar=updated_node.rpar)
@@ -54,7 +55,7 @@ class ChoicesAsSelects(cst.CSTTransformer):
         if not isinstance(func, cst.Name) or not is_traced_choice(updated_node, f"builtins.{func.value}", self.traced):
             return updated_node
         fold = CHOOSERS[f"builtins.{func.value}"]
-        operands = [cst.Module([]).code_for_node(arg.value) for arg in updated_node.args]
+        operands = [code_of(arg.value) for arg in updated_node.args]
         first = operands[0]
         chosen = first
         for operand in operands[1:]:

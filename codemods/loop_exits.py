@@ -11,8 +11,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis.loop_blockers import Blocker
-from jaxify.analysis.loop_flow import reads_of, target_names
-from jaxify.analysis.loop_flow import assigned_names
+from jaxify.analysis.loop_flow import assigned_names, reads_of, target_names
 from jaxify.analysis.loops import LoopInfo
 from jaxify.codemods import loop_builders as build
 from jaxify.codemods.loop_notes import cost_note

@@ -259,8 +259,9 @@ def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
         return None
     depth = max(lagged.lags)
     carried = [row_name(lag) for lag in range(1, depth + 1)]
+    ranks = FunctionRanks(context.enclosing[0], context.resolve)
     stop, before = code_of(info.space.stop), []
-    if not FunctionRanks(context.enclosing[0], context.resolve).is_size(info.space.stop):
+    if not ranks.is_size(info.space.stop):
         stop = context.fresh(f"{index}_stop")  # a negative stop is an empty range, not a slice from the end
         before = [build.statement(f"{stop} = max({code_of(info.space.stop)}, {start})")]
     indices = f"jnp.arange({start}, {stop})" if start else f"jnp.arange({stop})"
@@ -269,7 +270,7 @@ def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
         found = loop_prefix.recurrence(row_value, value, carried[0], context.resolve)
         table_dtype = context.dtype_of(smalls[-1].value.func.value.value.value) or ""  # `T` of `T.at[...]`
         table = loop_prefix.Table(name, first, end, index, indices, table_dtype,
-                                  FunctionRanks(context.enclosing[0], context.resolve).rank(name) == 1,
+                                  ranks.rank(name) == 1,
                                   lambda term: _terms(term, index, info.space))
         prefix = None if found is None else loop_prefix.plan(
             found, table, loop_prefix.Options(context.exact_order, context.unsafe, context.fresh))
@@ -318,7 +319,7 @@ def _rows(info: LoopInfo, smalls, context: FormContext) -> LoopPlan | None:
     previous = "row" if depth == 1 else f"{depth} rows"
     message = (f"table `{name}` written row by row from its previous {previous} rewritten as "
                f"`lax.scan` carrying those rows; the new rows are stacked into `{name}` with one update; sequential: "
-               f"each row is computed from the rows before it{whole_rows_note(name, 1, FunctionRanks(context.enclosing[0], context.resolve))}")
+               f"each row is computed from the rows before it{whole_rows_note(name, 1, ranks)}")
     return LoopPlan("JX302", message, "", statements, [LAX, JNP] + ([JAX] if temporaries else []))
 
 

@@ -35,10 +35,11 @@ import libcst.matchers as m
 
 from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_flow import block_flow, reads_of
+from jaxify.analysis.loops import at_update
 from jaxify.analysis.ranks import FunctionRanks
 from jaxify.codemods import loop_builders as build
 from jaxify.codemods.loop_plan import LoopPlan
-from jaxify.codemods.loop_stencils import ELEMENTWISE
+from jaxify.codemods.loop_stencils import ELEMENTWISE, is_conversion, range_axis
 from jaxify.rules import Rule, Safety
 
 RULE = Rule(
@@ -73,53 +74,37 @@ class Sweep:
     converts: bool  # the in-place codemod converted `T` before its write: once before the sweep here
 
 
-def _range_stop(loop: cst.CSTNode, resolve) -> tuple[str, cst.BaseExpression] | None:
-    """``for i in range(stop)`` (or ``range(0, stop)``) -> (i, stop)."""
-    if not (isinstance(loop, cst.For) and isinstance(loop.target, cst.Name) and loop.orelse is None
-            and isinstance(loop.iter, cst.Call) and resolve(loop.iter.func) == "builtins.range"):
-        return None
-    args = loop.iter.args
-    if any(arg.keyword or arg.star for arg in args) or not 1 <= len(args) <= 2:
-        return None
-    if len(args) == 2 and not m.matches(args[0].value, m.Integer("0")):
-        return None
-    return loop.target.value, args[-1].value
-
-
 def find(loop: cst.For, body: list[cst.BaseStatement], table: str, resolve) -> Sweep | None:
     """The :class:`Sweep` of ``loop`` (its statements ``body``, conversions left out), else None."""
-    outer = _range_stop(loop, resolve)
-    if outer is None or len(body) != 1:
+    outer = range_axis(loop, resolve)
+    if outer is None or outer.start != 0 or len(body) != 1:
         return None
-    inner = _range_stop(body[0], resolve)
-    if inner is None or outer[0] in reads_of(inner[1]):
+    inner = range_axis(body[0], resolve)
+    if inner is None or inner.start != 0 or outer.index in reads_of(inner.stop):
         return None
     statements, guard = list(body[0].body.body), None
     if len(statements) == 1 and isinstance(statements[0], cst.If) and statements[0].orelse is None:
         statements, guard = list(statements[0].body.body), statements[0].test
-    conversion = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name(table))], value=m.Call(
-        func=m.Attribute(m.Name("jnp"), m.Name("asarray")), args=[m.Arg(m.Name(table))]))])
-    converts = len(statements) == 2 and m.matches(statements[0], conversion)  # the in-place codemod's
+    converts = len(statements) == 2 and is_conversion(statements[0], table)  # the in-place codemod's
     if len(statements) != 1 + converts or not (isinstance(statements[-1], cst.SimpleStatementLine) and len(statements[-1].body) == 1):
         return None
     write = statements[-1].body[0]
-    element = [m.SubscriptElement(m.Index(m.Name(outer[0]))), m.SubscriptElement(m.Index(m.Name(inner[0])))]
-    pattern = m.Assign(targets=[m.AssignTarget(m.Name(table))], value=m.Call(
-        func=m.Attribute(value=m.Subscript(value=m.Attribute(m.Name(table), m.Name("at")), slice=element), attr=m.Name()),
-        args=[m.Arg(keyword=None, star="")]))
-    if not m.matches(write, pattern) or write.value.func.attr.value not in METHODS:
+    update = at_update(write.value) if m.matches(write, m.Assign(targets=[m.AssignTarget(m.Name(table))])) else None
+    element = [m.SubscriptElement(m.Index(m.Name(outer.index))), m.SubscriptElement(m.Index(m.Name(inner.index)))]
+    if (update is None or update[0] != table or update[2] not in METHODS or len(update[1]) != 2
+            or not all(m.matches(part, pattern) for part, pattern in zip(update[1], element))):
         return None
-    method = write.value.func.attr.value
+    method = update[2]
     if guard is not None and method != "set":
         return None  # a guarded `.min` would need the method's identity where the guard is false
-    changed = block_flow([body[0]]).written | {outer[0], inner[0], table}
-    reads = _Reads(table, outer[0], inner[0], changed, resolve)
-    value = write.value.args[0].value
+    changed = block_flow([body[0]]).written | {outer.index, inner.index, table}
+    reads = _Reads(table, outer.index, inner.index, changed, resolve)
+    value = update[3]
     if not (reads.vectorisable(value) and (guard is None or reads.vectorisable(guard))):
         return None
-    if (set(reads_of(outer[1])) | set(reads_of(inner[1]))) & changed:
+    if (set(reads_of(outer.stop)) | set(reads_of(inner.stop))) & changed:
         return None
-    return Sweep(table, (outer[0], code_of(outer[1])), (inner[0], code_of(inner[1])), guard, method, value,
+    return Sweep(table, (outer.index, code_of(outer.stop)), (inner.index, code_of(inner.stop)), guard, method, value,
                  tuple(sorted(reads.pivot_rows)), tuple(sorted(reads.pivot_cols)), converts)
 
 

@@ -154,7 +154,7 @@ def plan(info: LoopInfo, context) -> LoopPlan | None:
 def _nest(loop: cst.For, body: list[cst.BaseStatement], resolve):
     """The loops of a rectangular nest (outermost first) and its innermost simple statements, their
     conversions (``x = jnp.asarray(x)``, hoisted by the loop codemod) left out; else None."""
-    axis = _axis(loop, resolve)
+    axis = range_axis(loop, resolve)
     if axis is None:
         return None
     if len(body) == 1 and isinstance(body[0], cst.For):
@@ -171,7 +171,7 @@ def _nest(loop: cst.For, body: list[cst.BaseStatement], resolve):
     return [axis], smalls
 
 
-def _axis(loop: cst.CSTNode, resolve) -> Axis | None:
+def range_axis(loop: cst.CSTNode, resolve) -> Axis | None:
     """``for i in range([start,] stop)`` with a literal non-negative start and no step."""
     if not (isinstance(loop, cst.For) and isinstance(loop.target, cst.Name) and loop.orelse is None
             and isinstance(loop.iter, cst.Call) and resolve(loop.iter.func) == "builtins.range"):
@@ -314,7 +314,7 @@ class _Substitute(cst.CSTTransformer):
 def split_boundary(loop: cst.For, body: list[cst.BaseStatement], carried: str, resolve) -> Boundary | None:
     """The :class:`Boundary` of a loop whose whole body is ``if <index at the range's ends>: T[i] = a
     else: T[i] = b`` (one write of the carried array at the index in each branch), else None."""
-    axis = _axis(loop, resolve)
+    axis = range_axis(loop, resolve)
     if axis is None or len(body) != 1 or not isinstance(body[0], cst.If) or not isinstance(body[0].orelse, cst.Else):
         return None
     branch = body[0]
@@ -339,9 +339,7 @@ def _single_write(block: cst.BaseSuite, carried: str, axis: Axis) -> tuple[cst.A
     if not isinstance(block, cst.IndentedBlock) or not block.body:
         return None
     lines = list(block.body)
-    converted = len(lines) == 2 and m.matches(lines[0], m.SimpleStatementLine(body=[m.Assign(
-        targets=[m.AssignTarget(m.Name(carried))],
-        value=m.Call(func=m.Attribute(m.Name("jnp"), m.Name("asarray")), args=[m.Arg(m.Name(carried))]))]))
+    converted = len(lines) == 2 and is_conversion(lines[0], carried)
     if len(lines) != 1 + converted:
         return None
     line = lines[-1]
@@ -351,6 +349,13 @@ def _single_write(block: cst.BaseSuite, carried: str, axis: Axis) -> tuple[cst.A
     if found is None or len(found[2]) != 1 or not m.matches(found[2][0].slice, m.Index(m.Name(axis.index))):
         return None
     return line.body[0], converted
+
+
+def is_conversion(statement: cst.CSTNode, name: str) -> bool:
+    """``name = jnp.asarray(name)``: the in-place codemod's conversion just before a write."""
+    return m.matches(statement, m.SimpleStatementLine(body=[m.Assign(
+        targets=[m.AssignTarget(m.Name(name))],
+        value=m.Call(func=m.Attribute(m.Name("jnp"), m.Name("asarray")), args=[m.Arg(m.Name(name))]))]))
 
 
 def _end_points(test: cst.BaseExpression, axis: Axis) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ import libcst.matchers as m
 import numpy
 
 from jaxify.analysis.names import QualifiedNames, array_api_member
+from jaxify.analysis.ranks import copies_itself, updates_itself
 from jaxify.analysis.numpy_api import SCALAR_TYPES, numpy_function
 from jaxify.analysis.scopes import ScopeCollector
 
@@ -111,7 +112,7 @@ class Dtypes:
 
     def _keeps_own_dtype(self, value: cst.CSTNode, name: str) -> bool:
         """``x.at[i].set(v)`` (any ``.at`` method), ``x.copy()``, ``jnp.asarray(x)`` with no dtype."""
-        if _at_update_of(value) == name or m.matches(value, m.Call(func=m.Attribute(m.Name(name), m.Name("copy")), args=[])):
+        if updates_itself(value, name) or copies_itself(value, name):
             return True
         if not (isinstance(value, cst.Call) and len(value.args) == 1 and m.matches(value.args[0], m.Arg(m.Name(name), keyword=None, star=""))):
             return False
@@ -241,13 +242,6 @@ class Dtypes:
         if method in ("any", "all"):
             return "bool"
         return None
-
-
-def _at_update_of(value: cst.CSTNode) -> str | None:
-    """``x.at[i].set(v)`` (any ``.at`` method) -> "x"; else None."""
-    if m.matches(value, m.Call(func=m.Attribute(value=m.Subscript(value=m.Attribute(value=m.Name(), attr=m.Name("at")))))):
-        return value.func.value.value.value.value
-    return None
 
 
 def as_dtype(typed) -> str | None:

@@ -7,6 +7,7 @@ module keeps the loop's policy (a traced loop body tolerates none of them).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Callable, Sequence
 
 import libcst as cst
@@ -16,6 +17,7 @@ from jaxify.analysis.effects import Effect, effects_of
 from jaxify.analysis.expressions import code_of, literal_number
 from jaxify.analysis.loop_flow import reads_of
 from jaxify.analysis.mask_selections import MaskedSelection, is_mask, reduced_use
+from jaxify.analysis.numpy_api import STATIC_ATTRIBUTES
 
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
@@ -48,19 +50,24 @@ def draw_shape(call: cst.Call, qualified: str | None) -> cst.BaseExpression | No
         return next((arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == "size"), None)
     if qualified is None or not qualified.startswith("jax.random.") or any(arg.star for arg in call.args):
         return None
-    import inspect
-    import jax.random  # only for code that already draws with jax.random
-
-    function = getattr(jax.random, qualified[len("jax.random."):], None)
-    try:
-        names = list(inspect.signature(function).parameters)
-    except (TypeError, ValueError):
-        return None
+    names = _parameter_names(qualified)
     for position, arg in enumerate(call.args):
         name = arg.keyword.value if arg.keyword is not None else names[position] if position < len(names) else None
         if name == "shape":
             return arg.value
     return None
+
+
+@functools.cache
+def _parameter_names(qualified: str) -> tuple[str, ...]:
+    """The parameters of a ``jax.random`` function, in order (none when it has no signature)."""
+    import inspect
+    import jax.random  # only for code that already draws with jax.random
+
+    try:
+        return tuple(inspect.signature(getattr(jax.random, qualified[len("jax.random."):], None)).parameters)
+    except (TypeError, ValueError):
+        return ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -249,9 +256,9 @@ class BlockerFinder(cst.CSTVisitor):
                               "a JAX loop keeps every shape fixed")
 
     def _value_reads(self, node: cst.CSTNode) -> set[str]:
-        """Names ``node`` reads for their values: not those it reads only for a shape (``x.shape``,
-        ``jnp.shape(x)``, ``len(x)``), which a JAX loop keeps fixed."""
-        if isinstance(node, cst.Attribute) and node.attr.value in ("shape", "ndim", "size"):
+        """Names ``node`` reads for their values: not those it reads only for a shape or dtype
+        (``x.shape``, ``jnp.shape(x)``, ``len(x)``), which a JAX loop keeps fixed."""
+        if isinstance(node, cst.Attribute) and node.attr.value in STATIC_ATTRIBUTES:
             return set()
         if isinstance(node, cst.Call) and self.resolve(node.func) in SHAPE_OF:
             return set()

@@ -51,7 +51,7 @@ class FunctionRanks:
                 return None
             if value is PARAMETER:
                 ranks.add(self.shape_unpacks.get(name))
-            elif not (_updates(value, name) or self._converts(value, name)):
+            elif not (updates_itself(value, name) or self._converts(value, name)):
                 ranks.add(self._rank_of(value, seen | {name}))
         return ranks.pop() if len(ranks) == 1 and None not in ranks else None
 
@@ -101,7 +101,7 @@ class FunctionRanks:
         """Whether ``name`` is one array throughout the function, whatever its rank: it has one
         binding (a parameter's own counts), apart from copies, conversions and ``.at`` updates of itself."""
         others = [value for value in self.bindings.get(name, []) if value is PARAMETER or not (
-            value is not None and (_updates(value, name) or self._converts(value, name) or _copies(value, name)))]
+            value is not None and (updates_itself(value, name) or self._converts(value, name) or copies_itself(value, name)))]
         return len(others) == 1 and others[0] is not None
 
     def is_int(self, node: cst.BaseExpression) -> bool:
@@ -129,12 +129,12 @@ class FunctionRanks:
         return False
 
 
-def _copies(value: cst.BaseExpression, name: str) -> bool:
+def copies_itself(value: cst.BaseExpression, name: str) -> bool:
     """``name.copy()``: same rank."""
     return m.matches(value, m.Call(func=m.Attribute(value=m.Name(name), attr=m.Name("copy")), args=[]))
 
 
-def _updates(value: cst.BaseExpression, name: str) -> bool:
+def updates_itself(value: cst.BaseExpression, name: str) -> bool:
     """``name.at[...].set(...)`` (any ``.at`` method): same array, same rank."""
     return m.matches(value, m.Call(func=m.Attribute(value=m.Subscript(value=m.Attribute(value=m.Name(name), attr=m.Name("at"))))))
 
