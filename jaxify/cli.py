@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import signal
 import sys
 import tempfile
@@ -90,6 +91,13 @@ class DefaultCommandGroup(click.Group):
             ctx.exit(EXIT_ERROR)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`jaxify . | head`): stop quietly, as other tools do; stdout is
+            # pointed at /dev/null so that flushing it at exit cannot raise again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            click.echo("jaxify: the output was closed early; files already written stay written, the others "
+                       "are untouched", err=True)
+            ctx.exit(EXIT_ERROR)
         except Exception as error:
             click.echo(f"jaxify: internal error, please report it: {type(error).__name__}: {error}\n"
                        f"{traceback.format_exc()}", err=True)

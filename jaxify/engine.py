@@ -10,11 +10,13 @@ internal-error finding.
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from pathlib import Path
 
 import libcst as cst
 
+from jaxify import slicing
 from jaxify.cache import ResultCache
 from jaxify.codemod import FileContext
 from jaxify.config import Options
@@ -25,6 +27,7 @@ from jaxify.linemap import LineMap
 from jaxify.parses import Parses
 from jaxify.python_ast import compile_quietly
 from jaxify.results import FileResult, engine_finding, finish, settle
+from jaxify.runner import still_working
 from jaxify.suppression import Suppressions
 
 
@@ -149,6 +152,45 @@ def _run_to_fixpoint(text: str, path: str, options: Options, verdict: Verdict = 
     )
 
 
+def _rewrite(text: str, path: str, options: Options) -> tuple[str, list[Finding]]:
+    """The rewrite of a whole module and its findings; raises as ``run_codemods`` does."""
+    parses = Parses()
+    if options.partial or not options.is_selected(GATE_CODE):
+        return _run_to_fixpoint(text, path, options, parses=parses)
+    return whole_functions(
+        text, path, options, lambda verdict: _run_to_fixpoint(text, path, options, verdict, parses), parses
+    )
+
+
+def _rewrite_in_slices(text: str, path: str, options: Options) -> tuple[str, list[Finding]] | None:
+    """The rewrite of a large module a few connected functions at a time (``jaxify.slicing``), or
+    None when it is small, cannot be cut, or its slices' rewrites cannot be put back together."""
+    plan = slicing.plan(text)
+    if plan is None or Suppressions(text).skip_file:
+        return None
+    rewritten, findings = [], {}
+    for members in plan.slices:
+        piece = slicing.slice_of(plan, members)
+        new_text, piece_findings = _rewrite(piece.text, path, options)
+        still_working()  # in a worker, the per-file time limit starts again for the next slice
+        rewritten.append(new_text)
+        for finding in piece_findings:
+            finding = slicing.remap(finding, piece.original_line)
+            # A finding on the leading imports, or on the whole module (it ends where its slice
+            # ends), comes from every slice that made it: reported once, to the furthest end.
+            key = dataclasses.replace(finding, end_line=0, end_col=0) if finding.line <= plan.prologue_lines else finding
+            if key not in findings or findings[key].end_line < finding.end_line:
+                findings[key] = finding
+    stitched = slicing.stitch(plan, rewritten)
+    if stitched is None:
+        return None
+    try:
+        compile_quietly(stitched, path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # every slice parsed, so this would be a bug in the stitching: the module goes whole
+    return stitched, list(findings.values())
+
+
 def rewrite_text(text: str, path: str, options: Options) -> FileResult:
     """Rewrite a module held in memory; engine problems become findings, never exceptions."""
     result = FileResult(path=path, original=text)
@@ -157,14 +199,8 @@ def rewrite_text(text: str, path: str, options: Options) -> FileResult:
         result.failed = True
         result.findings = [too_deep]
         return result
-    parses = Parses()
     try:
-        if options.partial or not options.is_selected(GATE_CODE):
-            rewritten, findings = _run_to_fixpoint(text, path, options, parses=parses)
-        else:
-            rewritten, findings = whole_functions(
-                text, path, options, lambda verdict: _run_to_fixpoint(text, path, options, verdict, parses), parses
-            )
+        rewritten, findings = _rewrite_in_slices(text, path, options) or _rewrite(text, path, options)
     except cst.ParserSyntaxError as error:
         result.failed = True
         result.findings = [_syntax_error_finding(path, text, error)]

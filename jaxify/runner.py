@@ -13,6 +13,7 @@ worker stopped by SIGTERM or SIGINT unwinds, so a write in progress removes its 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import multiprocessing
 import os
@@ -27,6 +28,7 @@ from pathlib import Path
 from jaxify.config import Options
 from jaxify.cache import ResultCache
 from jaxify.results import FileResult, engine_finding
+from jaxify.slicing import SLICE_ABOVE
 
 DEFAULT_FILE_TIMEOUT = 60.0
 DEFAULT_FILE_MEMORY_MB = 4096
@@ -35,6 +37,7 @@ STOP_GRACE_SECONDS = 3.0  # how long a stopped worker gets to remove its tempora
 # base of about 200 MB (measured with benchmarks/large_file.py: 1.55 GB for 351 KB); a file
 # estimated at over the limit is refused before it spends minutes and gigabytes getting there.
 MEMORY_PER_SOURCE_BYTE = 4096
+PLAN_BYTES_PER_SOURCE_BYTE = 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +46,18 @@ class Limits:
 
     seconds: float | None = DEFAULT_FILE_TIMEOUT
     memory_mb: int | None = DEFAULT_FILE_MEMORY_MB
+
+
+# What a worker sends between the slices of a large file (jaxify.slicing): the file moves on, so
+# its time limit starts again; the limit bounds each slice instead of the whole file.
+STILL_WORKING = "still working"
+_tell_parent: Callable[[], None] | None = None  # set in a worker
+
+
+def still_working() -> None:
+    """Tell the parent, from a worker, that the current file moves on (a slice is done)."""
+    if _tell_parent is not None:
+        _tell_parent()
 
 
 Work = Callable[[Path, Options, bool], FileResult]
@@ -133,10 +148,13 @@ def _too_big(path: Path, limits: Limits) -> FileResult | None:
         size = path.stat().st_size
     except OSError:
         return None  # the worker reports why it cannot be read
-    if not limits.memory_mb or size * MEMORY_PER_SOURCE_BYTE <= limits.memory_mb << 20:
+    # A large module is rewritten a slice at a time (jaxify.slicing): its trees are a slice's, and
+    # what stays is the text and its plan (names and lines, well under 100 bytes per byte).
+    estimate = min(size, SLICE_ABOVE) * MEMORY_PER_SOURCE_BYTE + size * PLAN_BYTES_PER_SOURCE_BYTE
+    if not limits.memory_mb or estimate <= limits.memory_mb << 20:
         return None
     return _failure(str(path), f"the file is {size / (1 << 20):.1f} MiB: rewriting it would need about "
-                               f"{size * MEMORY_PER_SOURCE_BYTE / (1 << 30):.0f} GiB or more, over the per-file "
+                               f"{estimate / (1 << 30):.0f} GiB or more, over the per-file "
                                f"memory limit of {limits.memory_mb} MiB (--file-memory); split the module or "
                                f"raise the limit")
 
@@ -176,7 +194,11 @@ class _Worker:
         name = str(self.path)
         if self.connection.poll():
             try:
-                result, keep_going = self.connection.recv()
+                message = self.connection.recv()
+                if message == STILL_WORKING:
+                    self.deadline = time.monotonic() + self.limits.seconds if self.limits.seconds else None
+                    return None
+                result, keep_going = message
                 self.path = self.deadline = None
                 if not keep_going:
                     _stop([self])
@@ -259,6 +281,8 @@ def _serve(connection, parent_end, apply: bool, memory_mb: int | None, work: Wor
     _die_with_parent()
     signal.signal(signal.SIGTERM, _exit_on_signal)
     _limit_memory(memory_mb)
+    global _tell_parent
+    _tell_parent = functools.partial(connection.send, STILL_WORKING)
     try:
         while True:
             path, options = connection.recv()

@@ -11,7 +11,7 @@ from jaxify.config import Options
 from jaxify.discovery import iter_python_files
 from jaxify.engine import process_file, rewrite_text
 from jaxify.linemap import LineMap
-from jaxify.runner import Limits, iter_results, largest_first
+from jaxify.runner import Limits, iter_results, largest_first, still_working
 from jaxify.suppression import Suppressions
 
 LEGACY = "import jax\n\n\ndef scale(tree):\n    return jax.tree_map(lambda x: 2 * x, tree)\n"
@@ -223,6 +223,10 @@ def misbehaving_process_file(path: Path, options: Options, apply: bool):
         time.sleep(600)
     if path.name == "huge.py":
         bytearray(8 << 30)
+    if path.name == "slices.py":  # a large module's slices, each within the time limit
+        for _ in range(4):
+            time.sleep(1.0)
+            still_working()
     return process_file(path, options, apply)
 
 
@@ -288,6 +292,13 @@ def test_line_map_of_a_large_file_with_many_repeated_lines():
     line_map = LineMap(body, changed)
     assert line_map(4 * 1000 + 1) == 3 * 1000 + 1  # the `def f1000` line
     assert line_map(4 * 19999 + 4) == 3 * 19999 + 3  # the last `return y`
+
+
+def test_the_time_limit_starts_again_with_each_slice_of_a_large_module(tmp_path):
+    path = write(tmp_path / "slices.py", "x = 1\n")
+    (result,) = iter_results([path], Options(), apply=False, jobs=1, limits=Limits(seconds=2.5),
+                             work=misbehaving_process_file)
+    assert not result.failed and result.findings == []  # 4 s in all, never 2.5 s without a slice done
 
 
 def test_a_file_too_big_for_the_memory_limit_is_refused_before_any_work(tmp_path):
