@@ -28,7 +28,7 @@ from jaxify.parses import Parses
 from jaxify.python_ast import compile_quietly
 from jaxify.results import FileResult, engine_finding, finish, settle
 from jaxify.runner import still_working
-from jaxify.suppression import Suppressions
+from jaxify.suppression import SKIP_FILE, Suppressions
 
 
 class RewriteError(Exception):
@@ -166,7 +166,7 @@ def _rewrite_in_slices(text: str, path: str, options: Options) -> tuple[str, lis
     """The rewrite of a large module a few connected functions at a time (``jaxify.slicing``), or
     None when it is small, cannot be cut, or its slices' rewrites cannot be put back together."""
     plan = slicing.plan(text)
-    if plan is None or Suppressions(text).skip_file:
+    if plan is None or SKIP_FILE.search(text):
         return None
     rewritten, findings = [], {}
     for members in plan.slices:
