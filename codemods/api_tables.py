@@ -281,8 +281,11 @@ REMOVED_SUBMODULE_IMPORTS: dict[str, Mapping] = _entry(
 
 
 def _trigger_pattern() -> re.Pattern[str]:
-    """What any file with JX5xx work contains: the last part of an old name, an old keyword
-    argument, or ``.at[`` (JX506). Lets the engine skip the metadata of files with nothing to do."""
+    """What any file with JX5xx work contains: the last part of an old name as an attribute
+    (``np.product``, ``jax.config``) or, after a ``from numpy ... import`` / ``from jax ...
+    import``, anywhere (the import may bind it bare); an old keyword argument; or ``.at[``
+    (JX506). Lets the engine skip the metadata of files with nothing to do: a bare ``config``,
+    ``cast`` or ``product`` of the user's own is no old API unless NumPy or JAX gave it."""
     tables = {**mappings((0, 0)), **mappings((99,)), **REMOVED_SUBMODULE_IMPORTS}
     names = {old.rpartition(".")[2] for old in tables}
     keywords = {keyword for renames in KEYWORD_RENAMES.values() for keyword in renames}
@@ -292,7 +295,9 @@ def _trigger_pattern() -> re.Pattern[str]:
         return "|".join(sorted(re.escape(word) for word in words))
 
     keyword_argument = rf"[(,]\s*(?:{alternatives(keywords)})\s*=(?!=)"
-    return re.compile(rf"\b(?:{alternatives(names)})\b|{keyword_argument}|\.at\[")
+    from_import = r"\bfrom\s+(?:numpy|jax)\b[\w.]*\s+import\b"
+    return re.compile(rf"\.\s*(?:{alternatives(names)})\b|(?s:{from_import}.*\b(?:{alternatives(names)})\b)"
+                      rf"|{keyword_argument}|\.at\[")
 
 
 TRIGGER = _trigger_pattern()

@@ -246,9 +246,17 @@ class _Names:
     random_at_module_level: bool = False
     draws: bool = False  # it touches NumPy's random state anywhere (function bodies included)
     dynamic: bool = False
+    # Attributes it stores, writes into or calls a method of (`obj.buf = ...`, `obj.buf[i] = v`,
+    # `obj.buf.fill(0)`): the NumPy planner keeps what any function stores in an attribute that
+    # some function writes in place on NumPy, whatever object holds it.
+    attributes: set[str] = dataclasses.field(default_factory=set)
 
 
 def _names(group: list[ast.stmt], random_names: frozenset[str]) -> _Names:
+    # Imported here: the runner reads this module's sizes in a process that never loads LibCST.
+    from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS, MUTATING_METHODS
+
+    mutating = ARRAY_IN_PLACE_METHODS | MUTATING_METHODS
     names = _Names()
     for statement in group:
         _module_level_names(statement, names, random_names)
@@ -259,8 +267,19 @@ def _names(group: list[ast.stmt], random_names: frozenset[str]) -> _Names:
                 names.draws |= node.id in random_names
             elif isinstance(node, ast.Attribute):
                 names.draws |= node.attr == "random"
+                if not isinstance(node.ctx, ast.Load):
+                    names.attributes.add(node.attr)
             elif isinstance(node, ast.Global):
                 names.binds.update(node.names)
+            elif isinstance(node, ast.Subscript) and not isinstance(node.ctx, ast.Load):
+                target = node.value
+                while isinstance(target, ast.Subscript):
+                    target = target.value
+                if isinstance(target, ast.Attribute):
+                    names.attributes.add(target.attr)
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in mutating and isinstance(node.func.value, ast.Attribute)):
+                names.attributes.add(node.func.value.attr)
     return names
 
 
@@ -316,11 +335,16 @@ def _components(facts: list[_Names]) -> list[list[int]]:
         parent[root(a)] = root(b)
 
     binder: dict[str, int] = {}
+    holder: dict[str, int] = {}
     for index, fact in enumerate(facts):
         for name in fact.binds:
             if name in binder:
                 join(index, binder[name])
             binder.setdefault(name, index)
+        for attribute in fact.attributes:
+            if attribute in holder:
+                join(index, holder[attribute])
+            holder.setdefault(attribute, index)
     random_group = None
     for index, fact in enumerate(facts):
         for name in fact.reads & binder.keys():

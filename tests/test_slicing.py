@@ -80,6 +80,22 @@ def draws(n):
 
 def also_draws(n):
     return np.random.uniform(size=n)
+
+
+def fills(state):
+    state.buffer[0] = 1.0
+
+
+def stores(state, n):
+    state.buffer = np.zeros(n)
+
+
+def appends(log):
+    log.entries.append(1)
+
+
+def resets(log):
+    log.entries = []
 '''
 
 
@@ -100,6 +116,9 @@ def test_statements_connected_by_names_share_a_slice(cut_everything):
     assert _members(plan, "counter") == _members(plan, "reads_total")  # a `global` write and its read
     assert _members(plan, "alone") != _members(plan, "_helper")
     assert _members(plan, "draws") != _members(plan, "also_draws")  # each draws alone
+    # an attribute written in place in one function and stored in another, whatever holds it
+    assert _members(plan, "fills") == _members(plan, "stores") != _members(plan, "appends")
+    assert _members(plan, "appends") == _members(plan, "resets")
     seeded = MODULE + "\nseed(0)\n"  # NumPy's one global state, seeded at module level
     plan = slicing.plan(seeded)
     assert _members(plan, "draws") == _members(plan, "also_draws")
