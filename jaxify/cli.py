@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from jaxify import __version__
+from jaxify import __version__, divisions
 from jaxify.cache import ResultCache, default_cache_dir
 from jaxify.config import PRECISIONS, ConfigError, Options, check_codes, parse_version, split_codes
 from jaxify.discovery import iter_python_files
@@ -158,7 +158,8 @@ def _run_all(files: list[Path], options: list[Options], apply: bool, jobs: int |
     released = 0
     work = functools.partial(rewrite_file, cache=cache)
     settle = functools.partial(settled_result, apply=apply, cache=cache)
-    for result in iter_results(files, dict(zip(files, options)), apply, jobs, limits, work, settle):
+    divide = functools.partial(divisions.divide, apply=apply, cache=cache)
+    for result in iter_results(files, dict(zip(files, options)), apply, jobs, limits, work, settle, divide):
         progress.advance()
         finished[position[result.path]] = result
         while released in finished:

@@ -10,7 +10,6 @@ internal-error finding.
 
 from __future__ import annotations
 
-import dataclasses
 import traceback
 from pathlib import Path
 
@@ -164,35 +163,22 @@ def _rewrite(text: str, path: str, options: Options) -> tuple[str, list[Finding]
 
 def _rewrite_in_slices(text: str, path: str, options: Options) -> tuple[str, list[Finding]] | None:
     """The rewrite of a large module a few connected functions at a time (``jaxify.slicing``), or
-    None when it is small, cannot be cut, or its slices' rewrites cannot be put back together."""
+    None when it is small, cannot be cut, or its slices' rewrites cannot be put back together.
+    The runner rewrites a large file's slices in its workers side by side instead (``jaxify.divisions``)."""
     plan = slicing.plan(text)
     if plan is None or SKIP_FILE.search(text):
         return None
-    rewritten, findings = [], {}
-    for members in plan.slices:
-        piece = slicing.slice_of(plan, members)
-        new_text, piece_findings = _rewrite(piece.text, path, options)
+    pieces = slicing.pieces(plan)
+    outputs = []
+    for piece in pieces:
+        outputs.append(_rewrite(piece.text, path, options))
         still_working()  # in a worker, the per-file time limit starts again for the next slice
-        rewritten.append(new_text)
-        for finding in piece_findings:
-            finding = slicing.remap(finding, piece.original_line)
-            # A finding on the leading imports, or on the whole module (it ends where its slice
-            # ends), comes from every slice that made it: reported once, to the furthest end.
-            key = dataclasses.replace(finding, end_line=0, end_col=0) if finding.line <= plan.prologue_lines else finding
-            if key not in findings or findings[key].end_line < finding.end_line:
-                findings[key] = finding
-    stitched = slicing.stitch(plan, rewritten)
-    if stitched is None:
-        return None
-    try:
-        compile_quietly(stitched, path)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None  # every slice parsed, so this would be a bug in the stitching: the module goes whole
-    return stitched, list(findings.values())
+    return slicing.assemble(plan, pieces, outputs)
 
 
-def rewrite_text(text: str, path: str, options: Options) -> FileResult:
-    """Rewrite a module held in memory; engine problems become findings, never exceptions."""
+def rewrite_text(text: str, path: str, options: Options, slices: bool = True) -> FileResult:
+    """Rewrite a module held in memory; engine problems become findings, never exceptions.
+    ``slices``: a large module may be rewritten a slice at a time (False: always whole)."""
     result = FileResult(path=path, original=text)
     too_deep = _nesting_finding(text, path)
     if too_deep is not None:
@@ -200,7 +186,7 @@ def rewrite_text(text: str, path: str, options: Options) -> FileResult:
         result.findings = [too_deep]
         return result
     try:
-        rewritten, findings = _rewrite_in_slices(text, path, options) or _rewrite(text, path, options)
+        rewritten, findings = (slices and _rewrite_in_slices(text, path, options)) or _rewrite(text, path, options)
     except cst.ParserSyntaxError as error:
         result.failed = True
         result.findings = [_syntax_error_finding(path, text, error)]

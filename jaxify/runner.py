@@ -24,11 +24,15 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from multiprocessing.connection import wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jaxify.config import Options
 from jaxify.cache import ResultCache
 from jaxify.results import FileResult, engine_finding
 from jaxify.slicing import SLICE_ABOVE
+
+if TYPE_CHECKING:
+    from jaxify.divisions import Division
 
 DEFAULT_FILE_TIMEOUT = 60.0
 DEFAULT_FILE_MEMORY_MB = 4096
@@ -61,6 +65,7 @@ def still_working() -> None:
 
 
 Work = Callable[[Path, Options, bool], FileResult]
+Divide = Callable[[Path, Options], "Division | None"]
 Settle = Callable[[Path, Options], FileResult | None]
 # What a worker needs imported: the pipeline and every codemod (and so JAX). Imported once, before
 # the workers start, so that they share it; never in a run whose every file was settled without them.
@@ -96,7 +101,7 @@ def largest_first(files: Iterable[Path]) -> list[Path]:
 
 def iter_results(files: Iterable[Path], options: Options | Mapping[Path, Options], apply: bool,
                  jobs: int | None = None, limits: Limits = Limits(), work: Work = rewrite_file,
-                 settle: Settle | None = None) -> Iterator[FileResult]:
+                 settle: Settle | None = None, divide: Divide | None = None) -> Iterator[FileResult]:
     """Yield one FileResult per file, in the order they finish (the largest files are started first).
 
     ``options`` is one Options for every file, or each file's own (configuration is per folder).
@@ -104,10 +109,11 @@ def iter_results(files: Iterable[Path], options: Options | Mapping[Path, Options
     ``work`` is the per-file function (``rewrite_file``); it must be importable by name.
     ``settle`` (``results.settled_result``) gives, in this process and before any worker starts,
     the result of a file that needs no rewrite (skipped or cached), else None: when it settles
-    every file, no worker starts. Closing the iterator early (or an exception in the consumer)
-    stops every worker.
+    every file, no worker starts. ``divide`` (``divisions.divide``) cuts a large file into slices
+    that the workers rewrite side by side, else None. Closing the iterator early (or an exception
+    in the consumer) stops every worker.
     """
-    pending = deque(largest_first(files))
+    pending: deque[Path | _Part] = deque(largest_first(files))
     options_of = options.__getitem__ if isinstance(options, Mapping) else (lambda path: options)
     while pending and (refusal := _too_big(pending[0], limits)) is not None:
         pending.popleft()
@@ -121,25 +127,74 @@ def iter_results(files: Iterable[Path], options: Options | Mapping[Path, Options
             else:
                 yield settled
         pending = unsettled
+    if divide is not None:
+        pending = deque(_divided(pending, options_of, divide))
     if not pending:
         return
     jobs = max(1, min(jobs or default_jobs(), len(pending)))
     context = _start_method()
     workers: list[_Worker] = []
+    parts: dict[int, list[FileResult | None]] = {}  # id(division) -> its parts' results so far
     try:
-        while pending or any(worker.path for worker in workers):
-            idle = sum(worker.path is None for worker in workers)
+        while pending or any(worker.task for worker in workers):
+            idle = sum(worker.task is None for worker in workers)
             for _ in range(min(jobs - len(workers), len(pending) - idle)):
                 workers.append(_Worker(context, apply, limits, work))
             for worker in workers:
-                if worker.path is None and pending:
-                    path = pending.popleft()
-                    worker.give(path, options_of(path), limits.seconds)
-            for finished in _wait(workers):
-                yield finished
+                if worker.task is None and pending:
+                    task = pending.popleft()
+                    worker.give(task, options_of(task.path if isinstance(task, _Part) else task), limits.seconds)
+            for task, finished in _wait(workers):
+                if not isinstance(task, _Part):
+                    yield finished
+                    continue
+                division = task.division
+                if task.index == WHOLE:
+                    yield division.settle_whole(finished)
+                    continue
+                results = parts.setdefault(id(division), [None] * len(division.parts))
+                results[task.index] = finished
+                if all(result is not None for result in results):
+                    del parts[id(division)]
+                    joined = division.join(results)
+                    if joined is None:  # the slices' rewrites do not fit together: the file goes whole
+                        pending.appendleft(_Part(division, WHOLE))
+                    else:
+                        yield joined
             workers = [worker for worker in workers if worker.alive]
     finally:
         _stop(workers)
+
+
+WHOLE = -1  # a _Part's index for the whole file, rewritten without slices
+
+
+@dataclasses.dataclass(frozen=True)
+class _Part:
+    """A slice of a divided file (its index in ``division.parts``), or the whole file (WHOLE)."""
+
+    division: Division
+    index: int
+
+    @property
+    def path(self) -> Path:
+        return self.division.path
+
+    @property
+    def text(self) -> str:
+        return self.division.settled.source.text if self.index == WHOLE else self.division.parts[self.index]
+
+
+def _divided(pending: Iterable[Path], options_of, divide: Divide) -> Iterator[Path | _Part]:
+    """The slices of each file ``divide`` cuts, then the other files (largest first, as given)."""
+    whole = []
+    for path in pending:
+        division = divide(path, options_of(path))
+        if division is None:
+            whole.append(path)
+        else:
+            yield from (_Part(division, index) for index in range(len(division.parts)))
+    yield from whole
 
 
 def _too_big(path: Path, limits: Limits) -> FileResult | None:
@@ -159,13 +214,13 @@ def _too_big(path: Path, limits: Limits) -> FileResult | None:
                                f"raise the limit")
 
 
-def _wait(workers: list[_Worker]) -> list[FileResult]:
-    """Block until some worker has finished, died or passed its deadline; their results."""
-    busy = [worker for worker in workers if worker.path is not None]
+def _wait(workers: list[_Worker]) -> list[tuple[Path | _Part, FileResult]]:
+    """Block until some worker has finished, died or passed its deadline; their tasks and results."""
+    busy = [worker for worker in workers if worker.task is not None]
     deadlines = [worker.deadline for worker in busy if worker.deadline is not None]
     timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
     wait([handle for worker in busy for handle in (worker.connection, worker.process.sentinel)], timeout)
-    return [result for worker in busy if (result := worker.collect()) is not None]
+    return [(task, result) for worker in busy for task in (worker.task,) if (result := worker.collect()) is not None]
 
 
 class _Worker:
@@ -177,21 +232,24 @@ class _Worker:
         self.process.start()
         child_end.close()
         self.limits = limits
-        self.path: Path | None = None
+        self.task: Path | _Part | None = None  # a file, or a part of a divided one
         self.deadline: float | None = None
         self.alive = True
 
-    def give(self, path: Path, options: Options, seconds: float | None) -> None:
-        self.path = path
+    def give(self, task: Path | _Part, options: Options, seconds: float | None) -> None:
+        self.task = task
         self.deadline = time.monotonic() + seconds if seconds else None
         try:
-            self.connection.send((path, options))
+            if isinstance(task, _Part):
+                self.connection.send((task.path, options, task.text))
+            else:
+                self.connection.send((task, options, None))
         except OSError:
             pass  # it died while idle (the OOM killer?): collect() reports the file as crashed
 
     def collect(self) -> FileResult | None:
-        """The result of the current file if it is over (done, crashed or out of time), else None."""
-        name = str(self.path)
+        """The result of the current task if it is over (done, crashed or out of time), else None."""
+        name = str(self.task.path if isinstance(self.task, _Part) else self.task)
         if self.connection.poll():
             try:
                 message = self.connection.recv()
@@ -199,7 +257,7 @@ class _Worker:
                     self.deadline = time.monotonic() + self.limits.seconds if self.limits.seconds else None
                     return None
                 result, keep_going = message
-                self.path = self.deadline = None
+                self.task = self.deadline = None
                 if not keep_going:
                     _stop([self])
                 return result
@@ -218,7 +276,7 @@ class _Worker:
 
     def _retire(self) -> None:
         self.alive = False
-        self.path = self.deadline = None
+        self.task = self.deadline = None
         self.connection.close()
 
 
@@ -285,10 +343,10 @@ def _serve(connection, parent_end, apply: bool, memory_mb: int | None, work: Wor
     _tell_parent = functools.partial(connection.send, STILL_WORKING)
     try:
         while True:
-            path, options = connection.recv()
+            path, options, part = connection.recv()
             keep_going = True
             try:
-                result = work(path, options, apply)
+                result = work(path, options, apply) if part is None else _rewrite_part(part, path, options)
             except MemoryError:  # a fresh process takes the next file: this one's heap may be fragmented
                 result, keep_going = _failure(str(path), f"the rewrite ran out of memory (per-file limit "
                                                          f"{memory_mb} MiB, --file-memory)"), False
@@ -299,6 +357,14 @@ def _serve(connection, parent_end, apply: bool, memory_mb: int | None, work: Wor
                 return
     except (EOFError, OSError, KeyboardInterrupt, SystemExit):
         return  # the parent is gone or stopped us; a write in progress has removed its temporary file
+
+
+def _rewrite_part(text: str, path: Path, options: Options) -> FileResult:
+    """A slice of a divided file (or the whole file, when its slices did not fit together),
+    rewritten whole: the reporting process puts it back, caches and writes it."""
+    from jaxify.engine import rewrite_text
+
+    return rewrite_text(text, str(path), options, slices=False)
 
 
 def _exit_on_signal(signum, frame) -> None:

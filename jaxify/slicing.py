@@ -42,8 +42,9 @@ from jaxify.findings import Finding
 # Files smaller than this (characters) are rewritten whole: slicing pays off in memory and time
 # only once a tree no longer fits comfortably; below it the output is the same either way.
 SLICE_ABOVE = 96_000
-# A slice collects whole groups of connected statements up to about this many characters.
-SLICE_SIZE = 24_000
+# A slice collects whole groups of connected statements up to about this many characters: a
+# few seconds of rewriting each (about 60 small functions), well inside the per-file time limit.
+SLICE_SIZE = 8_000
 # Names that let code reach the module's names without naming them.
 DYNAMIC_NAMES = frozenset({"globals", "locals", "vars", "eval", "exec", "__import__"})
 
@@ -134,6 +135,32 @@ def slice_of(plan: Plan, members: tuple[int, ...]) -> Slice:
         return original + slice_line - first
 
     return Slice("".join(parts), original_line)
+
+
+def pieces(plan: Plan) -> list[Slice]:
+    return [slice_of(plan, members) for members in plan.slices]
+
+
+def assemble(plan: Plan, pieces: list[Slice], outputs: list[tuple[str, list[Finding]]]) -> tuple[str, list[Finding]] | None:
+    """The module and its findings from each slice's (rewritten text, findings); None when the
+    rewrites cannot be put back together (the module is then rewritten whole)."""
+    findings: dict[Finding, Finding] = {}
+    for piece, (_, piece_findings) in zip(pieces, outputs):
+        for finding in piece_findings:
+            finding = remap(finding, piece.original_line)
+            # A finding on the leading imports, or on the whole module (it ends where its slice
+            # ends), comes from every slice that made it: reported once, to the furthest end.
+            key = dataclasses.replace(finding, end_line=0, end_col=0) if finding.line <= plan.prologue_lines else finding
+            if key not in findings or findings[key].end_line < finding.end_line:
+                findings[key] = finding
+    stitched = stitch(plan, [text for text, _ in outputs])
+    if stitched is None:
+        return None
+    try:
+        python_ast.compile_quietly(stitched, "<stitched>")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # every slice parsed, so this would be a bug in the stitching: the module goes whole
+    return stitched, list(findings.values())
 
 
 def remap(finding: Finding, original_line: Callable[[int], int]) -> Finding:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections import Counter
@@ -10,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jaxify import slicing
+from jaxify import divisions, slicing
 from jaxify.config import Options
 from jaxify.engine import rewrite_text
+from jaxify.runner import Limits, iter_results
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -227,3 +229,36 @@ def test_a_large_generated_module_is_sliced_and_its_rewrite_matches_numpy(monkey
     for name in functions:
         np.testing.assert_allclose(np.asarray(rewritten[name](x, 16)), original[name](x, 16), rtol=1e-6,
                                    err_msg=name)
+
+
+# -- the runner: a large file's slices in the workers side by side ---------------------------------
+
+def _divided_run(tmp_path, monkeypatch, apply: bool):
+    monkeypatch.setattr(slicing, "SLICE_ABOVE", 2_000)
+    monkeypatch.setattr(slicing, "SLICE_SIZE", 1_500)
+    text = generate(5)  # about 35 small functions
+    path = tmp_path / "generated.py"
+    path.write_text(text, encoding="utf-8")
+    options = Options(assume_numeric_inputs=True)
+    division = divisions.divide(path, options, apply, None)
+    assert division is not None and len(division.parts) > 3
+    divide = functools.partial(divisions.divide, apply=apply, cache=None)
+    (result,) = iter_results([path], options, apply, jobs=2, limits=Limits(seconds=300), divide=divide)
+    return text, path, result
+
+
+def test_a_large_file_is_rewritten_in_slices_by_the_workers_and_written_once(tmp_path, monkeypatch):
+    text, path, result = _divided_run(tmp_path, monkeypatch, apply=True)
+    whole = rewrite_text(text, str(path), Options(assume_numeric_inputs=True), slices=False)
+    assert not result.failed and result.written
+    assert _normalised(result.rewritten) == _normalised(whole.rewritten)
+    assert _comparable(result.findings) == _comparable(whole.findings)
+    assert path.read_text(encoding="utf-8") == result.rewritten
+
+
+def test_slices_that_do_not_fit_together_send_the_file_whole_to_a_worker(tmp_path, monkeypatch):
+    monkeypatch.setattr(slicing, "stitch", lambda plan, rewritten: None)
+    text, path, result = _divided_run(tmp_path, monkeypatch, apply=False)
+    whole = rewrite_text(text, str(path), Options(assume_numeric_inputs=True), slices=False)
+    assert not result.failed and result.rewritten == whole.rewritten
+    assert path.read_text(encoding="utf-8") == text  # a dry run writes nothing
