@@ -1,6 +1,7 @@
 """How jaxify's cost grows with file size: CPU seconds and peak memory of one dry run per size.
 
     python3 benchmarks/large_file.py [SIZE_KB ...]      (default: 8 16 32 64)
+    python3 benchmarks/large_file.py --cli SIZE_KB [--jobs N]
 
 Each size is a generated module of many small NumPy functions (a loop writing an array, a
 branch; about 145 bytes each), the shape of file that made the cost grow faster than the size.
@@ -38,6 +39,7 @@ of CPU), so the up-front refusal stays.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -93,5 +95,33 @@ def main(sizes: list[int]) -> None:
                   f"{seconds / size_kb:>9.3f}{note}", flush=True)
 
 
+def command_line(size_kb: int, jobs: int) -> None:
+    """``jaxify FILE --jobs N`` on one generated module, as a user runs it (its slices spread over
+    the workers), next to LibCST's no-op codemod on the same file: wall and CPU seconds of every
+    process, and the peak memory of the largest one."""
+    from tool_speed import jaxify_command, timed_run
+
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        path = scratch / f"generated_{size_kb}kb.py"
+        path.write_text(generate(size_kb), encoding="utf-8")
+        (scratch / "noop").mkdir()
+        shutil.copyfile(path, scratch / "noop" / path.name)
+        print(f"one module of {size_kb} KB ({path.read_text(encoding='utf-8').count(chr(10) + 'def ')} functions), "
+              f"--jobs {jobs}")
+        runs = {
+            "jaxify (dry run)": jaxify_command(path, jobs, "--no-cache"),
+            "libcst no-op codemod": [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "-j",
+                                     str(jobs), "--no-format", "--hide-progress", str(scratch / "noop")],
+        }
+        for name, command in runs.items():
+            run = timed_run(command, scratch)
+            print(f"{name:<22} {run.wall:8.1f} s wall {run.cpu:8.1f} s CPU   peak {run.peak_mib:7.1f} MiB "
+                  f"(largest process)   exit {run.exit}", flush=True)
+
+
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [8, 16, 32, 64])
+    if sys.argv[1:2] == ["--cli"]:
+        command_line(int(sys.argv[2]), int(sys.argv[4]) if sys.argv[3:4] == ["--jobs"] else 2)
+    else:
+        main([int(arg) for arg in sys.argv[1:]] or [8, 16, 32, 64])

@@ -189,7 +189,10 @@ def _divided(pending: Iterable[Path], options_of, divide: Divide) -> Iterator[Pa
     """The slices of each file ``divide`` cuts, then the other files (largest first, as given)."""
     whole = []
     for path in pending:
-        division = divide(path, options_of(path))
+        try:
+            division = divide(path, options_of(path))
+        except Exception:  # a bug in cutting: the file goes whole, where a worker reports any problem
+            division = None
         if division is None:
             whole.append(path)
         else:
