@@ -316,8 +316,7 @@ def _start_method():
     """Fork when this process runs no other thread (the command line): workers start at once with
     the engine already imported. Forking a process with threads (JAX's, a test runner's) can
     deadlock, so then a fork server that imported the engine forks the workers instead."""
-    for module in WORKER_MODULES:  # first: importing them (NumPy's thread pool) can start threads
-        importlib.import_module(module)
+    _import_worker_modules()  # first: importing them (NumPy's thread pool) can start threads
     methods = multiprocessing.get_all_start_methods()
     if sys.platform == "linux" and "fork" in methods and _single_threaded():
         return multiprocessing.get_context("fork")
@@ -326,6 +325,30 @@ def _start_method():
         context.set_forkserver_preload(list(WORKER_MODULES))
         return context
     return multiprocessing.get_context("spawn")
+
+
+# The variables that size the thread pool NumPy's BLAS starts when it loads.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _import_worker_modules() -> None:
+    """Import what the workers need. Loading NumPy starts its BLAS thread pool, and a process
+    with threads is not forked (the fork server then imports everything again: about 1.5 s of
+    CPU and of waiting on every run). Rewriting does no linear algebra, so when NumPy is not
+    loaded yet it loads here with one BLAS thread; the environment is put back at once, so what
+    this process starts later (verify's runs of the user's code) gets the user's own settings."""
+    saved = {name: os.environ.get(name) for name in BLAS_THREAD_VARIABLES}
+    if "numpy" not in sys.modules:
+        os.environ.update(dict.fromkeys(BLAS_THREAD_VARIABLES, "1"))
+    try:
+        for module in WORKER_MODULES:
+            importlib.import_module(module)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _single_threaded() -> bool:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -308,3 +311,15 @@ def test_a_file_too_big_for_the_memory_limit_is_refused_before_any_work(tmp_path
     (finding,) = results["big.py"].findings
     assert finding.code == "JX003" and "per-file memory limit of 64 MiB (--file-memory)" in finding.message
     assert not any("the file is" in f.message for f in results["small.py"].findings)  # went to a worker
+
+
+def test_the_command_line_forks_its_workers_and_leaves_the_blas_settings_alone():
+    """NumPy's BLAS pool would make the process multi-threaded, and the fork server would import
+    the engine and JAX a second time on every run; the user's own settings pass on unchanged."""
+    script = ("import os, sys\nfrom jaxify.runner import _start_method\n"
+              "print(_start_method().get_start_method(), os.environ.get('OPENBLAS_NUM_THREADS'),"
+              " os.environ.get('OMP_NUM_THREADS'))")
+    env = {key: value for key, value in os.environ.items() if not key.endswith("_NUM_THREADS")}
+    env["OMP_NUM_THREADS"] = "3"
+    output = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert output.stdout.split() == ["fork", "None", "3"]
