@@ -223,7 +223,7 @@ def _warn_unknown_suppressions(result: FileResult) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Parallel processes (default: the cores this process may use).")
 @click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_FILE_TIMEOUT,
-              show_default=True, help="Seconds one file's rewrite may take; past it, a JX003 finding.")
+              show_default=True, help="Seconds one file's rewrite (a large module's: each slice's) may take; past it, a JX003 finding.")
 @click.option("--file-memory", type=click.IntRange(min=64), default=DEFAULT_FILE_MEMORY_MB, show_default=True,
               help="MiB of memory one file's rewrite may use; past it, a JX003 finding.")
 @click.option("--no-cache", is_flag=True, envvar="JAXIFY_NO_CACHE",
