@@ -127,12 +127,12 @@ def iter_results(files: Iterable[Path], options: Options | Mapping[Path, Options
             else:
                 yield settled
         pending = unsettled
-    if divide is not None:
-        pending = deque(_divided(pending, options_of, divide))
     if not pending:
         return
+    context = _start_method()  # before cutting: that loads NumPy, which must load as _start_method says
+    if divide is not None:
+        pending = deque(_divided(pending, options_of, divide))
     jobs = max(1, min(jobs or default_jobs(), len(pending)))
-    context = _start_method()
     workers: list[_Worker] = []
     parts: dict[int, list[FileResult | None]] = {}  # id(division) -> its parts' results so far
     try:

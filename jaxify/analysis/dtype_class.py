@@ -19,7 +19,6 @@ everything bound to it. The join keeps the worst: a non-numeric class beats ``in
 from __future__ import annotations
 
 import dataclasses
-import weakref
 
 import libcst as cst
 import numpy
@@ -437,18 +436,16 @@ class ValueClasses:
         return _UNKNOWN
 
 
-_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def value_classes(analysis) -> ValueClasses:
     """The :class:`ValueClasses` of an analysed module, built once (with its input contract)."""
-    found = _CACHE.get(analysis)
-    if found is None:
-        from jaxify.analysis.input_contract import InputContract
+    return analysis.derived(_build_value_classes)
 
-        contract = InputContract(analysis)
-        found = ValueClasses(analysis, contract.parameter_verdict)
-        contract.classes = found
-        _CACHE[analysis] = found
+
+def _build_value_classes(analysis) -> ValueClasses:
+    from jaxify.analysis.input_contract import InputContract
+
+    contract = InputContract(analysis)
+    found = ValueClasses(analysis, contract.parameter_verdict)
+    contract.classes = found
     return found
 

@@ -29,7 +29,6 @@
 
 from __future__ import annotations
 
-import weakref
 
 import libcst as cst
 import numpy
@@ -181,14 +180,8 @@ class _Differences:
         return found
 
 
-_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def _differences(analysis) -> _Differences:
-    found = _CACHE.get(analysis)
-    if found is None:
-        found = _CACHE[analysis] = _Differences(analysis)
-    return found
+    return analysis.derived(_Differences)
 
 
 def call_difference(analysis, call: cst.Call) -> str:
@@ -316,15 +309,14 @@ def _seen_floating(analysis, expr: cst.CSTNode, depth: int = 0) -> bool:
     return isinstance(expr, cst.Float)
 
 
-_STORED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def _stored_callables(analysis) -> dict[int, str]:
     """Calls ``self.op(...)`` in a class's methods where ``op`` is no method of the class but an
     attribute the class assigns (``self.op = np.subtract``): id(call) -> the assignment."""
-    if analysis in _STORED:
-        return _STORED[analysis]
-    found = _STORED[analysis] = {}
+    return analysis.derived(_find_stored_callables)
+
+
+def _find_stored_callables(analysis) -> dict[int, str]:
+    found = {}
     walk = analysis.tree.walk  # the module's walk without rebuilding, shared with the other analyses
     for node in walk(analysis.module):
         if not isinstance(node, cst.ClassDef):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Callable
+from typing import Callable, TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -32,6 +32,9 @@ class FunctionInfo:
     scope: Scope = dataclasses.field(repr=False)
 
 
+T = TypeVar("T")
+
+
 class ModuleAnalysis:
     def __init__(self, wrapper: MetadataWrapper, options, original_line: Callable[[int], int] = lambda line: line):
         self.wrapper = wrapper
@@ -44,11 +47,20 @@ class ModuleAnalysis:
         self.module.visit(self.collector)
         self.values = ValueKinds(self.collector, self.names)
         self.dtypes = Dtypes(self.collector, self.names)
+        self._derived: dict[Callable, object] = {}
         self._functions = {
             id(scope): self._function_info(scope) for scope in self.collector.functions.values()
         }
 
     # -- the API codemods read -----------------------------------------------------------------
+
+    def derived(self, build: Callable[[ModuleAnalysis], T]) -> T:
+        """``build(self)``, computed once and kept with this analysis (the analyses built on it:
+        value classes, JAX differences). Kept here, not in a cache beside it: a weak-keyed cache
+        whose value refers back to its key never lets the analysis, and its tree, go."""
+        if build not in self._derived:
+            self._derived[build] = build(self)
+        return self._derived[build]
 
     def kind_of(self, expr: cst.CSTNode) -> Kind:
         return kind_of_rank(self.values.rank(expr))

@@ -14,7 +14,7 @@ LibCST also looks up, by name, a hook for every field of every node a visitor pa
 
 from __future__ import annotations
 
-import functools
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar
 
@@ -75,10 +75,18 @@ _NO_OP_FIELD_HOOKS = {name: hook for name, hook in vars(CSTTypedBaseFunctions).i
                       if callable(hook) and name.count("_") >= 2}
 
 
-@functools.cache
+# Weak keys: many visitor classes are defined inside a function and close over its nodes; a
+# cache that held them would keep every tree they saw alive (10 MB per 8 KB of source).
+_FIELD_HOOKS: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
+
+
 def _field_hooks(visitor_class: type) -> bool:
     """Whether the class overrides one of LibCST's no-op field hooks."""
-    return any(getattr(visitor_class, name, hook) is not hook for name, hook in _NO_OP_FIELD_HOOKS.items())
+    found = _FIELD_HOOKS.get(visitor_class)
+    if found is None:
+        found = _FIELD_HOOKS[visitor_class] = any(
+            getattr(visitor_class, name, hook) is not hook for name, hook in _NO_OP_FIELD_HOOKS.items())
+    return found
 
 
 class SkipsUnusedFieldHooks:
