@@ -156,10 +156,6 @@ def assemble(plan: Plan, pieces: list[Slice], outputs: list[tuple[str, list[Find
     stitched = stitch(plan, [text for text, _ in outputs])
     if stitched is None:
         return None
-    try:
-        python_ast.compile_quietly(stitched, "<stitched>")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None  # every slice parsed, so this would be a bug in the stitching: the module goes whole
     return stitched, list(findings.values())
 
 
@@ -202,7 +198,9 @@ def stitch(plan: Plan, rewritten: list[str]) -> str | None:
             chunks[index] = piece
     body_binds = set().union(*(chunk.binds for chunk in plan.chunks))
     prologue = _merge_prologues(plan.prologue, prologues, body_reads, body_binds)
-    if prologue is None:
+    # The module is valid when its parts are: the leading statements (checked here) and each
+    # statement, unchanged or parsed above. Compiling the whole would cost a 5 MB module's tree.
+    if prologue is None or _statements(prologue) is None:
         return None
     return prologue + "".join(chunks[index] for index in range(len(plan.chunks)))
 
