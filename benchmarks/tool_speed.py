@@ -66,6 +66,24 @@ metadata and its analysis). Stages over the 5 largest files, after: NumpyNamespa
 28%, ApiMigration 16%, analysis 6%, Conditionals 6%, parse 5%, InplaceUpdates 4%, print 4%.
 A 5 MB module stays out of reach: 545 MiB at 198 KB is about 2 KB of memory per byte of source
 beyond the interpreter's, over 10 GB at 5 MB, and at about 0.25 s of CPU per KB some 20 minutes.
+
+Session 9, one machine and hour for each pair of rows (the host's load moves the no-op's own CPU
+by 20-30% between runs, so compare ratios):
+
+    --lines 8000 --jobs 2        before (3a51320)       after
+    first dry run                 8.55 s wall 14.29 s CPU   6.74 s wall 11.67 s CPU
+    libcst no-op                  0.81 s wall  1.23 s CPU   0.88 s wall  1.35 s CPU
+    first run / no-op            10.6x wall  11.6x CPU      7.7x wall   8.6x CPU
+    rerun / first run             0.01 CPU                  0.02 CPU
+    peak memory                   182 MiB                   182 MiB
+
+What went: the API migration's pre-check fired on a bare ``config`` parameter in 35 of the 38
+generated modules (old names now count as attributes, or after a from-import of numpy/jax: 5%);
+the command line forked no worker, because NumPy's BLAS thread pool made it multi-threaded, and a
+fork server imported the engine and JAX a second time on every run (NumPy now loads with one BLAS
+thread there: 1.9 s of CPU and 1.4 s of wall). A leak that kept every tree a worker had seen
+(weak-keyed caches whose values referred to their keys) is fixed: it cost memory on long runs, not
+this tree's time. Large modules go a slice at a time (``jaxify.slicing``): see large_file.py.
 """
 
 from __future__ import annotations
