@@ -71,6 +71,7 @@ class Plan:
     chunks: tuple[Chunk, ...]
     slices: tuple[tuple[int, ...], ...]  # the chunks of each slice, in the module's order
     newline: str
+    lines: int  # the module's
 
     def marker(self, index: int) -> str:
         return f"#@@ {index} @@{self.newline}"
@@ -80,6 +81,7 @@ class Plan:
 class Slice:
     text: str
     original_line: Callable[[int], int]  # a line of ``text`` -> the line of the original file
+    lines: int
 
 
 def plan(text: str) -> Plan | None:
@@ -111,7 +113,7 @@ def plan(text: str) -> Plan | None:
     if len(slices) < 2:
         return None
     newline = next((line[len(line.rstrip("\r\n")):] for line in lines if line.endswith(("\n", "\r"))), "\n")
-    return Plan("".join(lines[:prologue_lines]), prologue_lines, tuple(chunks), slices, newline)
+    return Plan("".join(lines[:prologue_lines]), prologue_lines, tuple(chunks), slices, newline, len(lines))
 
 
 def slice_of(plan: Plan, members: tuple[int, ...]) -> Slice:
@@ -134,7 +136,7 @@ def slice_of(plan: Plan, members: tuple[int, ...]) -> Slice:
         first, original = starts[bisect.bisect_right(starts, (slice_line, math.inf)) - 1]
         return original + slice_line - first
 
-    return Slice("".join(parts), original_line)
+    return Slice("".join(parts), original_line, line - 1)
 
 
 def pieces(plan: Plan) -> list[Slice]:
@@ -147,7 +149,10 @@ def assemble(plan: Plan, pieces: list[Slice], outputs: list[tuple[str, list[Find
     findings: dict[Finding, Finding] = {}
     for piece, (_, piece_findings) in zip(pieces, outputs):
         for finding in piece_findings:
+            whole_slice = (finding.line, finding.col, finding.end_line) == (1, 1, piece.lines + 1)
             finding = remap(finding, piece.original_line)
+            if whole_slice:  # a finding on the module: on the whole file, as when it is rewritten whole
+                finding = dataclasses.replace(finding, end_line=plan.lines + 1, end_col=1)
             # A finding on the leading imports, or on the whole module (it ends where its slice
             # ends), comes from every slice that made it: reported once, to the furthest end.
             key = dataclasses.replace(finding, end_line=0, end_col=0) if finding.line <= plan.prologue_lines else finding
