@@ -307,9 +307,9 @@ class LoopCodemod(ExitPlans, Codemod):
             ranks = FunctionRanks(scope[0], self._resolve)  # a rank the text proves needs no assumption
             unproven = [arg.value for tail in info.tails for arg in tail.args if not isinstance(arg.value.value, cst.Name)
                         or ranks.rank(arg.value.value.value) != len(arg.value.slice)]
-            unsafe_because = unsafe_because or (unproven and (
+            unsafe_because = unsafe_because or (
                 f"assumes `{build.code(unproven[0].value)}` has {len(unproven[0].slice)} dimension(s), one per index "
-                f"of `{build.code(unproven[0])}`: the mask runs along its last axis"))
+                f"of `{build.code(unproven[0])}`: the mask runs along its last axis" if unproven else "")
         hint = ("check the loop's bounds keep every window inside the array" if info.windows
                 else "make sure the iterated value is a jax array" if unsafe_because else "")
         if not self.report([Fix(original, code, message, unsafe_because, hint)])[0]:

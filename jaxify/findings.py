@@ -26,6 +26,11 @@ class Finding:
     end_line: int = 0  # where the reported code ends (column exclusive); 0 when not known
     end_col: int = 0
 
+    def __post_init__(self):
+        # Reports print these and sliced files deduplicate findings by them: text, never `[]`.
+        if not all(isinstance(text, str) for text in (self.message, self.reason, self.hint)):
+            raise TypeError(f"a finding's message, reason and hint are text: {self!r}")
+
     def status_text(self) -> str:
         if self.status is Status.FIXED:
             return "fixed (unsafe)" if self.unsafe_applied else "fixed"

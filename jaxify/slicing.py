@@ -167,9 +167,7 @@ def assemble(plan: Plan, pieces: list[Slice], outputs: list[tuple[str, list[Find
 def remap(finding: Finding, original_line: Callable[[int], int]) -> Finding:
     """``finding`` of a slice, with its lines (and the lines its texts quote) in the original file."""
 
-    def quoted(text):
-        if not isinstance(text, str):
-            return text  # some findings carry structured hints
+    def quoted(text: str) -> str:
         return _QUOTED_LINE.sub(lambda match: f"line {original_line(int(match.group(1)))}", text)
 
     return dataclasses.replace(

@@ -341,3 +341,14 @@ def test_a_rewrite_leaves_nothing_of_its_trees_behind_but_the_few_most_recent_an
         rewrite_text(f"import numpy as np\n\ndef f{number}(x, n):\n    y = np.zeros(n)\n"
                      f"    for j in range(n):\n        y[j] = x[j] * {number}\n    return y\n", "m.py", Options())
     assert modules_alive() - before <= module_analysis._KEEP + 2  # 21 more before the fix
+
+
+def test_a_tail_reduction_s_finding_holds_text_only():
+    """A finding's reason was once an empty list (`unproven and ...`): JSON printed `[]`, and
+    findings could not be compared or deduplicated. ``Finding`` now refuses anything but text."""
+    for path in sorted((Path(__file__).parent / "fixtures" / "loops").glob("tail_reductions*.py")):
+        if path.name.count(".") > 1:
+            continue  # expected outputs and examples
+        for finding in rewrite_text(path.read_text(encoding="utf-8"), path.name, Options()).findings:
+            assert all(isinstance(text, str) for text in (finding.message, finding.reason, finding.hint)), finding
+            hash(finding)
