@@ -211,10 +211,20 @@ def stitch(plan: Plan, rewritten: list[str]) -> str | None:
 # -- cutting ----------------------------------------------------------------------------------------
 
 def _is_prologue(statement: ast.stmt, position: int) -> bool:
-    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+    """Part of the leading statements every slice holds: the docstring, imports, and JAX's
+    configuration (`jax.config.update("jax_enable_x64", True)`, which every function depends on)."""
+    if isinstance(statement, (ast.Import, ast.ImportFrom)) or _configures_jax(statement):
         return True
     return (position == 0 and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
             and isinstance(statement.value.value, str))
+
+
+def _configures_jax(statement: ast.stmt) -> bool:
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    func = call.func if isinstance(call, ast.Call) else None
+    return (isinstance(func, ast.Attribute) and func.attr == "update"
+            and (isinstance(func.value, ast.Name) and func.value.id == "config"
+                 or isinstance(func.value, ast.Attribute) and func.value.attr == "config"))
 
 
 # A line that starts a top-level statement starts at column 0 with code; these words at column 0
@@ -272,6 +282,7 @@ class _Names:
     binds: set[str] = dataclasses.field(default_factory=set)
     reads: set[str] = dataclasses.field(default_factory=set)
     random_at_module_level: bool = False
+    configures_jax: bool = False  # `jax.config.update(...)` after other statements: every function depends on it
     draws: bool = False  # it touches NumPy's random state anywhere (function bodies included)
     dynamic: bool = False
     # Attributes it stores, writes into or calls a method of (`obj.buf = ...`, `obj.buf[i] = v`,
@@ -288,6 +299,7 @@ def _names(group: list[ast.stmt], random_names: frozenset[str]) -> _Names:
     names = _Names()
     for statement in group:
         _module_level_names(statement, names, random_names)
+        names.configures_jax |= _configures_jax(statement)
         for node in ast.walk(statement):
             if isinstance(node, ast.Name):
                 names.reads.add(node.id)
@@ -384,6 +396,8 @@ def _components(facts: list[_Names]) -> list[list[int]]:
         for index, fact in enumerate(facts):
             if fact.draws:
                 join(index, random_group)
+    if any(fact.configures_jax for fact in facts):
+        return [list(range(len(facts)))]
     members: dict[int, list[int]] = {}
     for index in range(len(facts)):
         members.setdefault(root(index), []).append(index)

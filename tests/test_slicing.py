@@ -131,9 +131,17 @@ def test_statements_connected_by_names_share_a_slice(cut_everything):
     "def f():\n    pass\n\ndef g():\n    pass\n",  # no leading imports: an added import has no place
     "import numpy as np\n\ndef f(:\n    pass\n",  # does not parse: LibCST reports it
     "import numpy as np\n",  # nothing to cut
+    # JAX configured between functions: every function depends on it
+    "import jax\n\ndef f():\n    pass\n\njax.config.update('jax_enable_x64', True)\n\ndef g():\n    pass\n",
 ])
 def test_modules_that_are_not_cut(cut_everything, text):
     assert slicing.plan(text) is None
+
+
+def test_jax_configured_after_the_imports_is_part_of_every_slice(cut_everything):
+    text = "import jax\n\njax.config.update('jax_enable_x64', True)\n\n\ndef f():\n    pass\n\n\ndef g():\n    pass\n"
+    plan = slicing.plan(text)
+    assert plan.prologue.endswith("jax.config.update('jax_enable_x64', True)\n") and len(plan.slices) == 2
 
 
 def test_small_modules_are_never_cut():
