@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import importlib
 import multiprocessing
 import os
@@ -363,6 +364,11 @@ def _single_threaded() -> bool:
 def _serve(connection, parent_end, apply: bool, memory_mb: int | None, work: Work) -> None:
     parent_end.close()  # a forked worker inherits the parent's end; only the parent may hold it
     _die_with_parent()
+    # SIGTERM unwinds the worker from wherever it is; inside a garbage-collector callback (JAX
+    # registers one to free device buffers, which a worker never holds) Python can only print
+    # "Exception ignored" with a traceback, which then reaches the user's terminal on Ctrl-C.
+    gc.callbacks[:] = [callback for callback in gc.callbacks
+                       if not getattr(callback, "__module__", "").startswith(("jax.", "jaxlib."))]
     signal.signal(signal.SIGTERM, _exit_on_signal)
     _limit_memory(memory_mb)
     global _tell_parent

@@ -196,8 +196,8 @@ def stitch(plan: Plan, rewritten: list[str]) -> str | None:
                 statements = _statements(piece)
                 if statements is None or len(statements) != chunk.statements:
                     return None
-                body_reads.update(node.id for statement in statements for node in ast.walk(statement)
-                                  if isinstance(node, ast.Name))
+                body_reads.update(name for statement in statements for node in ast.walk(statement)
+                                  for name in _read_names(node))
             chunks[index] = piece
     body_binds = set().union(*(chunk.binds for chunk in plan.chunks))
     prologue = _merge_prologues(plan.prologue, prologues, body_reads, body_binds)
@@ -301,8 +301,8 @@ def _names(group: list[ast.stmt], random_names: frozenset[str]) -> _Names:
         _module_level_names(statement, names, random_names)
         names.configures_jax |= _configures_jax(statement)
         for node in ast.walk(statement):
+            names.reads.update(_read_names(node))
             if isinstance(node, ast.Name):
-                names.reads.add(node.id)
                 names.dynamic |= node.id in DYNAMIC_NAMES
                 names.draws |= node.id in random_names
             elif isinstance(node, ast.Attribute):
@@ -321,6 +321,20 @@ def _names(group: list[ast.stmt], random_names: frozenset[str]) -> _Names:
                   and node.func.attr in mutating and isinstance(node.func.value, ast.Attribute)):
                 names.attributes.add(node.func.value.attr)
     return names
+
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def _read_names(node: ast.AST) -> tuple[str, ...]:
+    """The names ``node`` reads: a name, or the first name of a string that reads as one
+    (`__all__ = ["tree_map"]` re-exports an import; `x: "np.ndarray"` annotates with one), so
+    that the import providing it is never dropped."""
+    if isinstance(node, ast.Name):
+        return (node.id,)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and _DOTTED.fullmatch(node.value):
+        return (node.value.split(".")[0],)
+    return ()
 
 
 def _module_level_names(statement: ast.stmt, names: _Names, random_names: frozenset[str]) -> None:
@@ -491,11 +505,21 @@ def _merge_prologues(original: str, rewritten: list[str], body_reads: set[str], 
     else:
         imported = [fact[1] for fact in facts.values()]
         added = set().union(*imported) - before[1]
-        dropped = {item for item in before[1] - set.intersection(*imported) if _bound_name(item) not in body_reads}
+        # An import some slice dropped goes when nothing reads its name any more, or when an
+        # added import binds that name instead (`from jax.config import config` migrated to
+        # `from jax import config`).
+        provided = {_bound_name(item) for item in added}
+        dropped = {item for item in before[1] - set.intersection(*imported)
+                   if _bound_name(item) not in body_reads or _bound_name(item) in provided}
         wanted = added | (before[1] - dropped)
-        final = _with_imports(base, facts[base][1] if base in facts else before[1], wanted)
+        statements = facts[base][0] if base in facts else before[0]
+        # A slice whose leading statements are already the whole module's is taken as it is.
+        final = next((variant for variant, (others, found) in facts.items()
+                      if found == wanted and others == statements), None)
         if final is None:
-            return None
+            final = _with_imports(base, facts[base][1] if base in facts else before[1], wanted)
+        if final is None or _imports(final)[1] != wanted:
+            return None  # LibCST keeps an import the leading statements still use: the module goes whole
     new_names = {_bound_name(item) for item in _imports(final)[1] - before[1]}
     return None if new_names & body_binds else final
 
