@@ -548,7 +548,7 @@ class JitWrap(Codemod):
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef):
         self._current.pop()
         name = original_node.name.value
-        if self._current or name not in self._wrap or self._functions.get(name) is not original_node:
+        if name not in self._wrap or self._functions.get(name) is not original_node:
             return updated_node  # a nested function, or a method named like a top-level function
         self.add_import("jax")
         static = self._wrap[name]

@@ -18,12 +18,11 @@ from jaxify import slicing
 from jaxify.cache import ResultCache
 from jaxify.config import Options
 from jaxify.results import FileResult, FileToRewrite, finish, settle
-from jaxify.suppression import SKIP_FILE
 
 
 @dataclasses.dataclass
 class Division:
-    """One large file, cut: ``parts`` are the slices' texts, each rewritten whole by a worker."""
+    """One large file, cut: each of ``pieces`` (a slice's text and line map) is rewritten whole by a worker."""
 
     path: Path
     plan: slicing.Plan
@@ -32,12 +31,8 @@ class Division:
     apply: bool
     cache: ResultCache | None
 
-    @property
-    def parts(self) -> list[str]:
-        return [piece.text for piece in self.pieces]
-
     def join(self, results: list[FileResult]) -> FileResult | None:
-        """The file's result from its parts' (in ``parts``' order); None when the rewrites cannot
+        """The file's result from its slices' (in ``pieces``' order); None when the rewrites cannot
         be put back together, and the file is to be rewritten whole."""
         name, source = str(self.path), self.settled.source
         for piece, part in zip(self.pieces, results):
@@ -64,7 +59,7 @@ class Division:
 
 def divide(path: Path, options: Options, apply: bool, cache: ResultCache | None) -> Division | None:
     """``path`` cut into slices for the workers, or None when it is to be rewritten whole (small,
-    a notebook, settled without a rewrite, or not cut)."""
+    a notebook, settled without a rewrite, or not cut: see ``slicing.plan``)."""
     if path.suffix == ".ipynb":
         return None
     try:
@@ -73,7 +68,7 @@ def divide(path: Path, options: Options, apply: bool, cache: ResultCache | None)
     except OSError:
         return None
     settled = settle(path, options, apply, cache)
-    if not isinstance(settled, FileToRewrite) or SKIP_FILE.search(settled.source.text):
+    if not isinstance(settled, FileToRewrite):
         return None
     plan = slicing.plan(settled.source.text)
     if plan is None:

@@ -27,7 +27,7 @@ from jaxify.parses import Parses
 from jaxify.python_ast import compile_quietly
 from jaxify.results import FileResult, engine_finding, finish, settle
 from jaxify.runner import still_working
-from jaxify.suppression import SKIP_FILE, Suppressions
+from jaxify.suppression import Suppressions
 
 
 class RewriteError(Exception):
@@ -166,7 +166,7 @@ def _rewrite_in_slices(text: str, path: str, options: Options) -> tuple[str, lis
     None when it is small, cannot be cut, or its slices' rewrites cannot be put back together.
     The runner rewrites a large file's slices in its workers side by side instead (``jaxify.divisions``)."""
     plan = slicing.plan(text)
-    if plan is None or SKIP_FILE.search(text):
+    if plan is None:
         return None
     pieces = slicing.pieces(plan)
     outputs = []

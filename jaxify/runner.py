@@ -153,7 +153,7 @@ def iter_results(files: Iterable[Path], options: Options | Mapping[Path, Options
                 if task.index == WHOLE:
                     yield division.settle_whole(finished)
                     continue
-                results = parts.setdefault(id(division), [None] * len(division.parts))
+                results = parts.setdefault(id(division), [None] * len(division.pieces))
                 results[task.index] = finished
                 if all(result is not None for result in results):
                     del parts[id(division)]
@@ -172,7 +172,7 @@ WHOLE = -1  # a _Part's index for the whole file, rewritten without slices
 
 @dataclasses.dataclass(frozen=True)
 class _Part:
-    """A slice of a divided file (its index in ``division.parts``), or the whole file (WHOLE)."""
+    """A slice of a divided file (its index in ``division.pieces``), or the whole file (WHOLE)."""
 
     division: Division
     index: int
@@ -183,7 +183,7 @@ class _Part:
 
     @property
     def text(self) -> str:
-        return self.division.settled.source.text if self.index == WHOLE else self.division.parts[self.index]
+        return self.division.settled.source.text if self.index == WHOLE else self.division.pieces[self.index].text
 
 
 def _divided(pending: Iterable[Path], options_of, divide: Divide) -> Iterator[Path | _Part]:
@@ -197,7 +197,7 @@ def _divided(pending: Iterable[Path], options_of, divide: Divide) -> Iterator[Pa
         if division is None:
             whole.append(path)
         else:
-            yield from (_Part(division, index) for index in range(len(division.parts)))
+            yield from (_Part(division, index) for index in range(len(division.pieces)))
     yield from whole
 
 

@@ -9,19 +9,23 @@ statements into *slices*: each slice is the module's leading imports followed by
 groups of connected statements, in the module's order, rewritten by the ordinary pipeline as if
 it were the whole file. The rewritten statements are put back in their places.
 
-How statements are grouped (Python's own ``ast``, one parse of the module): two top-level
-statements are connected when one reads a name the other binds (a call, a module-level constant,
-a ``global`` write), when both bind the same name, or when both touch NumPy's global random state
-at module level (a module-level ``np.random.seed`` seeds the draws of every function). A module
-that reaches its own names dynamically (``globals()``, ``eval``, ``exec``, ``vars``) is not cut.
+How statements are grouped (Python's own ``ast``, one top-level statement at a time, never the
+whole module's tree): two top-level statements are connected when one reads a name the other
+binds (a call, a module-level constant, a ``global`` write, a name in ``__all__``), when both
+bind the same name, when both store, write into or call a mutating method of the same attribute
+name, or when both touch NumPy's global random state and the module seeds or draws at module
+level (a module-level ``np.random.seed`` seeds the draws of every function). JAX's configuration
+just after the imports is part of every slice. A module that configures JAX between its
+functions, reaches its own names dynamically (``globals()``, ``eval``, ``exec``, ``vars``), has no
+leading imports or is skipped (``# jaxify: skip-file``) is not cut.
 
 What keeps this safe: each slice's rewrite is checked when it comes back. Every boundary marker
 must come back once and in order, every statement must come back as the same number of top-level
 statements (a statement a codemod put between two others would land at the wrong place), and the
-leading imports may differ between slices only by imports added or dropped. Imports added by any
-slice are added; an import is dropped only when every slice dropped it (each slice holds the
-whole module's leading imports, so it is unused everywhere). Anything else and the module is
-rewritten whole, as before.
+leading statements may differ between slices only by imports and the same added x64 switch.
+Imports added by any slice are added; an import some slice dropped goes only when no statement
+reads its name any more, or when an added import binds that name instead. Anything else and the
+module is rewritten whole, as before.
 
 Findings come back in the original file's lines: the positions, and the ``line N`` that some
 messages quote.
@@ -38,6 +42,7 @@ from typing import Callable, Iterator
 
 from jaxify import python_ast
 from jaxify.findings import Finding
+from jaxify.suppression import SKIP_FILE
 
 # Files smaller than this (characters) are rewritten whole: slicing pays off in memory and time
 # only once a tree no longer fits comfortably; below it the output is the same either way.
@@ -60,7 +65,7 @@ class Chunk:
     first_line: int  # 1-based, in the original file
     text: str
     statements: int
-    reads: frozenset[str]  # every name it mentions
+    reads: frozenset[str]  # every name it reads (and strings that read as names)
     binds: frozenset[str]  # the names it binds at module level
 
 
@@ -86,7 +91,7 @@ class Slice:
 
 def plan(text: str) -> Plan | None:
     """How to cut ``text`` into slices; None when it is small, cannot be cut, or gives one slice."""
-    if len(text) <= SLICE_ABOVE:
+    if len(text) <= SLICE_ABOVE or SKIP_FILE.search(text):
         return None
     lines = _LINE.findall(text)
     prologue_lines, prologue, chunks, facts = 0, [], [], []
@@ -102,7 +107,7 @@ def plan(text: str) -> Plan | None:
         if not chunks:
             random_names = _random_names(prologue)
         fact = _names(statements, random_names)
-        if fact.dynamic:
+        if fact.dynamic or fact.configures_jax:
             return None
         chunks.append(Chunk(first + 1, "".join(lines[first:end]), len(statements), frozenset(fact.reads),
                             frozenset(fact.binds)))
@@ -184,11 +189,11 @@ def stitch(plan: Plan, rewritten: list[str]) -> str | None:
     prologues = []
     body_reads: set[str] = set()
     for members, text in zip(plan.slices, rewritten):
-        pieces = _split_at_markers(plan, members, text)
-        if pieces is None:
+        parts = _split_at_markers(plan, members, text)
+        if parts is None:
             return None
-        prologues.append(pieces[0])
-        for index, piece in zip(members, pieces[1:]):
+        prologues.append(parts[0])
+        for index, piece in zip(members, parts[1:]):
             chunk = plan.chunks[index]
             if piece == chunk.text:
                 body_reads |= chunk.reads
@@ -302,11 +307,10 @@ def _names(group: list[ast.stmt], random_names: frozenset[str]) -> _Names:
         names.configures_jax |= _configures_jax(statement)
         for node in ast.walk(statement):
             names.reads.update(_read_names(node))
+            names.draws |= _touches_random(node, random_names)
             if isinstance(node, ast.Name):
                 names.dynamic |= node.id in DYNAMIC_NAMES
-                names.draws |= node.id in random_names
             elif isinstance(node, ast.Attribute):
-                names.draws |= node.attr == "random"
                 if not isinstance(node.ctx, ast.Load):
                     names.attributes.add(node.attr)
             elif isinstance(node, ast.Global):
@@ -355,15 +359,18 @@ def _module_level_names(statement: ast.stmt, names: _Names, random_names: frozen
             continue
         if isinstance(node, ast.Lambda):
             continue
-        if isinstance(node, ast.Name):
-            if module_level and not isinstance(node.ctx, ast.Load):
-                names.binds.add(node.id)
-            names.random_at_module_level |= node.id in random_names
-        elif isinstance(node, ast.Attribute):
-            names.random_at_module_level |= node.attr == "random"
+        names.random_at_module_level |= _touches_random(node, random_names)
+        if isinstance(node, ast.Name) and module_level and not isinstance(node.ctx, ast.Load):
+            names.binds.add(node.id)
         elif isinstance(node, (ast.Import, ast.ImportFrom)) and module_level:
             names.binds.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
         pending += [(child, module_level) for child in ast.iter_child_nodes(node)]
+
+
+def _touches_random(node: ast.AST, random_names: frozenset[str]) -> bool:
+    """``np.random`` (any ``.random``), or a name the imports bind to NumPy's random state."""
+    return (isinstance(node, ast.Attribute) and node.attr == "random"
+            or isinstance(node, ast.Name) and node.id in random_names)
 
 
 def _random_names(prologue: list[ast.stmt]) -> frozenset[str]:
@@ -410,8 +417,6 @@ def _components(facts: list[_Names]) -> list[list[int]]:
         for index, fact in enumerate(facts):
             if fact.draws:
                 join(index, random_group)
-    if any(fact.configures_jax for fact in facts):
-        return [list(range(len(facts)))]
     members: dict[int, list[int]] = {}
     for index in range(len(facts)):
         members.setdefault(root(index), []).append(index)
@@ -484,7 +489,7 @@ def _imports(text: str) -> tuple[list[str], set[tuple[str, str | None, str | Non
 
 def _merge_prologues(original: str, rewritten: list[str], body_reads: set[str], body_binds: set[str]) -> str | None:
     """The leading imports of the whole module: those any slice added, less those some slice
-    dropped that no statement reads any more. A statement other than an import that slices added
+    dropped that no statement reads any more or that an added import now binds. A statement other than an import that slices added
     (``jax.config.update("jax_enable_x64", True)``) is kept when every slice that changed other
     statements made the same change. None when the slices disagree otherwise, or when an added
     import binds a name that a statement of the module also binds."""
@@ -501,7 +506,7 @@ def _merge_prologues(original: str, rewritten: list[str], body_reads: set[str], 
     base = next((variant for variant, fact in facts.items() if (tuple(fact[0]),) == tuple(extended)), original)
     changed = [variant for variant in variants if variant != original]
     if len(changed) == 1 and facts[changed[0]][1] >= before[1]:
-        final = changed[0]  # one slice only added: its text is the whole module's
+        final, final_imports = changed[0], facts[changed[0]][1]  # one slice only added: the whole module's text
     else:
         imported = [fact[1] for fact in facts.values()]
         added = set().union(*imported) - before[1]
@@ -511,16 +516,17 @@ def _merge_prologues(original: str, rewritten: list[str], body_reads: set[str], 
         provided = {_bound_name(item) for item in added}
         dropped = {item for item in before[1] - set.intersection(*imported)
                    if _bound_name(item) not in body_reads or _bound_name(item) in provided}
-        wanted = added | (before[1] - dropped)
+        final_imports = added | (before[1] - dropped)
         statements = facts[base][0] if base in facts else before[0]
         # A slice whose leading statements are already the whole module's is taken as it is.
         final = next((variant for variant, (others, found) in facts.items()
-                      if found == wanted and others == statements), None)
+                      if found == final_imports and others == statements), None)
         if final is None:
-            final = _with_imports(base, facts[base][1] if base in facts else before[1], wanted)
-        if final is None or _imports(final)[1] != wanted:
-            return None  # LibCST keeps an import the leading statements still use: the module goes whole
-    new_names = {_bound_name(item) for item in _imports(final)[1] - before[1]}
+            final = _with_imports(base, facts[base][1] if base in facts else before[1], final_imports)
+            merged = _imports(final) if final is not None else None
+            if merged is None or merged[1] != final_imports:
+                return None  # LibCST keeps an import the leading statements still use: the module goes whole
+    new_names = {_bound_name(item) for item in final_imports - before[1]}
     return None if new_names & body_binds else final
 
 

@@ -131,6 +131,7 @@ def test_statements_connected_by_names_share_a_slice(cut_everything):
     "def f():\n    pass\n\ndef g():\n    pass\n",  # no leading imports: an added import has no place
     "import numpy as np\n\ndef f(:\n    pass\n",  # does not parse: LibCST reports it
     "import numpy as np\n",  # nothing to cut
+    "# jaxify: skip-file\nimport numpy as np\n\ndef f():\n    pass\n\ndef g():\n    pass\n",  # skipped
     # JAX configured between functions: every function depends on it
     "import jax\n\ndef f():\n    pass\n\njax.config.update('jax_enable_x64', True)\n\ndef g():\n    pass\n",
 ])
@@ -249,7 +250,7 @@ def _divided_run(tmp_path, monkeypatch, apply: bool):
     path.write_text(text, encoding="utf-8")
     options = Options(assume_numeric_inputs=True)
     division = divisions.divide(path, options, apply, None)
-    assert division is not None and len(division.parts) > 3
+    assert division is not None and len(division.pieces) > 3
     divide = functools.partial(divisions.divide, apply=apply, cache=None)
     (result,) = iter_results([path], options, apply, jobs=2, limits=Limits(seconds=300), divide=divide)
     return text, path, result
