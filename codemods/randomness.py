@@ -92,9 +92,10 @@ it feeds a NumPy/JAX call it is reported (JX209).
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider, ScopeProvider
+from libcst.metadata import ScopeProvider
 
 from jaxify.analysis.randomness import RandomFacts, random_facts
+from jaxify.analysis.tree import ParentProvider
 from jaxify.codemod import Codemod
 from jaxify.codemods.random_calls import SHUFFLES, is_atom, jax_expression, sampler_for, source
 from jaxify.codemods.random_loop_keys import batch_statement, fold_key, keys_split_before, split_statements
@@ -137,7 +138,7 @@ class Randomness(Codemod):
 
     @property
     def parents(self):
-        return self.wrapper.resolve(ParentNodeProvider)  # resolved once; the wrapper caches it
+        return self.wrapper.resolve(ParentProvider)  # resolved once; the wrapper caches it
 
     @property
     def scopes(self):

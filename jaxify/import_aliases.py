@@ -34,10 +34,11 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
-    GlobalScope, ImportAssignment, MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider,
+    GlobalScope, ImportAssignment, MetadataWrapper, PositionProvider, ScopeProvider,
 )
 
 from jaxify import python_ast
+from jaxify.analysis.tree import ParentProvider, visit
 from jaxify.codemod import fresh_name
 from jaxify.present_imports import already_imported
 from jaxify.written_names import written_name_positions
@@ -144,7 +145,7 @@ class _Renamer(cst.CSTTransformer):
         super().__init__()
         self.imported_before = imported_before  # roots the module imported canonically itself: kept
         self.scopes = wrapper.resolve(ScopeProvider)
-        self.parents = wrapper.resolve(ParentNodeProvider)
+        self.parents = wrapper.resolve(ParentProvider)
         module = wrapper.module
         self.global_scope = self.scopes[module]
         self.aliases = _module_aliases(module, self.global_scope)
@@ -261,7 +262,7 @@ def _names(module: cst.Module) -> list[cst.Name]:
         def visit_Name(self, node: cst.Name) -> None:
             collected.append(node)
 
-    module.visit(_Collect())
+    visit(None, module, _Collect())
     return collected
 
 

@@ -18,6 +18,8 @@ from typing import Callable
 
 import libcst as cst
 
+from jaxify.analysis.tree import visit
+
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
 
@@ -230,7 +232,7 @@ def calls_in(node: cst.CSTNode) -> list[cst.Call]:
         def visit_Call(self, call: cst.Call) -> None:
             found.append(call)
 
-    node.visit(Calls())
+    visit(None, node, Calls())
     return found
 
 
@@ -262,7 +264,7 @@ def body_effects(
             if not isinstance(assign.target, cst.Name):
                 found.add(Effect.WRITES_ARGUMENT)
 
-    node.visit(Writes())
+    visit(None, node, Writes())
     for call in calls_in(node):
         found |= effects_of(call, resolve, is_pure_function)
     return frozenset(found)

@@ -14,6 +14,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis.effects import SIDE_EFFECTS, Effect, effects_of
+from jaxify.analysis.tree import visit
 
 QualifiedName = Callable[[cst.CSTNode], "str | None"]
 
@@ -71,7 +72,7 @@ class _Names(cst.CSTVisitor):
 def names_in(node: cst.CSTNode) -> set[str]:
     """Every name ``node`` mentions (reads, writes, attributes' roots, nested functions too)."""
     collector = _Names()
-    node.visit(collector)
+    visit(None, node, collector)
     return collector.found
 
 
@@ -291,7 +292,7 @@ def domain_unsafe_operands(expr: cst.BaseExpression, qualified_name: QualifiedNa
             elif isinstance(node.operator, cst.Power) and not _is_whole_exponent(node.right) and not is_literal(node.left):
                 found.append((node.left, "1"))
 
-    expr.visit(Finder())
+    visit(None, expr, Finder())
     return found
 
 

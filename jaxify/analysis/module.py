@@ -15,7 +15,7 @@ from jaxify.analysis.mutation import MutationAnalysis, Write, target_kind, writt
 from jaxify.analysis.names import QualifiedNames
 from jaxify.analysis.scopes import CALLER_STATIC, Scope, ScopeCollector
 from jaxify.analysis.static_need import only_feeds_arrays
-from jaxify.analysis.tree import TreeIndex
+from jaxify.analysis.tree import TreeIndex, visit
 from jaxify.analysis.values import Kind, ValueKinds, kind_of_rank
 
 
@@ -44,7 +44,7 @@ class ModuleAnalysis:
         self.tree = TreeIndex()  # walks over this tree that do not rebuild it
         self.names = QualifiedNames(wrapper)
         self.collector = ScopeCollector(self.module, self.names)
-        self.module.visit(self.collector)
+        visit(self.tree, self.module, self.collector)
         self.values = ValueKinds(self.collector, self.names)
         self.dtypes = Dtypes(self.collector, self.names)
         self._derived: dict[Callable, object] = {}

@@ -18,7 +18,9 @@ import re
 from typing import Callable, Iterable
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper, ScopeProvider
+
+from jaxify.analysis.tree import ParentProvider, visit
 
 QualifiedName = Callable[[cst.CSTNode], "str | None"]
 
@@ -117,7 +119,7 @@ class RandomFacts:
 
 def random_facts(wrapper: MetadataWrapper, qualified_name: QualifiedName) -> RandomFacts:
     collector = _Collector(wrapper, qualified_name)
-    wrapper.module.visit(collector)
+    visit(None, wrapper.module, collector)
     return collector.finish()
 
 
@@ -125,7 +127,7 @@ class _Collector(cst.CSTVisitor):
     def __init__(self, wrapper: MetadataWrapper, qualified_name: QualifiedName):
         super().__init__()
         self.module = wrapper.module
-        self.parents = wrapper.resolve(ParentNodeProvider)
+        self.parents = wrapper.resolve(ParentProvider)
         self.scopes = wrapper.resolve(ScopeProvider)
         self.qualified_name = qualified_name
         self.functions: dict[cst.FunctionDef, RandomFunction] = {}
@@ -239,7 +241,7 @@ class _Collector(cst.CSTVisitor):
         """Every use of the stream's variable: draws through its methods, or a reason it escapes."""
         attribute = stream.name.startswith("self.")
         visitor = _References(stream.name.split(".")[-1], attribute)
-        stream.owner.visit(visitor)
+        visit(None, stream.owner, visitor)
         if attribute and _attribute_used_outside(self.module, stream):
             stream.problem = f"`.{stream.name[5:]}` is read outside its class (a subclass or another object)"
             return
@@ -489,8 +491,8 @@ def _attribute_used_outside(module: cst.Module, stream: Stream) -> bool:
     """Whether ``<anything>.<attr>`` appears outside the class that holds the stream."""
     attr = stream.name[len("self."):]
     inside, everywhere = _References(attr, attribute=False), _References(attr, attribute=False)
-    stream.owner.visit(inside)
-    module.visit(everywhere)
+    visit(None, stream.owner, inside)
+    visit(None, module, everywhere)
     return everywhere.attributes > inside.attributes
 
 

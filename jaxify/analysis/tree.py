@@ -3,9 +3,11 @@
 LibCST finds a node's children (``node.children``) and walks a tree (``node.visit``) by
 rebuilding every node it passes, even for a visitor that only reads; in the analyses that walk
 each function or statement on their own, that rebuilding was a fifth of the CPU of a pass.
-Nodes never change, so each node's children are asked of LibCST once and kept: the walks here
-yield the same nodes, in the same order, as ``node.visit`` with a visitor whose ``on_visit``
-records every node and returns True.
+``children(node)`` gives the same list as ``node.children`` without rebuilding: LibCST visits a
+node's fields in an order fixed by its class, so the order is learnt once per class and set of
+fields that hold nodes (from ``node.children`` itself) and then read off the fields directly,
+about four times faster. The walks here yield the same nodes, in the same order, as
+``node.visit`` with a visitor whose ``on_visit`` records every node and returns True.
 
 LibCST also looks up, by name, a hook for every field of every node a visitor passes
 (``visit_If_test``) and calls the no-op it finds; visitors and codemods built on
@@ -14,12 +16,97 @@ LibCST also looks up, by name, a hook for every field of every node a visitor pa
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar
 
 import libcst as cst
 from libcst._typed_visitor import CSTTypedBaseFunctions
+from libcst.metadata import BaseMetadataProvider
+
+# What a field of a node holds: nothing to visit (None, a sentinel, a string, an empty
+# sequence), one node, or a non-empty sequence of nodes.
+_EMPTY, _NODE, _SEQUENCE = 0, 1, 2
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# (node class, what each field holds) -> the indices of the fields holding nodes, in visiting order
+_ORDERS: dict[tuple[type, tuple[int, ...]], tuple[int, ...]] = {}
+_NODE_TYPES: set[type] = set()
+_OTHER_TYPES: set[type] = {str, type(None), tuple, list}
+
+
+def _holds(value: object) -> int:
+    kind = type(value)
+    if kind in _NODE_TYPES:
+        return _NODE
+    if kind is tuple or kind is list:
+        return _SEQUENCE if value else _EMPTY
+    if kind in _OTHER_TYPES:
+        return _EMPTY
+    if isinstance(value, cst.CSTNode):  # a class met for the first time
+        _NODE_TYPES.add(kind)
+        return _NODE
+    _OTHER_TYPES.add(kind)
+    return _EMPTY
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """``node.children`` (its child nodes in source order), read off its fields."""
+    kind = type(node)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
+    values = [getattr(node, name) for name in names]
+    holds = tuple(_holds(value) for value in values)
+    order = _ORDERS.get((kind, holds))
+    if order is None:
+        order = _ORDERS[(kind, holds)] = _visiting_order(node, values, holds)
+    found: list[cst.CSTNode] = []
+    for index in order:
+        if holds[index] == _NODE:
+            found.append(values[index])
+        else:
+            found.extend(values[index])
+    return found
+
+
+def _visiting_order(node: cst.CSTNode, values: list, holds: tuple[int, ...]) -> tuple[int, ...]:
+    """The order in which LibCST visits the fields of ``node`` that hold nodes, matched against
+    ``node.children`` by identity. Two fields holding the very same nodes may be matched either
+    way round: the children come out the same."""
+    expected = node.children
+    pending = [index for index, held in enumerate(holds) if held != _EMPTY]
+    order: list[int] = []
+    position = 0
+    while pending:
+        for index in pending:
+            block = [values[index]] if holds[index] == _NODE else list(values[index])
+            if all(position + offset < len(expected) and expected[position + offset] is child
+                   for offset, child in enumerate(block)):
+                order.append(index)
+                pending.remove(index)
+                position += len(block)
+                break
+        else:
+            raise ValueError(f"LibCST visits a field of {type(node).__name__} that is not a child")
+    if position != len(expected):
+        raise ValueError(f"LibCST visits a child of {type(node).__name__} that is not a field")
+    return tuple(order)
+
+
+class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
+    """LibCST's ``ParentNodeProvider`` (each node's parent; the module has none), found by reading
+    fields (``children``) instead of a visitor's rebuilding walk: a third of the time, and the
+    wrapper keeps it like any provider."""
+
+    def _gen_impl(self, module: cst.Module) -> None:
+        computed = self._computed  # set_metadata, without a method call per node
+        stack: list[cst.CSTNode] = [module]
+        while stack:
+            node = stack.pop()
+            for child in children(node):
+                computed[child] = node
+                stack.append(child)
 
 
 class TreeIndex:
@@ -32,7 +119,7 @@ class TreeIndex:
         """``node.children``: its child nodes in source order."""
         found = self._children.get(node)
         if found is None:
-            found = self._children[node] = node.children
+            found = self._children[node] = children(node)
         return found
 
     def walk(self, root: cst.CSTNode, prune: Callable[[cst.CSTNode], bool] | None = None) -> Iterator[cst.CSTNode]:
@@ -47,27 +134,26 @@ class TreeIndex:
             stack.extend(reversed(self.children(node)))
 
     def visit(self, root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-        """``root.visit(visitor)`` for a read-only visitor: the same ``visit_*`` and ``leave_*``
-        hooks on the same nodes in the same order, without rebuilding the tree. A visitor that
-        defines a field hook (``visit_If_test``) is run by LibCST."""
-        if _field_hooks(type(visitor)):
-            root.visit(visitor)
-        else:
-            self._visit(root, visitor)
-
-    def _visit(self, node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-        if visitor.on_visit(node):
-            for child in self.children(node):
-                self._visit(child, visitor)
-        visitor.on_leave(node)
+        """``root.visit(visitor)`` for a read-only visitor (see :func:`visit`)."""
+        visit(self, root, visitor)
 
 
 def visit(tree: TreeIndex | None, root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-    """``root.visit(visitor)``, through ``tree`` when the caller has one (see TreeIndex.visit)."""
-    if tree is None:
+    """``root.visit(visitor)`` for a read-only visitor: the same ``visit_*`` and ``leave_*`` hooks
+    on the same nodes in the same order, without rebuilding the tree, through ``tree``'s kept
+    children when the caller has one. A visitor that defines a field hook (``visit_If_test``) is
+    run by LibCST."""
+    if _field_hooks(type(visitor)):
         root.visit(visitor)
     else:
-        tree.visit(root, visitor)
+        _visit(root, visitor, tree.children if tree is not None else children)
+
+
+def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor, children_of: Callable) -> None:
+    if visitor.on_visit(node):
+        for child in children_of(node):
+            _visit(child, visitor, children_of)
+    visitor.on_leave(node)
 
 
 # LibCST's no-op field hooks (``visit_If_test``; ``visit_If`` is a node's own hook).
