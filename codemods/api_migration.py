@@ -74,8 +74,9 @@ import dataclasses
 import libcst as cst
 import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import ExpressionContext, ExpressionContextProvider, ScopeProvider
+from libcst.metadata import ExpressionContext
 from libcst.metadata.scope_provider import ImportAssignment
+from jaxify.analysis.providers import ExpressionContexts, Scopes
 from jaxify.analysis.names import QualifiedNames
 
 from jaxify.codemods import api_calls
@@ -166,7 +167,7 @@ class ApiMigration(Codemod):
             does (the original never updated anything): it is applied only with `--unsafe`.""",
         ),
     )
-    METADATA_DEPENDENCIES = (ScopeProvider, ExpressionContextProvider)
+    METADATA_DEPENDENCIES = (Scopes, ExpressionContexts)
 
     def __init__(self, context, wrapper):
         super().__init__(context, wrapper)
@@ -190,7 +191,7 @@ class ApiMigration(Codemod):
         return {q.name for q in self._names.all_names(node)}
 
     def _bound_in_shim(self, name: cst.Name) -> bool:
-        scope = self.get_metadata(ScopeProvider, name, None)
+        scope = self.get_metadata(Scopes, name, None)
         if scope is None or name.value not in scope:
             return False
         return any(id(assignment.node) in self._shim_imports for assignment in scope[name.value])
@@ -222,7 +223,7 @@ class ApiMigration(Codemod):
             names = self.qualified_names(base_original)
             if len(names) == 1 and path.startswith(next(iter(names)) + "."):
                 return Reference(dotted(base_updated, path[len(next(iter(names))) + 1:]))
-        scope = self.get_metadata(ScopeProvider, original, None)
+        scope = self.get_metadata(Scopes, original, None)
 
         def bound(name: str) -> set[str]:
             return {q.name for q in scope.get_qualified_names_for(name)} if scope is not None else set()
@@ -249,7 +250,7 @@ class ApiMigration(Codemod):
 
     def _remove_import_of(self, name: cst.Name) -> None:
         """Schedule removal of the import that bound ``name``, if the rewrite left it unused."""
-        scope = self.get_metadata(ScopeProvider, name, None)
+        scope = self.get_metadata(Scopes, name, None)
         if scope is None or name.value not in scope:
             return
         for assignment in scope[name.value]:
@@ -354,7 +355,7 @@ class ApiMigration(Codemod):
         return self._leave_reference(original_node, updated_node)
 
     def _leave_reference(self, original, updated):
-        context = self.get_metadata(ExpressionContextProvider, original, None)
+        context = self.get_metadata(ExpressionContexts, original, None)
         if self._shim_depth or context is not ExpressionContext.LOAD:
             return updated  # a shim, or a name being bound (``def tree_map``), not a reference
         mapping, ambiguous = self._resolve(original)
@@ -537,7 +538,7 @@ class ApiMigration(Codemod):
 
     def _bound_here(self, node: cst.CSTNode, name: str) -> bool:
         """Whether ``name`` is assigned in the scope of ``node`` itself (a parameter, a local)."""
-        scope = self.get_metadata(ScopeProvider, node, None)
+        scope = self.get_metadata(Scopes, node, None)
         return scope is not None and any(assignment.scope is scope for assignment in scope.assignments[name])
 
     def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.BaseSmallStatement:

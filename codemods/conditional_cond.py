@@ -11,8 +11,8 @@ reads; its ``visit_Call`` / ``visit_Assign`` record the values scalar proofs fol
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ScopeProvider
 
+from jaxify.analysis.providers import Scopes
 from jaxify.analysis.expressions import at_update_base, code_of, is_bool_valued, is_literal, is_scalar_reduction
 from jaxify.codemods.branches import Refusal, assigned_name, binds_looser, statement_reads, target_names
 from jaxify.codemods.conditional_builders import branch_function, cond_or_switch, names_value
@@ -84,7 +84,7 @@ class CondForm:
 
     def _assignments(self, name: cst.Name) -> list[cst.BaseExpression | None]:
         """The value of every assignment to ``name`` in its scope (None where it is not known)."""
-        scope = self.get_metadata(ScopeProvider, name, None)
+        scope = self.get_metadata(Scopes, name, None)
         if scope is None:
             return []
         return [self._assigned_values.get(id(getattr(a, "node", None))) for a in scope.assignments[name.value]]

@@ -11,8 +11,9 @@ in the double-where form where an arm is not differentiable on another's domain.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import PositionProvider, ScopeProvider
+from libcst.metadata import PositionProvider
 
+from jaxify.analysis.providers import Scopes
 from jaxify.analysis.expressions import at_update_base, code_of, domain_unsafe_operands
 from jaxify.codemods.branches import Refusal, assigned_name, assigned_pairs, names_read, statement_reads
 from jaxify.codemods.conditional_builders import arm_guard, double_where, nested_where
@@ -136,7 +137,7 @@ class WhereForm:
         return frozenset({node.value})
 
     def _assignment_lines(self, name: str, if_original: cst.If) -> list[tuple[int, cst.CSTNode]]:
-        scope = self.get_metadata(ScopeProvider, if_original.test, None)
+        scope = self.get_metadata(Scopes, if_original.test, None)
         found = []
         for assignment in scope.assignments[name] if scope is not None else []:
             node = getattr(assignment, "node", None)

@@ -51,12 +51,14 @@ After:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import PositionProvider, ScopeProvider
+from libcst.metadata import PositionProvider
 
+from jaxify.analysis.providers import Scopes
 from jaxify.analysis.effects import calls_in
 from jaxify.analysis.jax_differences import computed_by_numpy
 from jaxify.analysis.expressions import ORDERINGS, ShapeOperands, code_of, is_bool_valued, pure_call_target, split_chain
@@ -101,7 +103,7 @@ CHECKIFY_ASSUMPTION = (
 
 class Conditionals(WhereForm, CondForm, Codemod):
     RULES = RULES
-    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
+    METADATA_DEPENDENCIES = (PositionProvider, Scopes)
 
     def __init__(self, context, wrapper):
         super().__init__(context, wrapper)
@@ -111,7 +113,6 @@ class Conditionals(WhereForm, CondForm, Codemod):
         self._generated: dict[int, tuple[cst.CSTNode, str]] = {}
         self._functions: dict[str, cst.FunctionDef] = {}
         self._taken: set[str] = set()
-        self._module_names: set[str] = set()
         self._original_ids: set[int] = set()
         self._assigned_values: dict[int, cst.BaseExpression] = {}
         self._priors: dict[int, tuple[cst.Name, cst.If]] = {}
@@ -137,7 +138,34 @@ class Conditionals(WhereForm, CondForm, Codemod):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._functions = {s.name.value: s for s in node.body if isinstance(s, cst.FunctionDef)}
-        self._module_names = set(re.findall(r"\b_\w+\b", node.code))
+        self._module = node
+        self._tests_arrays = any(self._tests_an_array(inner) for inner in self.analysis.tree.walk(node))
+
+    def rewrites_below(self) -> bool:
+        return self._tests_arrays
+
+    def _tests_an_array(self, node: cst.CSTNode) -> bool:
+        """Whether a hook below may act on ``node`` of the visited tree: every rewrite and finding of
+        this codemod starts from the truth of an array value tested there. A hook reads the kind of
+        the original node an updated one was rebuilt from, and a node jaxify built is never an array
+        to it, so what none of the originals offers, no hook meets."""
+        if isinstance(node, (cst.If, cst.Assert, cst.IfExp)):
+            tested = [node.test]
+        elif isinstance(node, cst.BooleanOperation):
+            tested = [node.left, node.right]
+        elif isinstance(node, cst.Comparison) and len(node.comparisons) > 1:
+            # a chain: Python tests the truth of every link but the last
+            tested = [node.left, *(target.comparator for target in node.comparisons[:-1])]
+        elif isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            tested = [node.expression]
+        else:
+            return False
+        return any(self._is_array(expr) for expr in tested)
+
+    @functools.cached_property
+    def _module_names(self) -> set[str]:
+        """Private-looking names the module already uses, which a branch function must not take."""
+        return set(re.findall(r"\b_\w+\b", self._module.code))
 
     def _original(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The node of the visited tree that ``node`` stands for; None for nodes jaxify built."""
@@ -208,7 +236,7 @@ class Conditionals(WhereForm, CondForm, Codemod):
 
     def _scope_facts(self, if_original: cst.If, names: set[str]) -> tuple[set[str], set[str]]:
         """(names used outside the if statement, names bound before it)."""
-        scope = self.get_metadata(ScopeProvider, if_original.test, None)
+        scope = self.get_metadata(Scopes, if_original.test, None)
         used, prior = set(), set()
         if scope is None:
             return used, prior

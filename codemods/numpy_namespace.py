@@ -99,8 +99,8 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ScopeProvider
 
+from jaxify.analysis.providers import Scopes
 from jaxify.analysis.expressions import code_of
 from jaxify.codemod import Codemod
 from jaxify.codemods.conversion_tidy import without_redundant_conversions
@@ -139,7 +139,7 @@ class NumpyNamespace(Codemod):
         Rule("JX706", "math-to-jax-numpy", Safety.UNSAFE,
              "math.exp(v) and the other float functions of `math` on an array value become jax.numpy calls."),
     )
-    METADATA_DEPENDENCIES = (ScopeProvider,)
+    METADATA_DEPENDENCIES = (Scopes,)
 
     @classmethod
     def applies_to(cls, text: str) -> bool:

@@ -92,10 +92,9 @@ it feeds a NumPy/JAX call it is reported (JX209).
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ScopeProvider
 
 from jaxify.analysis.randomness import RandomFacts, random_facts
-from jaxify.analysis.tree import ParentProvider
+from jaxify.analysis.providers import ParentProvider, Scopes
 from jaxify.codemod import Codemod
 from jaxify.codemods.random_calls import SHUFFLES, is_atom, jax_expression, sampler_for, source
 from jaxify.codemods.random_loop_keys import batch_statement, fold_key, keys_split_before, split_statements
@@ -142,7 +141,7 @@ class Randomness(Codemod):
 
     @property
     def scopes(self):
-        return self.wrapper.resolve(ScopeProvider)
+        return self.wrapper.resolve(Scopes)
 
     # -- planning ------------------------------------------------------------------------------
 

@@ -33,12 +33,11 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import (
-    GlobalScope, ImportAssignment, MetadataWrapper, PositionProvider, ScopeProvider,
-)
+from libcst.metadata import GlobalScope, ImportAssignment, MetadataWrapper, PositionProvider
 
 from jaxify import python_ast
-from jaxify.analysis.tree import ParentProvider, visit
+from jaxify.analysis.providers import ParentProvider, Scopes
+from jaxify.analysis.tree import visit
 from jaxify.codemod import fresh_name
 from jaxify.present_imports import already_imported
 from jaxify.written_names import written_name_positions
@@ -144,7 +143,7 @@ class _Renamer(cst.CSTTransformer):
     def __init__(self, wrapper: MetadataWrapper, written: set[tuple[int, int]], imported_before: set[str]):
         super().__init__()
         self.imported_before = imported_before  # roots the module imported canonically itself: kept
-        self.scopes = wrapper.resolve(ScopeProvider)
+        self.scopes = wrapper.resolve(Scopes)
         self.parents = wrapper.resolve(ParentProvider)
         module = wrapper.module
         self.global_scope = self.scopes[module]

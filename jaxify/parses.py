@@ -14,6 +14,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from jaxify.analysis.providers import Wrapper
+
 
 class Parses:
     """The wrappers of the file's own text and of the few texts parsed most recently."""
@@ -29,7 +31,7 @@ class Parses:
             return self._first[1]
         found = self._recent.pop(text, None)
         if found is None:
-            found = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+            found = Wrapper(cst.parse_module(text), unsafe_skip_copy=True)
         if self._first is None:
             self._first = (text, found)
             return found

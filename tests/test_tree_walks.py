@@ -1,8 +1,9 @@
-"""The walks of ``jaxify.analysis.tree`` meet the same nodes, in the same order, as LibCST's own.
+"""The walks of ``jaxify.analysis.tree`` meet the same nodes, in the same order, as LibCST's own,
+and the providers of ``jaxify.analysis.providers`` give LibCST's answers.
 
-Every analysis reads children, parents and read-only visits through them, so each is compared
-with LibCST's answer on every node of the corpus and the fixtures (and on trees built by hand,
-where one node object may sit in two fields).
+Every analysis reads children, parents, contexts, scopes and read-only visits through them, so
+each is compared with LibCST's answer on every node of the corpus and the fixtures (and on trees
+built by hand, where one node object may sit in two fields).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper, ParentNodeProvider
+from libcst.metadata import ExpressionContextProvider, MetadataWrapper, ParentNodeProvider, ScopeProvider
 
-from jaxify.analysis.tree import ParentProvider, TreeIndex, children, visit
+from jaxify.analysis.providers import ExpressionContexts, ParentProvider, Scopes
+from jaxify.analysis.tree import TreeIndex, children, visit
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted([*ROOT.glob("corpus/**/*.py"), *ROOT.glob("tests/fixtures/**/*.py")])
@@ -87,3 +89,37 @@ def test_read_only_visit_calls_the_hooks_libcst_calls(tree):
         module.visit(expected)
         visit(tree, module, found)
         assert found.events == expected.events, path
+
+
+def test_expression_contexts_are_libcsts():
+    for path, module in _modules():
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        expected, found = wrapper.resolve(ExpressionContextProvider), wrapper.resolve(ExpressionContexts)
+        assert dict(found) == dict(expected), path
+
+
+def _scope_facts(module: cst.Module, scopes) -> list:
+    """What the analyses read of scopes, per node in walk order: the kind of scope, the qualified
+    names of names and attributes, and what each scope binds and reads."""
+    facts = []
+    for node in _every_node(module):
+        scope = scopes.get(node)
+        if scope is None:
+            facts.append(None)
+            continue
+        entry = [type(scope).__name__]
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            entry.append(sorted((q.name, q.source.name) for q in scope.get_qualified_names_for(node)))
+        if isinstance(node, (cst.FunctionDef, cst.Module, cst.ClassDef)):
+            entry.append(sorted({a.name for a in scope.assignments}))
+            entry.append(sorted({a.node.value for a in scope.accesses if isinstance(a.node, cst.Name)}))
+        facts.append(entry)
+    return facts
+
+
+def test_scopes_are_libcsts():
+    for path, module in _modules():
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        expected, found = wrapper.resolve(ScopeProvider), wrapper.resolve(Scopes)
+        assert set(found) == set(expected), path
+        assert _scope_facts(module, found) == _scope_facts(module, expected), path

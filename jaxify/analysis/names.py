@@ -12,7 +12,9 @@ import functools
 from collections.abc import Collection
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, QualifiedName, QualifiedNameSource, ScopeProvider
+from libcst.metadata import MetadataWrapper, QualifiedName, QualifiedNameSource
+
+from jaxify.analysis.providers import Scopes
 
 _TRUSTED_SOURCES = (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
 
@@ -28,7 +30,7 @@ class QualifiedNames:
         # Asked of each node's scope when needed, as LibCST's QualifiedNameProvider does lazily:
         # that provider only files a deferred lookup per node, and costs a walk of the whole module.
         # Resolved on first use, so a codemod's own metadata is resolved first, in one batch.
-        return self._wrapper.resolve(ScopeProvider)
+        return self._wrapper.resolve(Scopes)
 
     def all_names(self, node: cst.CSTNode) -> Collection[QualifiedName]:
         """What LibCST's QualifiedNameProvider gives ``node``: its qualified names, from any source."""

@@ -18,9 +18,10 @@ import re
 from typing import Callable, Iterable
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ScopeProvider
+from libcst.metadata import MetadataWrapper
 
-from jaxify.analysis.tree import ParentProvider, visit
+from jaxify.analysis.providers import ParentProvider, Scopes
+from jaxify.analysis.tree import visit
 
 QualifiedName = Callable[[cst.CSTNode], "str | None"]
 
@@ -128,7 +129,7 @@ class _Collector(cst.CSTVisitor):
         super().__init__()
         self.module = wrapper.module
         self.parents = wrapper.resolve(ParentProvider)
-        self.scopes = wrapper.resolve(ScopeProvider)
+        self.scopes = wrapper.resolve(Scopes)
         self.qualified_name = qualified_name
         self.functions: dict[cst.FunctionDef, RandomFunction] = {}
         self.global_draws: list[Draw] = []

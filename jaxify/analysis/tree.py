@@ -23,7 +23,6 @@ from typing import ClassVar
 
 import libcst as cst
 from libcst._typed_visitor import CSTTypedBaseFunctions
-from libcst.metadata import BaseMetadataProvider
 
 # What a field of a node holds: nothing to visit (None, a sentinel, a string, an empty
 # sequence), one node, or a non-empty sequence of nodes.
@@ -92,21 +91,6 @@ def _visiting_order(node: cst.CSTNode, values: list, holds: tuple[int, ...]) -> 
     if position != len(expected):
         raise ValueError(f"LibCST visits a child of {type(node).__name__} that is not a field")
     return tuple(order)
-
-
-class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
-    """LibCST's ``ParentNodeProvider`` (each node's parent; the module has none), found by reading
-    fields (``children``) instead of a visitor's rebuilding walk: a third of the time, and the
-    wrapper keeps it like any provider."""
-
-    def _gen_impl(self, module: cst.Module) -> None:
-        computed = self._computed  # set_metadata, without a method call per node
-        stack: list[cst.CSTNode] = [module]
-        while stack:
-            node = stack.pop()
-            for child in children(node):
-                computed[child] = node
-                stack.append(child)
 
 
 class TreeIndex:

@@ -1,0 +1,137 @@
+"""LibCST's scope, expression-context and parent metadata, computed with fewer walks of the tree.
+
+LibCST's ``ScopeProvider`` depends on its ``ExpressionContextProvider``, and both are *batchable*:
+resolving them walks the whole module once to call their ``visit_Module``, and each of those
+walks it again with its own visitor, every walk rebuilding every node (three in all). Here:
+
+- ``ExpressionContexts`` gives the same mapping as ``ExpressionContextProvider`` (which names and
+  subscripts are stored, loaded or deleted) from one walk that reads each node's fields
+  (:func:`jaxify.analysis.tree.children`) instead of rebuilding it;
+- ``Scopes`` runs LibCST's own ``ScopeVisitor``, so every scope, assignment, access and
+  qualified name is LibCST's, reading the contexts from ``ExpressionContexts``: one rebuilding
+  walk instead of three;
+- ``ParentProvider`` gives each node's parent, as ``ParentNodeProvider`` does, from the fields.
+
+Every analysis and codemod asks these (the wrapper keeps one answer per provider class, so a
+file's scopes are computed once), of a ``Wrapper``: LibCST's ``MetadataWrapper`` walks the whole
+module for the batchable providers of each round of a resolution even when a round has none. ``tests/test_tree_walks.py`` compares each answer with LibCST's
+on every node of the corpus and the fixtures.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+from libcst.metadata import BaseMetadataProvider, ExpressionContext, ExpressionContextProvider, MetadataWrapper
+from libcst.metadata.scope_provider import Scope, ScopeVisitor
+
+from jaxify.analysis.tree import children
+
+LOAD, STORE, DEL = ExpressionContext.LOAD, ExpressionContext.STORE, ExpressionContext.DEL
+
+
+class ExpressionContexts(BaseMetadataProvider[ExpressionContext]):
+    """``ExpressionContextProvider``'s mapping: LOAD, STORE or DEL for each ``Name``,
+    ``Attribute``, ``Subscript``, ``Tuple``, ``List`` and ``StarredElement`` it reaches, following
+    the same rules in the same order (an attribute's ``attr`` gets none; a function's or class's
+    type parameters are not reached)."""
+
+    def _gen_impl(self, module: cst.Module) -> None:
+        self._mark(module, LOAD)
+
+    def _mark(self, node: cst.CSTNode, context: ExpressionContext) -> None:
+        # iterative for long chains of children; each entry: (node, its context)
+        stack: list[tuple[cst.CSTNode, ExpressionContext]] = [(node, context)]
+        computed = self._computed
+        while stack:
+            node, context = stack.pop()
+            parts = self._parts(node, context, computed)
+            stack.extend(reversed(parts))
+
+    @staticmethod
+    def _parts(node: cst.CSTNode, context: ExpressionContext, computed) -> list[tuple[cst.CSTNode, ExpressionContext]]:
+        """Record ``node``'s own context; the nodes to visit next, in order, with theirs."""
+        kind = type(node)
+        if kind is cst.Name:
+            computed[node] = context
+            return []
+        if kind is cst.Attribute:
+            computed[node] = context
+            return [(node.value, LOAD)]
+        if kind is cst.Subscript:
+            computed[node] = context
+            return [(node.value, LOAD), *((element, LOAD) for element in node.slice)]
+        if kind in (cst.Tuple, cst.List, cst.StarredElement):
+            computed[node] = context
+        elif kind is cst.Assign:
+            return [*((target, STORE) for target in node.targets), (node.value, context)]
+        elif kind is cst.AnnAssign:
+            parts = [(node.target, STORE), (node.annotation, context)]
+            return parts + [(node.value, context)] if node.value else parts
+        elif kind in (cst.AugAssign, cst.NamedExpr):
+            return [(node.target, STORE), (node.value, context)]
+        elif kind is cst.AsName:
+            return [(node.name, STORE)]
+        elif kind is cst.CompFor:
+            parts = [(node.target, STORE), (node.iter, context), *((test, context) for test in node.ifs)]
+            return parts + [(node.inner_for_in, context)] if node.inner_for_in else parts
+        elif kind is cst.For:
+            parts = [(node.target, STORE), (node.iter, context), (node.body, context)]
+            return parts + [(node.orelse, context)] if node.orelse else parts
+        elif kind is cst.Del:
+            return [(node.target, DEL)]
+        elif kind is cst.ClassDef:
+            return [(node.name, STORE), (node.body, context), *((base, context) for base in node.bases),
+                    *((keyword, context) for keyword in node.keywords),
+                    *((decorator, context) for decorator in node.decorators)]
+        elif kind is cst.FunctionDef:
+            parts = [(node.name, STORE), (node.params, context), (node.body, context),
+                     *((decorator, context) for decorator in node.decorators)]
+            return parts + [(node.returns, context)] if node.returns else parts
+        elif kind is cst.Param:
+            parts = [(node.name, STORE)]
+            if node.annotation:
+                parts.append((node.annotation, context))
+            return parts + [(node.default, context)] if node.default else parts
+        return [(child, context) for child in children(node)]
+
+
+class Scopes(BaseMetadataProvider[Optional[Scope]]):
+    """``ScopeProvider``'s scopes, from LibCST's own ``ScopeVisitor``: one walk of the module,
+    which reads the expression contexts from ``ExpressionContexts``."""
+
+    METADATA_DEPENDENCIES = (ExpressionContexts,)
+
+    def _gen_impl(self, module: cst.Module) -> None:
+        visitor = ScopeVisitor(self)
+        module.visit(visitor)
+        visitor.infer_accesses()
+
+    def get_metadata(self, key, node, *default):
+        # ScopeVisitor asks LibCST's provider by name; the same answers live under ours
+        return super().get_metadata(ExpressionContexts if key is ExpressionContextProvider else key, node, *default)
+
+
+class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
+    """``ParentNodeProvider``'s mapping (each node's parent; the module has none), read off the
+    fields instead of a visitor's rebuilding walk."""
+
+    def _gen_impl(self, module: cst.Module) -> None:
+        computed = self._computed
+        stack: list[cst.CSTNode] = [module]
+        while stack:
+            node = stack.pop()
+            for child in children(node):
+                computed[child] = node
+                stack.append(child)
+
+
+class Wrapper(MetadataWrapper):
+    """A ``MetadataWrapper`` that does not walk the module for an empty batch of providers."""
+
+    def visit_batched(self, visitors, before_visit=None, after_leave=None) -> cst.CSTNode:
+        visitors = list(visitors)
+        if not visitors:
+            return self.module
+        return super().visit_batched(visitors, before_visit, after_leave)
