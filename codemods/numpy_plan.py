@@ -45,7 +45,7 @@ from jaxify.codemods.numpy_support import (
     SEQUENCE_OF_ARRAYS,
     STABLE_KINDS,
     call_fits_jax,
-    jax_numpy_function,
+    in_jax_numpy,
 )
 
 _SUBSCRIPT_STRINGS = frozenset({"einsum", "einsum_path"})  # their first argument is a spec string
@@ -341,7 +341,7 @@ class Planner(NumpyPins):
             return not_numeric or call_difference(self.analysis, call)
         if member in SCALAR_TYPES:
             return ""
-        if jax_numpy_function(member) is None:
+        if not in_jax_numpy(member):
             return f"jax.numpy has no `{member}`"
         if member not in _SUBSCRIPT_STRINGS and any(isinstance(arg.value, cst.BaseString) for arg in data):
             return "jax arrays cannot hold strings"

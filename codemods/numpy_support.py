@@ -1,8 +1,9 @@
-"""What jax.numpy offers in place of a NumPy function, read from the installed JAX at run time.
+"""What jax.numpy offers in place of a NumPy function, read from the installed JAX's facts.
 
-``jax_numpy_function("linalg.norm")`` is the installed ``jax.numpy.linalg.norm`` or None, and
+``in_jax_numpy("linalg.norm")`` says whether the installed ``jax.numpy.linalg.norm`` exists, and
 ``call_fits_jax(member, call)`` checks a call's positional count and keywords against that
-function's own signature, so a keyword jax.numpy does not take (``out=``, ``a_min=``,
+function's own signature (both from :mod:`jaxify.jax_facts`, which imports JAX only when the
+installed versions' facts are not kept yet), so a keyword jax.numpy does not take (``out=``, ``a_min=``,
 ``interpolation=``) keeps the call on NumPy. The only hand-written facts are the short tables
 below: names jax.numpy has with a different meaning.
 """
@@ -10,11 +11,8 @@ below: names jax.numpy has with a different meaning.
 from __future__ import annotations
 
 import functools
-import inspect
 import types
 
-import jax
-import jax.numpy
 import libcst as cst
 import numpy
 
@@ -27,6 +25,7 @@ from jaxify.analysis.effects import (  # noqa: F401  (HOST_ONLY is read through 
     NUMPY_IN_PLACE_FUNCTIONS,
 )
 from jaxify.analysis.numpy_api import numpy_function
+from jaxify.jax_facts import jax_facts
 
 # NumPy submodules that are not array computation jax.numpy can take over (random is JX2's).
 NUMPY_ONLY_PREFIXES = ("random.", "char.", "ma.", "polynomial.", "testing.", "lib.", "rec.",
@@ -125,13 +124,7 @@ DEFAULT_NOT_UNIQUE_HINT = "fix the convention explicitly (e.g. make the largest 
 STABLE_KINDS = ("stable", "mergesort")
 
 
-def _attributes_missing_on_jax_arrays() -> frozenset[str]:
-    missing = {name for name in dir(numpy.ndarray) if not name.startswith("_") and not hasattr(jax.Array, name)}
-    # jax.Array defines `flat` only to raise NotImplementedError
-    return frozenset(missing | {"flat"})
-
-
-ATTRIBUTES_MISSING_ON_JAX_ARRAYS = _attributes_missing_on_jax_arrays()
+ATTRIBUTES_MISSING_ON_JAX_ARRAYS = jax_facts().missing_attributes
 
 
 def _is_numpy_module_function(member: str) -> bool:
@@ -145,28 +138,13 @@ def _is_numpy_module_function(member: str) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def jax_numpy_function(member: str):
-    """The installed ``jax.numpy.<member>`` (``member`` may be dotted: ``linalg.norm``), or None."""
+def in_jax_numpy(member: str) -> bool:
+    """Whether the installed ``jax.numpy.<member>`` exists (``member`` may be dotted: ``linalg.norm``)."""
     if member.startswith(NUMPY_ONLY_PREFIXES) or member.split(".")[-1] in HOST_ONLY:
-        return None
+        return False
     if not _is_numpy_module_function(member):
-        return None  # `np.ndarray.__getitem__` names a method of NumPy's own class, not jax's
-    target = jax.numpy
-    for part in member.split("."):
-        try:
-            target = getattr(target, part)
-        except (AttributeError, NotImplementedError):
-            return None
-    return target if callable(target) else None
-
-
-@functools.lru_cache(maxsize=None)
-def _signature(member: str) -> inspect.Signature | None:
-    function = jax_numpy_function(member)
-    try:
-        return inspect.signature(function)
-    except (TypeError, ValueError):
-        return None
+        return False  # `np.ndarray.__getitem__` names a method of NumPy's own class, not jax's
+    return member in jax_facts().functions
 
 
 def call_fits_jax(member: str, call: cst.Call, dropped_keywords: frozenset[str] = frozenset()) -> str:
@@ -180,14 +158,15 @@ def call_fits_jax(member: str, call: cst.Call, dropped_keywords: frozenset[str] 
             return "a positional `out` argument writes an array in place"
         extra = [arg.keyword.value for arg in call.args if arg.keyword is not None]
         return f"jax.numpy.{member} takes no `{extra[0]}=` keyword" if extra else ""
-    signature = _signature(member)
-    if signature is None:
-        return "" if jax_numpy_function(member) is not None else f"jax.numpy has no `{member}`"
-    parameters = list(signature.parameters.values())
-    positional_slots = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    takes_varargs = any(p.kind is p.VAR_POSITIONAL for p in parameters)
-    takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in parameters)
-    keyword_names = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    if not in_jax_numpy(member):
+        return f"jax.numpy has no `{member}`"
+    parameters = jax_facts().functions[member]
+    if parameters is None:
+        return ""  # no signature to check against
+    positional_slots = [name for name, kind in parameters if kind in ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD")]
+    takes_varargs = any(kind == "VAR_POSITIONAL" for _, kind in parameters)
+    takes_kwargs = any(kind == "VAR_KEYWORD" for _, kind in parameters)
+    keyword_names = {name for name, kind in parameters if kind in ("POSITIONAL_OR_KEYWORD", "KEYWORD_ONLY")}
     positional = [arg for arg in call.args if arg.keyword is None]
     if len(positional) > len(positional_slots) and not takes_varargs:
         return f"jax.numpy.{member} takes at most {len(positional_slots)} positional arguments"

@@ -56,8 +56,8 @@ def _installed(distribution: str) -> str:
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of jaxify's source files: an edited checkout must not read its old results."""
-    # found without importing them: importing the codemods imports JAX, which a run that reads
-    # every result from the cache never needs
+    # found without importing them: importing the codemods costs a run that reads every result
+    # from the cache more than the whole read
     roots = {Path(folder) for name in ("jaxify", "jaxify.codemods")
              for folder in importlib.util.find_spec(name).submodule_search_locations}
     digest = hashlib.sha256()

@@ -68,8 +68,10 @@ def still_working() -> None:
 Work = Callable[[Path, Options, bool], FileResult]
 Divide = Callable[[Path, Options], "Division | None"]
 Settle = Callable[[Path, Options], FileResult | None]
-# What a worker needs imported: the pipeline and every codemod (and so JAX). Imported once, before
-# the workers start, so that they share it; never in a run whose every file was settled without them.
+# What a worker needs imported: the pipeline and every codemod (and JAX's facts, which import JAX
+# only when the installed versions' facts are not kept yet: jaxify.jax_facts). Imported once,
+# before the workers start, so that they share it; never in a run whose every file was settled
+# without them.
 WORKER_MODULES = ("jaxify.engine", "jaxify.codemods")
 
 
