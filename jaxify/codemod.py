@@ -27,7 +27,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from jaxify.analysis.tree import SkipsUnusedFieldHooks
 from jaxify.config import Options
 from jaxify.findings import Finding, Status
-from jaxify.present_imports import already_imported
+from jaxify.present_imports import add_imports, already_imported
 from jaxify.rules import Rule
 from jaxify.suppression import Suppressions
 
@@ -263,7 +263,7 @@ class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
             # the engine parsed (it then skips printing it)
             return visited
         if adds:
-            module = AddImportsVisitor(self.import_context).transform_module(module)
+            module = add_imports(self.import_context, module)
         if removes:
             module = RemoveImportsVisitor(self.import_context).transform_module(module)
         return module.with_changes(default_indent=indent)

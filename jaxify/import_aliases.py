@@ -39,7 +39,7 @@ from jaxify import python_ast
 from jaxify.analysis.providers import ParentProvider, Scopes
 from jaxify.analysis.tree import visit
 from jaxify.codemod import fresh_name
-from jaxify.present_imports import already_imported
+from jaxify.present_imports import add_imports, already_imported
 from jaxify.written_names import written_name_positions
 
 # root the codemods write -> the module it names, and the import they ask for to bind it
@@ -77,7 +77,7 @@ def follow_module_imports(before: str, after: str) -> str:
     for item in renamer.new_imports:
         AddImportsVisitor.add_needed_import(context, item.module, item.obj_name, item.alias)
     if renamer.new_imports:
-        module = AddImportsVisitor(context).transform_module(module)
+        module = add_imports(context, module)
     # The canonical imports this pass added for roots now written under other names go, even where
     # the name looks used: the user's own `jnp` may be another binding that the import would replace.
     surplus = {

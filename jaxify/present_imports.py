@@ -8,6 +8,10 @@ top-of-module imports the visitor reads (before any other statement, after a doc
 applies the visitor's own rules for what counts as present, so the engine can skip the visitor
 exactly when it would change nothing. Anything it is unsure of (relative imports, a
 ``__strict__`` line) counts as missing, and the visitor runs.
+
+When an import is missing, ``add_imports`` runs the visitor on the module's head alone: it reads
+and changes only the leading statements up to the first one that is not an import (which it may
+give an empty line above), so the rest of the module is put back after it untouched.
 """
 
 from __future__ import annotations
@@ -15,8 +19,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import libcst as cst
-from libcst.codemod.visitors import ImportItem
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 from libcst.helpers import get_full_name_for_node
+
+
+def add_imports(context: CodemodContext, module: cst.Module) -> cst.Module:
+    """What ``AddImportsVisitor(context).transform_module(module)`` returns (the imports asked of
+    ``context`` added), without walking and copying the statements after the module's head."""
+    body = list(module.body)
+    # the first statement may be a docstring or `__strict__` line the visitor skips: always in the head
+    after = next((index for index, statement in enumerate(body) if index > 0 and not _is_import_line(statement)),
+                 len(body))
+    head = AddImportsVisitor(context).transform_module(module.with_changes(body=body[:after + 1]))
+    return module.with_changes(body=[*head.body, *body[after + 1:]])
+
+
+def _is_import_line(statement: cst.BaseStatement) -> bool:
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], (cst.Import, cst.ImportFrom)))
 
 
 def _top_imports(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
@@ -25,8 +46,7 @@ def _top_imports(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
         body = body[1:]
     found = []
     for statement in body:
-        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-                and isinstance(statement.body[0], (cst.Import, cst.ImportFrom))):
+        if not _is_import_line(statement):
             break
         found.append(statement.body[0])
     return found

@@ -547,13 +547,15 @@ def _with_imports(text: str, present: set, wanted: set) -> str | None:
     from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
     from libcst.metadata import MetadataWrapper
 
+    from jaxify.present_imports import add_imports
+
     module = cst.parse_module(text)
     context = CodemodContext(wrapper=MetadataWrapper(module, unsafe_skip_copy=True))
     for name, obj, alias in sorted(add, key=str):
         AddImportsVisitor.add_needed_import(context, name, obj, alias)
     for name, obj, alias in sorted(remove, key=str):
         RemoveImportsVisitor.remove_unused_import(context, name, obj, alias)
-    module = AddImportsVisitor(context).transform_module(module)
+    module = add_imports(context, module)
     return RemoveImportsVisitor(context).transform_module(module).code
 
 
