@@ -168,7 +168,9 @@ class NumpyNamespace(Codemod):
         self._jnp = _jax_numpy_alias(node) or "jnp"
         self._x64_enabled = enables_x64(node, self.analysis.qualified_name)
         self._from_imports = _numpy_from_imports(node)
-        planner = Planner(self.analysis)
+        # the plan with nothing declined depends on the tree alone: the gate's reruns of the same
+        # text share it (only what the options and the verdict decline is planned again)
+        planner = self.analysis.derived(Planner)
         declined = frozenset(
             id(move.call) for plan in planner.plans for move in plan.moves if not self._would_apply(move)
         )

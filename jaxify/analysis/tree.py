@@ -17,12 +17,13 @@ LibCST also looks up, by name, a hook for every field of every node a visitor pa
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar
 
 import libcst as cst
-from libcst._typed_visitor import CSTTypedBaseFunctions
+from libcst._typed_visitor import CSTTypedBaseFunctions, CSTTypedVisitorFunctions
 
 # What a field of a node holds: nothing to visit (None, a sentinel, a string, an empty
 # sequence), one node, or a non-empty sequence of nodes.
@@ -127,10 +128,16 @@ def visit(tree: TreeIndex | None, root: cst.CSTNode, visitor: cst.CSTVisitor) ->
     on the same nodes in the same order, without rebuilding the tree, through ``tree``'s kept
     children when the caller has one. A visitor that defines a field hook (``visit_If_test``) is
     run by LibCST."""
-    if _field_hooks(type(visitor)):
+    kind = type(visitor)
+    if _field_hooks(kind):
         root.visit(visitor)
+        return
+    children_of = tree.children if tree is not None else children
+    if kind.on_visit is cst.CSTVisitor.on_visit and kind.on_leave is cst.CSTVisitor.on_leave and not any(
+            name.startswith(("visit_", "leave_")) for name in vars(visitor)):
+        _dispatch(root, visitor, _hooks(kind), children_of)
     else:
-        _visit(root, visitor, tree.children if tree is not None else children)
+        _visit(root, visitor, children_of)
 
 
 def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor, children_of: Callable) -> None:
@@ -140,22 +147,72 @@ def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor, children_of: Callable) ->
     visitor.on_leave(node)
 
 
+def _dispatch(node: cst.CSTNode, visitor: cst.CSTVisitor, hooks: _Hooks, children_of: Callable) -> None:
+    """``_visit`` for a visitor that keeps LibCST's ``on_visit`` and ``on_leave``: those look up
+    ``visit_<Node>`` by name on every node; here each class's hooks are looked up once."""
+    enter, leave = hooks.of(type(node))
+    if enter is None or enter(visitor, node) is not False:
+        for child in children_of(node):
+            _dispatch(child, visitor, hooks, children_of)
+    if leave is not None:
+        leave(visitor, node)
+
+
+class _Hooks:
+    """A visitor class's own ``visit_<Node>`` and ``leave_<Node>`` functions, by node class (None
+    for LibCST's no-op ones)."""
+
+    def __init__(self, visitor_class: type):
+        self._class = visitor_class
+        self._by_node: dict[type, tuple[Callable | None, Callable | None]] = {}
+
+    def of(self, node_class: type) -> tuple[Callable | None, Callable | None]:
+        found = self._by_node.get(node_class)
+        if found is None:
+            found = self._by_node[node_class] = tuple(
+                None if hook is getattr(CSTTypedVisitorFunctions, name, None) else hook
+                for name in (f"visit_{node_class.__name__}", f"leave_{node_class.__name__}")
+                for hook in [getattr(self._class, name, None)])
+        return found
+
+
+_HOOKS: weakref.WeakKeyDictionary[type, _Hooks] = weakref.WeakKeyDictionary()
+
+
+def _hooks(visitor_class: type) -> _Hooks:
+    found = _HOOKS.get(visitor_class)
+    if found is None:
+        found = _HOOKS[visitor_class] = _Hooks(visitor_class)
+    return found
+
+
 # LibCST's no-op field hooks (``visit_If_test``; ``visit_If`` is a node's own hook).
-_NO_OP_FIELD_HOOKS = {name: hook for name, hook in vars(CSTTypedBaseFunctions).items()
-                      if callable(hook) and name.count("_") >= 2}
+_NO_OP_FIELD_HOOKS = frozenset(name for name, hook in vars(CSTTypedBaseFunctions).items()
+                               if callable(hook) and name.count("_") >= 2)
 
 
 # Weak keys: many visitor classes are defined inside a function and close over its nodes; a
 # cache that held them would keep every tree they saw alive (10 MB per 8 KB of source).
 _FIELD_HOOKS: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
+_OWN_FIELD_HOOKS: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
 
 
 def _field_hooks(visitor_class: type) -> bool:
-    """Whether the class overrides one of LibCST's no-op field hooks."""
+    """Whether the class overrides one of LibCST's no-op field hooks: whether a class before
+    ``CSTTypedBaseFunctions`` in its MRO defines one (each class's own names read once, so a
+    visitor class defined inside a function costs a look at its few names)."""
     found = _FIELD_HOOKS.get(visitor_class)
     if found is None:
         found = _FIELD_HOOKS[visitor_class] = any(
-            getattr(visitor_class, name, hook) is not hook for name, hook in _NO_OP_FIELD_HOOKS.items())
+            _defines_field_hook(klass) for klass in itertools.takewhile(
+                lambda klass: klass is not CSTTypedBaseFunctions, visitor_class.__mro__))
+    return found
+
+
+def _defines_field_hook(klass: type) -> bool:
+    found = _OWN_FIELD_HOOKS.get(klass)
+    if found is None:
+        found = _OWN_FIELD_HOOKS[klass] = not _NO_OP_FIELD_HOOKS.isdisjoint(vars(klass))
     return found
 
 
@@ -167,7 +224,7 @@ class SkipsUnusedFieldHooks:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._defines_field_hooks = any(getattr(cls, name) is not hook for name, hook in _NO_OP_FIELD_HOOKS.items())
+        cls._defines_field_hooks = _field_hooks(cls)
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
         if self._defines_field_hooks:
