@@ -76,6 +76,7 @@ import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ExpressionContext
 from libcst.metadata.scope_provider import ImportAssignment
+from jaxify.analysis.tree import visit
 from jaxify.analysis.providers import ExpressionContexts, Scopes
 from jaxify.analysis.names import QualifiedNames
 
@@ -301,7 +302,7 @@ class ApiMigration(Codemod):
 
     def visit_Module(self, node: cst.Module) -> None:
         shims = ShimImports()
-        node.visit(shims)
+        visit(None, node, shims)
         self._shim_imports = shims.imports
         for statement in node.body:
             if not isinstance(statement, cst.SimpleStatementLine):

@@ -13,6 +13,7 @@ import libcst as cst
 import libcst.matchers as m
 import numpy
 
+from jaxify.analysis.tree import visit
 from jaxify.analysis.effects import SIDE_EFFECTS, effects_of
 from jaxify.analysis.expressions import code_of, literal_number
 from jaxify.analysis.mutation import Write
@@ -390,7 +391,7 @@ class Builder:
                     found.append(code(node.func))
 
         for element in target.slice:
-            element.visit(Calls())
+            visit(None, element, Calls())
         return found[0] if found else ""
 
     # x[mask] = v, x[mask] op= v -------------------------------------------------------------

@@ -57,6 +57,7 @@ import dataclasses
 import libcst as cst
 from libcst.metadata import PositionProvider
 
+from jaxify.analysis.tree import visit
 from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS, Effect, calls_in, effects_of_method, effects_of_name
 from jaxify.analysis.expressions import at_update_base, code_of, names_in
 from jaxify.analysis.jax_differences import jit_differences
@@ -359,7 +360,7 @@ class JitWrap(Codemod):
                 if blocker is not None:
                     found.append(blocker)
 
-        function.body.visit(Finder())
+        visit(None, function.body, Finder())
         # first among blockers at the same place: the reason the line must keep NumPy at all
         found[:0] = [Blocker(node, why) for node, why in jit_differences(self.analysis, function)]
         return sorted(found, key=lambda b: self.position(b.node))
@@ -482,7 +483,7 @@ class JitWrap(Codemod):
                                reason="each iteration becomes a copy of the loop body in the compiled program",
                                hint="fine for a few iterations; for many, use `lax.fori_loop` or `lax.scan`")
 
-        function.body.visit(Loops())
+        visit(None, function.body, Loops())
         if name in self._wrap:
             return
         for blocker in self.blockers(name):
@@ -522,7 +523,7 @@ class JitWrap(Codemod):
                             hint=f"pass `{param}` as an array (not static) if the function allows it, or hoist the call",
                         )
 
-        module.visit(Calls())
+        visit(None, module, Calls())
 
     def _static_of(self, name: str) -> tuple[str, ...]:
         if name in self._wrap:

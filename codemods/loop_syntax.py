@@ -10,6 +10,7 @@ from typing import Sequence
 import libcst as cst
 import libcst.matchers as m
 
+from jaxify.analysis.tree import visit
 from jaxify.analysis import Kind
 from jaxify.analysis.expressions import split_chain
 from jaxify.analysis.loop_blockers import tail_slice, window_parts
@@ -25,7 +26,7 @@ def identifiers(node: cst.CSTNode) -> set[str]:
         def visit_Name(self, node: cst.Name) -> None:
             names.add(node.value)
 
-    node.visit(_Names())
+    visit(None, node, _Names())
     return names
 
 
@@ -36,7 +37,7 @@ def functions_by_name(module: cst.Module) -> dict[str, list[cst.FunctionDef]]:
         def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
             found.setdefault(node.name.value, []).append(node)
 
-    module.visit(_Functions())
+    visit(None, module, _Functions())
     return found
 
 
@@ -136,7 +137,7 @@ def jax_bound_names(function: cst.CSTNode, resolve) -> set[str]:
                     qualified = resolve(call.func) if isinstance(call, cst.Call) else None
                     (jax_valued if qualified and qualified.startswith("jax.") else other).add(target.target.value)
 
-    function.visit(Collect())
+    visit(None, function, Collect())
     return jax_valued - other
 
 
@@ -215,7 +216,7 @@ def python_container_names(function: cst.CSTNode) -> dict[str, cst.CSTNode]:
         def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
             self._note(node.target, node.value)
 
-    function.visit(Collect())
+    visit(None, function, Collect())
     return found
 
 

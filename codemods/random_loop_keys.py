@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import libcst as cst
 
+from jaxify.analysis.tree import visit
 from jaxify.analysis.effects import SIDE_EFFECTS, Effect, calls_in
 from jaxify.analysis.loop_flow import block_flow, reads_of
 from jaxify.codemods.random_calls import is_atom, sampler_for, source
@@ -337,7 +338,7 @@ def _mentions(loop: cst.For, name: str, except_in: set[cst.CSTNode]) -> bool:
             nonlocal found
             found = found or node.value == name
 
-    loop.visit(Names())
+    visit(None, loop, Names())
     return found
 
 
@@ -376,7 +377,7 @@ class _Exits(cst.CSTVisitor):
 def _scan(statements: Iterable[cst.CSTNode]) -> _Exits:
     exits = _Exits()
     for statement in statements:
-        statement.visit(exits)
+        visit(None, statement, exits)
     return exits
 
 

@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 import libcst as cst
 import libcst.matchers as m
 
+from jaxify.analysis.tree import visit
 from jaxify.analysis.effects import Effect, effects_of
 from jaxify.analysis.expressions import code_of, literal_number
 from jaxify.analysis.loop_flow import reads_of
@@ -161,9 +162,9 @@ class BlockerFinder(cst.CSTVisitor):
         # its `and`/`or`/`not` as `jnp.logical_*`: of its test only the calls matter here.
         for call in m.findall(node.test, m.Call()):
             self.visit_Call(call)
-        node.body.visit(self)
+        visit(None, node.body, self)
         if node.orelse is not None:
-            node.orelse.visit(self)
+            visit(None, node.orelse, self)
         return False
 
     def _depends(self, node: cst.CSTNode | None) -> list[str]:
@@ -196,9 +197,9 @@ class BlockerFinder(cst.CSTVisitor):
         windows = [part for part in parts or () if part is not None]
         if any(self._depends(lower) for lower, _ in windows) and not any(self._depends(k) for _, k in windows):
             self.windows.append(node)
-            node.value.visit(self)
+            visit(None, node.value, self)
             for lower, _ in windows:
-                lower.visit(self)
+                visit(None, lower, self)
             return False
         return True
 
@@ -231,10 +232,10 @@ class BlockerFinder(cst.CSTVisitor):
         if self._tail_reduction(node):
             self.tails.append(node)
             for arg in node.args:  # all but the slice itself, whose bound may change every iteration
-                arg.value.value.visit(self)
+                visit(None, arg.value.value, self)
                 for element in arg.value.slice:
-                    (element.slice.lower or element.slice.upper if isinstance(element.slice, cst.Slice)
-                     else element.slice.value).visit(self)
+                    visit(None, element.slice.lower or element.slice.upper if isinstance(element.slice, cst.Slice)
+                          else element.slice.value, self)
             return False
         if any(reduced_use(node, selection.name) for selection in self.selections):
             return  # a count or a sum of the selected rows (codemods/loop_mask_reductions.py)
@@ -441,7 +442,7 @@ def side_effects_of(node: cst.CSTNode, resolve: Resolve, is_pure_function: Calla
         finder.allowed = frozenset({Effect.HOST_NUMPY, Effect.CONCRETE})
     if isinstance(node, cst.FunctionDef):
         for statement in node.body.body:
-            statement.visit(finder)
+            visit(None, statement, finder)
     else:
-        node.visit(finder)
+        visit(None, node, finder)
     return finder.blockers

@@ -8,6 +8,8 @@ from typing import Iterable, Sequence
 
 import libcst as cst
 
+from jaxify.analysis.tree import visit
+
 # -- names read and written -----------------------------------------------------------------
 
 
@@ -30,13 +32,13 @@ class _Reads(cst.CSTVisitor):
         self.names.append(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        visit(None, node.value, self)
         return False
 
     def visit_Call(self, node: cst.Call) -> bool:
-        node.func.visit(self)
+        visit(None, node.func, self)
         for arg in node.args:
-            arg.value.visit(self)  # keyword names are not reads
+            visit(None, arg.value, self)  # keyword names are not reads
         return False
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
@@ -71,17 +73,17 @@ class _Reads(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         for decorator in node.decorators:
-            decorator.visit(self)
+            visit(None, decorator, self)
         for param in [*node.params.params, *node.params.kwonly_params, *node.params.posonly_params]:
             if param.default is not None:
-                param.default.visit(self)
+                visit(None, param.default, self)
         self.names.extend(sorted(free_names(node)))
         return False
 
 
 def reads_of(node: cst.CSTNode) -> list[str]:
     collector = _Reads()
-    node.visit(collector)
+    visit(None, node, collector)
     return collector.names
 
 
@@ -197,5 +199,5 @@ def assigned_names(body: Iterable[cst.CSTNode], into_functions: bool = False) ->
             return into_functions
 
     for statement in body:
-        statement.visit(Writes())
+        visit(None, statement, Writes())
     return list(dict.fromkeys(order))

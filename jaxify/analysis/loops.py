@@ -25,6 +25,7 @@ from typing import Callable, Iterable, Sequence
 import libcst as cst
 import libcst.matchers as m
 
+from jaxify.analysis.tree import visit
 from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_blockers import Blocker, BlockerFinder, nonnegative_range, side_effects_of
 from jaxify.analysis.loop_flow import (
@@ -392,7 +393,7 @@ def live_after(path: Sequence[cst.CSTNode], loop: cst.CSTNode, names: set[str],
     scope_root = path[0] if path else None
     if scope_root is not None:
         nested = _NestedFunctionReads(run_in_place)
-        scope_root.visit(nested)
+        visit(None, scope_root, nested)
         live |= pending & nested.names
         pending -= live
     child: cst.CSTNode = loop
@@ -529,9 +530,9 @@ def analyze_loop(
     for statement in body:
         if exit_statement is not None and statement is exit_statement.statement:
             if early_return is not None and early_return.value is not None:
-                early_return.value.visit(finder)
+                visit(None, early_return.value, finder)
             continue
-        statement.visit(finder)
+        visit(None, statement, finder)
     blockers = finder.blockers
     if exit_statement is not None:  # and/or/not in its test are rewritten, so only calls matter
         blockers += side_effects_of(exit_statement.test, resolve, is_pure_function)
@@ -593,6 +594,6 @@ def _breaks(body: Sequence[cst.CSTNode]) -> bool:
 
     finder = _Breaks()
     for statement in body:
-        statement.visit(finder)
+        visit(None, statement, finder)
     return finder.found
 

@@ -522,6 +522,6 @@ class _References(cst.CSTVisitor):
             return False
         if not self.attribute:
             self.attributes += node.attr.value == self.name
-            node.value.visit(self)  # `x.rng` names an attribute, not the variable
+            visit(None, node.value, self)  # `x.rng` names an attribute, not the variable
             return False
         return True
