@@ -93,7 +93,6 @@ import cProfile
 import dataclasses
 import io
 import json
-import os
 import pstats
 import shutil
 import subprocess
@@ -107,7 +106,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from legacy_tree import generate_tree  # noqa: E402
 from stage_clock import StageClock  # noqa: E402
 
-import jaxify.codemods  # noqa: E402,F401  (imported before any stage is clocked: its JAX import is no stage)
+import jaxify.codemods  # noqa: E402,F401  (imported before any stage is clocked: importing is no stage)
 from jaxify.config import Options  # noqa: E402
 from jaxify.discovery import mentions_numpy_or_jax  # noqa: E402
 from jaxify.engine import process_file  # noqa: E402

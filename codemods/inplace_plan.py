@@ -18,7 +18,6 @@ from jaxify.analysis.input_contract import write_assumption, write_refusal
 from jaxify.analysis.jax_differences import write_difference
 from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write, bind_arguments, parameters, target_kind
 from jaxify.analysis.tree import TreeIndex
-from jaxify.analysis.values import Kind
 from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
 from jaxify.codemods.precision import enables_x64
 

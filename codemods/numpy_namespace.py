@@ -198,7 +198,6 @@ class NumpyNamespace(Codemod):
 
     def _would_apply(self, move: Move) -> bool:
         """Whether the options and ``# jaxify: ignore`` comments let this move happen."""
-        line = self.position(move.call)[0]
         code = move.unsafe_code if move.unsafe_because else "JX601"
         if move.unsafe_because and not self.options.unsafe:
             return False

@@ -285,7 +285,7 @@ class _GlobalThreading:
                 self.codemod.refuse(seed.call, "JX208", "this `np.random.seed` call cannot become a root key",
                                     reason=problem, hint=_HINTS["JX208"])
                 if function is not None:
-                    self.blocked[function] = ("JX208", f"it seeds the global state where no root key can replace it")
+                    self.blocked[function] = ("JX208", "it seeds the global state where no root key can replace it")
                 continue
             if function is None:
                 module_seed = seed

@@ -98,7 +98,7 @@ from jaxify.analysis.providers import ParentProvider, Scopes
 from jaxify.codemod import Codemod
 from jaxify.codemods.random_calls import SHUFFLES, is_atom, jax_expression, sampler_for, source
 from jaxify.codemods.random_loop_keys import batch_statement, fold_key, keys_split_before, split_statements
-from jaxify.codemods.random_threading import CHANGES_NUMBERS, Plan, Planner
+from jaxify.codemods.random_threading import Plan, Planner
 from jaxify.rules import Rule, Safety
 
 RULES = (

@@ -7,7 +7,6 @@ original gives; a jitted one under jax.jit, a frozen one exactly (same values, s
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
