@@ -176,13 +176,14 @@ class _Hooks:
         return found
 
 
-_HOOKS: weakref.WeakKeyDictionary[type, _Hooks] = weakref.WeakKeyDictionary()
-
-
 def _hooks(visitor_class: type) -> _Hooks:
-    found = _HOOKS.get(visitor_class)
+    # Kept on the class itself, not in a cache beside it: a visitor class defined inside a function
+    # closes over that function's nodes, and a global cache whose values hold the class's functions
+    # (or the class) would keep every tree such a class saw alive.
+    found = visitor_class.__dict__.get("_jaxify_hooks")
     if found is None:
-        found = _HOOKS[visitor_class] = _Hooks(visitor_class)
+        found = _Hooks(visitor_class)
+        setattr(visitor_class, "_jaxify_hooks", found)
     return found
 
 
