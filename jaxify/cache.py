@@ -81,6 +81,20 @@ def environment() -> dict[str, str]:
     }
 
 
+def write_json_atomically(path: Path, document) -> None:
+    """``document`` as JSON in ``path``, through a temporary file renamed over it: a reader (another
+    run) sees the old file or the new one, never half of one. Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(document, stream)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def options_fingerprint(options) -> dict:
     fields = dataclasses.asdict(options)
     return {name: value for name, value in fields.items() if name not in OPTIONS_OUTSIDE_THE_KEY}
@@ -135,18 +149,9 @@ class ResultCache:
     def put(self, key: str, rewritten: str | None, findings: list[Finding]) -> None:
         """Store a result; a cache that cannot be written only costs the next run its speed."""
         document = {"key": key, "rewritten": rewritten, "findings": [finding.to_json() for finding in findings]}
-        entry = self._entry(key)
         try:
             self._prepare()
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(document, stream)
-                os.replace(temporary, entry)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_json_atomically(self._entry(key), document)
         except OSError:
             pass
 

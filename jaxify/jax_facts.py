@@ -19,13 +19,14 @@ import inspect
 import json
 import os
 import sys
-import tempfile
 import types
 import warnings
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy
+
+from jaxify.cache import code_fingerprint, write_json_atomically
 
 FORMAT = 1
 _KINDS = frozenset(kind.name for kind in (
@@ -100,8 +101,6 @@ def _installed(distribution: str) -> str:
 
 
 def _facts_file() -> Path | None:
-    from jaxify.cache import code_fingerprint
-
     base = os.environ.get("XDG_CACHE_HOME")
     if not base:
         try:
@@ -132,15 +131,7 @@ def _read(path: Path) -> JaxFacts | None:
 def _write(path: Path, facts: JaxFacts) -> None:
     document = {"functions": facts.functions, "missing_attributes": sorted(facts.missing_attributes)}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".jax-facts-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(document, stream)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_json_atomically(path, document)
         for stale in path.parent.glob("jax-facts-*.json"):  # other versions' facts: not read again
             if stale != path:
                 stale.unlink(missing_ok=True)

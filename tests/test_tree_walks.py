@@ -50,10 +50,14 @@ def _every_node(module: cst.Module):
         stack.extend(node.children)
 
 
-class _Recorder(cst.CSTVisitor):
+class _Events(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.events: list[tuple[str, int]] = []
+
+
+class _Recorder(_Events):
+    """Overrides on_visit and on_leave: walked by calling them on every node (tree._visit)."""
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.events.append(("visit", id(node)))
@@ -61,6 +65,24 @@ class _Recorder(cst.CSTVisitor):
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self.events.append(("leave", id(original_node)))
+
+
+class _Hooked(_Events):
+    """Node hooks only: walked by looking each class's hooks up once (tree._dispatch)."""
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.events.append(("name", id(node)))
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.events.append(("lambda", id(node)))
+        return False  # a pruned subtree must stay pruned
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.events.append(("def", id(node)))
+        return True
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self.events.append(("call", id(original_node)))
 
 
 def test_there_are_sources_to_compare():
@@ -95,41 +117,11 @@ def test_parents_are_libcsts_parents():
         assert all(found[node] is expected[node] for node in expected), path
 
 
-class _Hooked(cst.CSTVisitor):
-    """Node hooks only: walked by looking each class's hooks up once (tree._dispatch)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.events: list[tuple[str, int]] = []
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.events.append(("name", id(node)))
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        self.events.append(("lambda", id(node)))
-        return False  # a pruned subtree must stay pruned
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.events.append(("def", id(node)))
-        return True
-
-    def leave_Call(self, original_node: cst.Call) -> None:
-        self.events.append(("call", id(original_node)))
-
-
+@pytest.mark.parametrize("visitor", [_Recorder, _Hooked])
 @pytest.mark.parametrize("tree", [None, TreeIndex()], ids=["fresh", "kept children"])
-def test_read_only_visit_calls_a_visitors_node_hooks_as_libcst_does(tree):
+def test_read_only_visit_calls_the_hooks_libcst_calls(tree, visitor):
     for path, module in _modules():
-        expected, found = _Hooked(), _Hooked()
-        module.visit(expected)
-        visit(tree, module, found)
-        assert found.events == expected.events, path
-
-
-@pytest.mark.parametrize("tree", [None, TreeIndex()], ids=["fresh", "kept children"])
-def test_read_only_visit_calls_the_hooks_libcst_calls(tree):
-    for path, module in _modules():
-        expected, found = _Recorder(), _Recorder()
+        expected, found = visitor(), visitor()
         module.visit(expected)
         visit(tree, module, found)
         assert found.events == expected.events, path
