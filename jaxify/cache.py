@@ -46,7 +46,8 @@ def default_cache_dir(start: Path) -> Path:
     return start / DEFAULT_FOLDER
 
 
-def _installed(distribution: str) -> str:
+def installed_version(distribution: str) -> str:
+    """The installed version of ``distribution``, or "absent"."""
     try:
         return version(distribution)
     except PackageNotFoundError:
@@ -75,9 +76,9 @@ def environment() -> dict[str, str]:
         "jaxify": __version__,
         "jaxify_code": code_fingerprint(),
         "python": sys.version.split()[0],
-        "libcst": _installed("libcst"),
-        "jax": _installed("jax"),
-        "numpy": _installed("numpy"),
+        "libcst": installed_version("libcst"),
+        "jax": installed_version("jax"),
+        "numpy": installed_version("numpy"),
     }
 
 

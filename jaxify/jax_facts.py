@@ -21,12 +21,11 @@ import os
 import sys
 import types
 import warnings
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy
 
-from jaxify.cache import code_fingerprint, write_json_atomically
+from jaxify.cache import code_fingerprint, installed_version, write_json_atomically
 
 FORMAT = 1
 _KINDS = frozenset(kind.name for kind in (
@@ -93,13 +92,6 @@ def _parameters(function) -> Parameters:
     return tuple((parameter.name, parameter.kind.name) for parameter in signature.parameters.values())
 
 
-def _installed(distribution: str) -> str:
-    try:
-        return version(distribution)
-    except PackageNotFoundError:
-        return "absent"
-
-
 def _facts_file() -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME")
     if not base:
@@ -107,7 +99,7 @@ def _facts_file() -> Path | None:
             base = Path.home() / ".cache"
         except RuntimeError:  # no home folder to be found
             return None
-    key = json.dumps([FORMAT, _installed("jax"), _installed("jaxlib"), numpy.__version__, sys.version,
+    key = json.dumps([FORMAT, installed_version("jax"), installed_version("jaxlib"), numpy.__version__, sys.version,
                       code_fingerprint()])
     return Path(base) / "jaxify" / f"jax-facts-{hashlib.sha256(key.encode()).hexdigest()[:20]}.json"
 

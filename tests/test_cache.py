@@ -97,8 +97,8 @@ def test_a_version_change_misses(tmp_path, rewrites, monkeypatch, package):
     path = tmp_path / "m.py"
     path.write_text(LEGACY)
     process_file(path, Options(), False, ResultCache.open(tmp_path / "cache"))
-    real = cache_module._installed
-    monkeypatch.setattr(cache_module, "_installed", lambda name: "99.0" if name == package else real(name))
+    real = cache_module.installed_version
+    monkeypatch.setattr(cache_module, "installed_version", lambda name: "99.0" if name == package else real(name))
     process_file(path, Options(), False, ResultCache.open(tmp_path / "cache"))
     assert len(rewrites) == 2
 
