@@ -76,9 +76,9 @@ import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ExpressionContext
 from libcst.metadata.scope_provider import ImportAssignment
-from jaxify.analysis.tree import visit
-from jaxify.analysis.providers import ExpressionContexts, Scopes
 from jaxify.analysis.names import QualifiedNames
+from jaxify.analysis.providers import ExpressionContexts, Scopes
+from jaxify.analysis.tree import visit
 
 from jaxify.codemods import api_calls
 from jaxify.codemods.compat_shims import ShimImports, is_compat_shim

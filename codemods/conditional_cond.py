@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from jaxify.analysis.providers import Scopes
 from jaxify.analysis.expressions import at_update_base, code_of, is_bool_valued, is_literal, is_scalar_reduction
+from jaxify.analysis.providers import Scopes
 from jaxify.codemods.branches import Refusal, assigned_name, binds_looser, statement_reads, target_names
 from jaxify.codemods.conditional_builders import branch_function, cond_or_switch, names_value
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from jaxify.analysis.providers import Scopes
 from jaxify.analysis.expressions import at_update_base, code_of, domain_unsafe_operands
+from jaxify.analysis.providers import Scopes
 from jaxify.codemods.branches import Refusal, assigned_name, assigned_pairs, names_read, statement_reads
 from jaxify.codemods.conditional_builders import arm_guard, double_where, nested_where
 

@@ -13,10 +13,10 @@ import libcst as cst
 import libcst.matchers as m
 import numpy
 
-from jaxify.analysis.tree import visit
 from jaxify.analysis.effects import SIDE_EFFECTS, effects_of
 from jaxify.analysis.expressions import code_of, literal_number
 from jaxify.analysis.mutation import Write
+from jaxify.analysis.tree import visit
 from jaxify.analysis.values import Kind
 
 # The .at[] method that reproduces ``x[idx] OP= v`` for a basic index (exact: no position repeats).

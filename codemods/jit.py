@@ -57,11 +57,11 @@ import dataclasses
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from jaxify.analysis.tree import visit
 from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS, Effect, calls_in, effects_of_method, effects_of_name
 from jaxify.analysis.expressions import at_update_base, code_of, names_in
 from jaxify.analysis.jax_differences import jit_differences
 from jaxify.analysis.mutation import bind_arguments, parameters
+from jaxify.analysis.tree import visit
 from jaxify.codemod import Codemod
 from jaxify.codemods.debug_print import PrintConversion, debug_print_arguments
 from jaxify.codemods.jit_static import concrete_parameters

@@ -10,12 +10,12 @@ from typing import Sequence
 import libcst as cst
 import libcst.matchers as m
 
-from jaxify.analysis.tree import visit
 from jaxify.analysis import Kind
 from jaxify.analysis.expressions import split_chain
 from jaxify.analysis.loop_blockers import tail_slice, window_parts
 from jaxify.analysis.loop_flow import block_flow, reads_of
 from jaxify.analysis.loops import STACKERS, LoopInfo
+from jaxify.analysis.tree import visit
 from jaxify.codemods import loop_builders as build
 
 def identifiers(node: cst.CSTNode) -> set[str]:

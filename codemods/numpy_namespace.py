@@ -100,8 +100,8 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-from jaxify.analysis.providers import Scopes
 from jaxify.analysis.expressions import code_of
+from jaxify.analysis.providers import Scopes
 from jaxify.codemod import Codemod
 from jaxify.codemods.conversion_tidy import without_redundant_conversions
 from jaxify.codemods.numpy_plan import MaskedReduction, Move, Planner

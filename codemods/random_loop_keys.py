@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Iterable
 
 import libcst as cst
 
-from jaxify.analysis.tree import visit
 from jaxify.analysis.effects import SIDE_EFFECTS, Effect, calls_in
 from jaxify.analysis.loop_flow import block_flow, reads_of
+from jaxify.analysis.tree import visit
 from jaxify.codemods.random_calls import is_atom, sampler_for, source
 
 if TYPE_CHECKING:

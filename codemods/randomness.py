@@ -93,8 +93,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from jaxify.analysis.randomness import RandomFacts, random_facts
 from jaxify.analysis.providers import ParentProvider, Scopes
+from jaxify.analysis.randomness import RandomFacts, random_facts
 from jaxify.codemod import Codemod
 from jaxify.codemods.random_calls import SHUFFLES, is_atom, jax_expression, sampler_for, source
 from jaxify.codemods.random_loop_keys import batch_statement, fold_key, keys_split_before, split_statements

@@ -13,12 +13,12 @@ from typing import Callable, Sequence
 import libcst as cst
 import libcst.matchers as m
 
-from jaxify.analysis.tree import visit
 from jaxify.analysis.effects import Effect, effects_of
 from jaxify.analysis.expressions import code_of, literal_number
 from jaxify.analysis.loop_flow import reads_of
 from jaxify.analysis.mask_selections import MaskedSelection, is_mask, reduced_use
 from jaxify.analysis.numpy_api import STATIC_ATTRIBUTES
+from jaxify.analysis.tree import visit
 
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
