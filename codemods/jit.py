@@ -61,7 +61,6 @@ from jaxify.analysis.effects import ARRAY_IN_PLACE_METHODS, Effect, calls_in, ef
 from jaxify.analysis.expressions import at_update_base, code_of, names_in
 from jaxify.analysis.jax_differences import jit_differences
 from jaxify.analysis.mutation import bind_arguments, parameters
-from jaxify.analysis.tree import visit
 from jaxify.codemod import Codemod
 from jaxify.codemods.debug_print import PrintConversion, debug_print_arguments
 from jaxify.codemods.jit_static import concrete_parameters
@@ -360,7 +359,7 @@ class JitWrap(Codemod):
                 if blocker is not None:
                     found.append(blocker)
 
-        visit(None, function.body, Finder())
+        self.analysis.tree.visit(function.body, Finder())
         # first among blockers at the same place: the reason the line must keep NumPy at all
         found[:0] = [Blocker(node, why) for node, why in jit_differences(self.analysis, function)]
         return sorted(found, key=lambda b: self.position(b.node))
@@ -483,7 +482,7 @@ class JitWrap(Codemod):
                                reason="each iteration becomes a copy of the loop body in the compiled program",
                                hint="fine for a few iterations; for many, use `lax.fori_loop` or `lax.scan`")
 
-        visit(None, function.body, Loops())
+        self.analysis.tree.visit(function.body, Loops())
         if name in self._wrap:
             return
         for blocker in self.blockers(name):
@@ -523,7 +522,7 @@ class JitWrap(Codemod):
                             hint=f"pass `{param}` as an array (not static) if the function allows it, or hoist the call",
                         )
 
-        visit(None, module, Calls())
+        self.analysis.tree.visit(module, Calls())
 
     def _static_of(self, name: str) -> tuple[str, ...]:
         if name in self._wrap:

@@ -36,7 +36,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import GlobalScope, ImportAssignment, MetadataWrapper, PositionProvider
 
 from jaxify import python_ast
-from jaxify.analysis.providers import ParentProvider, Scopes
+from jaxify.analysis.providers import ParentProvider, Scopes, Wrapper
 from jaxify.analysis.tree import visit
 from jaxify.codemod import fresh_name
 from jaxify.present_imports import add_imports, already_imported
@@ -68,7 +68,7 @@ def follow_module_imports(before: str, after: str) -> str:
         return after
     before_module = cst.parse_module(before)
     imported_before = {root for root, item in CANONICAL_IMPORTS.items() if already_imported(before_module, [item])}
-    wrapper = MetadataWrapper(cst.parse_module(after), unsafe_skip_copy=True)
+    wrapper = Wrapper(cst.parse_module(after), unsafe_skip_copy=True)
     renamer = _Renamer(wrapper, written, imported_before)
     if not renamer.replacements:
         return after

@@ -14,8 +14,8 @@ walks it again with its own visitor, every walk rebuilding every node (three in 
 
 Every analysis and codemod asks these (the wrapper keeps one answer per provider class, so a
 file's scopes are computed once), of a ``Wrapper``: LibCST's ``MetadataWrapper`` walks the whole
-module for the batchable providers of each round of a resolution even when a round has none. ``tests/test_tree_walks.py`` compares each answer with LibCST's
-on every node of the corpus and the fixtures.
+module for the batchable providers of each round of a resolution even when a round has none.
+``tests/test_tree_walks.py`` compares each answer with LibCST's on the corpus and the fixtures.
 """
 
 from __future__ import annotations
@@ -38,16 +38,12 @@ class ExpressionContexts(BaseMetadataProvider[ExpressionContext]):
     type parameters are not reached)."""
 
     def _gen_impl(self, module: cst.Module) -> None:
-        self._mark(module, LOAD)
-
-    def _mark(self, node: cst.CSTNode, context: ExpressionContext) -> None:
-        # iterative for long chains of children; each entry: (node, its context)
-        stack: list[tuple[cst.CSTNode, ExpressionContext]] = [(node, context)]
+        # iterative, so deep nesting costs no recursion; each entry: (node, its context)
+        stack: list[tuple[cst.CSTNode, ExpressionContext]] = [(module, LOAD)]
         computed = self._computed
         while stack:
             node, context = stack.pop()
-            parts = self._parts(node, context, computed)
-            stack.extend(reversed(parts))
+            stack.extend(reversed(self._parts(node, context, computed)))
 
     @staticmethod
     def _parts(node: cst.CSTNode, context: ExpressionContext, computed) -> list[tuple[cst.CSTNode, ExpressionContext]]:

@@ -32,7 +32,7 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 # (node class, what each field holds) -> the indices of the fields holding nodes, in visiting order
 _ORDERS: dict[tuple[type, tuple[int, ...]], tuple[int, ...]] = {}
 _NODE_TYPES: set[type] = set()
-_OTHER_TYPES: set[type] = {str, type(None), tuple, list}
+_OTHER_TYPES: set[type] = {str, type(None)}
 
 
 def _holds(value: object) -> int:

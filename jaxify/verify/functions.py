@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxify import python_ast
+from jaxify.analysis.providers import Wrapper
 from jaxify.config import Options
 
 
@@ -41,8 +42,8 @@ def changed_functions(original: str, rewritten: str, options: Options,
     """The module-level functions present in both texts whose source differs, in file order.
     ``kept_numpy_lines``: the (original) lines of the rewrite's JX807 findings; the function holding
     one kept its NumPy computation, so it is checked as callers call it, not under jax.jit."""
-    old_wrapper = MetadataWrapper(cst.parse_module(original))
-    new_wrapper = MetadataWrapper(cst.parse_module(rewritten))
+    old_wrapper = Wrapper(cst.parse_module(original))
+    new_wrapper = Wrapper(cst.parse_module(rewritten))
     old_positions = old_wrapper.resolve(PositionProvider)
     new_positions = new_wrapper.resolve(PositionProvider)
     old_defs, new_defs = module_functions(old_wrapper.module), module_functions(new_wrapper.module)

@@ -26,9 +26,10 @@ from __future__ import annotations
 import dataclasses
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import PositionProvider
 
 from jaxify.analysis.expressions import names_in
+from jaxify.analysis.providers import Wrapper
 
 Span = tuple[int, int]  # first and last line in the original
 
@@ -96,7 +97,7 @@ def _definitions(module: cst.Module) -> dict[str, list[cst.CSTNode]]:
 
 def _changed_units(old_module: cst.Module, new_module: cst.Module) -> dict[str, _Unit]:
     old_defs, new_defs = _definitions(old_module), _definitions(new_module)
-    positions = MetadataWrapper(old_module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = Wrapper(old_module, unsafe_skip_copy=True).resolve(PositionProvider)
     units = {}
     for name in dict.fromkeys([*old_defs, *new_defs]):
         old, new = old_defs.get(name, [None])[-1], new_defs.get(name, [None])[-1]
