@@ -149,14 +149,15 @@ class Conditionals(WhereForm, CondForm, Codemod):
         this codemod starts from the truth of an array value tested there. A hook reads the kind of
         the original node an updated one was rebuilt from, and a node jaxify built is never an array
         to it, so what none of the originals offers, no hook meets."""
-        if isinstance(node, (cst.If, cst.Assert, cst.IfExp)):
+        kind = type(node)  # asked of every node: `is` costs far less than isinstance on LibCST's classes
+        if kind in (cst.If, cst.Assert, cst.IfExp):
             tested = [node.test]
-        elif isinstance(node, cst.BooleanOperation):
+        elif kind is cst.BooleanOperation:
             tested = [node.left, node.right]
-        elif isinstance(node, cst.Comparison) and len(node.comparisons) > 1:
+        elif kind is cst.Comparison and len(node.comparisons) > 1:
             # a chain: Python tests the truth of every link but the last
             tested = [node.left, *(target.comparator for target in node.comparisons[:-1])]
-        elif isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        elif kind is cst.UnaryOperation and type(node.operator) is cst.Not:
             tested = [node.expression]
         else:
             return False

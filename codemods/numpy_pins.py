@@ -17,6 +17,8 @@ from jaxify.codemods.numpy_support import ATTRIBUTES_MISSING_ON_JAX_ARRAYS, IN_P
 
 # Builtins whose result can be one of their arguments (max(a, b)) or a container of them.
 _VALUE_BUILTINS = frozenset(f"builtins.{name}" for name in ("list", "tuple", "sorted", "reversed", "min", "max", "abs"))
+# reading or calling one of these on an array needs a NumPy array
+_NUMPY_ONLY_ATTRIBUTES = ATTRIBUTES_MISSING_ON_JAX_ARRAYS | IN_PLACE_METHODS
 
 
 def root_name(expr: cst.CSTNode) -> str | None:
@@ -52,31 +54,31 @@ class NumpyPins:
         roots: set[str] = set()
         helper_calls = []
         for node in self.bodies[id(info)]:
-            if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
-                roots.add(root_name(node.target))
-            elif isinstance(node, cst.AugAssign):
+            kind = type(node)  # LibCST's node classes have no subclasses: `is` decides, and costs far less than isinstance
+            if kind is cst.AssignTarget:
+                if type(node.target) is cst.Subscript:
+                    roots.add(root_name(node.target))
+            elif kind is cst.AugAssign:
                 if isinstance(node.target, (cst.Subscript, cst.Attribute)):
                     roots.add(root_name(node.target))
                 elif isinstance(node.target, cst.Name) and self.kind(node.target) is Kind.ARRAY:
                     roots.add(node.target.value)  # NumPy's `x += v` writes x's buffer
-            elif isinstance(node, cst.Attribute) and node.attr.value in (
-                ATTRIBUTES_MISSING_ON_JAX_ARRAYS | IN_PLACE_METHODS
-            ):
-                if self.analysis.qualified_name(node) is None:
+            elif kind is cst.Attribute:
+                if node.attr.value in _NUMPY_ONLY_ATTRIBUTES and (
+                    self.analysis.qualified_name(node) is None
+                ):
                     roots.add(root_name(node.value))
-            elif isinstance(node, cst.Call):
+            elif kind is cst.Call:
                 roots |= self._roots_of_call(node)
                 callee = self.analysis.values.local_function(node)
                 if callee is not None:
                     helper_calls.append((node, callee))
-            elif isinstance(node, cst.Assign):
+            elif kind is cst.Assign:
                 roots |= self._rewrapped_names(node)
-            if isinstance(node, cst.Assign) and any(
-                isinstance(t.target, cst.Attribute) and t.target.attr.value in self.mutated_attributes
-                for t in node.targets
-            ):
-                roots |= self.value_flow(node.value)[0]
-            if isinstance(node, cst.Subscript) and id(node) in self.guarded:
+                if any(isinstance(t.target, cst.Attribute) and t.target.attr.value in self.mutated_attributes
+                       for t in node.targets):
+                    roots |= self.value_flow(node.value)[0]
+            elif kind is cst.Subscript and id(node) in self.guarded:
                 roots.add(root_name(node.value))  # NumPy raises IndexError here; jax would clamp
         return roots, helper_calls
 
@@ -87,17 +89,18 @@ class NumpyPins:
         for nodes in self.bodies.values():
             for node in nodes:
                 target = None
-                if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
+                kind = type(node)
+                if kind is cst.AssignTarget and type(node.target) is cst.Subscript:
                     target = node.target
-                elif isinstance(node, cst.AugAssign):
+                elif kind is cst.AugAssign:
                     target = node.target
-                elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and (
+                elif kind is cst.Call and type(node.func) is cst.Attribute and (
                     node.func.attr.value in IN_PLACE_METHODS
                 ):
                     target = node.func.value
-                while isinstance(target, cst.Subscript):
+                while type(target) is cst.Subscript:
                     target = target.value
-                if isinstance(target, cst.Attribute):
+                if type(target) is cst.Attribute:
                     found.add(target.attr.value)
         return found
 
@@ -106,7 +109,7 @@ class NumpyPins:
         return [
             node.value
             for node in self.bodies[id(info)]
-            if isinstance(node, cst.Assign) and any(
+            if type(node) is cst.Assign and any(
                 isinstance(t.target, cst.Attribute) and t.target.attr.value in self.mutated_attributes
                 for t in node.targets
             )
@@ -159,7 +162,7 @@ class NumpyPins:
         previous: dict[int, cst.CSTNode] = {}
         for nodes in self.bodies.values():
             for block in nodes:
-                if not isinstance(block, cst.IndentedBlock):
+                if type(block) is not cst.IndentedBlock:
                     continue
                 for before, after in zip(block.body, block.body[1:]):
                     if all(isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 for s in (before, after)):
@@ -304,7 +307,7 @@ class NumpyPins:
             sources += info.scope.returns
         sources += self._stored_in_mutated_attributes(info)
         for node in self.bodies[id(info)]:
-            member = self.numpy_member(node.func) if isinstance(node, cst.Call) else None
+            member = self.numpy_member(node.func) if type(node) is cst.Call else None
             if member is not None and self._stays_numpy(member, node):
                 sources += [arg.value for arg in self._data_args(member, node)]
         return {id(call) for source in sources for call in self.value_flow(source)[1]}

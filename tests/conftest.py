@@ -1,3 +1,4 @@
+import gc
 import os
 
 # Legacy NumPy computes in float64; comparisons against it need JAX's x64 mode. Set before any
@@ -7,6 +8,13 @@ os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 from hypothesis import settings
 
+from jaxify.runner import GC_THRESHOLDS
+
 # Deterministic in CI and locally: a flaky CI blocks every landing.
 settings.register_profile("jaxify", derandomize=True, deadline=None, max_examples=50, print_blob=True)
 settings.load_profile("jaxify")
+
+# The suite rewrites thousands of modules in this process; with CPython's default thresholds the
+# garbage collector's full passes over every live LibCST tree cost a quarter of that CPU. The
+# same thresholds as jaxify's workers (runner._collect_garbage_less_often).
+gc.set_threshold(*GC_THRESHOLDS)

@@ -5,7 +5,8 @@
   nothing and reports nothing. (The text-only ``applies_to`` checks are older and covered by the
   fixture tests themselves.)
 - ``TreeIndex`` walks a tree without rebuilding it: the same nodes in the same order as LibCST's
-  own traversal, pruned the same way.
+  own traversal, pruned the same way, less the formatting nodes (whitespace, comments,
+  punctuation), under which there is no code.
 - A codemod that defines no field hook skips LibCST's lookup of one; one that defines a hook still
   has it called.
 """
@@ -18,7 +19,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper
 
-from jaxify.analysis.tree import TreeIndex
+from jaxify.analysis.tree import FORMATTING, TreeIndex
 from jaxify.codemod import Codemod, FileContext
 from jaxify.codemods import CODEMODS
 from jaxify.config import Options
@@ -85,13 +86,43 @@ def test_tree_index_walks_as_libcst_does():
         tree = TreeIndex()
         recorder = _Recorder()
         module.visit(recorder)
-        assert list(tree.walk(module)) == recorder.nodes, path
+        assert list(tree.walk(module)) == _code_only(recorder.nodes), path
         for node in recorder.nodes:
             assert list(tree.children(node)) == list(node.children)
             if isinstance(node, cst.FunctionDef):
                 pruned = _Recorder(_nested_definition(node))
                 node.visit(pruned)
-                assert list(tree.walk(node, prune=_nested_definition(node))) == pruned.nodes, path
+                assert list(tree.walk(node, prune=_nested_definition(node))) == _code_only(pruned.nodes), path
+
+
+def _code_only(nodes: list[cst.CSTNode]) -> list[cst.CSTNode]:
+    """LibCST's walk less the formatting nodes and everything under them (a comment inside a
+    parenthesized whitespace), which TreeIndex.walk leaves out."""
+    skipped: set[int] = set()
+    kept = []
+    for node in nodes:
+        if id(node) in skipped:
+            continue
+        if type(node) in FORMATTING:
+            skipped.update(id(child) for child in _all_under(node))
+        else:
+            kept.append(node)
+    return kept
+
+
+def _all_under(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _all_under(child)
+
+
+def test_walks_skip_only_formatting_nodes_that_hold_no_code():
+    """Under a formatting node there is only more formatting: skipping its subtree hides no code."""
+    for path in SOURCES[::3]:
+        module = cst.parse_module(path.read_text(encoding="utf-8"))
+        for node in _all_under(module):
+            if type(node) in FORMATTING:
+                assert all(type(inner) in FORMATTING for inner in _all_under(node)), (path, node)
 
 
 def test_field_hooks_are_called_only_where_a_codemod_defines_one():

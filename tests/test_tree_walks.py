@@ -85,6 +85,16 @@ class _Hooked(_Events):
         self.events.append(("call", id(original_node)))
 
 
+class _HookedOnFormatting(_Hooked):
+    """Hooks on formatting nodes too, which the walk of a visitor without them skips."""
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.events.append(("comment", id(node)))
+
+    def leave_Comma(self, original_node: cst.Comma) -> None:
+        self.events.append(("comma", id(original_node)))
+
+
 def test_there_are_sources_to_compare():
     assert len(SOURCES) > 500
 
@@ -117,7 +127,7 @@ def test_parents_are_libcsts_parents():
         assert all(found[node] is expected[node] for node in expected), path
 
 
-@pytest.mark.parametrize("visitor", [_Recorder, _Hooked])
+@pytest.mark.parametrize("visitor", [_Recorder, _Hooked, _HookedOnFormatting])
 @pytest.mark.parametrize("tree", [None, TreeIndex()], ids=["fresh", "kept children"])
 def test_read_only_visit_calls_the_hooks_libcst_calls(tree, visitor):
     for path, module in _modules():

@@ -253,8 +253,8 @@ class ValueClasses:
             self._foreign = {}
             owner = self.analysis.collector.owner
             for node in self.analysis.tree.walk(self.analysis.module):  # shared, without rebuilding
-                if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-                        and isinstance(node.func.value, cst.Name)):
+                if not (type(node) is cst.Call and type(node.func) is cst.Attribute
+                        and type(node.func.value) is cst.Name):
                     continue
                 receiver, method = node.func.value.value, node.func.attr.value
                 if (method in ARRAY_ATTRIBUTES or method in _NOT_ARRAY_EVIDENCE or receiver in ("self", "cls")

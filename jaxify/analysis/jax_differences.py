@@ -90,13 +90,14 @@ class _Differences:
         self.sensitive: dict[int, tuple[str, str]] = {}
         self._sensitive_names: set[tuple[int, str]] = set()
         for node in analysis.tree.walk(analysis.module):
-            if isinstance(node, cst.Try):
+            kind = type(node)  # every node of the module: `is` costs far less than isinstance on LibCST's classes
+            if kind is cst.Try:
                 caught = set().union(*(_caught(h) for h in node.handlers)) & _RAISING_ERRORS
                 if caught:
                     why = (f"it runs inside a `try` that catches {', '.join(sorted(caught))}: the jax form returns "
                            "NaN, clamps or never raises, so the handler would silently stop running")
                     self._mark_raising(node.body, why)
-            elif isinstance(node, cst.With) and any(self._errstate_raises(item.item) for item in node.items):
+            elif kind is cst.With and any(self._errstate_raises(item.item) for item in node.items):
                 self._mark_raising(node.body, "it runs under `np.errstate(...='raise')`: NumPy raises "
                                    "FloatingPointError there, the jax form never does")
         self._collect_sensitive()
@@ -120,22 +121,23 @@ class _Differences:
                 pending += [(operand, f"`{_code(node)}`", edge[1]) for operand in edge[0]]
                 if isinstance(node, cst.Call) and self.analysis.qualified_name(node.func):
                     self.sensitive.setdefault(id(node), ("", edge[1]))  # the call itself: np.asarray(x, dtype=int)
-            if isinstance(node, cst.Call):
+            kind = type(node)  # every node of the module: `is` costs far less than isinstance on LibCST's classes
+            if kind is cst.Call:
                 qualified = self.analysis.qualified_name(node.func) or ""
                 name = qualified.split(".", 1)[1] if qualified.startswith(("builtins.", "numpy.")) else ""
                 if qualified.startswith("math.") or (qualified.startswith("builtins.") and name in _TYPE_SENSITIVE_BUILTINS) or (
                     qualified.startswith("numpy.") and name in _TYPE_SENSITIVE_NUMPY
                 ):
                     pending += [(arg.value, f"`{_code(node)}`", _TYPES) for arg in node.args]
-            elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo) and isinstance(
+            elif kind is cst.BinaryOperation and type(node.operator) is cst.Modulo and isinstance(
                 node.left, (cst.SimpleString, cst.ConcatenatedString)
             ):
                 pending.append((node.right, f"`{_code(node)}` (string formatting)", _TYPES))
-            elif isinstance(node, cst.FormattedStringExpression):
+            elif kind is cst.FormattedStringExpression:
                 pending.append((node.expression, "an f-string", _TYPES))
-            elif isinstance(node, cst.DictElement):
+            elif kind is cst.DictElement:
                 pending.append((node.key, "a dict key", _TYPES))
-            elif isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
+            elif kind is cst.AssignTarget and type(node.target) is cst.Subscript:
                 base = value_classes(self.analysis).of(node.target.value)
                 if base.cls == "object":  # a dict: the index is a key
                     pending += [(e.slice.value, "a dict key", _TYPES)
@@ -204,7 +206,7 @@ def edge_operation(analysis, node: cst.CSTNode) -> tuple[list[cst.CSTNode], str]
         if all(_may_be_integer(analysis, operand) for operand in division) and not _nonzero_constant(division[1]):
             return list(division), _ZERO_DIVISOR
         return None
-    if not isinstance(node, cst.Call):
+    if type(node) is not cst.Call:
         return None
     cast = _float_to_int_cast(analysis, node)
     if cast:
@@ -218,11 +220,12 @@ def edge_operation(analysis, node: cst.CSTNode) -> tuple[list[cst.CSTNode], str]
 
 
 def _floor_division(analysis, node: cst.CSTNode) -> tuple[cst.CSTNode, cst.CSTNode] | None:
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.FloorDivide):
+    kind = type(node)  # asked of every node: `is` costs far less than isinstance on LibCST's classes
+    if kind is cst.BinaryOperation and type(node.operator) is cst.FloorDivide:
         return node.left, node.right
-    if isinstance(node, cst.AugAssign) and isinstance(node.operator, cst.FloorDivideAssign):
+    if kind is cst.AugAssign and type(node.operator) is cst.FloorDivideAssign:
         return node.target, node.value
-    if isinstance(node, cst.Call) and analysis.qualified_name(node.func) in ("numpy.floor_divide", "numpy.divmod"):
+    if kind is cst.Call and analysis.qualified_name(node.func) in ("numpy.floor_divide", "numpy.divmod"):
         positional = [a.value for a in node.args if a.keyword is None]
         return (positional[0], positional[1]) if len(positional) >= 2 else None
     return None
@@ -319,7 +322,7 @@ def _find_stored_callables(analysis) -> dict[int, str]:
     found = {}
     walk = analysis.tree.walk  # the module's walk without rebuilding, shared with the other analyses
     for node in walk(analysis.module):
-        if not isinstance(node, cst.ClassDef):
+        if type(node) is not cst.ClassDef:
             continue
         methods = {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)}
         assigned = {}

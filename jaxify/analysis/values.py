@@ -216,7 +216,7 @@ class ValueKinds:
 
     def local_function(self, call: cst.Call) -> Scope | None:
         """The module's own function a call goes to (``helper(x)``), if it is one."""
-        if not isinstance(call.func, cst.Name):
+        if type(call.func) is not cst.Name:
             return None
         scope, _ = self.lookup(call, call.func.value)
         if scope is None:
