@@ -169,3 +169,20 @@ def test_scopes_are_libcsts():
         expected, found = wrapper.resolve(ScopeProvider), wrapper.resolve(Scopes)
         assert set(found) == set(expected), path
         assert _scope_facts(module, found) == _scope_facts(module, expected), path
+
+
+def test_libcst_node_classes_that_jaxify_tests_by_identity_have_no_subclasses():
+    """The planners' per-node loops test ``type(node) is cst.Call`` instead of isinstance (which,
+    on LibCST's ABC-based classes, costs a Python call when it fails): exact only while no
+    concrete node class has a subclass, which a new LibCST could add."""
+    import inspect
+
+    def under(klass):
+        for sub in klass.__subclasses__():
+            yield sub
+            yield from under(sub)
+
+    concrete = [klass for klass in vars(cst).values() if inspect.isclass(klass) and issubclass(klass, cst.CSTNode)
+                and not inspect.isabstract(klass) and not klass.__name__.startswith("Base")]
+    assert len(concrete) > 150
+    assert {klass.__name__: [sub.__name__ for sub in under(klass)] for klass in concrete if any(under(klass))} == {}
