@@ -139,10 +139,15 @@ class Conditionals(WhereForm, CondForm, Codemod):
     def visit_Module(self, node: cst.Module) -> None:
         self._functions = {s.name.value: s for s in node.body if isinstance(s, cst.FunctionDef)}
         self._module = node
-        self._tests_arrays = any(self._tests_an_array(inner) for inner in self.analysis.tree.walk(node))
+        walk = self.analysis.tree.walk
+        self._testing = {id(statement) for statement in node.body
+                         if any(self._tests_an_array(inner) for inner in walk(statement))}
 
     def rewrites_below(self) -> bool:
-        return self._tests_arrays
+        return bool(self._testing)
+
+    def rewrites_in(self, statement: cst.CSTNode) -> bool:
+        return id(statement) in self._testing
 
     def _tests_an_array(self, node: cst.CSTNode) -> bool:
         """Whether a hook below may act on ``node`` of the visited tree: every rewrite and finding of

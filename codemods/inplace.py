@@ -199,10 +199,14 @@ class InplaceUpdates(Codemod):
         for (function, params), made_here in zip(functions, self.report(returns)):
             if made_here and function not in self.plan.already_returned:
                 self.returned[id(planner.top_level[function])] = params
+        # every leave_* hook below reads one of these tables, keyed by the ids of original nodes
+        self.rewritten = set().union(self.replacements, self.rebinds, self.conversions, self.chained, self.returned)
 
     def rewrites_below(self) -> bool:
-        # every leave_* hook below reads one of these plans, filled by visit_Module
-        return bool(self.replacements or self.rebinds or self.conversions or self.chained or self.returned)
+        return bool(self.rewritten)
+
+    def rewrites_in(self, statement: cst.CSTNode) -> bool:
+        return self.holds_any(statement, self.rewritten)
 
     @staticmethod
     def _decision(plan) -> Decision | None:

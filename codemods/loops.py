@@ -66,26 +66,25 @@ After:
 iteration changes, except through plain copies `a = b`), `break` in a loop over an array or in a
 range with a step, a nested loop, `return` or a tuple-unpacking assignment to non-names under a
 traced condition, `append` in a loop whose statements run under a traced condition (the list's
-length would depend on them), `yield`, `raise`, I/O and `print`, NumPy calls on traced values, global random
-state, `min`/`max` with `key=`/`default=` or one iterable argument, calls to
-functions not known to be pure, item or attribute assignment (mutation the in-place
-codemod could not remove), growing containers, arrays whose shape changes every iteration, a
-Python `and`/`or`/`not` or conditional expression on a value the loop computes outside an `if`
-test, slices whose bounds move with the loop index, a loop variable read after a loop that does
-not `break`, and carried names first assigned inside the loop. Both sides of a lowered `if` are
+length would depend on them), `yield`, `raise`, I/O and `print`, NumPy calls on traced values,
+global random state, `min`/`max` with `key=`/`default=` or one iterable argument, calls to
+functions not known to be pure, item or attribute assignment (mutation the in-place codemod could
+not remove), growing containers, arrays whose shape changes every iteration, a Python
+`and`/`or`/`not` or conditional expression on a value the loop computes outside an `if` test,
+slices whose bounds move with the loop index, a loop variable read after a loop that does not
+`break`, and carried names first assigned inside the loop. Both sides of a lowered `if` are
 evaluated every iteration (exact for the side-effect-free bodies allowed here; a NaN or an
-out-of-range read on the side not taken is discarded by the select).
-`lax.while_loop` is not reverse-differentiable (`jax.grad` raises; `jax.jvp` works): each JX304
-finding says so. A list collected by a loop must be created empty (`ys = []`) and used after the
-loop only through `jnp.array` / `jnp.stack` / `jnp.asarray`; with zero iterations the stacked
-result is `(0, *shape)` where the list would give `(0,)`. A loop over a value not known to be an
-array is rewritten only with `--unsafe` (a list of ragged or non-numeric items cannot be scanned).
-Carries keep their initial dtype and shape: an initial value whose dtype or shape differs from
-what the body produces (`acc = 0.0` then `acc = acc + row`) fails at trace time ("carry input and
-carry output must have equal types"), never silently. `jax.vmap` is used only over ranges that
-never go negative (a negative index wraps onto an element another iteration writes, and the order
-of a scatter to repeated positions is undefined); other ranges get `lax.fori_loop`.
-"""
+out-of-range read on the side not taken is discarded by the select). `lax.while_loop` is not
+reverse-differentiable (`jax.grad` raises; `jax.jvp` works): each JX304 finding says so. A list
+collected by a loop must be created empty (`ys = []`) and used after the loop only through
+`jnp.array` / `jnp.stack` / `jnp.asarray`; with zero iterations the stacked result is `(0, *shape)`
+where the list would give `(0,)`. A loop over a value not known to be an array is rewritten only
+with `--unsafe` (a list of ragged or non-numeric items cannot be scanned). Carries keep their
+initial dtype and shape: an initial value whose dtype or shape differs from what the body produces
+(`acc = 0.0` then `acc = acc + row`) fails at trace time ("carry input and carry output must have
+equal types"), never silently. `jax.vmap` is used only over ranges that never go negative (a
+negative index wraps onto an element another iteration writes, and the order of a scatter to
+repeated positions is undefined); other ranges get `lax.fori_loop`. """
 
 from __future__ import annotations
 
@@ -142,6 +141,7 @@ class LocalEffects(ModuleEffects):
 
 class LoopCodemod(ExitPlans, Codemod):
     RULES = RULES
+    ACTS_UNDER = (cst.For, cst.While)  # every hook acts on a loop, or on the function around one
 
     @classmethod
     def applies_to(cls, text: str) -> bool:

@@ -150,6 +150,7 @@ class NumpyNamespace(Codemod):
         self._moves: dict[int, Move] = {}
         self._masked: dict[int, MaskedReduction] = {}
         self._casts: set[int] = set()
+        self._planned: set[int] = set()  # the ids of the calls above, all the walk below the module rewrites
         self._jnp = "jnp"
         self._from_imports: dict[str, tuple[str, str | None]] = {}
         self._x64_enabled = False
@@ -190,11 +191,15 @@ class NumpyNamespace(Codemod):
                 if self.fix(masked.call, "JX603", f"`{label}` reduces without selecting"
                             + self._precision_note(masked.call)):
                     self._masked[id(masked.call)] = masked
+        self._planned = self._moves.keys() | self._masked.keys() | self._casts
 
     def rewrites_below(self) -> bool:
         # leave_Call rewrites only the planned calls; leave_IndentedBlock drops a conversion only
         # after a creator one of them moved
         return bool(self._moves or self._masked or self._casts)
+
+    def rewrites_in(self, statement: cst.CSTNode) -> bool:
+        return self.holds_any(statement, self._planned)
 
     def _would_apply(self, move: Move) -> bool:
         """Whether the options and ``# jaxify: ignore`` comments let this move happen."""

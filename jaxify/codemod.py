@@ -17,6 +17,7 @@ schedule the change and LibCST's import visitors make it once, after the codemod
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Callable, ClassVar
 
 import libcst as cst
@@ -104,6 +105,9 @@ class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
     # base classes together, so the positions come with the providers a codemod declares; asked
     # for alone (in span), they would also cost LibCST an empty batched walk of the module.
     METADATA_DEPENDENCIES = (PositionProvider,)
+    # Node classes under which all of a codemod's work lies (a loop, say): the walk passes over
+    # the module's statements that hold none of them. Empty: every statement is walked.
+    ACTS_UNDER: ClassVar[tuple[type[cst.CSTNode], ...]] = ()
 
     def __init__(self, context: FileContext, wrapper: MetadataWrapper):
         self.context = context
@@ -112,6 +116,7 @@ class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
         super().__init__()
         self.import_context = CodemodContext(filename=context.path, wrapper=wrapper)
         self._last_visited: cst.CSTNode | None = None
+        self._passed_over: set[int] = set()  # ids of the module's statements the walk does not enter
         self._made_a_fix = False  # imports are added only for rewrites actually made
         self._codes = {rule.code: rule for rule in self.RULES}
 
@@ -148,10 +153,27 @@ class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
         is empty; the others walk."""
         return True
 
+    def rewrites_in(self, statement: cst.CSTNode) -> bool:
+        """Asked, once ``visit_Module`` has run and ``rewrites_below`` said True, of each statement
+        of the module's body: False when the walk below it can neither change a node nor report
+        anything, so it is not entered (its own visit and leave hooks still run). By default,
+        False for a statement that holds none of the node classes ``ACTS_UNDER`` names."""
+        acts_under = self.ACTS_UNDER
+        return not acts_under or any(type(node) in acts_under for node in self.analysis.tree.walk(statement))
+
+    def holds_any(self, statement: cst.CSTNode, ids: Collection[int]) -> bool:
+        """Whether a node under ``statement`` (or itself) has one of these ids: for ``rewrites_in``
+        of a codemod whose plan names the nodes it rewrites."""
+        return any(id(node) in ids for node in self.analysis.tree.walk(statement))
+
     def on_visit(self, node: cst.CSTNode) -> bool:
         self._last_visited = node
         descend = super().on_visit(node)
-        if node is self.wrapper.module and not self.rewrites_below():
+        if node is self.wrapper.module:
+            if not self.rewrites_below():
+                return False
+            self._passed_over = {id(statement) for statement in node.body if not self.rewrites_in(statement)}
+        elif id(node) in self._passed_over:
             return False
         return descend
 

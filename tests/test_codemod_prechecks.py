@@ -137,7 +137,7 @@ def test_field_hooks_are_called_only_where_a_codemod_defines_one():
         def visit_If_test(self, node: cst.If) -> None:
             self.tests.append(cst.Module([]).code_for_node(node.test))
 
-    assert not Plain._defines_field_hooks and Hooked._defines_field_hooks
+    assert Plain._field_hooked == frozenset() and Hooked._field_hooked == {"If"}
     text = "if a:\n    pass\nelif b:\n    pass\n"
     wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
     hooked = Hooked(_context(Path("m.py"), text, Options()), wrapper)

@@ -24,6 +24,9 @@ class QualifiedNames:
 
     def __init__(self, wrapper: MetadataWrapper):
         self._wrapper = wrapper
+        # id(expr) -> (expr, its qualified name): the planners ask about the same few thousand
+        # names twenty times over; the node is kept, so that no other node takes its id
+        self._known: dict[int, tuple[cst.CSTNode, str | None]] = {}
 
     @functools.cached_property
     def _scopes(self):
@@ -39,9 +42,12 @@ class QualifiedNames:
 
     def qualified_name(self, expr: cst.CSTNode) -> str | None:
         """``"numpy.zeros"`` for ``np.zeros``; ``"builtins.print"`` for ``print``; None for locals."""
-        if not _is_dotted_name(expr):
-            return None
-        found = sorted(q.name for q in self.all_names(expr) if q.source in _TRUSTED_SOURCES)
+        known = self._known.get(id(expr))
+        if known is not None and known[0] is expr:
+            return known[1]
+        found = sorted(q.name for q in self.all_names(expr) if q.source in _TRUSTED_SOURCES) if (
+            _is_dotted_name(expr)) else []
+        self._known[id(expr)] = (expr, found[0] if found else None)
         return found[0] if found else None
 
     @staticmethod

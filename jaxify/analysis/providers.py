@@ -26,7 +26,7 @@ import libcst as cst
 from libcst.metadata import BaseMetadataProvider, ExpressionContext, ExpressionContextProvider, MetadataWrapper
 from libcst.metadata.scope_provider import Scope, ScopeVisitor
 
-from jaxify.analysis.tree import children
+from jaxify.analysis.tree import FORMATTING, SkipsUnusedFieldHooks, children
 
 LOAD, STORE, DEL = ExpressionContext.LOAD, ExpressionContext.STORE, ExpressionContext.DEL
 
@@ -90,7 +90,8 @@ class ExpressionContexts(BaseMetadataProvider[ExpressionContext]):
             if node.annotation:
                 parts.append((node.annotation, context))
             return parts + [(node.default, context)] if node.default else parts
-        return [(child, context) for child in children(node)]
+        # formatting (whitespace, comments, punctuation) holds no expression
+        return [(child, context) for child in children(node) if type(child) not in FORMATTING]
 
 
 class Scopes(BaseMetadataProvider[Optional[Scope]]):
@@ -100,13 +101,17 @@ class Scopes(BaseMetadataProvider[Optional[Scope]]):
     METADATA_DEPENDENCIES = (ExpressionContexts,)
 
     def _gen_impl(self, module: cst.Module) -> None:
-        visitor = ScopeVisitor(self)
+        visitor = _ScopeVisitor(self)
         module.visit(visitor)
         visitor.infer_accesses()
 
     def get_metadata(self, key, node, *default):
         # ScopeVisitor asks LibCST's provider by name; the same answers live under ours
         return super().get_metadata(ExpressionContexts if key is ExpressionContextProvider else key, node, *default)
+
+
+class _ScopeVisitor(SkipsUnusedFieldHooks, ScopeVisitor):
+    """LibCST's ``ScopeVisitor``, which looks up field hooks only on the nodes it has one for."""
 
 
 class ParentProvider(BaseMetadataProvider[cst.CSTNode]):

@@ -24,7 +24,7 @@ from jaxify.analysis.numpy_api import (
     parameter_names,
     static_parameters,
 )
-from jaxify.analysis.tree import Visitor
+from jaxify.analysis.tree import FORMATTING, Visitor
 
 ITER = "iter"
 PathStep = Union[str, int]
@@ -145,6 +145,8 @@ class ScopeCollector(Visitor):
         return self._stack[-1]
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if type(node) in FORMATTING:
+            return False  # whitespace, comments, punctuation: no analysis asks whose they are
         self.owner[node] = self.scope
         return super().on_visit(node)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar
@@ -29,9 +30,13 @@ from libcst._typed_visitor import CSTTypedBaseFunctions, CSTTypedVisitorFunction
 # What a field of a node holds: nothing to visit (None, a sentinel, a string, an empty
 # sequence), one node, or a non-empty sequence of nodes.
 _EMPTY, _NODE, _SEQUENCE = 0, 1, 2
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-# (node class, what each field holds) -> the indices of the fields holding nodes, in visiting order
-_ORDERS: dict[tuple[type, tuple[int, ...]], tuple[int, ...]] = {}
+# node class -> a function giving the tuple of its fields' values (operator.attrgetter)
+_FIELDS: dict[type, Callable[[cst.CSTNode], tuple]] = {}
+# (node class, each field's value's type, each value's truth) -> the fields holding nodes, in
+# visiting order, each as (index, whether it holds one node rather than a sequence). Types and
+# truth decide what a field holds (a sequence's truth is whether it is empty), and both are
+# read by C code (map), not by a Python call per field.
+_ORDERS: dict[tuple, tuple[tuple[int, bool], ...]] = {}
 _NODE_TYPES: set[type] = set()
 _OTHER_TYPES: set[type] = {str, type(None)}
 
@@ -51,20 +56,29 @@ def _holds(value: object) -> int:
     return _EMPTY
 
 
+def _fields(kind: type) -> Callable[[cst.CSTNode], tuple]:
+    names = [field.name for field in dataclasses.fields(kind)]
+    if len(names) < 2:  # attrgetter takes at least one name, and of one gives the value, not a tuple
+        return lambda node: tuple(getattr(node, name) for name in names)
+    return operator.attrgetter(*names)
+
+
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """``node.children`` (its child nodes in source order), read off its fields."""
     kind = type(node)
-    names = _FIELD_NAMES.get(kind)
-    if names is None:
-        names = _FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
-    values = [getattr(node, name) for name in names]
-    holds = tuple(_holds(value) for value in values)
-    order = _ORDERS.get((kind, holds))
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = _fields(kind)
+    values = fields(node)
+    key = (kind, tuple(map(type, values)), tuple(map(bool, values)))
+    order = _ORDERS.get(key)
     if order is None:
-        order = _ORDERS[(kind, holds)] = _visiting_order(node, values, holds)
+        holds = tuple(_holds(value) for value in values)
+        order = _ORDERS[key] = tuple((index, holds[index] == _NODE)
+                                     for index in _visiting_order(node, list(values), holds))
     found: list[cst.CSTNode] = []
-    for index in order:
-        if holds[index] == _NODE:
+    for index, single in order:
+        if single:
             found.append(values[index])
         else:
             found.extend(values[index])
@@ -212,45 +226,48 @@ _NO_OP_FIELD_HOOKS = frozenset(name for name, hook in vars(CSTTypedBaseFunctions
 
 # Weak keys: many visitor classes are defined inside a function and close over its nodes; a
 # cache that held them would keep every tree they saw alive (10 MB per 8 KB of source).
-_FIELD_HOOKS: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
-_OWN_FIELD_HOOKS: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
+_FIELD_HOOKS: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
+_OWN_FIELD_HOOKS: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
-def _field_hooks(visitor_class: type) -> bool:
-    """Whether the class overrides one of LibCST's no-op field hooks: whether a class before
-    ``CSTTypedBaseFunctions`` in its MRO defines one (each class's own names read once, so a
-    visitor class defined inside a function costs a look at its few names)."""
+def _field_hooks(visitor_class: type) -> frozenset[str]:
+    """The node classes (by name) for which the class overrides one of LibCST's no-op field hooks
+    (``visit_ClassDef_bases``: "ClassDef"): those a class before ``CSTTypedBaseFunctions`` in its
+    MRO defines (each class's own names read once, so a visitor class defined inside a function
+    costs a look at its few names)."""
     found = _FIELD_HOOKS.get(visitor_class)
     if found is None:
-        found = _FIELD_HOOKS[visitor_class] = any(
-            _defines_field_hook(klass) for klass in itertools.takewhile(
-                lambda klass: klass is not CSTTypedBaseFunctions, visitor_class.__mro__))
+        found = _FIELD_HOOKS[visitor_class] = frozenset().union(*(
+            _defines_field_hooks(klass) for klass in itertools.takewhile(
+                lambda klass: klass is not CSTTypedBaseFunctions, visitor_class.__mro__)))
     return found
 
 
-def _defines_field_hook(klass: type) -> bool:
+def _defines_field_hooks(klass: type) -> frozenset[str]:
     found = _OWN_FIELD_HOOKS.get(klass)
     if found is None:
-        found = _OWN_FIELD_HOOKS[klass] = not _NO_OP_FIELD_HOOKS.isdisjoint(vars(klass))
+        # node class names are CamelCase: the one in `visit_ClassDef_bases` is the second part
+        found = _OWN_FIELD_HOOKS[klass] = frozenset(
+            name.split("_")[1] for name in _NO_OP_FIELD_HOOKS.intersection(vars(klass)))
     return found
 
 
 class SkipsUnusedFieldHooks:
-    """Mixin for a LibCST visitor or transformer: the per-field hook lookup runs only in a class
-    that overrides one of LibCST's no-op field hooks."""
+    """Mixin for a LibCST visitor or transformer: the per-field hook lookup (``visit_If_test``)
+    runs only on the node classes for which the class defines such a hook."""
 
-    _defines_field_hooks: ClassVar[bool] = False
+    _field_hooked: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._defines_field_hooks = _field_hooks(cls)
+        cls._field_hooked = _field_hooks(cls)
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        if self._defines_field_hooks:
+        if type(node).__name__ in self._field_hooked:
             super().on_visit_attribute(node, attribute)
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        if self._defines_field_hooks:
+        if type(original_node).__name__ in self._field_hooked:
             super().on_leave_attribute(original_node, attribute)
 
 
