@@ -54,6 +54,36 @@ def test_a_codemod_its_precheck_skips_has_nothing_to_do(codemod_class):
     assert skipped > len(SOURCES)  # the checks do skip work
 
 
+PASSING_OVER = [c for c in CODEMODS if c.rewrites_in is not Codemod.rewrites_in or c.ACTS_UNDER]
+
+
+@pytest.mark.parametrize("codemod_class", PASSING_OVER, ids=lambda c: c.__name__)
+def test_a_codemod_that_passes_over_statements_rewrites_and_reports_as_one_that_walks_them(codemod_class):
+    class WalksEverything(codemod_class):
+        def rewrites_in(self, statement):
+            return True
+
+    passed_over = 0
+    for path in SOURCES:
+        if path.name.endswith(".expected.py"):
+            continue  # the inputs: an expected output has little left to rewrite
+        text = path.read_text(encoding="utf-8")
+        for options in (Options(), Options(unsafe=True, assume_numeric_inputs=True)):
+            results = []
+            for walking in (codemod_class, WalksEverything):
+                context = _context(path, text, options)
+                if not codemod_class.may_act(text, context):
+                    break
+                wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+                codemod = walking(context, wrapper)
+                output = codemod.finish(wrapper.visit(codemod)).code
+                results.append((output, [finding.to_json() for finding in context.findings]))
+                passed_over += len(codemod._passed_over) if walking is codemod_class else 0
+            if results:
+                assert results[0] == results[1], f"{codemod_class.__name__} on {path}"
+    assert passed_over > 100  # statements are passed over
+
+
 def test_jit_runs_where_the_gate_converted_a_function_or_with_jit():
     text = "import numpy as np\n\n\ndef f(x):\n    return x + 1\n"
     jit = next(c for c in CODEMODS if c.__name__ == "JitWrap")
