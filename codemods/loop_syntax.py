@@ -15,7 +15,7 @@ from jaxify.analysis.expressions import split_chain
 from jaxify.analysis.loop_blockers import tail_slice, window_parts
 from jaxify.analysis.loop_flow import block_flow, reads_of
 from jaxify.analysis.loops import STACKERS, LoopInfo
-from jaxify.analysis.tree import visit
+from jaxify.analysis.tree import TreeIndex, visit
 from jaxify.codemods import loop_builders as build
 
 def identifiers(node: cst.CSTNode) -> set[str]:
@@ -243,35 +243,40 @@ def bound_before(scope: Sequence[cst.CSTNode], loop: cst.CSTNode) -> set[str]:
 def trajectory_problem(name: str, scope: Sequence[cst.CSTNode], info: LoopInfo, resolve) -> str | None:
     """Why ``name.append(...)`` in this loop cannot become a stacked scan output, or None."""
     function = scope[0]
-    init = m.Assign(targets=[m.AssignTarget(target=m.Name(name))], value=m.List(elements=[]))
-    creations = m.findall(function, init)
+    nodes = list(TreeIndex().walk(function))
+    creations = [node for node in nodes if _creates_empty_list(node, name)]
     if len(creations) != 1 or name not in bound_before(scope, info.node):
         return f"`{name}` is not a list created empty (`{name} = []`) once before the loop"
-    append = info.trajectories[0].statement
-    allowed = {call.args[0].value for call in stacking_calls(name, function, resolve)}
-    stray = [
-        node for node in m.findall(function, m.Name(name))
-        if node not in allowed and not inside(node, append) and not inside_any(node, creations)
-    ]
-    if stray:
+    allowed = {id(call.args[0].value) for call in stacking_calls(name, function, resolve)}
+    exempt = {id(node) for container in (info.trajectories[0].statement, *creations)
+              for node in TreeIndex().walk(container)}
+    if any(type(node) is cst.Name and node.value == name and id(node) not in allowed | exempt for node in nodes):
         return f"`{name}` is used as a list outside `{name}.append(...)` and `jnp.array({name})`"
     return None
+
+
+def _creates_empty_list(node: cst.CSTNode, name: str) -> bool:
+    """``name = []``."""
+    return (type(node) is cst.Assign and len(node.targets) == 1 and type(node.targets[0].target) is cst.Name
+            and node.targets[0].target.value == name and type(node.value) is cst.List and not node.value.elements)
 
 
 def stacking_calls(name: str, function: cst.CSTNode, resolve) -> list[cst.Call]:
     """``jnp.array(name)``, ``np.stack(name)``, ... calls in ``function``."""
     return [
-        call for call in m.findall(function, m.Call(args=[m.Arg(value=m.Name(name), keyword=None, star="")]))
-        if resolve(call.func) in STACKERS
+        node for node in TreeIndex().walk(function)
+        if type(node) is cst.Call and len(node.args) == 1 and _is_plain_name_argument(node.args[0], name)
+        and resolve(node.func) in STACKERS
     ]
 
 
+def _is_plain_name_argument(arg: cst.Arg, name: str) -> bool:
+    return arg.keyword is None and arg.star == "" and type(arg.value) is cst.Name and arg.value.value == name
+
+
 def inside(node: cst.CSTNode, container: cst.CSTNode) -> bool:
-    return bool(m.findall(container, m.MatchIfTrue(lambda candidate: candidate is node)))
-
-
-def inside_any(node: cst.CSTNode, containers) -> bool:
-    return any(inside(node, container) for container in containers)
+    """Whether ``node`` (code, not formatting) is ``container`` or under it."""
+    return any(candidate is node for candidate in TreeIndex().walk(container))
 
 
 def moved_value_problem(statement: cst.CSTNode, value: cst.BaseExpression, body: Sequence[cst.CSTNode]) -> str | None:

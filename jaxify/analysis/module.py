@@ -13,6 +13,7 @@ from jaxify.analysis.dtypes import Dtypes
 from jaxify.analysis.effects import ModuleEffects
 from jaxify.analysis.mutation import MutationAnalysis, Write, target_kind, written_by_call
 from jaxify.analysis.names import QualifiedNames
+from jaxify.analysis.providers import Wrapper
 from jaxify.analysis.scopes import CALLER_STATIC, Scope, ScopeCollector
 from jaxify.analysis.static_need import only_feeds_arrays
 from jaxify.analysis.tree import TreeIndex, visit
@@ -185,6 +186,11 @@ def analyze(wrapper: MetadataWrapper, options, original_line: Callable[[int], in
     ``original_line`` maps a line of this tree back to the user's file (the tree may be an earlier
     codemod's output); the lines the analysis writes into its facts are the user's.
     """
+    if isinstance(wrapper, Wrapper):
+        analysis = wrapper.analyses.get(options)
+        if analysis is None:
+            analysis = wrapper.analyses[options] = ModuleAnalysis(wrapper, options, original_line or (lambda line: line))
+        return analysis
     key = (id(wrapper), options)
     analysis = _RECENT.pop(key, None)
     if analysis is None or analysis.wrapper is not wrapper:
@@ -195,7 +201,8 @@ def analyze(wrapper: MetadataWrapper, options, original_line: Callable[[int], in
     return analysis
 
 
-# MetadataWrapper has __slots__, so the cache lives here: the few most recent analyses, which
-# hold their wrappers (so an id is never reused while its entry is kept).
+# LibCST's own MetadataWrapper has __slots__, so its analyses live here: the few most recent,
+# which hold their wrappers (so an id is never reused while its entry is kept). Kept across files,
+# they kept eight trees alive, which every full pass of the garbage collector traversed.
 _KEEP = 8
 _RECENT: dict[tuple[int, object], ModuleAnalysis] = {}

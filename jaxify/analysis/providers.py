@@ -129,7 +129,13 @@ class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
 
 
 class Wrapper(MetadataWrapper):
-    """A ``MetadataWrapper`` that does not walk the module for an empty batch of providers."""
+    """A ``MetadataWrapper`` that does not walk the module for an empty batch of providers, and
+    holds the shared analyses of its module (``jaxify.analysis.analyze``), per options: they
+    live as long as the wrapper, and no longer."""
+
+    def __init__(self, module: cst.Module, *args, **kwargs) -> None:
+        super().__init__(module, *args, **kwargs)
+        self.analyses: dict = {}
 
     def visit_batched(self, visitors, before_visit=None, after_leave=None) -> cst.CSTNode:
         visitors = list(visitors)
