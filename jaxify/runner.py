@@ -61,6 +61,7 @@ _tell_parent: Callable[[], None] | None = None  # set in a worker
 
 def still_working() -> None:
     """Tell the parent, from a worker, that the current file moves on (a slice is done)."""
+    _stop_if_signalled()
     if _tell_parent is not None:
         _tell_parent()
 
@@ -392,6 +393,7 @@ def _serve(connection, parent_end, apply: bool, memory_mb: int | None, work: Wor
                 return
             del result
             gc.collect()  # the task's reference cycles (its trees among them), while little else lives
+            _stop_if_signalled()
     except (EOFError, OSError, KeyboardInterrupt, SystemExit):
         return  # the parent is gone or stopped us; a write in progress has removed its temporary file
 
@@ -418,10 +420,35 @@ def _collect_garbage_less_often() -> None:
     while little else is alive: 14 ms a file, and the memory stays that of one file."""
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+    gc.callbacks.append(_note_collection)
+
+
+_collecting = False  # a garbage collection is running in this worker
+_stop_signal: int | None = None  # a stop signal that came during one, not acted on yet
+
+
+def _note_collection(phase: str, info: dict) -> None:
+    global _collecting
+    _collecting = phase == "start"
 
 
 def _exit_on_signal(signum, frame) -> None:
+    """Stop the worker. During a garbage collection the handler runs inside the callback of a weak
+    reference the collection frees (to an analysis's visitor class): a SystemExit raised there is
+    only printed, as "Exception ignored" with a traceback on the user's terminal at Ctrl-C, and
+    the worker goes on. Then the signal is kept, and the worker stops where it next checks
+    (``_stop_if_signalled``: between slices and between files), or the parent kills it after
+    STOP_GRACE_SECONDS."""
+    global _stop_signal
+    if _collecting:
+        _stop_signal = signum
+        return
     raise SystemExit(128 + signum)
+
+
+def _stop_if_signalled() -> None:
+    if _stop_signal is not None:
+        raise SystemExit(128 + _stop_signal)
 
 
 def _die_with_parent() -> None:

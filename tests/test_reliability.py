@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 import uuid
 from pathlib import Path
@@ -316,3 +317,29 @@ def test_cpython_parses_go_through_one_lock():
                 if name in ("ast.parse", "compile"):
                     offenders.append(f"{path.name}:{node.lineno} {name}")
     assert offenders == []
+
+
+def test_a_stop_signal_during_a_garbage_collection_stops_the_worker_without_a_traceback():
+    """The collector frees visitor classes and runs the callbacks of weak references to them; a
+    SIGTERM handled inside one was printed as "Exception ignored" with a traceback (seen at Ctrl-C)
+    and the worker went on. Here the signal arrives inside such a callback, during a collection:
+    the worker stops at its next check, with 143 and nothing on stderr."""
+    script = textwrap.dedent("""
+        import gc, os, signal, weakref
+        from jaxify import runner
+        signal.signal(signal.SIGTERM, runner._exit_on_signal)
+        runner._collect_garbage_less_often()
+        class Node:
+            pass
+        def cycle():
+            a, b = Node(), Node()
+            a.other, b.other = b, a  # only the collector frees it
+            return weakref.ref(a, lambda ref: os.kill(os.getpid(), signal.SIGTERM))
+        kept = cycle()
+        gc.collect()
+        print("collected")
+        runner.still_working()
+        print("went on")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (143, "collected\n", "")
