@@ -373,6 +373,7 @@ def _serve(connection, parent_end, apply: bool, memory_mb: int | None, work: Wor
     gc.callbacks[:] = [callback for callback in gc.callbacks
                        if not getattr(callback, "__module__", "").startswith(("jax.", "jaxlib."))]
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGINT, _exit_on_signal)  # Ctrl-C at a terminal reaches the workers too
     _limit_memory(memory_mb)
     _collect_garbage_less_often()
     global _tell_parent

@@ -319,27 +319,29 @@ def test_cpython_parses_go_through_one_lock():
     assert offenders == []
 
 
-def test_a_stop_signal_during_a_garbage_collection_stops_the_worker_without_a_traceback():
+@pytest.mark.parametrize("stop, code", [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_stop_signal_during_a_garbage_collection_stops_the_worker_without_a_traceback(stop, code):
     """The collector frees visitor classes and runs the callbacks of weak references to them; a
-    SIGTERM handled inside one was printed as "Exception ignored" with a traceback (seen at Ctrl-C)
-    and the worker went on. Here the signal arrives inside such a callback, during a collection:
-    the worker stops at its next check, with 143 and nothing on stderr."""
+    SIGTERM (or, at a terminal's Ctrl-C, SIGINT) handled inside one was printed as "Exception
+    ignored" with a traceback and the worker went on. Here the signal arrives inside such a
+    callback, during a collection: the worker stops at its next check, with 128 + the signal's
+    number and nothing on stderr."""
     script = textwrap.dedent("""
         import gc, os, signal, weakref
         from jaxify import runner
-        signal.signal(signal.SIGTERM, runner._exit_on_signal)
+        signal.signal(signal.SIG{stop}, runner._exit_on_signal)
         runner._collect_garbage_less_often()
         class Node:
             pass
         def cycle():
             a, b = Node(), Node()
             a.other, b.other = b, a  # only the collector frees it
-            return weakref.ref(a, lambda ref: os.kill(os.getpid(), signal.SIGTERM))
+            return weakref.ref(a, lambda ref: os.kill(os.getpid(), signal.SIG{stop}))
         kept = cycle()
         gc.collect()
         print("collected")
         runner.still_working()
         print("went on")
-    """)
+    """).replace("{stop}", stop[3:])
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert (done.returncode, done.stdout, done.stderr) == (143, "collected\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (code, "collected\n", "")
