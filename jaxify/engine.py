@@ -28,6 +28,7 @@ from jaxify.python_ast import compile_quietly
 from jaxify.results import FileResult, engine_finding, finish, settle
 from jaxify.runner import still_working
 from jaxify.suppression import Suppressions
+from jaxify.transform import transform
 
 
 class RewriteError(Exception):
@@ -105,7 +106,7 @@ def run_codemods(
         context.line_map = LineMap(origin, current)
         codemod = codemod_class(context, wrapper)
         try:
-            new_module = codemod.finish(wrapper.visit(codemod))
+            new_module = codemod.finish(transform(wrapper, codemod))
         except MemoryError:
             raise  # the file is too big for the memory limit: not a bug in the codemod
         except Exception as error:

@@ -63,8 +63,10 @@ def _fields(kind: type) -> Callable[[cst.CSTNode], tuple]:
     return operator.attrgetter(*names)
 
 
-def children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """``node.children`` (its child nodes in source order), read off its fields."""
+def node_fields(node: cst.CSTNode) -> tuple[tuple, tuple[tuple[int, bool], ...]]:
+    """The values of ``node``'s fields (in ``dataclasses.fields`` order), and the fields that hold
+    nodes in the order LibCST visits them, each as (index, whether it holds one node rather than
+    a sequence)."""
     kind = type(node)
     fields = _FIELDS.get(kind)
     if fields is None:
@@ -76,6 +78,12 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
         holds = tuple(_holds(value) for value in values)
         order = _ORDERS[key] = tuple((index, holds[index] == _NODE)
                                      for index in _visiting_order(node, list(values), holds))
+    return values, order
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """``node.children`` (its child nodes in source order), read off its fields."""
+    values, order = node_fields(node)
     found: list[cst.CSTNode] = []
     for index, single in order:
         if single:
@@ -157,7 +165,7 @@ def visit(tree: TreeIndex | None, root: cst.CSTNode, visitor: cst.CSTVisitor) ->
     children when the caller has one. A visitor that defines a field hook (``visit_If_test``) is
     run by LibCST."""
     kind = type(visitor)
-    if _field_hooks(kind):
+    if field_hooks(kind):
         root.visit(visitor)
         return
     children_of = tree.children if tree is not None else children
@@ -230,7 +238,7 @@ _FIELD_HOOKS: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyD
 _OWN_FIELD_HOOKS: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
-def _field_hooks(visitor_class: type) -> frozenset[str]:
+def field_hooks(visitor_class: type) -> frozenset[str]:
     """The node classes (by name) for which the class overrides one of LibCST's no-op field hooks
     (``visit_ClassDef_bases``: "ClassDef"): those a class before ``CSTTypedBaseFunctions`` in its
     MRO defines (each class's own names read once, so a visitor class defined inside a function
@@ -260,7 +268,7 @@ class SkipsUnusedFieldHooks:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._field_hooked = _field_hooks(cls)
+        cls._field_hooked = field_hooks(cls)
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
         if type(node).__name__ in self._field_hooked:

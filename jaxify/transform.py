@@ -1,0 +1,130 @@
+"""A transformer's walk that keeps every node it does not change: ``transform(wrapper, transformer)``.
+
+LibCST's ``node.visit(transformer)`` rebuilds every node it passes, changed or not: a new node
+object per node, each validated on construction, and a new module even when no hook changed
+anything. A codemod's walk then cost more than its hooks, and the engine had to print every
+walked module to learn that nothing had changed. ``transform`` calls the same hooks on the same
+nodes in the same order, with the same arguments (``leave_X(original, updated)``), and applies
+what they return as LibCST does (a ``RemovalSentinel`` drops a node from a sequence, or empties an
+optional field; a ``FlattenSentinel`` splices nodes into a sequence; a statement body keeps a
+statement that only emptied itself out of it), but a node is rebuilt only when one of its
+children came back as another object. A walk that changes nothing hands back the very module it
+was given, so the engine sees at once that nothing changed (``updated is original`` in a hook
+means the same).
+
+A transformer that defines a field hook (``visit_If_test``) is walked by LibCST itself, as
+``jaxify.analysis.tree.visit`` does for read-only visitors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from jaxify.analysis.tree import field_hooks, node_fields
+
+# node class -> its fields' names, in ``dataclasses.fields`` order (the order of node_fields' values)
+_NAMES: dict[type, tuple[str, ...]] = {}
+# (node class, field index) -> what a RemovalSentinel in that one-node field leaves: None or
+# MaybeSentinel.DEFAULT (LibCST's visit_optional and visit_sentinel), or _REQUIRED
+_EMPTIED: dict[tuple[type, int], object] = {}
+_REQUIRED, _UNKNOWN = object(), object()
+# The two statement bodies LibCST visits with visit_body_sequence.
+_BODIES = frozenset({(cst.Module, "body"), (cst.IndentedBlock, "body")})
+
+
+def transform(wrapper: MetadataWrapper, transformer: cst.CSTTransformer) -> cst.Module:
+    """``wrapper.visit(transformer)``: the transformed module, ``wrapper.module`` itself when no
+    hook changed a node."""
+    if field_hooks(type(transformer)):
+        return wrapper.visit(transformer)
+    with transformer.resolve(wrapper):
+        return _visit(wrapper.module, transformer)
+
+
+def _visit(node: cst.CSTNode, transformer: cst.CSTTransformer):
+    updated = _with_children_visited(node, transformer) if transformer.on_visit(node) else node
+    result = transformer.on_leave(node, updated)
+    if result is not updated and not isinstance(result, (cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel)):
+        raise cst.CSTValidationError(
+            f"Expected a node of type CSTNode or a RemovalSentinel, but got a return value of {type(result).__name__}")
+    return result
+
+
+def _with_children_visited(node: cst.CSTNode, transformer: cst.CSTTransformer) -> cst.CSTNode:
+    values, order = node_fields(node)
+    changes: dict[str, object] = {}
+    for index, single in order:
+        value = values[index]
+        if single:
+            new = _visit(value, transformer)
+            if new is not value:
+                changes[_names(node)[index]] = _one_node(node, index, value, new)
+        else:
+            new = _sequence(node, index, value, transformer)
+            if new is not None:
+                changes[_names(node)[index]] = new
+    return node.with_changes(**changes) if changes else node
+
+
+def _one_node(parent: cst.CSTNode, index: int, child: cst.CSTNode, new):
+    if isinstance(new, cst.FlattenSentinel):
+        raise TypeError(f"We got a FlattenSentinel while visiting a {type(child).__name__}. This node's parent "
+                        "does not allow for it to be it to be replaced with a sequence.")
+    if isinstance(new, cst.RemovalSentinel):
+        emptied = _emptied(type(parent), index)
+        if emptied is _REQUIRED:
+            raise TypeError(f"We got a RemovalSentinel while visiting a {type(child).__name__}. This node's "
+                            "parent does not allow it to be removed.")
+        return emptied
+    return new
+
+
+def _sequence(parent: cst.CSTNode, index: int, children, transformer: cst.CSTTransformer) -> tuple | None:
+    """The visited children as a tuple, or None when every child came back as itself."""
+    body = (type(parent), _names(parent)[index]) in _BODIES
+    kept: list | None = None
+    for position, child in enumerate(children):
+        new = _visit(child, transformer)
+        if new is child:
+            if kept is not None:
+                kept.append(child)
+            continue
+        if kept is None:
+            kept = list(children[:position])
+        # A statement body drops a statement that a removal inside it left empty (LibCST's
+        # visit_body_iterable), so that a removed line does not leave an empty one behind.
+        if isinstance(new, cst.FlattenSentinel):
+            kept.extend(each for each in new if not (body and not child._is_removable() and each._is_removable()))
+        elif not isinstance(new, cst.RemovalSentinel) and not (
+                body and not child._is_removable() and new._is_removable()):
+            kept.append(new)
+    return None if kept is None else tuple(kept)
+
+
+def _names(node: cst.CSTNode) -> tuple[str, ...]:
+    kind = type(node)
+    found = _NAMES.get(kind)
+    if found is None:
+        found = _NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
+    return found
+
+
+def _emptied(kind: type, index: int) -> object:
+    """What a removed child leaves in a one-node field: LibCST visits a field whose default is
+    MaybeSentinel.DEFAULT with visit_sentinel, an Optional one with visit_optional, any other as
+    required."""
+    key = (kind, index)
+    found = _EMPTIED.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        field = dataclasses.fields(kind)[index]
+        if field.default is cst.MaybeSentinel.DEFAULT:
+            found = cst.MaybeSentinel.DEFAULT
+        elif field.default is None or "Optional[" in str(field.type):
+            found = None
+        else:
+            found = _REQUIRED
+        _EMPTIED[key] = found
+    return found
