@@ -59,6 +59,7 @@ import libcst.matchers as m
 from libcst.metadata import PositionProvider
 
 from jaxify.analysis.providers import Scopes
+from jaxify.analysis.tree import visit
 from jaxify.analysis.effects import calls_in
 from jaxify.analysis.jax_differences import computed_by_numpy
 from jaxify.analysis.expressions import ORDERINGS, ShapeOperands, code_of, is_bool_valued, pure_call_target, split_chain
@@ -581,5 +582,5 @@ def _has_bool_operation(test: cst.BaseExpression) -> bool:
             nonlocal found
             found = True
 
-    test.visit(Finder())
+    visit(None, test, Finder())
     return found

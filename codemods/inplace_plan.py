@@ -17,7 +17,7 @@ from jaxify.analysis.expressions import catches_index_error
 from jaxify.analysis.input_contract import write_assumption, write_refusal
 from jaxify.analysis.jax_differences import write_difference
 from jaxify.analysis.mutation import MutationAnalysis, ScopeWrites, Write, bind_arguments, parameters, target_kind
-from jaxify.analysis.tree import TreeIndex
+from jaxify.analysis.tree import TreeIndex, visit
 from jaxify.codemods.inplace_forms import Builder, Facts, Form, Refusal, code
 from jaxify.codemods.precision import enables_x64
 
@@ -523,7 +523,7 @@ def _is_generator(function: cst.FunctionDef) -> bool:
         def visit_Yield(self, node):
             found.append(node)
 
-    function.visit(Yields())
+    visit(None, function, Yields())
     return bool(found)
 
 
@@ -541,7 +541,7 @@ def returns_only(function: cst.FunctionDef, param: str) -> bool:
         def visit_Return(self, node):
             found.append(node)
 
-    function.visit(Returns())
+    visit(None, function, Returns())
     last = function.body.body[-1] if function.body.body else None
     ends_in_return = isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Return)
     return ends_in_return and all(isinstance(r.value, cst.Name) and r.value.value == param for r in found)
@@ -558,5 +558,5 @@ def returns_a_value(function: cst.FunctionDef) -> bool:
             if node.value is not None and not (isinstance(node.value, cst.Name) and node.value.value == "None"):
                 found.append(node)
 
-    function.visit(Returns())
+    visit(None, function, Returns())
     return bool(found)

@@ -39,6 +39,7 @@ from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_blockers import Blocker
 from jaxify.analysis.loop_flow import reads_of, target_names
 from jaxify.analysis.loops import at_update
+from jaxify.analysis.tree import visit
 from jaxify.codemods.loop_cond import cond_lines, costly
 from jaxify.codemods.loop_syntax import traced_test
 
@@ -60,7 +61,7 @@ def needs_masks(body: Sequence[cst.CSTNode], traced: set[str]) -> bool:
     """Whether ``body`` holds a `continue`/`break` of its own loop or an `if` on a traced name."""
     finder = _ControlFlow(traced)
     for statement in body:
-        statement.visit(finder)
+        visit(None, statement, finder)
     return finder.found
 
 

@@ -363,7 +363,7 @@ class LoopCodemod(ExitPlans, Codemod):
     def _touches_arrays(self, loop: cst.For | cst.While) -> bool:
         """Loops over plain Python data (file names, config dicts) are not ours to report."""
         finder = JaxUse(self._resolve, self.analysis, self._function_uses_jax)
-        loop.visit(finder)
+        self.analysis.tree.visit(loop, finder)
         return finder.found
 
     def _function_uses_jax(self, name: str) -> bool:
@@ -373,7 +373,7 @@ class LoopCodemod(ExitPlans, Codemod):
             definitions = self._functions.get(name, [])
             if len(definitions) == 1:
                 finder = JaxUse(self._resolve, self.analysis, self._function_uses_jax)
-                definitions[0].body.visit(finder)
+                self.analysis.tree.visit(definitions[0].body, finder)
                 self._jax_helpers[name] = finder.found
         return self._jax_helpers[name]
 
@@ -423,7 +423,7 @@ class LoopCodemod(ExitPlans, Codemod):
         blockers = []
         nested = NestedLoops()
         for statement in info.node.body.body:
-            statement.visit(nested)
+            self.analysis.tree.visit(statement, nested)
         for loop in nested.loops:
             if loop not in self._converted:
                 line = self.position(loop)[0]

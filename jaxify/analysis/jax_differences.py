@@ -35,6 +35,7 @@ import numpy
 
 from jaxify.analysis.dtype_class import value_classes
 from jaxify.analysis.loops import Blocker
+from jaxify.analysis.tree import children
 from jaxify.analysis.values import Kind
 
 _RAISING_ERRORS = frozenset({
@@ -65,7 +66,7 @@ def _code(node: cst.CSTNode) -> str:
 
 def _walk(node: cst.CSTNode):
     yield node
-    for child in node.children:
+    for child in children(node):
         yield from _walk(child)
 
 

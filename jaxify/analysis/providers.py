@@ -20,6 +20,8 @@ module for the batchable providers of each round of a resolution even when a rou
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Optional
 
 import libcst as cst
@@ -96,13 +98,15 @@ class ExpressionContexts(BaseMetadataProvider[ExpressionContext]):
 
 class Scopes(BaseMetadataProvider[Optional[Scope]]):
     """``ScopeProvider``'s scopes, from LibCST's own ``ScopeVisitor``: one walk of the module,
-    which reads the expression contexts from ``ExpressionContexts``."""
+    which reads the expression contexts from ``ExpressionContexts``, and skips formatting nodes
+    (which get no scope)."""
 
     METADATA_DEPENDENCIES = (ExpressionContexts,)
 
     def _gen_impl(self, module: cst.Module) -> None:
         visitor = _ScopeVisitor(self)
-        module.visit(visitor)
+        with _read_only_visits(visitor):
+            module.visit(visitor)
         visitor.infer_accesses()
 
     def get_metadata(self, key, node, *default):
@@ -112,6 +116,43 @@ class Scopes(BaseMetadataProvider[Optional[Scope]]):
 
 class _ScopeVisitor(SkipsUnusedFieldHooks, ScopeVisitor):
     """LibCST's ``ScopeVisitor``, which looks up field hooks only on the nodes it has one for."""
+
+
+@contextlib.contextmanager
+def _read_only_visits(visitor: _ScopeVisitor) -> Iterator[None]:
+    """Within: ``node.visit(visitor)`` reads ``node``'s fields instead of rebuilding it.
+
+    ``ScopeVisitor`` walks the parts of a function, class, lambda, comprehension, call or loop
+    itself (``node.body.visit(self)``, in a new scope), so a walk started elsewhere would not reach
+    what lies under them, nine nodes in ten; and LibCST's ``visit`` builds a copy of every node it
+    passes, which a visitor throws away. So for the duration of the scope walk, and for this
+    visitor only, ``CSTNode.visit`` calls the same hooks on the same nodes in the same order and
+    returns the node itself, as LibCST's does for a visitor; a node whose class has one of the
+    visitor's field hooks (``visit_ClassDef_bases``) is walked by LibCST, which calls them.
+    Formatting nodes (whitespace, comments, punctuation: three in five) are not visited: no
+    analysis asks for their scope.
+    """
+    libcst_visit = cst.CSTNode.visit
+    field_hooked = visitor._field_hooked
+
+    def visit(node: cst.CSTNode, walker):
+        if walker is not visitor:
+            return libcst_visit(node, walker)
+        if type(node) in FORMATTING:
+            return node  # no hook of ScopeVisitor's is about them, nor about what lies under them
+        if type(node).__name__ in field_hooked:
+            return libcst_visit(node, walker)
+        if walker.on_visit(node):
+            for child in children(node):
+                child.visit(walker)
+        walker.on_leave(node)
+        return node
+
+    cst.CSTNode.visit = visit
+    try:
+        yield
+    finally:
+        cst.CSTNode.visit = libcst_visit
 
 
 class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
