@@ -155,11 +155,14 @@ def _run_to_fixpoint(text: str, path: str, options: Options, verdict: Verdict = 
 def _rewrite(text: str, path: str, options: Options) -> tuple[str, list[Finding]]:
     """The rewrite of a whole module and its findings; raises as ``run_codemods`` does."""
     parses = Parses()
-    if options.partial or not options.is_selected(GATE_CODE):
-        return _run_to_fixpoint(text, path, options, parses=parses)
-    return whole_functions(
-        text, path, options, lambda verdict: _run_to_fixpoint(text, path, options, verdict, parses), parses
-    )
+    try:
+        if options.partial or not options.is_selected(GATE_CODE):
+            return _run_to_fixpoint(text, path, options, parses=parses)
+        return whole_functions(
+            text, path, options, lambda verdict: _run_to_fixpoint(text, path, options, verdict, parses), parses
+        )
+    finally:
+        parses.release()
 
 
 def _rewrite_in_slices(text: str, path: str, options: Options) -> tuple[str, list[Finding]] | None:

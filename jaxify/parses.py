@@ -39,3 +39,13 @@ class Parses:
         while len(self._recent) > self._keep:
             del self._recent[next(iter(self._recent))]
         return found
+
+    def release(self) -> None:
+        """Drop what is resolved on the kept wrappers: their metadata and analyses refer to one
+        another (scopes, accesses), so they would wait for the garbage collector, which walks
+        every object they hold; dropped now, reference counting frees them at once."""
+        wrappers = [*self._recent.values(), *([self._first[1]] if self._first else [])]
+        self._first, self._recent = None, {}
+        for wrapper in wrappers:
+            wrapper._metadata.clear()
+            wrapper.analyses.clear()

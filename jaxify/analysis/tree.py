@@ -134,6 +134,7 @@ class TreeIndex:
         # id(node) -> (node, its children): keyed by id, since a CSTNode's own __hash__ is a Python
         # call; the node is kept, so that its id is never another node's, and checked
         self._children: dict[int, tuple[cst.CSTNode, Sequence[cst.CSTNode]]] = {}
+        self._walks: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] = {}  # id(root) -> (root, walk)
 
     def children(self, node: cst.CSTNode) -> Sequence[cst.CSTNode]:
         """``node.children``: its child nodes in source order."""
@@ -145,14 +146,26 @@ class TreeIndex:
     def walk(self, root: cst.CSTNode, prune: Callable[[cst.CSTNode], bool] | None = None) -> Iterator[cst.CSTNode]:
         """``root`` and every node under it but the formatting (``FORMATTING``), in the order
         ``root.visit`` meets them; a node for which ``prune`` is true is left out together with
-        everything under it."""
+        everything under it. The planners walk the same functions and statements again and
+        again (ten times each, on average): a whole walk is kept and read back."""
+        if prune is None:
+            walked = self._walks.get(id(root))
+            if walked is not None and walked[0] is root:
+                return iter(walked[1])
+        return self._walk(root, prune)
+
+    def _walk(self, root: cst.CSTNode, prune: Callable[[cst.CSTNode], bool] | None) -> Iterator[cst.CSTNode]:
         stack = [root]
+        met: list[cst.CSTNode] = []
         while stack:
             node = stack.pop()
             if prune is not None and prune(node):
                 continue
+            met.append(node)
             yield node
             stack.extend([child for child in reversed(self.children(node)) if type(child) not in FORMATTING])
+        if prune is None:
+            self._walks[id(root)] = (root, met)  # only once the walk went to its end
 
     def visit(self, root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         """``root.visit(visitor)`` for a read-only visitor (see :func:`visit`)."""
