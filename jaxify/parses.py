@@ -49,3 +49,4 @@ class Parses:
         for wrapper in wrappers:
             wrapper._metadata.clear()
             wrapper.analyses.clear()
+            wrapper.tree = None

@@ -19,11 +19,12 @@ A transformer that defines a field hook (``visit_If_test``) is walked by LibCST 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from jaxify.analysis.tree import field_hooks, node_fields
+from jaxify.analysis.tree import TreeIndex, children, field_hooks, node_fields
 
 # node class -> its fields' names, in ``dataclasses.fields`` order (the order of node_fields' values)
 _NAMES: dict[type, tuple[str, ...]] = {}
@@ -40,12 +41,25 @@ def transform(wrapper: MetadataWrapper, transformer: cst.CSTTransformer) -> cst.
     hook changed a node."""
     if field_hooks(type(transformer)):
         return wrapper.visit(transformer)
+    # the children of each node, kept by jaxify's wrapper for every walk of its module
+    tree = getattr(wrapper, "tree", None)
+    children_of = tree.children if isinstance(tree, TreeIndex) else children
     with transformer.resolve(wrapper):
-        return _visit(wrapper.module, transformer)
+        return _visit(wrapper.module, transformer, children_of)
 
 
-def _visit(node: cst.CSTNode, transformer: cst.CSTTransformer):
-    updated = _with_children_visited(node, transformer) if transformer.on_visit(node) else node
+def _visit(node: cst.CSTNode, transformer: cst.CSTTransformer, children_of: Callable):
+    updated = node
+    if transformer.on_visit(node):
+        below = children_of(node)
+        visited = []
+        changed = False
+        for child in below:
+            new = _visit(child, transformer, children_of)
+            visited.append(new)
+            changed = changed or new is not child
+        if changed:
+            updated = _rebuilt(node, visited)
     result = transformer.on_leave(node, updated)
     if result is not updated and not isinstance(result, (cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel)):
         raise cst.CSTValidationError(
@@ -53,20 +67,25 @@ def _visit(node: cst.CSTNode, transformer: cst.CSTTransformer):
     return result
 
 
-def _with_children_visited(node: cst.CSTNode, transformer: cst.CSTTransformer) -> cst.CSTNode:
+def _rebuilt(node: cst.CSTNode, visited: list) -> cst.CSTNode:
+    """``node`` with its children replaced by what their walks returned (``visited``, in the
+    order of ``children(node)``), field by field as LibCST's own walk applies them."""
     values, order = node_fields(node)
     changes: dict[str, object] = {}
+    position = 0
     for index, single in order:
         value = values[index]
         if single:
-            new = _visit(value, transformer)
+            new = visited[position]
+            position += 1
             if new is not value:
                 changes[_names(node)[index]] = _one_node(node, index, value, new)
         else:
-            new = _sequence(node, index, value, transformer)
-            if new is not None:
-                changes[_names(node)[index]] = new
-    return node.with_changes(**changes) if changes else node
+            news = visited[position:position + len(value)]
+            position += len(value)
+            if any(new is not child for new, child in zip(news, value)):
+                changes[_names(node)[index]] = _sequence(node, index, value, news)
+    return node.with_changes(**changes)
 
 
 def _one_node(parent: cst.CSTNode, index: int, child: cst.CSTNode, new):
@@ -82,18 +101,11 @@ def _one_node(parent: cst.CSTNode, index: int, child: cst.CSTNode, new):
     return new
 
 
-def _sequence(parent: cst.CSTNode, index: int, children, transformer: cst.CSTTransformer) -> tuple | None:
-    """The visited children as a tuple, or None when every child came back as itself."""
+def _sequence(parent: cst.CSTNode, index: int, children_before, visited) -> tuple:
+    """A sequence field's new children, from what the walks of its children returned."""
     body = (type(parent), _names(parent)[index]) in _BODIES
-    kept: list | None = None
-    for position, child in enumerate(children):
-        new = _visit(child, transformer)
-        if new is child:
-            if kept is not None:
-                kept.append(child)
-            continue
-        if kept is None:
-            kept = list(children[:position])
+    kept: list = []
+    for child, new in zip(children_before, visited):
         # A statement body drops a statement that a removal inside it left empty (LibCST's
         # visit_body_iterable), so that a removed line does not leave an empty one behind.
         if isinstance(new, cst.FlattenSentinel):
@@ -101,7 +113,7 @@ def _sequence(parent: cst.CSTNode, index: int, children, transformer: cst.CSTTra
         elif not isinstance(new, cst.RemovalSentinel) and not (
                 body and not child._is_removable() and new._is_removable()):
             kept.append(new)
-    return None if kept is None else tuple(kept)
+    return tuple(kept)
 
 
 def _names(node: cst.CSTNode) -> tuple[str, ...]:

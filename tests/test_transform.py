@@ -11,6 +11,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from jaxify.analysis.providers import Wrapper
 from jaxify.transform import transform
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,8 +93,9 @@ class _ReadsMetadata(_Recorder):
         return updated_node.with_changes(value=f"{updated_node.value}_{line}")
 
 
+@pytest.mark.parametrize("wrapper_class", [MetadataWrapper, Wrapper], ids=["libcst's wrapper", "kept children"])
 @pytest.mark.parametrize("transformer", [_Unchanged, _Renames, _Removes, _Splices, _ReadsMetadata])
-def test_transform_calls_the_hooks_and_builds_the_module_libcst_does(transformer):
+def test_transform_calls_the_hooks_and_builds_the_module_libcst_does(transformer, wrapper_class):
     compared = 0
     for path, module in _modules():
         expected_hooks, found_hooks = transformer(), transformer()
@@ -101,9 +103,9 @@ def test_transform_calls_the_hooks_and_builds_the_module_libcst_does(transformer
             expected = MetadataWrapper(module, unsafe_skip_copy=True).visit(expected_hooks)
         except (TypeError, cst.CSTValidationError) as error:  # a removal LibCST refuses there
             with pytest.raises(type(error)):
-                transform(MetadataWrapper(module, unsafe_skip_copy=True), found_hooks)
+                transform(wrapper_class(module, unsafe_skip_copy=True), found_hooks)
             continue
-        found = transform(MetadataWrapper(module, unsafe_skip_copy=True), found_hooks)
+        found = transform(wrapper_class(module, unsafe_skip_copy=True), found_hooks)
         assert found.code == expected.code, path
         assert found_hooks.events == expected_hooks.events, path
         compared += 1

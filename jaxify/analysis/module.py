@@ -42,7 +42,8 @@ class ModuleAnalysis:
         self.options = options
         self.original_line = original_line  # a line of this tree -> the line in the user's file
         self.module = wrapper.module
-        self.tree = TreeIndex()  # walks over this tree that do not rebuild it
+        # walks over this tree that do not rebuild it: the wrapper's, when it keeps one
+        self.tree = wrapper.tree if isinstance(wrapper, Wrapper) else TreeIndex()
         self.names = QualifiedNames(wrapper)
         self.collector = ScopeCollector(self.module, self.names)
         visit(self.tree, self.module, self.collector)

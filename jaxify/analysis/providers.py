@@ -28,7 +28,7 @@ import libcst as cst
 from libcst.metadata import BaseMetadataProvider, ExpressionContext, ExpressionContextProvider, MetadataWrapper
 from libcst.metadata.scope_provider import Scope, ScopeVisitor
 
-from jaxify.analysis.tree import FORMATTING, SkipsUnusedFieldHooks, children
+from jaxify.analysis.tree import FORMATTING, SkipsUnusedFieldHooks, TreeIndex, children
 
 LOAD, STORE, DEL = ExpressionContext.LOAD, ExpressionContext.STORE, ExpressionContext.DEL
 
@@ -171,12 +171,14 @@ class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
 
 class Wrapper(MetadataWrapper):
     """A ``MetadataWrapper`` that does not walk the module for an empty batch of providers, and
-    holds the shared analyses of its module (``jaxify.analysis.analyze``), per options: they
+    holds the shared analyses of its module (``jaxify.analysis.analyze``), per options, and the
+    children of its nodes (``tree``), which every analysis and every codemod's walk reads: they
     live as long as the wrapper, and no longer."""
 
     def __init__(self, module: cst.Module, *args, **kwargs) -> None:
         super().__init__(module, *args, **kwargs)
         self.analyses: dict = {}
+        self.tree = TreeIndex()
 
     def visit_batched(self, visitors, before_visit=None, after_leave=None) -> cst.CSTNode:
         visitors = list(visitors)
