@@ -228,50 +228,50 @@ class NumpyPins:
                     changed = True
         return kept, kept_returns
 
-    def value_flow(self, expr: cst.CSTNode) -> tuple[set[str], list[cst.Call]]:
+    def value_flow(self, expr: cst.CSTNode) -> tuple[frozenset[str], tuple[cst.Call, ...]]:
         """The names and calls whose values can become (part of) the value of ``expr``, or decide
         whether it is a NumPy or a JAX array: through arithmetic, containers, indexing, views,
         methods, and the data arguments of NumPy calls (given a jax array, `np.sum`, `np.cumsum`,
         `np.transpose` and others hand the work to its methods and return a jax array). Static
-        reads (``x.shape``, ``len(x)``) and subscript indices do not count."""
+        reads (``x.shape``, ``len(x)``) and subscript indices do not count. Computed once per
+        expression: the pinning asks again on every round of its fixpoint."""
+        known = self._flows.get(id(expr))
+        if known is not None and known[0] is expr:
+            return known[1]
         names: set[str] = set()
         calls: list[cst.Call] = []
-
-        def walk(node: cst.CSTNode) -> None:
+        pending = [expr]
+        while pending:
+            node = pending.pop()
             if isinstance(node, cst.Name):
                 names.add(node.value)
             elif isinstance(node, cst.Attribute):
                 if node.attr.value not in STATIC_ATTRIBUTES and self.analysis.qualified_name(node) is None:
-                    walk(node.value)
-            elif isinstance(node, cst.Subscript):
-                walk(node.value)
-            elif isinstance(node, cst.Arg):
-                walk(node.value)
+                    pending.append(node.value)
+            elif isinstance(node, (cst.Subscript, cst.Arg)):
+                pending.append(node.value)
             elif isinstance(node, cst.Call):
-                walk_call(node)
+                pending.extend(reversed(self._flows_into_call(node, calls)))
             elif not isinstance(node, (cst.Lambda, cst.BaseString, cst.Integer, cst.Float, cst.Imaginary)):
-                for child in self.analysis.tree.children(node):
-                    walk(child)
+                pending.extend(reversed(self.analysis.tree.children(node)))
+        flow = (frozenset(names), tuple(calls))
+        self._flows[id(expr)] = (expr, flow)
+        return flow
 
-        def walk_call(call: cst.Call) -> None:
-            qualified = self.analysis.qualified_name(call.func)
-            if is_numpy(qualified) or self.analysis.values.local_function(call) is not None:
-                calls.append(call)
-            member = self.numpy_member(call.func)
-            if member is not None:
-                for arg in self._data_args(member, call):
-                    walk(arg)
-            elif self.analysis.values.local_function(call) is not None:
-                for arg in call.args:  # a helper may return what it was given
-                    walk(arg)
-            elif qualified in _VALUE_BUILTINS:
-                for arg in call.args:
-                    walk(arg)
-            elif qualified is None and isinstance(call.func, cst.Attribute):
-                walk(call.func.value)  # x.copy(), x.reshape(...): the method's receiver
-
-        walk(expr)
-        return names, calls
+    def _flows_into_call(self, call: cst.Call, calls: list[cst.Call]) -> list[cst.CSTNode]:
+        """For ``value_flow``: note ``call`` in ``calls`` when it decides the kind of the value (a
+        NumPy call, a module helper); the parts of it whose values flow into its result."""
+        qualified = self.analysis.qualified_name(call.func)
+        if is_numpy(qualified) or self.analysis.values.local_function(call) is not None:
+            calls.append(call)
+        member = self.numpy_member(call.func)
+        if member is not None:
+            return list(self._data_args(member, call))
+        if self.analysis.values.local_function(call) is not None or qualified in _VALUE_BUILTINS:
+            return list(call.args)  # a helper may return what it was given
+        if qualified is None and isinstance(call.func, cst.Attribute):
+            return [call.func.value]  # x.copy(), x.reshape(...): the method's receiver
+        return []
 
     def _kept_values(self, info: FunctionInfo, names: set[str]) -> list[cst.CSTNode]:
         """The expressions bound to kept names, and the operands of ``x += v`` where ``x`` may be

@@ -109,6 +109,7 @@ class Planner(NumpyPins):
         self.analysis = analysis
         self.declined = declined
         self._own_roots: dict[int, tuple] = {}  # _roots_in_body's answers: asked on every round of the pinning
+        self._flows: dict[int, tuple] = {}  # id(expression) -> (expression, its value_flow)
         if earlier is None:
             self._walk_bodies()
             self._kept_calls: dict[cst.Call, bool] = {}  # _stays_numpy's answers, likewise

@@ -33,45 +33,56 @@ def bind_arguments(params: list[str], call: cst.Call) -> Iterator[tuple[str, cst
 def returned_params(function: cst.FunctionDef, tree: TreeIndex | None = None) -> frozenset[str]:
     """Parameters the function may return (or a view of): its callers then share the buffer.
     ``tree``, here and below: the module's walks without rebuilding, when the caller has one."""
-    params = {p.name.value for p in parameters(function)}
-    found: set[str] = set()
+    returns = _Returns(function)
+    visit(tree, function, returns)
+    return frozenset(returns.found)
 
-    class Returns(cst.CSTVisitor):
-        def visit_FunctionDef(self, node):
-            return node is function
 
-        def visit_Return(self, node):
-            values = node.value.elements if isinstance(node.value, cst.Tuple) else [node.value]
-            for value in values:
-                value = getattr(value, "value", value) if isinstance(value, cst.Element) else value
-                while isinstance(value, (cst.Subscript, cst.Attribute)):
-                    value = value.value
-                if isinstance(value, cst.Name) and value.value in params:
-                    found.add(value.value)
+class _Returns(cst.CSTVisitor):
+    # at module level, not in the function: a class made per call costs its creation and
+    # leaves a reference cycle (class, methods, closure) for the garbage collector
+    def __init__(self, function: cst.FunctionDef):
+        super().__init__()
+        self.function = function
+        self.params = {p.name.value for p in parameters(function)}
+        self.found: set[str] = set()
 
-    visit(tree, function, Returns())
-    return frozenset(found)
+    def visit_FunctionDef(self, node):
+        return node is self.function
+
+    def visit_Return(self, node):
+        values = node.value.elements if isinstance(node.value, cst.Tuple) else [node.value]
+        for value in values:
+            value = getattr(value, "value", value) if isinstance(value, cst.Element) else value
+            while isinstance(value, (cst.Subscript, cst.Attribute)):
+                value = value.value
+            if isinstance(value, cst.Name) and value.value in self.params:
+                self.found.add(value.value)
 
 
 def declared_globals(body, tree: TreeIndex | None = None) -> frozenset[str]:
-    names: set[str] = set()
-
-    class Globals(cst.CSTVisitor):
-        def visit_FunctionDef(self, node):
-            return False
-
-        def visit_ClassDef(self, node):
-            return False
-
-        def visit_Global(self, node):
-            names.update(item.name.value for item in node.names)
-
-        def visit_Nonlocal(self, node):
-            names.update(item.name.value for item in node.names)
-
+    found = _Globals()
     for stmt in body:
-        visit(tree, stmt, Globals())
-    return frozenset(names)
+        visit(tree, stmt, found)
+    return frozenset(found.names)
+
+
+class _Globals(cst.CSTVisitor):
+    def __init__(self):
+        super().__init__()
+        self.names: set[str] = set()
+
+    def visit_FunctionDef(self, node):
+        return False
+
+    def visit_ClassDef(self, node):
+        return False
+
+    def visit_Global(self, node):
+        self.names.update(item.name.value for item in node.names)
+
+    def visit_Nonlocal(self, node):
+        self.names.update(item.name.value for item in node.names)
 
 
 def all_functions(module: cst.Module, tree: TreeIndex | None = None) -> list[cst.FunctionDef]:
