@@ -15,7 +15,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import ExpressionContextProvider, MetadataWrapper, ParentNodeProvider, ScopeProvider
 
-from jaxify.analysis.providers import ExpressionContexts, ParentProvider, Scopes
+from jaxify.analysis.providers import ExpressionContexts, ParentProvider, Scopes, Wrapper
 from jaxify.analysis.tree import FORMATTING, TreeIndex, children, visit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,13 @@ def _modules():
 def _some_modules():
     """Every third source: LibCST's own providers are slow, and a third still covers every form."""
     return _parsed()[::3]
+
+
+def _ours(module: cst.Module, provider):
+    """The provider's answer through LibCST's wrapper, and through jaxify's, which reads the
+    children it keeps."""
+    return [MetadataWrapper(module, unsafe_skip_copy=True).resolve(provider),
+            Wrapper(module, unsafe_skip_copy=True).resolve(provider)]
 
 
 def _every_node(module: cst.Module):
@@ -121,10 +128,10 @@ def test_children_of_a_tree_whose_fields_share_one_node():
 
 def test_parents_are_libcsts_parents():
     for path, module in _some_modules():
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        expected, found = wrapper.resolve(ParentNodeProvider), wrapper.resolve(ParentProvider)
-        assert set(found) == set(expected), path
-        assert all(found[node] is expected[node] for node in expected), path
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
+        for found in _ours(module, ParentProvider):
+            assert set(found) == set(expected), path
+            assert all(found[node] is expected[node] for node in expected), path
 
 
 @pytest.mark.parametrize("visitor", [_Recorder, _Hooked, _HookedOnFormatting])
@@ -139,9 +146,9 @@ def test_read_only_visit_calls_the_hooks_libcst_calls(tree, visitor):
 
 def test_expression_contexts_are_libcsts():
     for path, module in _some_modules():
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        expected, found = wrapper.resolve(ExpressionContextProvider), wrapper.resolve(ExpressionContexts)
-        assert dict(found) == dict(expected), path
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ExpressionContextProvider)
+        for found in _ours(module, ExpressionContexts):
+            assert dict(found) == dict(expected), path
 
 
 def _scope_facts(module: cst.Module, scopes) -> list:
@@ -167,11 +174,11 @@ def _scope_facts(module: cst.Module, scopes) -> list:
 
 def test_scopes_are_libcsts():
     for path, module in _some_modules():
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        expected, found = wrapper.resolve(ScopeProvider), wrapper.resolve(Scopes)
-        # every node but the formatting (whitespace, comments, punctuation) has LibCST's scope
-        assert set(found) == {node for node in expected if type(node) not in FORMATTING}, path
-        assert _scope_facts(module, found) == _scope_facts(module, expected), path
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+        for found in _ours(module, Scopes):
+            # every node but the formatting (whitespace, comments, punctuation) has LibCST's scope
+            assert set(found) == {node for node in expected if type(node) not in FORMATTING}, path
+            assert _scope_facts(module, found) == _scope_facts(module, expected), path
 
 
 def test_the_scope_walk_leaves_libcsts_visit_as_it_was():

@@ -21,7 +21,7 @@ module for the batchable providers of each round of a resolution even when a rou
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Optional
 
 import libcst as cst
@@ -33,7 +33,20 @@ from jaxify.analysis.tree import FORMATTING, SkipsUnusedFieldHooks, TreeIndex, c
 LOAD, STORE, DEL = ExpressionContext.LOAD, ExpressionContext.STORE, ExpressionContext.DEL
 
 
-class ExpressionContexts(BaseMetadataProvider[ExpressionContext]):
+class _ReadsKeptChildren:
+    """For a provider: ``_children_of(node)``, the node's children, read from the wrapper's kept
+    ``tree`` when it has one (``Wrapper``), so that the walks of the providers, the analyses and
+    the codemods compute each node's children once."""
+
+    _children_of: Callable[[cst.CSTNode], Sequence[cst.CSTNode]] = staticmethod(children)
+
+    def _gen(self, wrapper: MetadataWrapper):
+        tree = getattr(wrapper, "tree", None)
+        self._children_of = tree.children if isinstance(tree, TreeIndex) else children
+        return super()._gen(wrapper)
+
+
+class ExpressionContexts(_ReadsKeptChildren, BaseMetadataProvider[ExpressionContext]):
     """``ExpressionContextProvider``'s mapping: LOAD, STORE or DEL for each ``Name``,
     ``Attribute``, ``Subscript``, ``Tuple``, ``List`` and ``StarredElement`` it reaches, following
     the same rules in the same order (an attribute's ``attr`` gets none; a function's or class's
@@ -47,8 +60,7 @@ class ExpressionContexts(BaseMetadataProvider[ExpressionContext]):
             node, context = stack.pop()
             stack.extend(reversed(self._parts(node, context, computed)))
 
-    @staticmethod
-    def _parts(node: cst.CSTNode, context: ExpressionContext, computed) -> list[tuple[cst.CSTNode, ExpressionContext]]:
+    def _parts(self, node: cst.CSTNode, context: ExpressionContext, computed) -> list[tuple[cst.CSTNode, ExpressionContext]]:
         """Record ``node``'s own context; the nodes to visit next, in order, with theirs."""
         kind = type(node)
         if kind is cst.Name:
@@ -93,10 +105,10 @@ class ExpressionContexts(BaseMetadataProvider[ExpressionContext]):
                 parts.append((node.annotation, context))
             return parts + [(node.default, context)] if node.default else parts
         # formatting (whitespace, comments, punctuation) holds no expression
-        return [(child, context) for child in children(node) if type(child) not in FORMATTING]
+        return [(child, context) for child in self._children_of(node) if type(child) not in FORMATTING]
 
 
-class Scopes(BaseMetadataProvider[Optional[Scope]]):
+class Scopes(_ReadsKeptChildren, BaseMetadataProvider[Optional[Scope]]):
     """``ScopeProvider``'s scopes, from LibCST's own ``ScopeVisitor``: one walk of the module,
     which reads the expression contexts from ``ExpressionContexts``, and skips formatting nodes
     (which get no scope)."""
@@ -105,7 +117,7 @@ class Scopes(BaseMetadataProvider[Optional[Scope]]):
 
     def _gen_impl(self, module: cst.Module) -> None:
         visitor = _ScopeVisitor(self)
-        with _read_only_visits(visitor):
+        with _read_only_visits(visitor, self._children_of):
             module.visit(visitor)
         visitor.infer_accesses()
 
@@ -119,7 +131,7 @@ class _ScopeVisitor(SkipsUnusedFieldHooks, ScopeVisitor):
 
 
 @contextlib.contextmanager
-def _read_only_visits(visitor: _ScopeVisitor) -> Iterator[None]:
+def _read_only_visits(visitor: _ScopeVisitor, children_of: Callable) -> Iterator[None]:
     """Within: ``node.visit(visitor)`` reads ``node``'s fields instead of rebuilding it.
 
     ``ScopeVisitor`` walks the parts of a function, class, lambda, comprehension, call or loop
@@ -143,7 +155,7 @@ def _read_only_visits(visitor: _ScopeVisitor) -> Iterator[None]:
         if type(node).__name__ in field_hooked:
             return libcst_visit(node, walker)
         if walker.on_visit(node):
-            for child in children(node):
+            for child in children_of(node):
                 child.visit(walker)
         walker.on_leave(node)
         return node
@@ -155,7 +167,7 @@ def _read_only_visits(visitor: _ScopeVisitor) -> Iterator[None]:
         cst.CSTNode.visit = libcst_visit
 
 
-class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
+class ParentProvider(_ReadsKeptChildren, BaseMetadataProvider[cst.CSTNode]):
     """``ParentNodeProvider``'s mapping (each node's parent; the module has none), read off the
     fields instead of a visitor's rebuilding walk."""
 
@@ -164,7 +176,7 @@ class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
         stack: list[cst.CSTNode] = [module]
         while stack:
             node = stack.pop()
-            for child in children(node):
+            for child in self._children_of(node):
                 computed[child] = node
                 stack.append(child)
 
