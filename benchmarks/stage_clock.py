@@ -79,6 +79,7 @@ class StageClock:
         self._patch(MetadataWrapper, "resolve", fixed("metadata"))
         self._patch(MetadataWrapper, "resolve_many", fixed("metadata"))
         self._patch(MetadataWrapper, "visit", lambda wrapper, visitor: f"codemod {type(visitor).__name__}")
+        self._patch(engine, "transform", lambda wrapper, visitor: f"codemod {type(visitor).__name__}")
         self._patch(analysis_module.ModuleAnalysis, "__init__", fixed("analysis"))
         self._patch(codemod.Codemod, "finish", fixed("imports (add/remove)"))
         self._patch(linemap.LineMap, "__init__", fixed("line map"))
