@@ -63,6 +63,12 @@ collect after each task; with that collection, 171.6 s and 322.3 s beside 17.6 s
 host's load moved the no-op by 15% between the runs), peak 133 MiB. LibCST's no-op alone needs
 about 17-20 s per MB here, so a 5 MB module in a minute is out of reach for any rewrite that
 parses it with LibCST on this machine.
+
+Session 12 (walks that keep unchanged nodes, kept children: see tool_speed.py), ``--cli 512
+--jobs 2`` (3,632 functions), the code before and after run one after the other: 46.8 s wall and
+91.5 s CPU before (c482886), 35.3 s and 68.9 s after, beside a no-op of 7.7-7.9 s; peak 87 MiB in
+any process. At that rate 5 MB takes about six minutes of wall time on two cores, and LibCST's
+no-op alone about 77 s.
 """
 
 from __future__ import annotations
