@@ -13,9 +13,9 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from libcst.metadata import ExpressionContextProvider, MetadataWrapper, ParentNodeProvider, ScopeProvider
+from libcst.metadata import ExpressionContextProvider, MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
 
-from jaxify.analysis.providers import ExpressionContexts, ParentProvider, Scopes, Wrapper
+from jaxify.analysis.providers import ExpressionContexts, ParentProvider, Scopes, Wrapper, positions
 from jaxify.analysis.tree import FORMATTING, TreeIndex, children, visit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,6 +179,13 @@ def test_scopes_are_libcsts():
             # every node but the formatting (whitespace, comments, punctuation) has LibCST's scope
             assert set(found) == {node for node in expected if type(node) not in FORMATTING}, path
             assert _scope_facts(module, found) == _scope_facts(module, expected), path
+
+
+def test_positions_are_libcsts():
+    for path, module in _some_modules():
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        assert dict(positions(module)) == dict(expected), path
+        assert dict(Wrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)) == dict(expected), path
 
 
 def test_the_scope_walk_leaves_libcsts_visit_as_it_was():

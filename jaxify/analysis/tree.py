@@ -184,7 +184,7 @@ def visit(tree: TreeIndex | None, root: cst.CSTNode, visitor: cst.CSTVisitor) ->
     children_of = tree.children if tree is not None else children
     if kind.on_visit is cst.CSTVisitor.on_visit and kind.on_leave is cst.CSTVisitor.on_leave and not any(
             name.startswith(("visit_", "leave_")) for name in vars(visitor)):
-        _dispatch(root, visitor, _hooks(kind), children_of)
+        _dispatch(root, visitor, visitor_hooks(kind), children_of)
     else:
         _visit(root, visitor, children_of)
 
@@ -229,7 +229,7 @@ class _Hooks:
         return found
 
 
-def _hooks(visitor_class: type) -> _Hooks:
+def visitor_hooks(visitor_class: type) -> _Hooks:
     # Kept on the class itself, not in a cache beside it: a visitor class defined inside a function
     # closes over that function's nodes, and a global cache whose values hold the class's functions
     # (or the class) would keep every tree such a class saw alive.
