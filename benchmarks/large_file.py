@@ -66,9 +66,9 @@ parses it with LibCST on this machine.
 
 Session 12 (walks that keep unchanged nodes, kept children: see tool_speed.py), ``--cli 512
 --jobs 2`` (3,632 functions), the code before and after run one after the other: 46.8 s wall and
-91.5 s CPU before (c482886), 35.3 s and 68.9 s after, beside a no-op of 7.7-7.9 s; peak 87 MiB in
-any process. At that rate 5 MB takes about six minutes of wall time on two cores, and LibCST's
-no-op alone about 77 s.
+91.5 s CPU before (c482886), 35.3 s and 68.9 s after (a7fe95e), 30.2 s and 59.0 s with cheaper
+positions (4a1e79c), beside a no-op of 7.1-7.9 s; peak 88 MiB in any process. At that rate 5 MB
+takes about five minutes of wall time on two cores, and LibCST's no-op alone about 75 s.
 """
 
 from __future__ import annotations

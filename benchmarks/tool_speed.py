@@ -131,16 +131,17 @@ in five), per-node loops test classes by identity (isinstance on LibCST's ABC-ba
 Python call when it fails), qualified names are kept per node. Left: positions 15% and scopes
 11% (LibCST's own providers), parse 12%, the NumPy planner 16%, the loop planner 9%.
 
-Session 12, on a quieter host, the code before (c482886) and after (592b3da..a7fe95e) measured
-in turns, --lines 30000 --jobs 2:
+Session 12, on a quieter host, the code before (c482886) and after, --lines 30000 --jobs 2 (the
+first two "after" runs at a7fe95e, in turns with "before"; then three at 4a1e79c, which also has
+cheaper positions):
 
-                          before                        after
-    first dry run         16.4-16.5 s CPU, 8.7 s wall   13.4-13.8 s CPU, 7.2-7.4 s wall
-    LibCST no-op          4.0-4.1 s CPU                 4.4-4.8 s CPU (the same code: noise)
-    dry run / no-op       3.8-4.0x wall, 4.0-4.2x CPU   2.7-3.1x wall, 2.8-3.2x CPU
-    peak per worker       72 MiB                        72 MiB
-    in one process, every file of the tree: 17.5 s -> 13.2 s CPU; Python calls on the 8000-line
-    tree 33.7 -> 23.4 million
+                          before                        a7fe95e                        4a1e79c
+    first dry run         16.4-16.5 s CPU, 8.7 s wall   13.4-13.8 s CPU, 7.2-7.4 s     12.1-12.9 s CPU, 6.5-7.0 s
+    LibCST no-op          4.0-4.1 s CPU                 4.4-4.8 s CPU                  3.9-4.1 s CPU
+    dry run / no-op       3.8-4.0x wall, 4.0-4.2x CPU   2.7-3.1x wall, 2.8-3.2x CPU    3.0-3.1x wall, 3.1-3.2x CPU
+    peak per worker       72 MiB                        72 MiB                         72 MiB
+    in one process, every file of the tree: 17.5 s -> 12.2 s CPU; Python calls on the 8000-line
+    tree 33.7 -> 23.4 million (a7fe95e)
 
 What went: a codemod's walk rebuilt every node it passed (``jaxify.transform`` keeps unchanged
 nodes, and an unchanged module is not printed); LibCST's scope visitor rebuilt every node under
@@ -148,8 +149,9 @@ a function (its sub-walks now read fields, for the time of the walk) and visited
 each walk computed each node's children again (the wrapper keeps them, and whole walks); the
 scope graph's reference cycles kept every tree for the collector (the wrappers drop their
 metadata when a file ends); the NumPy planner recomputed value flows on every round of its
-fixpoint. Left, in one process on the 30k tree: LibCST's positions 12%, parse 12%, scopes 8%,
-the NumPy planner 16%, the loop planner 10%, the collector 6%.
+fixpoint; LibCST's positions cost twice what its own code generation with a leaner state costs.
+Left, in one process on the 30k tree: parse 12%, positions 9%, scopes 8%, the NumPy planner and
+the shared analysis it asks for first 19%, the loop planner 10%, the collector 5%.
 """
 
 from __future__ import annotations
