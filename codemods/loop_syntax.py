@@ -18,26 +18,17 @@ from jaxify.analysis.loops import STACKERS, LoopInfo
 from jaxify.analysis.tree import TreeIndex, visit
 from jaxify.codemods import loop_builders as build
 
-def identifiers(node: cst.CSTNode) -> set[str]:
-    """Every name that appears in ``node``."""
-    names: set[str] = set()
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            names.add(node.value)
-
-    visit(None, node, _Names())
-    return names
+def identifiers(node: cst.CSTNode, tree: TreeIndex | None = None) -> set[str]:
+    """Every name that appears in ``node``; ``tree``, here and below: the module's kept children
+    and walks, when the caller has them."""
+    return {name.value for name in (tree or TreeIndex()).walk(node) if type(name) is cst.Name}
 
 
-def functions_by_name(module: cst.Module) -> dict[str, list[cst.FunctionDef]]:
+def functions_by_name(module: cst.Module, tree: TreeIndex | None = None) -> dict[str, list[cst.FunctionDef]]:
     found: dict[str, list[cst.FunctionDef]] = {}
-
-    class _Functions(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    for node in (tree or TreeIndex()).walk(module):
+        if type(node) is cst.FunctionDef:
             found.setdefault(node.name.value, []).append(node)
-
-    visit(None, module, _Functions())
     return found
 
 

@@ -146,6 +146,7 @@ class Planner(NumpyPins):
         self.numpy_subclass_methods = earlier.numpy_subclass_methods
         self.mutated_attributes = earlier.mutated_attributes
         self._why_not = earlier._why_not
+        self._flows = earlier._flows  # a value's flow follows from the tree alone
         # with nothing declined, a call stayed for reasons that still hold; a declined call stays too
         self._kept_calls = {call: known or id(call) in self.declined for call, known in earlier._kept_calls.items()}
 
