@@ -6,8 +6,8 @@ anything. A codemod's walk then cost more than its hooks, and the engine had to 
 walked module to learn that nothing had changed. ``transform`` calls the same hooks on the same
 nodes in the same order, with the same arguments (``leave_X(original, updated)``), and applies
 what they return as LibCST does (a ``RemovalSentinel`` drops a node from a sequence, or empties an
-optional field; a ``FlattenSentinel`` splices nodes into a sequence; a statement body keeps a
-statement that only emptied itself out of it), but a node is rebuilt only when one of its
+optional field; a ``FlattenSentinel`` splices nodes into a sequence; a statement body drops a
+statement that a removal inside it left empty), but a node is rebuilt only when one of its
 children came back as another object. A walk that changes nothing hands back the very module it
 was given, so the engine sees at once that nothing changed (``updated is original`` in a hook
 means the same).
@@ -45,7 +45,10 @@ def transform(wrapper: MetadataWrapper, transformer: cst.CSTTransformer) -> cst.
     tree = getattr(wrapper, "tree", None)
     children_of = tree.children if isinstance(tree, TreeIndex) else children
     with transformer.resolve(wrapper):
-        return _visit(wrapper.module, transformer, children_of)
+        result = _visit(wrapper.module, transformer, children_of)
+    if isinstance(result, cst.RemovalSentinel):  # as LibCST's Module.visit: an empty module
+        return wrapper.module.with_changes(body=(), header=(), footer=())
+    return result
 
 
 def _visit(node: cst.CSTNode, transformer: cst.CSTTransformer, children_of: Callable):

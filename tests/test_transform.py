@@ -133,6 +133,18 @@ def test_only_the_path_to_a_changed_node_is_rebuilt():
     assert changed.body[1] is not module.body[1]
 
 
+def test_a_removed_module_leaves_an_empty_one_as_libcsts_walk_does():
+    class RemovesModule(cst.CSTTransformer):
+        def leave_Module(self, original_node, updated_node):
+            return cst.RemovalSentinel.REMOVE
+
+    module = cst.parse_module("# a header\nx = 1\n")
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).visit(RemovesModule())
+    found = transform(MetadataWrapper(module, unsafe_skip_copy=True), RemovesModule())
+    assert found.code == expected.code
+    assert not found.body
+
+
 def test_a_transformer_with_a_field_hook_is_walked_by_libcst():
     class FieldHooked(_Recorder):
         def visit_Call_func(self, node):
