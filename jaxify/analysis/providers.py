@@ -1,4 +1,4 @@
-"""LibCST's scope, expression-context and parent metadata, computed with fewer walks of the tree.
+"""LibCST's scope, expression-context, parent and position metadata, computed at less cost.
 
 LibCST's ``ScopeProvider`` depends on its ``ExpressionContextProvider``, and both are *batchable*:
 resolving them walks the whole module once to call their ``visit_Module``, and each of those
@@ -8,8 +8,9 @@ walks it again with its own visitor, every walk rebuilding every node (three in 
   subscripts are stored, loaded or deleted) from one walk that reads each node's fields
   (:func:`jaxify.analysis.tree.children`) instead of rebuilding it;
 - ``Scopes`` runs LibCST's own ``ScopeVisitor``, so every scope, assignment, access and
-  qualified name is LibCST's, reading the contexts from ``ExpressionContexts``: one rebuilding
-  walk instead of three;
+  qualified name is LibCST's, reading the contexts from ``ExpressionContexts``: one walk instead
+  of three, which reads nodes instead of rebuilding them and gives formatting nodes no scope
+  (``_read_only_visits``);
 - ``ParentProvider`` gives each node's parent, as ``ParentNodeProvider`` does, from the fields;
 - ``positions`` gives ``PositionProvider``'s ranges, which ``Wrapper`` answers with: LibCST's own
   code generation, with a cheaper state per node.
