@@ -159,9 +159,9 @@ class LoopCodemod(ExitPlans, Codemod):
         self._hoisted_out: dict[cst.CSTNode, list[cst.BaseStatement]] = {}  # per rewritten loop
         self._vmapped: dict[cst.CSTNode, VmapRecord] = {}  # loops rewritten as vmap, for nests
         self._host_views = loop_hoist.HostViews(self._fresh)  # `x_jax = jnp.asarray(x)`, once per function
-        self._used_names = identifiers(wrapper.module, getattr(wrapper, "tree", None))
+        self._used_names = identifiers(wrapper.module, self.analysis.tree)
         self._user_names = frozenset(self._used_names)
-        self._functions = functions_by_name(wrapper.module, getattr(wrapper, "tree", None))
+        self._functions = functions_by_name(wrapper.module, self.analysis.tree)
         self._purity: dict[str, bool] = {}
         self._jax_helpers: dict[str, bool] = {}
         self._return_replacements: dict[cst.CSTNode, cst.SimpleStatementLine] = {}  # after early-exit loops

@@ -41,12 +41,8 @@ class Parses:
         return found
 
     def release(self) -> None:
-        """Drop what is resolved on the kept wrappers: their metadata and analyses refer to one
-        another (scopes, accesses), so they would wait for the garbage collector, which walks
-        every object they hold; dropped now, reference counting frees them at once."""
+        """Forget the kept wrappers and release each (``Wrapper.release``): the file's rewrite is over."""
         wrappers = [*self._recent.values(), *([self._first[1]] if self._first else [])]
         self._first, self._recent = None, {}
         for wrapper in wrappers:
-            wrapper._metadata.clear()
-            wrapper.analyses.clear()
-            wrapper.tree = None
+            wrapper.release()

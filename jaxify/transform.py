@@ -24,7 +24,8 @@ from collections.abc import Callable
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from jaxify.analysis.tree import TreeIndex, children, field_hooks, node_fields
+from jaxify.analysis.providers import kept_tree
+from jaxify.analysis.tree import children, field_hooks, node_fields
 
 # node class -> its fields' names, in ``dataclasses.fields`` order (the order of node_fields' values)
 _NAMES: dict[type, tuple[str, ...]] = {}
@@ -42,8 +43,8 @@ def transform(wrapper: MetadataWrapper, transformer: cst.CSTTransformer) -> cst.
     if field_hooks(type(transformer)):
         return wrapper.visit(transformer)
     # the children of each node, kept by jaxify's wrapper for every walk of its module
-    tree = getattr(wrapper, "tree", None)
-    children_of = tree.children if isinstance(tree, TreeIndex) else children
+    tree = kept_tree(wrapper)
+    children_of = tree.children if tree is not None else children
     with transformer.resolve(wrapper):
         result = _visit(wrapper.module, transformer, children_of)
     if isinstance(result, cst.RemovalSentinel):  # as LibCST's Module.visit: an empty module

@@ -13,7 +13,7 @@ from jaxify.analysis.dtypes import Dtypes
 from jaxify.analysis.effects import ModuleEffects
 from jaxify.analysis.mutation import MutationAnalysis, Write, target_kind, written_by_call
 from jaxify.analysis.names import QualifiedNames
-from jaxify.analysis.providers import Wrapper
+from jaxify.analysis.providers import Wrapper, kept_tree
 from jaxify.analysis.scopes import CALLER_STATIC, Scope, ScopeCollector
 from jaxify.analysis.static_need import only_feeds_arrays
 from jaxify.analysis.tree import TreeIndex, visit
@@ -43,7 +43,7 @@ class ModuleAnalysis:
         self.original_line = original_line  # a line of this tree -> the line in the user's file
         self.module = wrapper.module
         # walks over this tree that do not rebuild it: the wrapper's, when it keeps one
-        self.tree = wrapper.tree if isinstance(wrapper, Wrapper) else TreeIndex()
+        self.tree = kept_tree(wrapper) or TreeIndex()
         self.names = QualifiedNames(wrapper)
         self.collector = ScopeCollector(self.module, self.names)
         visit(self.tree, self.module, self.collector)

@@ -49,8 +49,8 @@ class _ReadsKeptChildren:
     _children_of: Callable[[cst.CSTNode], Sequence[cst.CSTNode]] = staticmethod(children)
 
     def _gen(self, wrapper: MetadataWrapper):
-        tree = getattr(wrapper, "tree", None)
-        self._children_of = tree.children if isinstance(tree, TreeIndex) else children
+        tree = kept_tree(wrapper)
+        self._children_of = tree.children if tree is not None else children
         # LibCST's own _gen, less its copy of the whole mapping: nothing writes it afterwards
         self._computed = {}
         with self.resolve(wrapper):
@@ -218,6 +218,15 @@ class Wrapper(MetadataWrapper):
             self._metadata[PositionProvider] = positions(self.module)
         return super().resolve_many(providers)
 
+    def release(self) -> None:
+        """Drop what is resolved on this wrapper, once its file's rewrite is over: the metadata
+        and analyses refer to one another (scopes, accesses), so they would wait for the garbage
+        collector, which walks every object they hold; dropped now, reference counting frees
+        them at once."""
+        self._metadata.clear()
+        self.analyses.clear()
+        self.tree = None
+
     def visit_batched(self, visitors, before_visit=None, after_leave=None) -> cst.CSTNode:
         visitors = list(visitors)
         if not visitors:
@@ -225,12 +234,17 @@ class Wrapper(MetadataWrapper):
         return super().visit_batched(visitors, before_visit, after_leave)
 
 
+def kept_tree(wrapper: MetadataWrapper) -> TreeIndex | None:
+    """The children and walks ``wrapper`` keeps for its module: jaxify's ``Wrapper`` keeps them
+    until it is released; LibCST's own wrapper keeps none."""
+    return wrapper.tree if isinstance(wrapper, Wrapper) else None
+
+
 def positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     """``PositionProvider``'s mapping, computed by LibCST's own code generation with a state that
     gives the same ranges at less cost per node (every node of the module gets one: a tenth of a
     file's rewrite before): see ``_Positions``."""
     provider = PositionProvider()
-    provider._computed = {}
     module._codegen(_Positions(default_indent=module.default_indent, default_newline=module.default_newline,
                                provider=provider))
     return MappingProxyType(provider._computed)  # LibCST's own copies the mapping first
