@@ -155,9 +155,11 @@ class _Renamer(cst.CSTTransformer):
         self.kept_roots: set[str] = set()  # roots some written reference still spells canonically
         self.replacements: dict[cst.CSTNode, str] = {}
         positions = wrapper.resolve(PositionProvider)
-        for node, where in positions.items():
-            if isinstance(node, cst.Name) and node.value in ROOTS and (where.start.line, where.start.column) in written:
-                self._plan(node)
+        for node in positions:
+            if isinstance(node, cst.Name) and node.value in ROOTS:
+                where = positions[node]
+                if (where.start.line, where.start.column) in written:
+                    self._plan(node)
 
     def _plan(self, root: cst.Name) -> None:
         """Choose the name for the dotted prefix that ``root`` starts, if it must change."""

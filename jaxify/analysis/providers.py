@@ -34,6 +34,7 @@ from libcst.metadata import (
     PositionProvider,
 )
 from libcst.metadata.position_provider import PositionProvidingCodegenState
+from libcst.metadata import scope_provider
 from libcst.metadata.scope_provider import Scope, ScopeVisitor
 
 from jaxify.analysis.tree import FORMATTING, SkipsUnusedFieldHooks, TreeIndex, children, visitor_hooks
@@ -141,6 +142,28 @@ class Scopes(_ReadsKeptChildren, BaseMetadataProvider[Optional[Scope]]):
 class _ScopeVisitor(SkipsUnusedFieldHooks, ScopeVisitor):
     """LibCST's ``ScopeVisitor``, which looks up field hooks only on the nodes it has one for."""
 
+    def on_leave(self, original_node: cst.CSTNode) -> None:  # type: ignore[override]
+        # ScopeVisitor.on_leave, run on every node: its class test (a tuple of classes, each tried
+        # through the ABC machinery) is answered once per node class, and its leave hook is looked
+        # up once per node class too
+        if _ASSIGNMENT_LIKE_NODES is None:  # a LibCST that counts assignments otherwise
+            return super().on_leave(original_node)
+        kind = type(original_node)
+        self.provider._computed[original_node] = self.scope  # ScopeProvider.set_metadata
+        counts = _COUNTS_AS_ASSIGNMENT.get(kind)
+        if counts is None:
+            counts = _COUNTS_AS_ASSIGNMENT[kind] = issubclass(kind, _ASSIGNMENT_LIKE_NODES)
+        if counts:
+            self.scope._assignment_count += 1
+        leave = visitor_hooks(type(self)).of(kind)[1]
+        if leave is not None:
+            leave(self, original_node)
+
+
+# The node classes whose leaving ScopeVisitor counts as an assignment (a private name of LibCST's)
+_ASSIGNMENT_LIKE_NODES = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
+_COUNTS_AS_ASSIGNMENT: dict[type, bool] = {}
+
 
 @contextlib.contextmanager
 def _read_only_visits(visitor: _ScopeVisitor, children_of: Callable) -> Iterator[None]:
@@ -244,17 +267,58 @@ def positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     """``PositionProvider``'s mapping, computed by LibCST's own code generation with a state that
     gives the same ranges at less cost per node (every node of the module gets one: a tenth of a
     file's rewrite before): see ``_Positions``."""
-    provider = PositionProvider()
-    module._codegen(_Positions(default_indent=module.default_indent, default_newline=module.default_newline,
-                               provider=provider))
-    return MappingProxyType(provider._computed)  # LibCST's own copies the mapping first
+    state = _Positions(default_indent=module.default_indent, default_newline=module.default_newline,
+                       provider=PositionProvider())
+    module._codegen(state)
+    return _Ranges(state.spans)
+
+
+class _Ranges(Mapping):
+    """node -> ``CodeRange``, kept as plain (line, column, end line, end column) tuples and made a
+    ``CodeRange`` when read: a file's rewrite reads the range of about one node in forty, and
+    three frozen dataclasses per node cost more than the code generation that measures them."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self, spans: dict[cst.CSTNode, tuple[int, int, int, int]]):
+        self._spans = spans
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        line, column, end_line, end_column = self._spans[node]
+        return CodeRange(CodePosition(line, column), CodePosition(end_line, end_column))
+
+    def get(self, node: cst.CSTNode, default=None):
+        return self[node] if node in self._spans else default
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._spans
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
 
 
 class _Positions(PositionProvidingCodegenState):
     """LibCST's ``PositionProvidingCodegenState``, with the same results: a token without a line
-    break moves the column without a regular expression; a node's start is a plain pair until its
-    range is stored; the syntactic range of a statement or expression is recorded by a small
-    object rather than a generator-based context manager."""
+    break moves the column without a regular expression; the tokens are not kept (only whether
+    there was one, which is all ``Module`` asks of them); a range is a plain tuple (``spans``);
+    the syntactic range of a statement or expression is recorded by a small object rather than a
+    generator-based context manager."""
+
+    def __init__(self, **fields) -> None:
+        super().__init__(**fields)
+        self.spans: dict[cst.CSTNode, tuple[int, int, int, int]] = {}
+
+    def add_token(self, value: str) -> None:
+        if not self.tokens:
+            self.tokens.append(value)
+        self._update_position(value)
+
+    def add_indent_tokens(self) -> None:
+        for token in self.indent_tokens:
+            self.add_token(token)
 
     def _update_position(self, value: str) -> None:
         if "\n" in value or "\r" in value:
@@ -266,10 +330,9 @@ class _Positions(PositionProvidingCodegenState):
         self._stack.append((self.line, self.column))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        start = self._stack.pop()
-        computed = self.provider._computed
-        if node not in computed:  # a syntactic range recorded already stands
-            computed[node] = CodeRange(CodePosition(*start), CodePosition(self.line, self.column))
+        line, column = self._stack.pop()
+        # a syntactic range recorded already stands
+        self.spans.setdefault(node, (line, column, self.line, self.column))
 
     def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
                                   end_node: cst.CSTNode | None = None) -> _SyntacticRange:
@@ -287,8 +350,8 @@ class _SyntacticRange:
         self.start = (self.state.line, self.state.column)
 
     def __exit__(self, *exc) -> bool:
-        state, computed = self.state, self.state.provider._computed
-        start = computed[self.start_node].start if self.start_node is not None else CodePosition(*self.start)
-        end = computed[self.end_node].end if self.end_node is not None else CodePosition(state.line, state.column)
-        computed[self.node] = CodeRange(start, end)
+        state, spans = self.state, self.state.spans
+        start = spans[self.start_node][:2] if self.start_node is not None else self.start
+        end = spans[self.end_node][2:] if self.end_node is not None else (state.line, state.column)
+        spans[self.node] = start + end
         return False
