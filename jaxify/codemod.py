@@ -28,6 +28,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from jaxify.analysis.tree import SkipsUnusedFieldHooks
 from jaxify.config import Options
 from jaxify.findings import Finding, Status
+from jaxify.lean_matchers import known_undecorated
 from jaxify.present_imports import add_imports, already_imported
 from jaxify.rules import Rule
 from jaxify.suppression import Suppressions
@@ -284,8 +285,9 @@ class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
             # nothing to import: the module handed in, so that an untouched tree stays the one
             # the engine parsed (it then skips printing it)
             return visited
-        if adds:
-            module = add_imports(self.import_context, module)
-        if removes:
-            module = RemoveImportsVisitor(self.import_context).transform_module(module)
+        with known_undecorated():
+            if adds:
+                module = add_imports(self.import_context, module)
+            if removes:
+                module = RemoveImportsVisitor(self.import_context).transform_module(module)
         return module.with_changes(default_indent=indent)

@@ -547,6 +547,7 @@ def _with_imports(text: str, present: set, wanted: set) -> str | None:
     from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
     from libcst.metadata import MetadataWrapper
 
+    from jaxify.lean_matchers import known_undecorated
     from jaxify.present_imports import add_imports
 
     module = cst.parse_module(text)
@@ -555,8 +556,9 @@ def _with_imports(text: str, present: set, wanted: set) -> str | None:
         AddImportsVisitor.add_needed_import(context, name, obj, alias)
     for name, obj, alias in sorted(remove, key=str):
         RemoveImportsVisitor.remove_unused_import(context, name, obj, alias)
-    module = add_imports(context, module)
-    return RemoveImportsVisitor(context).transform_module(module).code
+    with known_undecorated():
+        module = add_imports(context, module)
+        return RemoveImportsVisitor(context).transform_module(module).code
 
 
 def _bound_name(item: tuple[str, str | None, str | None]) -> str:
