@@ -94,7 +94,7 @@ def run_codemods(
         return text, [], []
     current = text
     changed_by: list[str] = []
-    parses = parses or Parses()
+    parses = context.parses = parses or Parses()
     # One wrapper per distinct tree: codemods that change nothing hand the same wrapper, and so
     # the metadata and analyses already resolved on it, to the next codemod.
     wrapper = parses.wrapper(text)

@@ -12,6 +12,11 @@ exactly when it would change nothing. Anything it is unsure of (relative imports
 When an import is missing, ``add_imports`` runs the visitor on the module's head alone: it reads
 and changes only the leading statements up to the first one that is not an import (which it may
 give an empty line above), so the rest of the module is put back after it untouched.
+
+LibCST's ``RemoveImportsVisitor`` removes an import it was asked to remove only when nothing
+refers to it any more; it copies the module and resolves LibCST's scopes on it to find out, and
+mostly finds the import still used. ``all_still_referenced`` answers the same question from the
+scopes jaxify resolves anyway, so the visitor runs only when it may remove something.
 """
 
 from __future__ import annotations
@@ -22,6 +27,15 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 from libcst.helpers import get_full_name_for_node
+from libcst.metadata import ImportAssignment, MetadataWrapper
+from libcst.metadata import scope_provider
+
+from jaxify.analysis.providers import Scopes, kept_tree
+from jaxify.analysis.tree import TreeIndex
+
+# LibCST's own spelling of the names an import binds (``a.b.c``, ``a.b``, ``a``): a private helper,
+# the one its unused-import check reads
+_dotted_names = getattr(scope_provider, "_gen_dotted_names", None)
 
 
 def add_imports(context: CodemodContext, module: cst.Module) -> cst.Module:
@@ -95,3 +109,37 @@ def already_imported(module: cst.Module, wanted: Iterable[ImportItem]) -> bool:
         if not present:
             return False
     return True
+
+
+def all_still_referenced(wrapper: MetadataWrapper, removals: Iterable[tuple[str, str | None, str | None]]) -> bool:
+    """True when ``RemoveImportsVisitor``, asked to remove ``removals`` (module, object, alias) from
+    ``wrapper``'s module, would keep every import: each import it could remove (a superset of those
+    it matches: any ``import m`` of a module named, any ``from ... import o as a`` of an object
+    and alias named) still has a reference in its scope, which is what keeps an import there."""
+    if _dotted_names is None:
+        return False  # a LibCST that spells dotted names otherwise: let its visitor decide
+    modules = {module for module, obj, _ in removals if obj is None}
+    objects = {(obj, alias) for _, obj, alias in removals if obj is not None}
+    scopes = wrapper.resolve(Scopes)
+    tree = kept_tree(wrapper) or TreeIndex()
+    for node in tree.walk(wrapper.module):
+        if type(node) is cst.Import:
+            candidates = [alias for alias in node.names if alias.evaluated_name in modules]
+        elif type(node) is cst.ImportFrom and not isinstance(node.names, cst.ImportStar):
+            candidates = [alias for alias in node.names if (alias.evaluated_name, alias.evaluated_alias) in objects]
+        else:
+            continue
+        scope = scopes.get(node)
+        if scope is None:
+            continue  # the visitor keeps an import it finds no scope for
+        if not all(_referenced(scope, alias) for alias in candidates):
+            return False
+    return True
+
+
+def _referenced(scope: scope_provider.Scope, alias: cst.ImportAlias) -> bool:
+    """LibCST's ``GatherUnusedImportsVisitor.is_in_use``, less the names exported or named in string
+    annotations (which keep an import too: leaving them out only sends more cases to the visitor)."""
+    bound = cst.ensure_type(alias.asname.name, cst.Name) if alias.asname is not None else alias.name
+    return any(isinstance(assignment, ImportAssignment) and len(assignment.references) > 0
+               for name, _ in _dotted_names(bound) for assignment in scope[name])
