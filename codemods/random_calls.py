@@ -386,10 +386,23 @@ def sampler_for(api: str, name: str) -> Sampler | None:
 
 def jax_expression(sampler: Sampler, call: cst.Call, keys: list[str]) -> cst.BaseExpression | str:
     """The JAX expression for ``call``, or the reason it cannot be written exactly."""
+    bound = _bound(sampler, call)
+    if isinstance(bound, str):
+        return bound
+    return cst.parse_expression(sampler.build(Args(bound, keys)))
+
+
+def jax_expression_problem(sampler: Sampler, call: cst.Call) -> str | None:
+    """Why ``jax_expression`` cannot write ``call`` exactly, or None: without building it."""
+    bound = _bound(sampler, call)
+    return bound if isinstance(bound, str) else None
+
+
+def _bound(sampler: Sampler, call: cst.Call) -> dict[str, cst.BaseExpression] | str:
     bound = sampler.bind(call)
     if isinstance(bound, str):
         return bound
     endpoint = bound.get("endpoint")
     if endpoint is not None and not (isinstance(endpoint, cst.Name) and endpoint.value in ("True", "False")):
         return "`endpoint=` is not a literal True/False, so the upper bound cannot be fixed"
-    return cst.parse_expression(sampler.build(Args(bound, keys)))
+    return bound

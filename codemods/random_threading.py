@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from jaxify.codemods.random_calls import NO_EQUIVALENT, SHUFFLES, STATE_ACCESS, is_none, jax_expression, sampler_for, source
+from jaxify.codemods.random_calls import NO_EQUIVALENT, SHUFFLES, STATE_ACCESS, is_none, jax_expression_problem, sampler_for, source
 from jaxify.analysis.randomness import Draw, RandomFacts, RandomFunction, Stream
 from jaxify.codemods.random_loop_keys import LoopDraws, plan_loop_draws
 
@@ -169,8 +169,8 @@ class Planner:
         sampler = sampler_for(draw.api, draw.name)
         if sampler is None:
             return ("JX206", f"`{draw.name}` is not in jaxify's NumPy -> jax.random table") if draw.stream else ("", "")
-        result = jax_expression(sampler, draw.call, ["k"] * sampler.keys)
-        return ("JX206", f"{result}") if isinstance(result, str) else ("", "")
+        problem = jax_expression_problem(sampler, draw.call)
+        return ("JX206", problem) if problem is not None else ("", "")
 
     def _shuffle_problem(self, draw: Draw) -> tuple[str, str]:
         """``shuffle(x)`` becomes ``x = permutation(k, x)``: only for a bare statement on a local name
@@ -179,9 +179,9 @@ class Planner:
         expr = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and statement.body else None
         if not (isinstance(expr, cst.Expr) and expr.value is draw.call):
             return "JX208", "its in-place result is used inside an expression"
-        result = jax_expression(SHUFFLES[draw.api], draw.call, ["k"])
-        if isinstance(result, str):
-            return "JX206", result
+        problem = jax_expression_problem(SHUFFLES[draw.api], draw.call)
+        if problem is not None:
+            return "JX206", problem
         target = draw.call.args[0].value
         if not isinstance(target, cst.Name):
             return "JX208", "it shuffles a view or an attribute in place; a JAX permutation is a new array"

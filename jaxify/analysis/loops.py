@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Sequence
 import libcst as cst
 import libcst.matchers as m
 
-from jaxify.analysis.tree import visit
+from jaxify.analysis.tree import TreeIndex, visit
 from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_blockers import Blocker, BlockerFinder, nonnegative_range, side_effects_of
 from jaxify.analysis.loop_flow import (
@@ -464,18 +464,24 @@ def run_in_place(loop: cst.CSTNode, scope_root: cst.CSTNode, resolve: Resolve) -
     they run where they are used, so what they read is read there, not after the loop. So do the
     lambdas of the scope handed to a jax transform that is called at once
     (``jax.vmap(lambda i: ...)(xs)``, the batched draws of the randomness codemod)."""
-    lambdas = {arg.value for call in m.findall(scope_root, m.Call(func=m.Call()))
-               if (resolve(call.func.func) or "").startswith("jax.") for arg in call.func.args
+    # every node of the scope and of the loop, in the order a visitor meets them (walked once each)
+    tree = TreeIndex()
+    scope_nodes, loop_nodes = list(tree.walk(scope_root)), list(tree.walk(loop))
+    lambdas = {arg.value for call in scope_nodes if type(call) is cst.Call and type(call.func) is cst.Call
+               and (resolve(call.func.func) or "").startswith("jax.") for arg in call.func.args
                if isinstance(arg.value, cst.Lambda)}
-    defined = {node.name.value: node for node in m.findall(loop, m.FunctionDef())}
+    defined = {node.name.value: node for node in loop_nodes if type(node) is cst.FunctionDef}
     if not defined:
         return frozenset(lambdas)
-    inside = {id(node) for node in m.findall(loop, m.Name())}
-    in_place = {id(call.func) for call in m.findall(loop, m.Call(func=m.Name()))} | {
-        id(arg.value) for call in m.findall(loop, m.Call())
+    calls = [node for node in loop_nodes if type(node) is cst.Call]
+    inside = {id(node) for node in loop_nodes if type(node) is cst.Name}
+    in_place = {id(call.func) for call in calls if type(call.func) is cst.Name} | {
+        id(arg.value) for call in calls
         if (resolve(call.func) or "").startswith("jax.lax.") for arg in call.args
     }
-    for name in m.findall(scope_root, m.Name()):
+    for name in scope_nodes:
+        if type(name) is not cst.Name:
+            continue
         if name.value in defined and (id(name) not in inside or id(name) not in in_place) and name is not defined[name.value].name:
             defined.pop(name.value)
     return frozenset([*defined.values(), *lambdas])

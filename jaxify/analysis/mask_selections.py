@@ -17,6 +17,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis.loop_flow import reads_of
+from jaxify.analysis.tree import TreeIndex
 
 REDUCTIONS = ("sum", "mean")
 
@@ -61,17 +62,31 @@ def masked_selections(body: Sequence[cst.CSTNode], live_out: set[str],
     """The selections of ``body`` whose every use is a reduced one (see the module docstring);
     ``len`` must be the builtin wherever it counts one."""
     found = []
-    whole = cst.Module(list(body))
-    # at any depth: a loop nested in this one is converted first, and this one must accept it too
-    for statement in m.findall(whole, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(m.Name())], value=m.Subscript())])):
+    # every node of the body at any depth, in the order a visitor meets them: a loop nested in this
+    # one is converted first, and this one must accept it too
+    tree = TreeIndex()
+    nodes = [node for statement in body for node in tree.walk(statement)]
+    calls = [node for node in nodes if type(node) is cst.Call]
+    for statement in nodes:
+        if not _selects(statement):
+            continue
         assign = statement.body[0]
         name = assign.targets[0].target.value
         if name in live_out or mask_of(assign.value) is None or name in reads_of(assign.value):
             continue
-        uses = [call for call in m.findall(whole, m.Call()) if reduced_use(call, name)]
+        uses = [call for call in calls if reduced_use(call, name)]
         if any(isinstance(call.func, cst.Name) and resolve(call.func) != "builtins.len" for call in uses):
             continue
         # every other occurrence of the name (a second assignment, any other read) keeps the selection
-        if uses and len(m.findall(whole, m.Name(name))) == len(uses) + 1:
+        if uses and sum(type(node) is cst.Name and node.value == name for node in nodes) == len(uses) + 1:
             found.append(MaskedSelection(name, assign.value))
     return found
+
+
+def _selects(statement: cst.CSTNode) -> bool:
+    """``name = <subscript>`` as a statement of its own line."""
+    if type(statement) is not cst.SimpleStatementLine or len(statement.body) != 1:
+        return False
+    assign = statement.body[0]
+    return (type(assign) is cst.Assign and len(assign.targets) == 1 and type(assign.targets[0].target) is cst.Name
+            and type(assign.value) is cst.Subscript)
