@@ -37,7 +37,7 @@ from libcst.metadata.position_provider import PositionProvidingCodegenState
 from libcst.metadata import scope_provider
 from libcst.metadata.scope_provider import Scope, ScopeVisitor
 
-from jaxify.analysis.tree import FORMATTING, SkipsUnusedFieldHooks, TreeIndex, children, visitor_hooks
+from jaxify.analysis.tree import FORMATTING, SkipsUnusedFieldHooks, TreeIndex, children, content, visitor_hooks
 
 LOAD, STORE, DEL = ExpressionContext.LOAD, ExpressionContext.STORE, ExpressionContext.DEL
 
@@ -48,10 +48,12 @@ class _ReadsKeptChildren:
     the codemods compute each node's children once."""
 
     _children_of: Callable[[cst.CSTNode], Sequence[cst.CSTNode]] = staticmethod(children)
+    _content_of: Callable[[cst.CSTNode], Sequence[cst.CSTNode]] = staticmethod(content)  # less the formatting
 
     def _gen(self, wrapper: MetadataWrapper):
         tree = kept_tree(wrapper)
         self._children_of = tree.children if tree is not None else children
+        self._content_of = tree.content if tree is not None else content
         # LibCST's own _gen, less its copy of the whole mapping: nothing writes it afterwards
         self._computed = {}
         with self.resolve(wrapper):
@@ -118,7 +120,7 @@ class ExpressionContexts(_ReadsKeptChildren, BaseMetadataProvider[ExpressionCont
                 parts.append((node.annotation, context))
             return parts + [(node.default, context)] if node.default else parts
         # formatting (whitespace, comments, punctuation) holds no expression
-        return [(child, context) for child in self._children_of(node) if type(child) not in FORMATTING]
+        return [(child, context) for child in self._content_of(node)]
 
 
 class Scopes(_ReadsKeptChildren, BaseMetadataProvider[Optional[Scope]]):
@@ -130,7 +132,7 @@ class Scopes(_ReadsKeptChildren, BaseMetadataProvider[Optional[Scope]]):
 
     def _gen_impl(self, module: cst.Module) -> None:
         visitor = _ScopeVisitor(self)
-        with _read_only_visits(visitor, self._children_of):
+        with _read_only_visits(visitor, self._content_of):
             module.visit(visitor)
         visitor.infer_accesses()
 
@@ -166,7 +168,7 @@ _COUNTS_AS_ASSIGNMENT: dict[type, bool] = {}
 
 
 @contextlib.contextmanager
-def _read_only_visits(visitor: _ScopeVisitor, children_of: Callable) -> Iterator[None]:
+def _read_only_visits(visitor: _ScopeVisitor, content_of: Callable) -> Iterator[None]:
     """Within: ``node.visit(visitor)`` reads ``node``'s fields instead of rebuilding it.
 
     ``ScopeVisitor`` walks the parts of a function, class, lambda, comprehension, call or loop
@@ -199,7 +201,7 @@ def _read_only_visits(visitor: _ScopeVisitor, children_of: Callable) -> Iterator
             enter = hooks.of(kind)[0]
             descend = enter is None or enter(walker, node) is not False
         if descend:
-            for child in children_of(node):
+            for child in content_of(node):  # the formatting is not visited (below)
                 visit(child, walker)
         walker.on_leave(node)
         return node

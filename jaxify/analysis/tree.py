@@ -93,6 +93,11 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
+def content(node: cst.CSTNode, of: Sequence[cst.CSTNode] | None = None) -> list[cst.CSTNode]:
+    """``node``'s children but the formatting (``FORMATTING``); ``of``: its children, when known."""
+    return [child for child in (children(node) if of is None else of) if type(child) not in FORMATTING]
+
+
 def _visiting_order(node: cst.CSTNode, values: list, holds: tuple[int, ...]) -> tuple[int, ...]:
     """The order in which LibCST visits the fields of ``node`` that hold nodes, matched against
     ``node.children`` by identity. Two fields holding the very same nodes may be matched either
@@ -135,12 +140,20 @@ class TreeIndex:
         # call; the node is kept, so that its id is never another node's, and checked
         self._children: dict[int, tuple[cst.CSTNode, Sequence[cst.CSTNode]]] = {}
         self._walks: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] = {}  # id(root) -> (root, walk)
+        self._contents: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] = {}  # id(node) -> (node, content)
 
     def children(self, node: cst.CSTNode) -> Sequence[cst.CSTNode]:
         """``node.children``: its child nodes in source order."""
         entry = self._children.get(id(node))
         if entry is None or entry[0] is not node:
             entry = self._children[id(node)] = (node, children(node))
+        return entry[1]
+
+    def content(self, node: cst.CSTNode) -> Sequence[cst.CSTNode]:
+        """``node``'s children but the formatting (``FORMATTING``), which the walks pass over."""
+        entry = self._contents.get(id(node))
+        if entry is None or entry[0] is not node:
+            entry = self._contents[id(node)] = (node, content(node, self.children(node)))
         return entry[1]
 
     def walk(self, root: cst.CSTNode, prune: Callable[[cst.CSTNode], bool] | None = None) -> Iterator[cst.CSTNode]:
@@ -163,7 +176,7 @@ class TreeIndex:
                 continue
             met.append(node)
             yield node
-            stack.extend([child for child in reversed(self.children(node)) if type(child) not in FORMATTING])
+            stack.extend(reversed(self.content(node)))
         if prune is None:
             self._walks[id(root)] = (root, met)  # only once the walk went to its end
 
@@ -184,7 +197,10 @@ def visit(tree: TreeIndex | None, root: cst.CSTNode, visitor: cst.CSTVisitor) ->
     children_of = tree.children if tree is not None else children
     if kind.on_visit is cst.CSTVisitor.on_visit and kind.on_leave is cst.CSTVisitor.on_leave and not any(
             name.startswith(("visit_", "leave_")) for name in vars(visitor)):
-        _dispatch(root, visitor, visitor_hooks(kind), children_of)
+        hooks = visitor_hooks(kind)
+        if hooks.skip_formatting:  # the formatting under a node is not even entered
+            children_of = tree.content if tree is not None else content
+        _dispatch(root, visitor, hooks, children_of)
     else:
         _visit(root, visitor, children_of)
 
@@ -202,7 +218,7 @@ def _dispatch(node: cst.CSTNode, visitor: cst.CSTVisitor, hooks: _Hooks, childre
     kind = type(node)
     if kind in FORMATTING and hooks.skip_formatting:
         return  # no hook of the visitor's would run on it, nor on the formatting under it
-    enter, leave = hooks.of(kind)
+    enter, leave = hooks.by_node.get(kind) or hooks.of(kind)
     if enter is None or enter(visitor, node) is not False:
         for child in children_of(node):
             _dispatch(child, visitor, hooks, children_of)
@@ -216,13 +232,13 @@ class _Hooks:
 
     def __init__(self, visitor_class: type):
         self._class = visitor_class
-        self._by_node: dict[type, tuple[Callable | None, Callable | None]] = {}
+        self.by_node: dict[type, tuple[Callable | None, Callable | None]] = {}
         self.skip_formatting = all(self.of(node_class) == (None, None) for node_class in FORMATTING)
 
     def of(self, node_class: type) -> tuple[Callable | None, Callable | None]:
-        found = self._by_node.get(node_class)
+        found = self.by_node.get(node_class)
         if found is None:
-            found = self._by_node[node_class] = tuple(
+            found = self.by_node[node_class] = tuple(
                 None if hook is getattr(CSTTypedVisitorFunctions, name, None) else hook
                 for name in (f"visit_{node_class.__name__}", f"leave_{node_class.__name__}")
                 for hook in [getattr(self._class, name, None)])
