@@ -10,6 +10,7 @@ internal-error finding.
 
 from __future__ import annotations
 
+import operator
 import traceback
 from pathlib import Path
 
@@ -103,19 +104,19 @@ def run_codemods(
             continue
         if not codemod_class.may_act(current, context):
             continue
-        context.line_map = LineMap(origin, current)
-        codemod = codemod_class(context, wrapper)
-        try:
-            new_module = codemod.finish(transform(wrapper, codemod))
-        except MemoryError:
-            raise  # the file is too big for the memory limit: not a bug in the codemod
-        except Exception as error:
-            raise RewriteError(
-                f"{codemod_class.__name__} crashed: {type(error).__name__}: {error}\n{traceback.format_exc()}"
-            ) from error
-        if new_module is wrapper.module:
-            continue  # untouched (LibCST prints a parsed module back as the text it was parsed from)
-        new_text = new_module.code
+        # A codemod's run follows from the text it is given, the user's file, the options and the
+        # gate's verdict (codemods never read each other's findings): a run made before, on the
+        # pass that produced this text, is read back instead of made again.
+        run_key = (codemod_class, current, verdict)
+        known = parses.runs.get(run_key)
+        if known is not None:
+            new_text, added = known
+            context.findings.extend(added)
+        else:
+            context.line_map = LineMap(origin, current)
+            new_text, added = _run_codemod(codemod_class, context, wrapper, current)
+            if added is not None:
+                parses.runs[run_key] = new_text, added
         if new_text == current:
             continue
         try:
@@ -125,6 +126,28 @@ def run_codemods(
         current = new_text
         changed_by.append(codemod_class.__name__)
     return follow_module_imports(text, current), context.findings, changed_by
+
+
+def _run_codemod(codemod_class: type, context: FileContext, wrapper: cst.MetadataWrapper,
+                 current: str) -> tuple[str, tuple[Finding, ...] | None]:
+    """Run one codemod on ``wrapper``'s module (whose text is ``current``): the new text, and the
+    findings it added to ``context`` (None when it also changed findings reported before it, so
+    that its run cannot be read back as findings added)."""
+    before = list(context.findings)
+    codemod = codemod_class(context, wrapper)
+    try:
+        new_module = codemod.finish(transform(wrapper, codemod))
+    except MemoryError:
+        raise  # the file is too big for the memory limit: not a bug in the codemod
+    except Exception as error:
+        raise RewriteError(
+            f"{codemod_class.__name__} crashed: {type(error).__name__}: {error}\n{traceback.format_exc()}"
+        ) from error
+    findings = context.findings
+    kept = len(findings) >= len(before) and all(map(operator.is_, before, findings))
+    added = tuple(findings[len(before):]) if kept else None
+    # untouched: LibCST prints a parsed module back as the text it was parsed from
+    return (current if new_module is wrapper.module else new_module.code), added
 
 
 MAX_PASSES = 4

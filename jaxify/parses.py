@@ -7,6 +7,11 @@ trace. Nothing jaxify does changes a tree (codemods build new ones), and what is
 wrapper, LibCST's metadata and the shared analysis (``jaxify.analysis.analyze``, which also keys on
 the options), follows from its text alone, the line map back to the user's file included: so the
 wrapper of a text already parsed, with all that is resolved on it, serves every later parse.
+
+The same holds one level up: a codemod's run follows from the text it is given, the user's file,
+the options and the gate's verdict, so a run already made is read back (``Parses.runs``). The
+fixpoint's confirming pass meets that case for every codemod after the last one that changed the
+text: those already ran on that very text in the pass before.
 """
 
 from __future__ import annotations
@@ -18,10 +23,15 @@ from jaxify.analysis.providers import Wrapper
 
 
 class Parses:
-    """The wrappers of the file's own text and of the few texts parsed most recently."""
+    """The wrappers of the file's own text and of the few texts parsed most recently; and the
+    codemod runs made (``runs``), each read back when the same codemod meets the same text under
+    the same verdict again: the fixpoint's confirming pass runs every codemod after the last one
+    that changed the text on the very text they were run on the pass before."""
 
     def __init__(self, keep: int = 3):
         self._keep = keep
+        # (codemod class, text, verdict) -> (the text it made, the findings it added)
+        self.runs: dict[tuple, tuple[str, tuple]] = {}
         self._first: tuple[str, MetadataWrapper] | None = None  # the user's text: every gate run starts there
         self._recent: dict[str, MetadataWrapper] = {}  # most recent last
 
@@ -43,6 +53,6 @@ class Parses:
     def release(self) -> None:
         """Forget the kept wrappers and release each (``Wrapper.release``): the file's rewrite is over."""
         wrappers = [*self._recent.values(), *([self._first[1]] if self._first else [])]
-        self._first, self._recent = None, {}
+        self._first, self._recent, self.runs = None, {}, {}
         for wrapper in wrappers:
             wrapper.release()
