@@ -61,6 +61,13 @@ class _ReadsKeptChildren:
         return MappingProxyType(self._computed)
 
 
+# The nodes that have a context, or give their children another: ``ExpressionContexts._parts``
+_CONTEXT_NODES = frozenset({
+    cst.Name, cst.Attribute, cst.Subscript, cst.Tuple, cst.List, cst.StarredElement, cst.Assign, cst.AnnAssign,
+    cst.AugAssign, cst.NamedExpr, cst.AsName, cst.CompFor, cst.For, cst.Del, cst.ClassDef, cst.FunctionDef, cst.Param,
+})
+
+
 class ExpressionContexts(_ReadsKeptChildren, BaseMetadataProvider[ExpressionContext]):
     """``ExpressionContextProvider``'s mapping: LOAD, STORE or DEL for each ``Name``,
     ``Attribute``, ``Subscript``, ``Tuple``, ``List`` and ``StarredElement`` it reaches, following
@@ -70,10 +77,13 @@ class ExpressionContexts(_ReadsKeptChildren, BaseMetadataProvider[ExpressionCont
     def _gen_impl(self, module: cst.Module) -> None:
         # iterative, so deep nesting costs no recursion; each entry: (node, its context)
         stack: list[tuple[cst.CSTNode, ExpressionContext]] = [(module, LOAD)]
-        computed = self._computed
+        computed, content_of = self._computed, self._content_of
         while stack:
             node, context = stack.pop()
-            stack.extend(reversed(self._parts(node, context, computed)))
+            if type(node) in _CONTEXT_NODES:
+                stack.extend(reversed(self._parts(node, context, computed)))
+            else:  # most nodes: their children in their own context
+                stack.extend([(child, context) for child in reversed(content_of(node))])
 
     def _parts(self, node: cst.CSTNode, context: ExpressionContext, computed) -> list[tuple[cst.CSTNode, ExpressionContext]]:
         """Record ``node``'s own context; the nodes to visit next, in order, with theirs."""
