@@ -97,6 +97,7 @@ from jaxify.codemods.api_tables import (
     mappings,
 )
 from jaxify.codemod import Codemod
+from jaxify.codemods.precision import X64_SWITCH
 from jaxify.rules import Rule, Safety
 
 AT_UPDATES = frozenset({"set", "add", "subtract", "multiply", "mul", "divide", "power", "min", "max", "apply"})
@@ -184,7 +185,9 @@ class ApiMigration(Codemod):
 
     @classmethod
     def applies_to(cls, text: str) -> bool:
-        return TRIGGER.search(text) is not None
+        # The x64 switch the NumPy and in-place codemods add names today's `jax.config`, not the
+        # removed submodule the trigger looks for: on its own it is no work for this codemod.
+        return TRIGGER.search(text.replace(X64_SWITCH, "")) is not None
 
     # -- what a node refers to -------------------------------------------------------------
 

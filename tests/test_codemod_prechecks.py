@@ -172,3 +172,26 @@ def test_field_hooks_are_called_only_where_a_codemod_defines_one():
     hooked = Hooked(_context(Path("m.py"), text, Options()), wrapper)
     wrapper.visit(hooked)
     assert hooked.tests == ["a", "b"]
+
+
+def test_the_x64_switch_alone_is_no_api_migration_work():
+    """The API-migration codemod's trigger looks past the x64 switch other codemods add (it names
+    today's `jax.config`): where that switch alone would have set the trigger off, the codemod run
+    anyway changes nothing and reports nothing; next to old API, it still runs."""
+    from jaxify.codemods.api_migration import ApiMigration
+    from jaxify.codemods.api_tables import TRIGGER
+    from jaxify.codemods.precision import X64_SWITCH
+
+    looked_past = 0
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        if ApiMigration.applies_to(text) or TRIGGER.search(text) is None:
+            continue
+        looked_past += 1
+        context = _context(path, text, Options(unsafe=True))
+        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+        codemod = ApiMigration(context, wrapper)
+        assert (codemod.finish(wrapper.visit(codemod)).code, context.findings) == (text, []), path
+    assert looked_past > 0
+    old_api = f"import jax\nimport numpy as np\n\n{X64_SWITCH}\n\nx = np.product([1, 2])\n"
+    assert ApiMigration.applies_to(old_api)
