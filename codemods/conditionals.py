@@ -59,7 +59,7 @@ import libcst.matchers as m
 from libcst.metadata import PositionProvider
 
 from jaxify.analysis.providers import Scopes
-from jaxify.analysis.tree import visit
+from jaxify.analysis.tree import walk
 from jaxify.analysis.effects import calls_in
 from jaxify.analysis.jax_differences import computed_by_numpy
 from jaxify.analysis.expressions import ORDERINGS, ShapeOperands, code_of, is_bool_valued, pure_call_target, split_chain
@@ -575,12 +575,4 @@ def _indexes(expr: cst.BaseExpression) -> bool:
 
 def _has_bool_operation(test: cst.BaseExpression) -> bool:
     """A Python `and`/`or` left in a condition: under jit it would still test a tracer's truth."""
-    found = False
-
-    class Finder(cst.CSTVisitor):
-        def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-            nonlocal found
-            found = True
-
-    visit(None, test, Finder())
-    return found
+    return any(type(node) is cst.BooleanOperation for node in walk(test))

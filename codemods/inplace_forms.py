@@ -16,7 +16,7 @@ import numpy
 from jaxify.analysis.effects import SIDE_EFFECTS, effects_of
 from jaxify.analysis.expressions import code_of, literal_number
 from jaxify.analysis.mutation import Write
-from jaxify.analysis.tree import visit
+from jaxify.analysis.tree import walk
 from jaxify.analysis.values import Kind
 
 # The .at[] method that reproduces ``x[idx] OP= v`` for a basic index (exact: no position repeats).
@@ -381,18 +381,12 @@ class Builder:
     def impure_call_in(self, target: cst.Subscript) -> str:
         """A call in the index that may have side effects, or calls a function of the program
         (empty when there is none): the read-compute-write form evaluates the index twice."""
-        found: list[str] = []
-        facts = self.facts
-
-        class Calls(cst.CSTVisitor):
-            def visit_Call(self, node: cst.Call) -> None:
-                # the program's own functions count too: the rewrite would call them twice
-                if effects_of(node, facts.qualified) & SIDE_EFFECTS:
-                    found.append(code(node.func))
-
         for element in target.slice:
-            visit(None, element, Calls())
-        return found[0] if found else ""
+            for node in walk(element):
+                # the program's own functions count too: the rewrite would call them twice
+                if type(node) is cst.Call and effects_of(node, self.facts.qualified) & SIDE_EFFECTS:
+                    return code(node.func)
+        return ""
 
     # x[mask] = v, x[mask] op= v -------------------------------------------------------------
 

@@ -19,7 +19,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper
 
-from jaxify.analysis.tree import FORMATTING, TreeIndex
+from jaxify.analysis.tree import FORMATTING, TreeIndex, walk
 from jaxify.codemod import Codemod, FileContext
 from jaxify.codemods import CODEMODS
 from jaxify.config import Options
@@ -116,8 +116,10 @@ def test_tree_index_walks_as_libcst_does():
         recorder = _Recorder()
         module.visit(recorder)
         assert list(tree.walk(module)) == _code_only(recorder.nodes), path
+        assert list(walk(module)) == _code_only(recorder.nodes), path  # the same walk, keeping nothing
         for node in recorder.nodes:
             assert list(tree.children(node)) == list(node.children)
+            assert list(tree.content(node)) == [child for child in node.children if type(child) not in FORMATTING]
             if isinstance(node, cst.FunctionDef):
                 pruned = _Recorder(_nested_definition(node))
                 node.visit(pruned)

@@ -18,7 +18,7 @@ from typing import Callable
 
 import libcst as cst
 
-from jaxify.analysis.tree import visit
+from jaxify.analysis.tree import visit, walk
 
 Resolve = Callable[[cst.CSTNode], "str | None"]
 
@@ -226,14 +226,7 @@ def _is_at(expr: cst.BaseExpression) -> bool:
 def calls_in(node: cst.CSTNode) -> list[cst.Call]:
     """Every call inside ``node``, outermost first, lambdas and nested functions included: a
     callable defined there may be handed to something that runs it."""
-    found: list[cst.Call] = []
-
-    class Calls(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            found.append(call)
-
-    visit(None, node, Calls())
-    return found
+    return [call for call in walk(node) if type(call) is cst.Call]
 
 
 def body_effects(

@@ -14,7 +14,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis.effects import SIDE_EFFECTS, Effect, effects_of
-from jaxify.analysis.tree import visit
+from jaxify.analysis.tree import visit, walk
 
 QualifiedName = Callable[[cst.CSTNode], "str | None"]
 
@@ -277,22 +277,17 @@ def domain_unsafe_operands(expr: cst.BaseExpression, qualified_name: QualifiedNa
     """The sub-expressions whose value must be kept in a safe domain for finite gradients, with
     the stand-in value: arguments of log/sqrt/arcsin/..., divisors, bases of fractional powers."""
     found: list[tuple[cst.BaseExpression, str]] = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
+    for node in walk(expr):
+        if type(node) is cst.Call:
             name = function_name(qualified_name(node.func))
-            if name in DOMAIN_SAFE_VALUE and node.args:
-                if name in ("power", "float_power") and len(node.args) > 1 and _is_whole_exponent(node.args[1].value):
-                    return
+            if name in DOMAIN_SAFE_VALUE and node.args and not (
+                    name in ("power", "float_power") and len(node.args) > 1 and _is_whole_exponent(node.args[1].value)):
                 found.append((node.args[0].value, DOMAIN_SAFE_VALUE[name]))
-
-        def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        elif type(node) is cst.BinaryOperation:
             if isinstance(node.operator, DIVISIONS) and not is_literal(node.right):
                 found.append((node.right, "1"))
             elif isinstance(node.operator, cst.Power) and not _is_whole_exponent(node.right) and not is_literal(node.left):
                 found.append((node.left, "1"))
-
-    visit(None, expr, Finder())
     return found
 
 

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from jaxify.analysis.tree import TreeIndex, visit
+from jaxify.analysis.tree import TreeIndex, visit, walk
 
 
 def parameters(function: cst.FunctionDef) -> list[cst.Param]:
@@ -86,11 +86,6 @@ class _Globals(cst.CSTVisitor):
 
 
 def all_functions(module: cst.Module, tree: TreeIndex | None = None) -> list[cst.FunctionDef]:
-    found: list[cst.FunctionDef] = []
-
-    class Functions(cst.CSTVisitor):
-        def visit_FunctionDef(self, node):
-            found.append(node)
-
-    visit(tree, module, Functions())
-    return found
+    """Every function of the module, nested ones included, in source order."""
+    nodes = tree.walk(module) if tree is not None else walk(module)
+    return [node for node in nodes if type(node) is cst.FunctionDef]

@@ -13,7 +13,7 @@ from typing import Callable
 
 import libcst as cst
 
-from jaxify.analysis.tree import TreeIndex, visit
+from jaxify.analysis.tree import TreeIndex, walk
 
 
 def handed_to_lax(module: cst.Module, functions: list[cst.FunctionDef],
@@ -24,14 +24,11 @@ def handed_to_lax(module: cst.Module, functions: list[cst.FunctionDef],
     for function in functions:
         by_name.setdefault(function.name.value, []).append(function)
     handed: set[cst.FunctionDef] = set()
-
-    class Calls(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            if (qualified_name(node.func) or "").startswith("jax.lax."):
-                for arg in node.args:
-                    if isinstance(arg.value, cst.Name):
-                        handed.update(by_name.get(arg.value.value, ()))
-
-    if by_name:
-        visit(tree, module, Calls())
+    if not by_name:
+        return handed
+    for node in (tree.walk(module) if tree is not None else walk(module)):
+        if type(node) is cst.Call and (qualified_name(node.func) or "").startswith("jax.lax."):
+            for arg in node.args:
+                if isinstance(arg.value, cst.Name):
+                    handed.update(by_name.get(arg.value.value, ()))
     return handed

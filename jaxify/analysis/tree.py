@@ -185,6 +185,18 @@ class TreeIndex:
         visit(self, root, visitor)
 
 
+def walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """``root`` and every node under it but the formatting, in the order ``root.visit`` meets them:
+    ``TreeIndex.walk`` for a one-off walk of a small tree, which keeps nothing. A function that
+    looks for nodes of some classes walks with it instead of defining a visitor class per call
+    (each a new class, whose hooks are looked up again)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(content(node)))
+
+
 def visit(tree: TreeIndex | None, root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """``root.visit(visitor)`` for a read-only visitor: the same ``visit_*`` and ``leave_*`` hooks
     on the same nodes in the same order, without rebuilding the tree, through ``tree``'s kept
