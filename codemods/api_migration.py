@@ -77,7 +77,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ExpressionContext
 from libcst.metadata.scope_provider import ImportAssignment
 from jaxify.analysis.names import QualifiedNames
-from jaxify.analysis.providers import ExpressionContexts, Scopes
+from jaxify.analysis.providers import ExpressionContexts, Scopes, kept_tree
 from jaxify.analysis.tree import visit
 
 from jaxify.codemods import api_calls
@@ -305,7 +305,7 @@ class ApiMigration(Codemod):
 
     def visit_Module(self, node: cst.Module) -> None:
         shims = ShimImports()
-        visit(None, node, shims)
+        visit(kept_tree(self.wrapper), node, shims)
         self._shim_imports = shims.imports
         for statement in node.body:
             if not isinstance(statement, cst.SimpleStatementLine):

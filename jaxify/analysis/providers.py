@@ -257,9 +257,13 @@ class Wrapper(MetadataWrapper):
         """Drop what is resolved on this wrapper, once its file's rewrite is over: the metadata
         and analyses refer to one another (scopes, accesses), so they would wait for the garbage
         collector, which walks every object they hold; dropped now, reference counting frees
-        them at once."""
+        them at once. The kept children go too, emptied: the analyses (which refer to one another)
+        and the providers' bound methods hold the index, and would keep every list it holds for
+        the collector."""
         self._metadata.clear()
         self.analyses.clear()
+        if self.tree is not None:
+            self.tree.clear()
         self.tree = None
 
     def visit_batched(self, visitors, before_visit=None, after_leave=None) -> cst.CSTNode:

@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from jaxify.analysis.providers import ParentProvider, Scopes
+from jaxify.analysis.providers import ParentProvider, Scopes, kept_tree
 from jaxify.analysis.tree import visit
 
 QualifiedName = Callable[[cst.CSTNode], "str | None"]
@@ -120,7 +120,7 @@ class RandomFacts:
 
 def random_facts(wrapper: MetadataWrapper, qualified_name: QualifiedName) -> RandomFacts:
     collector = _Collector(wrapper, qualified_name)
-    visit(None, wrapper.module, collector)
+    visit(kept_tree(wrapper), wrapper.module, collector)
     return collector.finish()
 
 

@@ -149,6 +149,12 @@ class TreeIndex:
             entry = self._children[id(node)] = (node, children(node))
         return entry[1]
 
+    def clear(self) -> None:
+        """Forget every kept answer (they are computed again when asked)."""
+        self._children.clear()
+        self._walks.clear()
+        self._contents.clear()
+
     def content(self, node: cst.CSTNode) -> Sequence[cst.CSTNode]:
         """``node``'s children but the formatting (``FORMATTING``), which the walks pass over."""
         entry = self._contents.get(id(node))
