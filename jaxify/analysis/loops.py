@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Sequence
 import libcst as cst
 import libcst.matchers as m
 
-from jaxify.analysis.tree import TreeIndex, visit
+from jaxify.analysis.tree import visit, walk
 from jaxify.analysis.expressions import code_of
 from jaxify.analysis.loop_blockers import Blocker, BlockerFinder, nonnegative_range, side_effects_of
 from jaxify.analysis.loop_flow import (
@@ -464,9 +464,7 @@ def run_in_place(loop: cst.CSTNode, scope_root: cst.CSTNode, resolve: Resolve) -
     they run where they are used, so what they read is read there, not after the loop. So do the
     lambdas of the scope handed to a jax transform that is called at once
     (``jax.vmap(lambda i: ...)(xs)``, the batched draws of the randomness codemod)."""
-    # every node of the scope and of the loop, in the order a visitor meets them (walked once each)
-    tree = TreeIndex()
-    scope_nodes, loop_nodes = list(tree.walk(scope_root)), list(tree.walk(loop))
+    scope_nodes, loop_nodes = list(walk(scope_root)), list(walk(loop))  # each walked once
     lambdas = {arg.value for call in scope_nodes if type(call) is cst.Call and type(call.func) is cst.Call
                and (resolve(call.func.func) or "").startswith("jax.") for arg in call.func.args
                if isinstance(arg.value, cst.Lambda)}
@@ -476,13 +474,10 @@ def run_in_place(loop: cst.CSTNode, scope_root: cst.CSTNode, resolve: Resolve) -
     calls = [node for node in loop_nodes if type(node) is cst.Call]
     inside = {id(node) for node in loop_nodes if type(node) is cst.Name}
     in_place = {id(call.func) for call in calls if type(call.func) is cst.Name} | {
-        id(arg.value) for call in calls
-        if (resolve(call.func) or "").startswith("jax.lax.") for arg in call.args
-    }
+        id(arg.value) for call in calls if (resolve(call.func) or "").startswith("jax.lax.") for arg in call.args}
     for name in scope_nodes:
-        if type(name) is not cst.Name:
-            continue
-        if name.value in defined and (id(name) not in inside or id(name) not in in_place) and name is not defined[name.value].name:
+        if (type(name) is cst.Name and name.value in defined and (id(name) not in inside or id(name) not in in_place)
+                and name is not defined[name.value].name):
             defined.pop(name.value)
     return frozenset([*defined.values(), *lambdas])
 
