@@ -107,7 +107,7 @@ def run_codemods(
         # A codemod's run follows from the text it is given, the user's file, the options and the
         # gate's verdict (codemods never read each other's findings): a run made before, on the
         # pass that produced this text, is read back instead of made again.
-        run_key = (codemod_class, current, verdict)
+        run_key = (codemod_class, current, origin, path, options, verdict)
         known = parses.runs.get(run_key)
         if known is not None:
             new_text, added = known

@@ -30,7 +30,7 @@ class Parses:
 
     def __init__(self, keep: int = 3):
         self._keep = keep
-        # (codemod class, text, verdict) -> (the text it made, the findings it added)
+        # (codemod class, text, user's text, path, options, verdict) -> (the text it made, the findings it added)
         self.runs: dict[tuple, tuple[str, tuple]] = {}
         self._first: tuple[str, MetadataWrapper] | None = None  # the user's text: every gate run starts there
         self._recent: dict[str, MetadataWrapper] = {}  # most recent last

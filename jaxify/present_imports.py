@@ -21,7 +21,7 @@ scopes jaxify resolves anyway, so the visitor runs only when it may remove somet
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -111,7 +111,7 @@ def already_imported(module: cst.Module, wanted: Iterable[ImportItem]) -> bool:
     return True
 
 
-def all_still_referenced(wrapper: MetadataWrapper, removals: Iterable[tuple[str, str | None, str | None]]) -> bool:
+def all_still_referenced(wrapper: MetadataWrapper, removals: Collection[tuple[str, str | None, str | None]]) -> bool:
     """True when ``RemoveImportsVisitor``, asked to remove ``removals`` (module, object, alias) from
     ``wrapper``'s module, would keep every import: each import it could remove (a superset of those
     it matches: any ``import m`` of a module named, any ``from ... import o as a`` of an object
