@@ -15,18 +15,18 @@ from jaxify.analysis.expressions import split_chain
 from jaxify.analysis.loop_blockers import tail_slice, window_parts
 from jaxify.analysis.loop_flow import block_flow, reads_of
 from jaxify.analysis.loops import STACKERS, LoopInfo
-from jaxify.analysis.tree import TreeIndex, visit
+from jaxify.analysis.tree import TreeIndex, visit, walk
 from jaxify.codemods import loop_builders as build
 
 def identifiers(node: cst.CSTNode, tree: TreeIndex | None = None) -> set[str]:
     """Every name that appears in ``node``; ``tree``, here and below: the module's kept children
     and walks, when the caller has them."""
-    return {name.value for name in (tree or TreeIndex()).walk(node) if type(name) is cst.Name}
+    return {name.value for name in walk(node, tree) if type(name) is cst.Name}
 
 
 def functions_by_name(module: cst.Module, tree: TreeIndex | None = None) -> dict[str, list[cst.FunctionDef]]:
     found: dict[str, list[cst.FunctionDef]] = {}
-    for node in (tree or TreeIndex()).walk(module):
+    for node in walk(module, tree):
         if type(node) is cst.FunctionDef:
             found.setdefault(node.name.value, []).append(node)
     return found
@@ -234,13 +234,13 @@ def bound_before(scope: Sequence[cst.CSTNode], loop: cst.CSTNode) -> set[str]:
 def trajectory_problem(name: str, scope: Sequence[cst.CSTNode], info: LoopInfo, resolve) -> str | None:
     """Why ``name.append(...)`` in this loop cannot become a stacked scan output, or None."""
     function = scope[0]
-    nodes = list(TreeIndex().walk(function))
+    nodes = list(walk(function))
     creations = [node for node in nodes if _creates_empty_list(node, name)]
     if len(creations) != 1 or name not in bound_before(scope, info.node):
         return f"`{name}` is not a list created empty (`{name} = []`) once before the loop"
     allowed = {id(call.args[0].value) for call in stacking_calls(name, function, resolve)}
     exempt = {id(node) for container in (info.trajectories[0].statement, *creations)
-              for node in TreeIndex().walk(container)}
+              for node in walk(container)}
     if any(type(node) is cst.Name and node.value == name and id(node) not in allowed | exempt for node in nodes):
         return f"`{name}` is used as a list outside `{name}.append(...)` and `jnp.array({name})`"
     return None
@@ -255,7 +255,7 @@ def _creates_empty_list(node: cst.CSTNode, name: str) -> bool:
 def stacking_calls(name: str, function: cst.CSTNode, resolve) -> list[cst.Call]:
     """``jnp.array(name)``, ``np.stack(name)``, ... calls in ``function``."""
     return [
-        node for node in TreeIndex().walk(function)
+        node for node in walk(function)
         if type(node) is cst.Call and len(node.args) == 1 and _is_plain_name_argument(node.args[0], name)
         and resolve(node.func) in STACKERS
     ]
@@ -267,7 +267,7 @@ def _is_plain_name_argument(arg: cst.Arg, name: str) -> bool:
 
 def inside(node: cst.CSTNode, container: cst.CSTNode) -> bool:
     """Whether ``node`` (code, not formatting) is ``container`` or under it."""
-    return any(candidate is node for candidate in TreeIndex().walk(container))
+    return any(candidate is node for candidate in walk(container))
 
 
 def moved_value_problem(statement: cst.CSTNode, value: cst.BaseExpression, body: Sequence[cst.CSTNode]) -> str | None:

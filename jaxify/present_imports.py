@@ -31,7 +31,7 @@ from libcst.metadata import ImportAssignment, MetadataWrapper
 from libcst.metadata import scope_provider
 
 from jaxify.analysis.providers import Scopes, kept_tree
-from jaxify.analysis.tree import TreeIndex
+from jaxify.analysis.tree import walk
 
 # LibCST's own spelling of the names an import binds (``a.b.c``, ``a.b``, ``a``): a private helper,
 # the one its unused-import check reads
@@ -121,8 +121,7 @@ def all_still_referenced(wrapper: MetadataWrapper, removals: Collection[tuple[st
     modules = {module for module, obj, _ in removals if obj is None}
     objects = {(obj, alias) for _, obj, alias in removals if obj is not None}
     scopes = wrapper.resolve(Scopes)
-    tree = kept_tree(wrapper) or TreeIndex()
-    for node in tree.walk(wrapper.module):
+    for node in walk(wrapper.module, kept_tree(wrapper)):
         if type(node) is cst.Import:
             candidates = [alias for alias in node.names if alias.evaluated_name in modules]
         elif type(node) is cst.ImportFrom and not isinstance(node.names, cst.ImportStar):

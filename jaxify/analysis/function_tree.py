@@ -87,5 +87,4 @@ class _Globals(cst.CSTVisitor):
 
 def all_functions(module: cst.Module, tree: TreeIndex | None = None) -> list[cst.FunctionDef]:
     """Every function of the module, nested ones included, in source order."""
-    nodes = tree.walk(module) if tree is not None else walk(module)
-    return [node for node in nodes if type(node) is cst.FunctionDef]
+    return [node for node in walk(module, tree) if type(node) is cst.FunctionDef]

@@ -26,7 +26,7 @@ def handed_to_lax(module: cst.Module, functions: list[cst.FunctionDef],
     handed: set[cst.FunctionDef] = set()
     if not by_name:
         return handed
-    for node in (tree.walk(module) if tree is not None else walk(module)):
+    for node in walk(module, tree):
         if type(node) is cst.Call and (qualified_name(node.func) or "").startswith("jax.lax."):
             for arg in node.args:
                 if isinstance(arg.value, cst.Name):

@@ -17,7 +17,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from jaxify.analysis.loop_flow import reads_of
-from jaxify.analysis.tree import TreeIndex
+from jaxify.analysis.tree import walk
 
 REDUCTIONS = ("sum", "mean")
 
@@ -64,8 +64,7 @@ def masked_selections(body: Sequence[cst.CSTNode], live_out: set[str],
     found = []
     # every node of the body at any depth, in the order a visitor meets them: a loop nested in this
     # one is converted first, and this one must accept it too
-    tree = TreeIndex()
-    nodes = [node for statement in body for node in tree.walk(statement)]
+    nodes = [node for statement in body for node in walk(statement)]
     calls = [node for node in nodes if type(node) is cst.Call]
     for statement in nodes:
         if not _selects(statement):

@@ -191,11 +191,15 @@ class TreeIndex:
         visit(self, root, visitor)
 
 
-def walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+def walk(root: cst.CSTNode, kept: TreeIndex | None = None) -> Iterator[cst.CSTNode]:
     """``root`` and every node under it but the formatting, in the order ``root.visit`` meets them:
-    ``TreeIndex.walk`` for a one-off walk of a small tree, which keeps nothing. A function that
-    looks for nodes of some classes walks with it instead of defining a visitor class per call
-    (each a new class, whose hooks are looked up again)."""
+    ``kept.walk(root)`` when the caller has the module's kept children and walks, else a one-off
+    walk that keeps nothing. A function that looks for nodes of some classes walks with it instead
+    of defining a visitor class per call (each a new class, whose hooks are looked up again)."""
+    return kept.walk(root) if kept is not None else _walk_keeping_nothing(root)
+
+
+def _walk_keeping_nothing(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
     stack = [root]
     while stack:
         node = stack.pop()
