@@ -24,7 +24,7 @@ from jaxify.analysis.numpy_api import (
     parameter_names,
     static_parameters,
 )
-from jaxify.analysis.tree import FORMATTING, Visitor
+from jaxify.analysis.tree import EachNodeVisitor
 
 ITER = "iter"
 PathStep = Union[str, int]
@@ -128,7 +128,7 @@ def _call_name(call: cst.Call) -> str:
     return cst.Module([]).code_for_node(call.func)
 
 
-class ScopeCollector(Visitor):
+class ScopeCollector(EachNodeVisitor):
     """Builds the :class:`Scope` of the module and of every function, and maps nodes to scopes."""
 
     def __init__(self, module: cst.Module, names: QualifiedNames):
@@ -144,11 +144,9 @@ class ScopeCollector(Visitor):
     def scope(self) -> Scope:
         return self._stack[-1]
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if type(node) in FORMATTING:
-            return False  # whitespace, comments, punctuation: no analysis asks whose they are
-        self.owner[node] = self.scope
-        return super().on_visit(node)
+    def on_each(self, node: cst.CSTNode) -> None:
+        # not the formatting (whitespace, comments, punctuation): no analysis asks whose they are
+        self.owner[node] = self._stack[-1]
 
     # -- scopes --------------------------------------------------------------------------------
 

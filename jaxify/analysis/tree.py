@@ -217,7 +217,7 @@ def visit(tree: TreeIndex | None, root: cst.CSTNode, visitor: cst.CSTVisitor) ->
         root.visit(visitor)
         return
     children_of = tree.children if tree is not None else children
-    if kind.on_visit is cst.CSTVisitor.on_visit and kind.on_leave is cst.CSTVisitor.on_leave and not any(
+    if kind.on_visit in _DISPATCHED_ON_VISIT and kind.on_leave is cst.CSTVisitor.on_leave and not any(
             name.startswith(("visit_", "leave_")) for name in vars(visitor)):
         hooks = visitor_hooks(kind)
         if hooks.skip_formatting:  # the formatting under a node is not even entered
@@ -240,6 +240,8 @@ def _dispatch(node: cst.CSTNode, visitor: cst.CSTVisitor, hooks: _Hooks, childre
     kind = type(node)
     if kind in FORMATTING and hooks.skip_formatting:
         return  # no hook of the visitor's would run on it, nor on the formatting under it
+    if hooks.each is not None:
+        hooks.each(visitor, node)
     enter, leave = hooks.by_node.get(kind) or hooks.of(kind)
     if enter is None or enter(visitor, node) is not False:
         for child in children_of(node):
@@ -255,7 +257,9 @@ class _Hooks:
     def __init__(self, visitor_class: type):
         self._class = visitor_class
         self.by_node: dict[type, tuple[Callable | None, Callable | None]] = {}
-        self.skip_formatting = all(self.of(node_class) == (None, None) for node_class in FORMATTING)
+        self.each: Callable | None = getattr(visitor_class, "on_each", None)  # an EachNodeVisitor's
+        self.skip_formatting = self.each is not None or all(
+            self.of(node_class) == (None, None) for node_class in FORMATTING)
 
     def of(self, node_class: type) -> tuple[Callable | None, Callable | None]:
         found = self.by_node.get(node_class)
@@ -332,3 +336,23 @@ class SkipsUnusedFieldHooks:
 
 class Visitor(SkipsUnusedFieldHooks, cst.CSTVisitor):
     """A read-only LibCST visitor without the per-field hook lookup (unless it defines a hook)."""
+
+
+class EachNodeVisitor(Visitor):
+    """A read-only visitor with one more hook, ``on_each(node)``, called on entering every node
+    but the formatting (which it does not enter), before the node's own ``visit_<Node>``. Run by
+    :func:`visit`, it keeps the per-class hook dispatch that an ``on_visit`` override would lose
+    (LibCST's looks up ``visit_<Node>`` by name on every node)."""
+
+    def on_each(self, node: cst.CSTNode) -> None:
+        raise NotImplementedError
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if type(node) in FORMATTING:
+            return False
+        self.on_each(node)
+        return super().on_visit(node)
+
+
+# on_visit methods that ``visit`` replaces by its own dispatch: LibCST's, and EachNodeVisitor's
+_DISPATCHED_ON_VISIT = (cst.CSTVisitor.on_visit, EachNodeVisitor.on_visit)
