@@ -201,19 +201,31 @@ class NumpyPins:
             elif arg.keyword is not None:
                 yield arg.keyword.value, arg.value
 
-    def _names_kept_on_numpy(self) -> tuple[dict[int, set[str]], set[int]]:
+    def _names_kept_on_numpy(self, earlier: NumpyPins | None = None) -> tuple[dict[int, set[str]], set[int]]:
         """Per function scope, every name whose value may reach an in-place write; to a fixpoint over
         the module, since a helper that writes its parameter pins what callers pass it, and a
-        caller that writes a helper's result pins what the helper returns."""
-        kept: dict[int, set[str]] = {id(info.scope): set() for info in self.analysis.functions}
-        kept_returns: set[int] = set()
+        caller that writes a helper's result pins what the helper returns. ``earlier``: the pins of
+        the same module with fewer calls declined, where the work starts (each of its names is
+        kept here too: a declined call only adds roots)."""
+        kept: dict[int, set[str]] = {id(info.scope): set(earlier.kept_names[id(info.scope)]) if earlier else set()
+                                     for info in self.analysis.functions}
+        kept_returns: set[int] = set(earlier.kept_returns) if earlier else set()
         self.kept_names = kept
-        changed = True
-        while changed:
-            changed = False
+        # A function's names follow from its own body, the names its helpers keep and whether its
+        # result is kept: it is worked out again only when one of those changed (sets only grow,
+        # so the order of the work does not change where it ends).
+        readers: dict[int, set[int]] = {}  # id(helper's scope) -> the scopes whose roots read its names
+        pending = set(kept)
+        while pending:
             for info in self.analysis.functions:
-                names = kept[id(info.scope)] | self._roots(info)
-                if id(info.scope) in kept_returns:
+                scope = id(info.scope)
+                if scope not in pending:
+                    continue
+                pending.discard(scope)
+                names = kept[scope] | self._roots(info)
+                for _, helper in self._own_roots[id(info)][1]:
+                    readers.setdefault(id(helper), set()).add(scope)
+                if scope in kept_returns:
                     for value in info.scope.returns:
                         names |= self.value_flow(value)[0]
                 names |= self._closure(info, names)
@@ -222,10 +234,11 @@ class NumpyPins:
                         callee = self.analysis.values.local_function(call)
                         if callee is not None and id(callee) not in kept_returns:
                             kept_returns.add(id(callee))
-                            changed = True
-                if names != kept[id(info.scope)]:
-                    kept[id(info.scope)] = names
-                    changed = True
+                            if id(callee) in kept:
+                                pending.add(id(callee))
+                if names != kept[scope]:
+                    kept[scope] = names
+                    pending |= readers.get(scope, set())
         return kept, kept_returns
 
     def value_flow(self, expr: cst.CSTNode) -> tuple[frozenset[str], tuple[cst.Call, ...]]:

@@ -116,7 +116,7 @@ class Planner(NumpyPins):
             self._why_not: dict[cst.Call, str] = {}  # _why_not_jax's answers: they do not depend on `declined`
         else:
             self._take_over(earlier)
-        self.kept_names, self.kept_returns = self._names_kept_on_numpy()
+        self.kept_names, self.kept_returns = self._names_kept_on_numpy(earlier)
         if earlier is None:
             self.traced: dict[int, set[str]] = {}
             for info in analysis.functions:  # source order: enclosing functions come first
