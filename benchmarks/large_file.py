@@ -138,7 +138,9 @@ def command_line(size_kb: int, jobs: int) -> None:
     """``jaxify FILE --jobs N`` on one generated module, as a user runs it (its slices spread over
     the workers), next to LibCST's no-op codemod on the same file: wall and CPU seconds of every
     process, and the peak memory of the largest one."""
-    from tool_speed import jaxify_command, timed_run
+    from tool_speed import compile_jaxify, jaxify_command, timed_run
+
+    compile_jaxify()
 
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
