@@ -25,13 +25,11 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from jaxify.analysis.providers import kept_tree
-from jaxify.analysis.tree import children, field_hooks, node_fields
+from jaxify.analysis.tree import NODE, SEQUENCE, children, field_hooks, holds, visited_fields
 
-# node class -> its fields' names, in ``dataclasses.fields`` order (the order of node_fields' values)
-_NAMES: dict[type, tuple[str, ...]] = {}
-# (node class, field index) -> what a RemovalSentinel in that one-node field leaves: None or
+# (node class, field name) -> what a RemovalSentinel in that one-node field leaves: None or
 # MaybeSentinel.DEFAULT (LibCST's visit_optional and visit_sentinel), or _REQUIRED
-_EMPTIED: dict[tuple[type, int], object] = {}
+_EMPTIED: dict[tuple[type, str], object] = {}
 _REQUIRED, _UNKNOWN = object(), object()
 # The two statement bodies LibCST visits with visit_body_sequence.
 _BODIES = frozenset({(cst.Module, "body"), (cst.IndentedBlock, "body")})
@@ -74,30 +72,29 @@ def _visit(node: cst.CSTNode, transformer: cst.CSTTransformer, children_of: Call
 def _rebuilt(node: cst.CSTNode, visited: list) -> cst.CSTNode:
     """``node`` with its children replaced by what their walks returned (``visited``, in the
     order of ``children(node)``), field by field as LibCST's own walk applies them."""
-    values, order = node_fields(node)
     changes: dict[str, object] = {}
     position = 0
-    for index, single in order:
-        value = values[index]
-        if single:
+    for name, value in zip(*visited_fields(node)):
+        held = holds(value)
+        if held == NODE:
             new = visited[position]
             position += 1
             if new is not value:
-                changes[_names(node)[index]] = _one_node(node, index, value, new)
-        else:
+                changes[name] = _one_node(node, name, value, new)
+        elif held == SEQUENCE:
             news = visited[position:position + len(value)]
             position += len(value)
             if any(new is not child for new, child in zip(news, value)):
-                changes[_names(node)[index]] = _sequence(node, index, value, news)
+                changes[name] = _sequence(node, name, value, news)
     return node.with_changes(**changes)
 
 
-def _one_node(parent: cst.CSTNode, index: int, child: cst.CSTNode, new):
+def _one_node(parent: cst.CSTNode, name: str, child: cst.CSTNode, new):
     if isinstance(new, cst.FlattenSentinel):
         raise TypeError(f"We got a FlattenSentinel while visiting a {type(child).__name__}. This node's parent "
                         "does not allow for it to be it to be replaced with a sequence.")
     if isinstance(new, cst.RemovalSentinel):
-        emptied = _emptied(type(parent), index)
+        emptied = _emptied(type(parent), name)
         if emptied is _REQUIRED:
             raise TypeError(f"We got a RemovalSentinel while visiting a {type(child).__name__}. This node's "
                             "parent does not allow it to be removed.")
@@ -105,9 +102,9 @@ def _one_node(parent: cst.CSTNode, index: int, child: cst.CSTNode, new):
     return new
 
 
-def _sequence(parent: cst.CSTNode, index: int, children_before, visited) -> tuple:
+def _sequence(parent: cst.CSTNode, name: str, children_before, visited) -> tuple:
     """A sequence field's new children, from what the walks of its children returned."""
-    body = (type(parent), _names(parent)[index]) in _BODIES
+    body = (type(parent), name) in _BODIES
     kept: list = []
     for child, new in zip(children_before, visited):
         # A statement body drops a statement that a removal inside it left empty (LibCST's
@@ -120,22 +117,14 @@ def _sequence(parent: cst.CSTNode, index: int, children_before, visited) -> tupl
     return tuple(kept)
 
 
-def _names(node: cst.CSTNode) -> tuple[str, ...]:
-    kind = type(node)
-    found = _NAMES.get(kind)
-    if found is None:
-        found = _NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
-    return found
-
-
-def _emptied(kind: type, index: int) -> object:
+def _emptied(kind: type, name: str) -> object:
     """What a removed child leaves in a one-node field: LibCST visits a field whose default is
     MaybeSentinel.DEFAULT with visit_sentinel, an Optional one with visit_optional, any other as
     required."""
-    key = (kind, index)
+    key = (kind, name)
     found = _EMPTIED.get(key, _UNKNOWN)
     if found is _UNKNOWN:
-        field = dataclasses.fields(kind)[index]
+        field = next(field for field in dataclasses.fields(kind) if field.name == name)
         if field.default is cst.MaybeSentinel.DEFAULT:
             found = cst.MaybeSentinel.DEFAULT
         elif field.default is None or "Optional[" in str(field.type):

@@ -16,6 +16,7 @@ import pytest
 from libcst.metadata import ExpressionContextProvider, MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
 
 from jaxify.analysis.providers import ExpressionContexts, ParentProvider, Scopes, Wrapper, positions
+from jaxify.analysis import tree
 from jaxify.analysis.tree import FORMATTING, TreeIndex, children, visit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +125,26 @@ def test_children_of_a_tree_whose_fields_share_one_node():
         left=cst.Name("a"), operator=cst.Add(whitespace_before=space, whitespace_after=space), right=cst.Name("b"))
     assert [type(child) for child in children(node.operator)] == [cst.SimpleWhitespace, cst.SimpleWhitespace]
     assert all(a is b for a, b in zip(children(node), node.children))
+
+
+def test_children_of_a_class_that_visits_a_field_only_when_it_holds_something(monkeypatch):
+    # FormattedStringExpression visits format_spec only when it is not None: learnt from a node
+    # without one, the class's order has no place for it; a node with one is learnt on its own
+    monkeypatch.setattr(tree, "_VISITED", {})
+    plain, with_spec = (cst.ensure_type(cst.parse_expression(text), cst.FormattedString).parts[0]
+                        for text in ('f"{x}"', 'f"{x:>{width}}"'))
+    for node in (plain, with_spec, plain):
+        expected = node.children
+        assert len(children(node)) == len(expected) and all(a is b for a, b in zip(children(node), expected))
+    assert any(isinstance(child, cst.FormattedStringText) for child in children(with_spec))
+
+
+def test_children_of_sequences_that_are_not_tuples():
+    # a node built by hand may hold a list, or another sequence, where the parser puts a tuple
+    elements = [cst.Element(cst.Name("a")), cst.Element(cst.Name("b"))]
+    for sequence in (elements, tuple(elements)):
+        node = cst.List(elements=sequence)
+        assert [child for child in children(node) if isinstance(child, cst.Element)] == elements
 
 
 def test_parents_are_libcsts_parents():

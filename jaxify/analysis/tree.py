@@ -4,9 +4,8 @@ LibCST finds a node's children (``node.children``) and walks a tree (``node.visi
 rebuilding every node it passes, even for a visitor that only reads; in the analyses that walk
 each function or statement on their own, that rebuilding was a fifth of the CPU of a pass.
 ``children(node)`` gives the same list as ``node.children`` without rebuilding: LibCST visits a
-node's fields in an order fixed by its class, so the order is learnt once per class and set of
-fields that hold nodes (from ``node.children`` itself) and then read off the fields directly,
-about four times faster. ``visit`` calls a visitor's hooks on the same nodes, in the same order,
+node's fields in an order fixed by its class, so the order is learnt once per class (LibCST's walk
+of the first node announces each field it visits) and then read off the fields directly. ``visit`` calls a visitor's hooks on the same nodes, in the same order,
 as ``node.visit``; ``TreeIndex.walk`` yields those nodes less the formatting ones (whitespace,
 comments, punctuation: three in five nodes, read by no analysis).
 
@@ -27,99 +26,110 @@ from typing import ClassVar
 import libcst as cst
 from libcst._typed_visitor import CSTTypedBaseFunctions, CSTTypedVisitorFunctions
 
-# What a field of a node holds: nothing to visit (None, a sentinel, a string, an empty
-# sequence), one node, or a non-empty sequence of nodes.
-_EMPTY, _NODE, _SEQUENCE = 0, 1, 2
-# node class -> a function giving the tuple of its fields' values (operator.attrgetter)
-_FIELDS: dict[type, Callable[[cst.CSTNode], tuple]] = {}
-# (node class, each field's value's type, each value's truth) -> the fields holding nodes, in
-# visiting order, each as (index, whether it holds one node rather than a sequence). Types and
-# truth decide what a field holds (a sequence's truth is whether it is empty), and both are
-# read by C code (map), not by a Python call per field.
-_ORDERS: dict[tuple, tuple[tuple[int, bool], ...]] = {}
-_NODE_TYPES: set[type] = set()
-_OTHER_TYPES: set[type] = {str, type(None)}
+class _FieldRecorder(cst.CSTVisitor):
+    """Notes the fields LibCST's walk of one node visits, in order, without going below them:
+    LibCST announces each field it walks to (``on_visit_attribute``), an empty one too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return False
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.names.append(attribute)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        pass
 
 
-def _holds(value: object) -> int:
+def _recorded_fields(node: cst.CSTNode) -> tuple[str, ...]:
+    recorder = _FieldRecorder()
+    node._visit_and_replace_children(recorder)
+    return tuple(recorder.names)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Visited:
+    """The fields of a node class that LibCST's walk visits (``_visit_and_replace_children``), in
+    visiting order, learnt from its first node. LibCST visits a field whatever it holds, but a
+    few classes skip one that holds nothing (``FormattedStringExpression.format_spec`` when None):
+    a node of such a class that holds something there is learnt on its own (``unsure``)."""
+
+    names: tuple[str, ...]
+    values: Callable[[cst.CSTNode], tuple]  # the values of those fields, in that order
+    unsure: tuple[str, ...]  # the other fields that held None, and might hold nodes in another node
+
+    @classmethod
+    def learn(cls, node: cst.CSTNode) -> _Visited:
+        names = _recorded_fields(node)
+        # (the other fields hold tokens and flags: strings, booleans, whatever the node)
+        unsure = tuple(field.name for field in dataclasses.fields(node)
+                       if field.name not in names and getattr(node, field.name) is None)
+        if not names:
+            values = lambda node: ()  # noqa: E731
+        elif len(names) == 1:  # attrgetter of one name gives the value, not a tuple
+            values = lambda node, name=names[0]: (getattr(node, name),)  # noqa: E731
+        else:
+            values = operator.attrgetter(*names)
+        return cls(names, values, unsure)
+
+
+_VISITED: dict[type, _Visited] = {}  # node class -> its visited fields
+_TOKENS = frozenset({str, type(None)})  # what an unsure field holds when it holds no node
+
+
+def visited_fields(node: cst.CSTNode) -> tuple[tuple[str, ...], tuple]:
+    """The names of the fields LibCST's walk visits on ``node``, in order, and their values."""
+    kind = type(node)
+    visited = _VISITED.get(kind)
+    if visited is None:
+        visited = _VISITED[kind] = _Visited.learn(node)
+    if visited.unsure and any(type(getattr(node, name)) not in _TOKENS for name in visited.unsure):
+        names = _recorded_fields(node)
+        return names, tuple(getattr(node, name) for name in names)
+    return visited.names, visited.values(node)
+
+
+# What a visited field holds: nothing (None, MaybeSentinel.DEFAULT), one node, or a sequence of nodes
+EMPTY, NODE, SEQUENCE = 0, 1, 2
+_NODE_TYPES: set[type] = set()  # node classes met so far
+
+
+def holds(value: object) -> int:
     kind = type(value)
     if kind in _NODE_TYPES:
-        return _NODE
-    if kind is tuple or kind is list:
-        return _SEQUENCE if value else _EMPTY
-    if kind in _OTHER_TYPES:
-        return _EMPTY
-    if isinstance(value, cst.CSTNode):  # a class met for the first time
+        return NODE
+    if value is None or kind is cst.MaybeSentinel:
+        return EMPTY
+    if isinstance(value, cst.CSTNode):
         _NODE_TYPES.add(kind)
-        return _NODE
-    _OTHER_TYPES.add(kind)
-    return _EMPTY
-
-
-def _fields(kind: type) -> Callable[[cst.CSTNode], tuple]:
-    names = [field.name for field in dataclasses.fields(kind)]
-    if len(names) < 2:  # attrgetter takes at least one name, and of one gives the value, not a tuple
-        return lambda node: tuple(getattr(node, name) for name in names)
-    return operator.attrgetter(*names)
-
-
-def node_fields(node: cst.CSTNode) -> tuple[tuple, tuple[tuple[int, bool], ...]]:
-    """The values of ``node``'s fields (in ``dataclasses.fields`` order), and the fields that hold
-    nodes in the order LibCST visits them, each as (index, whether it holds one node rather than
-    a sequence)."""
-    kind = type(node)
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = _fields(kind)
-    values = fields(node)
-    key = (kind, tuple(map(type, values)), tuple(map(bool, values)))
-    order = _ORDERS.get(key)
-    if order is None:
-        holds = tuple(_holds(value) for value in values)
-        order = _ORDERS[key] = tuple((index, holds[index] == _NODE)
-                                     for index in _visiting_order(node, list(values), holds))
-    return values, order
+        return NODE
+    return SEQUENCE
 
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """``node.children`` (its child nodes in source order), read off its fields."""
-    values, order = node_fields(node)
     found: list[cst.CSTNode] = []
-    for index, single in order:
-        if single:
-            found.append(values[index])
+    for value in visited_fields(node)[1]:
+        kind = type(value)
+        if kind is tuple or kind is list:  # the usual sequence, and the usual node (below): holds() inlined
+            found.extend(value)
+        elif kind in _NODE_TYPES:
+            found.append(value)
         else:
-            found.extend(values[index])
+            held = holds(value)
+            if held == NODE:
+                found.append(value)
+            elif held == SEQUENCE:
+                found.extend(value)
     return found
 
 
 def content(node: cst.CSTNode, of: Sequence[cst.CSTNode] | None = None) -> list[cst.CSTNode]:
     """``node``'s children but the formatting (``FORMATTING``); ``of``: its children, when known."""
     return [child for child in (children(node) if of is None else of) if type(child) not in FORMATTING]
-
-
-def _visiting_order(node: cst.CSTNode, values: list, holds: tuple[int, ...]) -> tuple[int, ...]:
-    """The order in which LibCST visits the fields of ``node`` that hold nodes, matched against
-    ``node.children`` by identity. Two fields holding the very same nodes may be matched either
-    way round: the children come out the same."""
-    expected = node.children
-    pending = [index for index, held in enumerate(holds) if held != _EMPTY]
-    order: list[int] = []
-    position = 0
-    while pending:
-        for index in pending:
-            block = [values[index]] if holds[index] == _NODE else list(values[index])
-            if all(position + offset < len(expected) and expected[position + offset] is child
-                   for offset, child in enumerate(block)):
-                order.append(index)
-                pending.remove(index)
-                position += len(block)
-                break
-        else:
-            raise ValueError(f"LibCST visits a field of {type(node).__name__} that is not a child")
-    if position != len(expected):
-        raise ValueError(f"LibCST visits a child of {type(node).__name__} that is not a field")
-    return tuple(order)
 
 
 # Nodes that only lay code out: whitespace, comments, line breaks and punctuation tokens (with
