@@ -25,7 +25,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from jaxify.analysis.tree import SkipsUnusedFieldHooks
+from jaxify.analysis.tree import SkipsUnusedFieldHooks, children
 from jaxify.config import Options
 from jaxify.findings import Finding, Status
 from jaxify.lean_matchers import known_undecorated
@@ -103,6 +103,19 @@ FAMILIES_IN_FROZEN_FUNCTIONS = ("JX0", "JX5")
 
 # A plain CSTTransformer: LibCST's MatcherDecoratableTransformer costs about a quarter of every
 # traversal in matcher bookkeeping, and no codemod uses its decorators.
+@dataclasses.dataclass(frozen=True)
+class _LastUnder:
+    """The last node, in walking order, of the subtree under ``node``: found when asked."""
+
+    node: cst.CSTNode
+
+    def resolved(self) -> cst.CSTNode:
+        node = self.node
+        while below := children(node):
+            node = below[-1]
+        return node
+
+
 class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
     RULES: ClassVar[tuple[Rule, ...]] = ()
     # Every finding needs positions. LibCST resolves a codemod's dependencies and those of its
@@ -119,7 +132,7 @@ class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
         self._analysis: ModuleAnalysis | None = None
         super().__init__()
         self.import_context = CodemodContext(filename=context.path, wrapper=wrapper)
-        self._last_visited: cst.CSTNode | None = None
+        self._last_visited: cst.CSTNode | _LastUnder | None = None
         self._passed_over: set[int] = set()  # ids of the module's statements the walk does not enter
         self._made_a_fix = False  # imports are added only for rewrites actually made
         self._codes = {rule.code: rule for rule in self.RULES}
@@ -183,10 +196,19 @@ class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
 
     # -- reporting ---------------------------------------------------------------------------
 
+    def pass_over_formatting(self, node: cst.CSTNode) -> None:
+        """The walk (``jaxify.transform``) passes over the formatting node ``node`` and all under
+        it without entering them: the last of them is the node visited last, as if it had. A
+        codemod whose ``on_visit`` or ``on_leave`` must see formatting nodes deletes this method."""
+        self._last_visited = _LastUnder(node)
+
     def span(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
         """(line, column, end line, end column) in the original file, 1-based, the end exclusive."""
         positions = self.wrapper.resolve(PositionProvider)
-        where = positions.get(node) or positions.get(self._last_visited)
+        last = self._last_visited
+        if type(last) is _LastUnder:
+            last = self._last_visited = last.resolved()
+        where = positions.get(node) or positions.get(last)
         if where is None:
             return (1, 1, 1, 1)
         line, end_line = self.context.line_map(where.start.line), self.context.line_map(where.end.line)

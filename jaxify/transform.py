@@ -25,7 +25,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from jaxify.analysis.providers import kept_tree
-from jaxify.analysis.tree import NODE, SEQUENCE, children, field_hooks, holds, visited_fields
+from jaxify.analysis.tree import FORMATTING, NODE, SEQUENCE, children, field_hooks, holds, visited_fields, visitor_hooks
 
 # (node class, field name) -> what a RemovalSentinel in that one-node field leaves: None or
 # MaybeSentinel.DEFAULT (LibCST's visit_optional and visit_sentinel), or _REQUIRED
@@ -43,21 +43,31 @@ def transform(wrapper: MetadataWrapper, transformer: cst.CSTTransformer) -> cst.
     # the children of each node, kept by jaxify's wrapper for every walk of its module
     tree = kept_tree(wrapper)
     children_of = tree.children if tree is not None else children
+    # A transformer that says so, and has no hook on them, does not enter the formatting nodes
+    # (whitespace, comments, punctuation: three in five nodes), which it would hand back
+    # unchanged; it is told of each one it passes over instead.
+    passed_over = getattr(transformer, "pass_over_formatting", None)
+    if passed_over is not None and not visitor_hooks(type(transformer)).skip_formatting:
+        passed_over = None
     with transformer.resolve(wrapper):
-        result = _visit(wrapper.module, transformer, children_of)
+        result = _visit(wrapper.module, transformer, children_of, passed_over)
     if isinstance(result, cst.RemovalSentinel):  # as LibCST's Module.visit: an empty module
         return wrapper.module.with_changes(body=(), header=(), footer=())
     return result
 
 
-def _visit(node: cst.CSTNode, transformer: cst.CSTTransformer, children_of: Callable):
+def _visit(node: cst.CSTNode, transformer: cst.CSTTransformer, children_of: Callable, passed_over: Callable | None):
     updated = node
     if transformer.on_visit(node):
         below = children_of(node)
         visited = []
         changed = False
         for child in below:
-            new = _visit(child, transformer, children_of)
+            if passed_over is not None and type(child) in FORMATTING:
+                passed_over(child)
+                visited.append(child)
+                continue
+            new = _visit(child, transformer, children_of, passed_over)
             visited.append(new)
             changed = changed or new is not child
         if changed:

@@ -12,6 +12,9 @@ import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxify.analysis.providers import Wrapper
+from jaxify.codemod import Codemod, FileContext
+from jaxify.config import Options
+from jaxify.suppression import Suppressions
 from jaxify.transform import transform
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,3 +159,38 @@ def test_a_transformer_with_a_field_hook_is_walked_by_libcst():
     transform(MetadataWrapper(module, unsafe_skip_copy=True), found_hooks)
     assert ("field", "Call.func") in found_hooks.events
     assert found_hooks.events == expected_hooks.events
+
+
+class _SpansOfBuiltNodes(Codemod):
+    """Notes, on leaving each call and each statement line, the span of a node it builds (one
+    without a position): the position of the node the walk visited last."""
+
+    def __init__(self, context, wrapper):
+        super().__init__(context, wrapper)
+        self.spans = []
+
+    def leave_Call(self, original_node, updated_node):
+        self.spans.append(self.span(cst.Name("built")))
+        return updated_node
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        self.spans.append(self.span(cst.Name("built")))
+        return updated_node
+
+
+class _EntersFormatting(_SpansOfBuiltNodes):
+    pass_over_formatting = None  # the walk enters every formatting node, as LibCST's does
+
+
+def test_a_codemod_that_passes_over_formatting_reports_built_nodes_where_the_full_walk_does():
+    # after `f(a, b)  # note`, the last node visited is the comment's line break, not the call
+    text = "x = f(a,  b )  # note\nif y:\n    g( [1, 2] ,\n      c)\n"
+    spans = []
+    for codemod_class in (_SpansOfBuiltNodes, _EntersFormatting):
+        context = FileContext(path="x.py", options=Options(), original_text=text, suppressions=Suppressions(text))
+        wrapper = Wrapper(cst.parse_module(text), unsafe_skip_copy=True)
+        codemod = codemod_class(context, wrapper)
+        transform(wrapper, codemod)
+        spans.append(codemod.spans)
+    assert len(spans[0]) == 4 and spans[0] == spans[1]
+    assert spans[0][0] != spans[0][1]  # the call's and its line's last nodes differ

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar
 
 import libcst as cst
-from libcst._typed_visitor import CSTTypedBaseFunctions, CSTTypedVisitorFunctions
+from libcst._typed_visitor import CSTTypedBaseFunctions, CSTTypedTransformerFunctions, CSTTypedVisitorFunctions
 
 class _FieldRecorder(cst.CSTVisitor):
     """Notes the fields LibCST's walk of one node visits, in order, without going below them:
@@ -261,8 +261,8 @@ def _dispatch(node: cst.CSTNode, visitor: cst.CSTVisitor, hooks: _Hooks, childre
 
 
 class _Hooks:
-    """A visitor class's own ``visit_<Node>`` and ``leave_<Node>`` functions, by node class (None
-    for LibCST's no-op ones)."""
+    """A visitor's or transformer's own ``visit_<Node>`` and ``leave_<Node>`` functions, by node
+    class (None for LibCST's no-op ones: a transformer's returns the updated node)."""
 
     def __init__(self, visitor_class: type):
         self._class = visitor_class
@@ -275,7 +275,8 @@ class _Hooks:
         found = self.by_node.get(node_class)
         if found is None:
             found = self.by_node[node_class] = tuple(
-                None if hook is getattr(CSTTypedVisitorFunctions, name, None) else hook
+                None if hook is getattr(CSTTypedVisitorFunctions, name, None)
+                or hook is getattr(CSTTypedTransformerFunctions, name, None) else hook
                 for name in (f"visit_{node_class.__name__}", f"leave_{node_class.__name__}")
                 for hook in [getattr(self._class, name, None)])
         return found
