@@ -12,12 +12,13 @@ clears it when the run ends.
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
 
 DELAY = 1.0  # seconds before the bar appears: a run shorter than this shows none
 
@@ -27,14 +28,23 @@ def show_progress(quiet: bool, stream=None) -> bool:
     return not quiet and stream.isatty()
 
 
-class _PerSecond(ProgressColumn):
-    def __init__(self, unit: str):
-        super().__init__()
-        self.unit = unit
+@functools.cache
+def _per_second() -> type:
+    """The rate column's class, made when a bar is first shown: rich is imported only then (30 ms
+    of every run otherwise, most of them piped or too short for a bar)."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
 
-    def render(self, task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{speed:.1f} {self.unit}/s")
+    class PerSecond(ProgressColumn):
+        def __init__(self, unit: str):
+            super().__init__()
+            self.unit = unit
+
+        def render(self, task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("" if speed is None else f"{speed:.1f} {self.unit}/s")
+
+    return PerSecond
 
 
 class FileProgress:
@@ -46,8 +56,11 @@ class FileProgress:
         self._timer: threading.Timer | None = None
         if not self._enabled:
             return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
         self._bar = Progress(
-            TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn(unit), _PerSecond(unit),
+            TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn(unit), _per_second()(unit),
             TimeRemainingColumn(), console=console or Console(stderr=True), transient=True,
         )
         self._task = self._bar.add_task("files", total=total)

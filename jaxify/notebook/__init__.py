@@ -14,8 +14,6 @@ import dataclasses
 import difflib
 from pathlib import Path
 
-from nbformat.v4 import nbjson
-
 from jaxify.config import Options
 from jaxify.findings import Finding
 from jaxify.notebook.cells import (
@@ -84,6 +82,8 @@ def _in_cell(finding: Finding, joined: JoinedCells) -> Finding:
 
 def notebook_diff(path: str, original: str, rewritten: str) -> str:
     """A unified diff per changed code cell, headed ``a/nb.ipynb:cell 3``."""
+    from nbformat.v4 import nbjson  # here: only a run that meets a notebook pays nbformat's import
+
     before, after = nbjson.reads(original), nbjson.reads(rewritten)
     parts = []
     for number, (old, new) in enumerate(zip(before.cells, after.cells), start=1):

@@ -18,11 +18,12 @@ import difflib
 import json
 import re
 import warnings
-
-import nbformat
-from nbformat.v4 import nbjson
+from typing import TYPE_CHECKING
 
 from jaxify.notebook.magics import PLACEHOLDER_PATTERN, Masks, MaskError, is_python_cell, mask_cell
+
+if TYPE_CHECKING:
+    import nbformat
 
 # Without the word "jax": some codemods' text pre-filters look for it, and a marker must not
 # change which codemods run, or a notebook would be reported differently from the same .py file.
@@ -40,6 +41,9 @@ def read_notebook(text: str) -> nbformat.NotebookNode:
     ``nbformat.reads`` would add missing cell ids and upgrade versions; the JSON reader of the v4
     format only joins the line lists, and validation runs on a copy.
     """
+    import nbformat  # here, not above: only a run that meets a notebook pays its import (65 ms)
+    from nbformat.v4 import nbjson
+
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
@@ -61,6 +65,8 @@ def read_notebook(text: str) -> nbformat.NotebookNode:
 
 def write_notebook(notebook: nbformat.NotebookNode, trailing_newline: bool) -> str:
     """nbformat's own serialisation (indent 1, sorted keys): what Jupyter writes."""
+    from nbformat.v4 import nbjson
+
     return nbjson.writes(notebook) + ("\n" if trailing_newline else "")
 
 
