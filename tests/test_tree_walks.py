@@ -209,6 +209,21 @@ def test_positions_are_libcsts():
         assert dict(Wrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)) == dict(expected), path
 
 
+def test_positions_and_parents_answer_for_the_very_node_only():
+    # kept by id(node) with the node: a node equal to one of the module's, but another object
+    # (built by a codemod), has no position and no parent
+    module = cst.parse_module("x = f(a)\n")
+    name = cst.ensure_type(module.body[0], cst.SimpleStatementLine).body[0].value.args[0].value
+    twin = cst.Name("a")
+    assert twin.deep_equals(name)
+    for found in (positions(module), Wrapper(module, unsafe_skip_copy=True).resolve(ParentProvider)):
+        assert name in found and found[name] is not None and found.get(name) is not None
+        assert twin not in found and found.get(twin) is None
+        with pytest.raises(KeyError):
+            found[twin]
+        assert len(found) == len(list(found)) and all(node in found for node in found)
+
+
 def test_the_scope_walk_leaves_libcsts_visit_as_it_was():
     """The scope walk swaps ``CSTNode.visit`` for the time of the walk: after it, even one that
     failed, every other visitor gets LibCST's own."""

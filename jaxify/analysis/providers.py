@@ -225,15 +225,19 @@ def _read_only_visits(visitor: _ScopeVisitor, content_of: Callable) -> Iterator[
 
 class ParentProvider(_ReadsKeptChildren, BaseMetadataProvider[cst.CSTNode]):
     """``ParentNodeProvider``'s mapping (each node's parent; the module has none), read off the
-    fields instead of a visitor's rebuilding walk."""
+    fields instead of a visitor's rebuilding walk, and kept by node identity (``ById``)."""
+
+    def _gen(self, wrapper: MetadataWrapper):
+        super()._gen(wrapper)
+        return ById(self._parents)
 
     def _gen_impl(self, module: cst.Module) -> None:
-        computed = self._computed
+        parents = self._parents = {}
         stack: list[cst.CSTNode] = [module]
         while stack:
             node = stack.pop()
             for child in self._children_of(node):
-                computed[child] = node
+                parents[id(child)] = (child, node)
                 stack.append(child)
 
 
@@ -289,31 +293,50 @@ def positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     return _Ranges(state.spans)
 
 
-class _Ranges(Mapping):
-    """node -> ``CodeRange``, kept as plain (line, column, end line, end column) tuples and made a
-    ``CodeRange`` when read: a file's rewrite reads the range of about one node in forty, and
-    three frozen dataclasses per node cost more than the code generation that measures them."""
+class ById(Mapping):
+    """A mapping from every node of a module, kept by ``id(node)`` with the node itself, whose
+    identity each read checks: a ``CSTNode``'s ``__hash__`` is a Python call, which a dict keyed
+    by nodes makes for every node of the module it fills (half a million a run)."""
 
-    __slots__ = ("_spans",)
+    __slots__ = ("_entries",)
 
-    def __init__(self, spans: dict[cst.CSTNode, tuple[int, int, int, int]]):
-        self._spans = spans
+    def __init__(self, entries: dict[int, tuple]):
+        self._entries = entries  # id(node) -> (node, what it maps to, ...)
 
-    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
-        line, column, end_line, end_column = self._spans[node]
-        return CodeRange(CodePosition(line, column), CodePosition(end_line, end_column))
+    def _value(self, entry: tuple):
+        return entry[1]
+
+    def __getitem__(self, node: cst.CSTNode):
+        entry = self._entries.get(id(node))
+        if entry is None or entry[0] is not node:
+            raise KeyError(node)
+        return self._value(entry)
 
     def get(self, node: cst.CSTNode, default=None):
-        return self[node] if node in self._spans else default
+        entry = self._entries.get(id(node))
+        return default if entry is None or entry[0] is not node else self._value(entry)
 
     def __contains__(self, node: object) -> bool:
-        return node in self._spans
+        entry = self._entries.get(id(node))
+        return entry is not None and entry[0] is node
 
     def __iter__(self) -> Iterator[cst.CSTNode]:
-        return iter(self._spans)
+        return (entry[0] for entry in self._entries.values())
 
     def __len__(self) -> int:
-        return len(self._spans)
+        return len(self._entries)
+
+
+class _Ranges(ById):
+    """node -> ``CodeRange``, kept as plain (node, line, column, end line, end column) tuples and
+    made a ``CodeRange`` when read: a file's rewrite reads the range of about one node in forty,
+    and three frozen dataclasses per node cost more than the code generation that measures them."""
+
+    __slots__ = ()
+
+    def _value(self, entry: tuple) -> CodeRange:
+        _, line, column, end_line, end_column = entry
+        return CodeRange(CodePosition(line, column), CodePosition(end_line, end_column))
 
 
 class _Positions(PositionProvidingCodegenState):
@@ -325,7 +348,7 @@ class _Positions(PositionProvidingCodegenState):
 
     def __init__(self, **fields) -> None:
         super().__init__(**fields)
-        self.spans: dict[cst.CSTNode, tuple[int, int, int, int]] = {}
+        self.spans: dict[int, tuple] = {}  # id(node) -> (node, line, column, end line, end column)
 
     def add_token(self, value: str) -> None:
         if not self.tokens:
@@ -348,7 +371,7 @@ class _Positions(PositionProvidingCodegenState):
     def after_codegen(self, node: cst.CSTNode) -> None:
         line, column = self._stack.pop()
         # a syntactic range recorded already stands
-        self.spans.setdefault(node, (line, column, self.line, self.column))
+        self.spans.setdefault(id(node), (node, line, column, self.line, self.column))
 
     def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
                                   end_node: cst.CSTNode | None = None) -> _SyntacticRange:
@@ -367,7 +390,7 @@ class _SyntacticRange:
 
     def __exit__(self, *exc) -> bool:
         state, spans = self.state, self.state.spans
-        start = spans[self.start_node][:2] if self.start_node is not None else self.start
-        end = spans[self.end_node][2:] if self.end_node is not None else (state.line, state.column)
-        spans[self.node] = start + end
+        start = spans[id(self.start_node)][1:3] if self.start_node is not None else self.start
+        end = spans[id(self.end_node)][3:] if self.end_node is not None else (state.line, state.column)
+        spans[id(self.node)] = (self.node, *start, *end)
         return False
