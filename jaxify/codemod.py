@@ -101,13 +101,14 @@ class FileContext:
 FAMILIES_IN_FROZEN_FUNCTIONS = ("JX0", "JX5")
 
 
-# A plain CSTTransformer: LibCST's MatcherDecoratableTransformer costs about a quarter of every
-# traversal in matcher bookkeeping, and no codemod uses its decorators.
-@dataclasses.dataclass(frozen=True)
 class _LastUnder:
-    """The last node, in walking order, of the subtree under ``node``: found when asked."""
+    """The last node, in walking order, of the subtree under ``node``: found when asked (one is
+    made for each formatting node a walk passes over, so it is kept small)."""
 
-    node: cst.CSTNode
+    __slots__ = ("node",)
+
+    def __init__(self, node: cst.CSTNode):
+        self.node = node
 
     def resolved(self) -> cst.CSTNode:
         node = self.node
@@ -116,6 +117,8 @@ class _LastUnder:
         return node
 
 
+# A plain CSTTransformer: LibCST's MatcherDecoratableTransformer costs about a quarter of every
+# traversal in matcher bookkeeping, and no codemod uses its decorators.
 class Codemod(SkipsUnusedFieldHooks, cst.CSTTransformer):
     RULES: ClassVar[tuple[Rule, ...]] = ()
     # Every finding needs positions. LibCST resolves a codemod's dependencies and those of its
