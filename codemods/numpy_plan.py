@@ -17,7 +17,7 @@ import libcst as cst
 from jaxify.analysis import FunctionInfo, Kind, ModuleAnalysis
 from jaxify.analysis.expressions import catches_index_error, code_of
 from jaxify.analysis.input_contract import data_assumption, data_refusal
-from jaxify.analysis.jax_differences import call_difference, edge_operation
+from jaxify.analysis.jax_differences import EDGE_NODES, call_difference, edge_operation
 from jaxify.analysis.names import array_api_member, is_numpy
 from jaxify.analysis.numpy_api import (
     SCALAR_TYPES,
@@ -257,8 +257,9 @@ class Planner(NumpyPins):
                 reduced.add(id(masked.subscript))
                 reduced.add(id(call))
         for node in self.bodies[id(info)]:
-            self._plan_edge(plan, node)
             kind = type(node)  # LibCST's node classes have no subclasses: `is` decides, and costs far less than isinstance
+            if kind in EDGE_NODES:
+                self._plan_edge(plan, node)
             if kind is cst.Call and id(node) not in reduced:
                 self._plan_call(plan, node, pinned)
             elif kind is cst.Subscript and id(node) not in reduced:

@@ -3,6 +3,8 @@ the rewrite leaves such code on NumPy, with a finding that says why."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from harness import rewrite
@@ -240,3 +242,30 @@ def matrices_equal(M1, M2):
     result = rewrite(source, [*GATED, "--unsafe"])
     assert result.rewritten is None, result.rewritten
     assert any("simplify" in f.reason or "Python objects" in f.reason for f in result.findings)
+
+
+def test_edge_operations_are_only_of_the_node_classes_callers_ask():
+    # the walks ask edge_operation only of EDGE_NODES: any other node must have no answer
+    import libcst as cst
+
+    from jaxify.analysis import analyze
+    from jaxify.analysis.jax_differences import EDGE_NODES, edge_operation
+    from jaxify.analysis.providers import Wrapper
+    from jaxify.analysis.tree import walk
+    from jaxify.config import Options
+
+    root = Path(__file__).resolve().parent.parent
+    asked = answered = 0
+    for path in sorted(root.glob("corpus/**/*.py"))[::2]:
+        try:
+            wrapper = Wrapper(cst.parse_module(path.read_text(encoding="utf-8")), unsafe_skip_copy=True)
+        except cst.ParserSyntaxError:
+            continue
+        analysis = analyze(wrapper, Options())
+        for node in walk(wrapper.module):
+            edge = edge_operation(analysis, node)
+            asked += 1
+            if edge is not None:
+                answered += 1
+                assert type(node) in EDGE_NODES, (path, type(node).__name__)
+    assert asked > 10_000 and answered > 0

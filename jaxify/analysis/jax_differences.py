@@ -117,7 +117,7 @@ class _Differences:
     def _collect_sensitive(self) -> None:
         pending: list[tuple[cst.CSTNode, str, str]] = []
         for node in self.analysis.tree.walk(self.analysis.module):
-            edge = edge_operation(self.analysis, node)
+            edge = edge_operation(self.analysis, node) if type(node) in EDGE_NODES else None
             if edge is not None:
                 pending += [(operand, f"`{_code(node)}`", edge[1]) for operand in edge[0]]
                 if isinstance(node, cst.Call) and self.analysis.qualified_name(node.func):
@@ -196,6 +196,11 @@ def call_difference(analysis, call: cst.Call) -> str:
         place, why = differences.sensitive[id(call)]
         return f"its result reaches {place}, where {why}" if place else f"`{_code(call)}`: {why}"
     return ""
+
+
+# The node classes for which edge_operation may answer: callers walking every node of a module
+# ask only of these (a call per node of the walk otherwise, twice per function for the planner)
+EDGE_NODES = frozenset({cst.BinaryOperation, cst.AugAssign, cst.Call})
 
 
 def edge_operation(analysis, node: cst.CSTNode) -> tuple[list[cst.CSTNode], str] | None:
@@ -347,7 +352,7 @@ def jit_differences(analysis, function: cst.FunctionDef) -> list[tuple[cst.CSTNo
     from NumPy's for some inputs (a jitted function turns even its parameters into jax arrays)."""
     found = []
     for node in _walk(function.body):
-        edge = edge_operation(analysis, node)
+        edge = edge_operation(analysis, node) if type(node) in EDGE_NODES else None
         if edge is not None and not any(_computed_by_jax(analysis, operand) for operand in edge[0]):
             found.append((node, edge[1]))  # an operand already computed by JAX has JAX's meaning eagerly too
     return found
