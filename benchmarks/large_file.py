@@ -74,6 +74,11 @@ Session 13 (positions as tuples, codemod runs read back, walks past formatting: 
 tool_speed.py), ``--cli 512 --jobs 2``: 23.0 s wall and 44.6 s CPU at 478f162, 18.8 s and 36.3 s
 at 6df98c7, beside a no-op of 6.5-7.5 s; peak 87 MiB in any process. 5 MB would take about three
 minutes on two cores.
+
+Session 14 (codemod walks past formatting, children read off learnt fields: see tool_speed.py),
+``--cli 512 --jobs 2``, modules compiled to bytecode first: 16.6 s wall and 31.9 s CPU, beside a
+no-op of 7.1 s; peak 77 MiB in any process. 5 MB would take about 2.8 minutes on two cores;
+LibCST's no-op alone needs 14 ms of CPU per KB of this file, 70 s for 5 MB on one core.
 """
 
 from __future__ import annotations

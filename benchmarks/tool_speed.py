@@ -174,6 +174,37 @@ small searches defined a visitor class per call. On real code the import visitor
 numpy-ml 43.0 -> 26.8 s CPU (12.8x -> 8.0x the no-op), PythonRobotics 34.4 -> 22.0 s (6.1x ->
 4.7x). Left, in one process on the 30k tree: parse 15%, positions 8%, scopes 6%, the collector
 6% (the analyses' reference cycles), the NumPy planner with the shared analysis 20%.
+
+Session 14, the code before (5f5995d) and after (this version) in turns, three rounds each,
+--lines 30000 --jobs 2, both timed by this script with their modules compiled to bytecode first
+(``compile_jaxify``: this machine sets PYTHONDONTWRITEBYTECODE, so before, every jaxify process
+compiled jaxify again, about 0.15 s of CPU each, where LibCST's were compiled at install):
+
+                          before                          after
+    first dry run         9.3-9.7 s CPU, 5.0-5.3 s        7.9-8.5 s CPU, 4.3-4.6 s
+    LibCST no-op          4.0-4.3 s CPU                   3.8-4.1 s CPU
+    dry run / no-op       2.15-2.37x wall, 2.20-2.42x CPU 1.92-2.06x wall, 1.96-2.12x CPU
+    rerun / first run     0.02-0.03 CPU, 35 MiB           0.02 CPU, 28 MiB
+    peak per worker       71 MiB                          66 MiB
+    in one process, the tree's files that mention NumPy: 7.5-7.8 -> 6.6-7.0 s CPU (four rounds in turns)
+
+What went: a codemod's walk entered the formatting nodes (67,000 of the 116,000 nodes the
+codemods walked), which it hands back unchanged (passed over now; the fallback position of a
+finding on a built node is found under the last one when asked); a node's children were read
+through a key of every field's type and truth per node (the fields LibCST visits are now learnt
+once per class, from LibCST announcing each field it walks); the scope collector's on_visit
+override made every node look its hooks up by name; the NumPy planner's pinning fixpoint worked
+every function out again on every round, and started the plan with declined calls from nothing;
+positions and parents were dicts keyed by nodes, whose __hash__ is a Python call (half a million
+a run: now kept by id with the node, ``ById``); 590,000 calls asked nodes that cannot differ in
+JAX whether they do; the command line imported nbformat and rich on every run (now when a
+notebook or a bar needs them). Left: LibCST's parse (with its node construction) about a fifth,
+positions 8%, scopes 6%, the collector 4%, the NumPy planner with the shared analysis a fifth.
+Tried and dropped, as they measured no faster: a walk of the binding nodes instead of the
+expression contexts (the contexts' walk is mostly the children it computes first, which the
+analyses then read), iterative instead of recursive visitor dispatch, per-class hook lookup in
+the codemods' on_visit/on_leave, id-keyed scope and context maps, memoised bound values in the
+pinning, kept-children reads inlined in the walks.
 """
 
 from __future__ import annotations
