@@ -294,9 +294,10 @@ def positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
 
 
 class ById(Mapping):
-    """A mapping from every node of a module, kept by ``id(node)`` with the node itself, whose
-    identity each read checks: a ``CSTNode``'s ``__hash__`` is a Python call, which a dict keyed
-    by nodes makes for every node of the module it fills (half a million a run)."""
+    """A mapping from every node of a module, kept by ``id(node)`` with the node itself: a
+    ``CSTNode``'s ``__hash__`` is a Python call, which a dict keyed by nodes makes for every node
+    of the module it fills (half a million a run). The entry keeps its node alive, so no other
+    object can have its id while the mapping lives: an entry found for a node is that node's."""
 
     __slots__ = ("_entries",)
 
@@ -308,17 +309,16 @@ class ById(Mapping):
 
     def __getitem__(self, node: cst.CSTNode):
         entry = self._entries.get(id(node))
-        if entry is None or entry[0] is not node:
+        if entry is None:
             raise KeyError(node)
         return self._value(entry)
 
     def get(self, node: cst.CSTNode, default=None):
         entry = self._entries.get(id(node))
-        return default if entry is None or entry[0] is not node else self._value(entry)
+        return default if entry is None else self._value(entry)
 
     def __contains__(self, node: object) -> bool:
-        entry = self._entries.get(id(node))
-        return entry is not None and entry[0] is node
+        return id(node) in self._entries
 
     def __iter__(self) -> Iterator[cst.CSTNode]:
         return (entry[0] for entry in self._entries.values())

@@ -147,7 +147,8 @@ class TreeIndex:
 
     def __init__(self) -> None:
         # id(node) -> (node, its children): keyed by id, since a CSTNode's own __hash__ is a Python
-        # call; the node is kept, so that its id is never another node's, and checked
+        # call; the node is kept, so that its id is never another node's: an entry found for a
+        # node (alive, as it is being asked about) is that node's
         self._children: dict[int, tuple[cst.CSTNode, Sequence[cst.CSTNode]]] = {}
         self._walks: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] = {}  # id(root) -> (root, walk)
         self._contents: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] = {}  # id(node) -> (node, content)
@@ -155,7 +156,7 @@ class TreeIndex:
     def children(self, node: cst.CSTNode) -> Sequence[cst.CSTNode]:
         """``node.children``: its child nodes in source order."""
         entry = self._children.get(id(node))
-        if entry is None or entry[0] is not node:
+        if entry is None:
             entry = self._children[id(node)] = (node, children(node))
         return entry[1]
 
@@ -168,7 +169,7 @@ class TreeIndex:
     def content(self, node: cst.CSTNode) -> Sequence[cst.CSTNode]:
         """``node``'s children but the formatting (``FORMATTING``), which the walks pass over."""
         entry = self._contents.get(id(node))
-        if entry is None or entry[0] is not node:
+        if entry is None:
             entry = self._contents[id(node)] = (node, content(node, self.children(node)))
         return entry[1]
 
@@ -179,7 +180,7 @@ class TreeIndex:
         again (ten times each, on average): a whole walk is kept and read back."""
         if prune is None:
             walked = self._walks.get(id(root))
-            if walked is not None and walked[0] is root:
+            if walked is not None:
                 return iter(walked[1])
         return self._walk(root, prune)
 
