@@ -26,6 +26,7 @@ from typing import ClassVar
 import libcst as cst
 from libcst._typed_visitor import CSTTypedBaseFunctions, CSTTypedTransformerFunctions, CSTTypedVisitorFunctions
 
+
 class _FieldRecorder(cst.CSTVisitor):
     """Notes the fields LibCST's walk of one node visits, in order, without going below them:
     LibCST announces each field it walks to (``on_visit_attribute``), an empty one too."""
