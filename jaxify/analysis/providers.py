@@ -58,6 +58,10 @@ class _ReadsKeptChildren:
         self._computed = {}
         with self.resolve(wrapper):
             self._gen_impl(wrapper.module)
+        return self._answers()
+
+    def _answers(self) -> Mapping:
+        """The mapping ``_gen_impl`` filled (``_computed``), as the wrapper hands it out."""
         return MappingProxyType(self._computed)
 
 
@@ -227,12 +231,11 @@ class ParentProvider(_ReadsKeptChildren, BaseMetadataProvider[cst.CSTNode]):
     """``ParentNodeProvider``'s mapping (each node's parent; the module has none), read off the
     fields instead of a visitor's rebuilding walk, and kept by node identity (``ById``)."""
 
-    def _gen(self, wrapper: MetadataWrapper):
-        super()._gen(wrapper)
-        return ById(self._parents)
+    def _answers(self) -> Mapping:
+        return ById(self._computed)  # filled as id(child) -> (child, parent)
 
     def _gen_impl(self, module: cst.Module) -> None:
-        parents = self._parents = {}
+        parents = self._computed
         stack: list[cst.CSTNode] = [module]
         while stack:
             node = stack.pop()

@@ -5,9 +5,10 @@ rebuilding every node it passes, even for a visitor that only reads; in the anal
 each function or statement on their own, that rebuilding was a fifth of the CPU of a pass.
 ``children(node)`` gives the same list as ``node.children`` without rebuilding: LibCST visits a
 node's fields in an order fixed by its class, so the order is learnt once per class (LibCST's walk
-of the first node announces each field it visits) and then read off the fields directly. ``visit`` calls a visitor's hooks on the same nodes, in the same order,
-as ``node.visit``; ``TreeIndex.walk`` yields those nodes less the formatting ones (whitespace,
-comments, punctuation: three in five nodes, read by no analysis).
+of the first node announces each field it visits) and then read off the fields directly.
+``visit`` calls a visitor's hooks on the same nodes, in the same order, as ``node.visit``;
+``TreeIndex.walk`` yields those nodes less the formatting ones (whitespace, comments,
+punctuation: three in five nodes, read by no analysis).
 
 LibCST also looks up, by name, a hook for every field of every node a visitor passes
 (``visit_If_test``) and calls the no-op it finds; visitors and codemods built on
